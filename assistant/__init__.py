@@ -1,0 +1,1 @@
+"""HR roles assistant: answers questions about HR roles from cited article passages."""

@@ -1,0 +1,296 @@
+"""Compose an extractive answer: the retrieved passages' own sentences, each with its [n].
+
+Nothing is generated, so every statement is grounded by construction. Sentences are
+picked greedily: each next one must add question words not yet covered, which gives a
+first sentence that answers and, for "X vs Y" questions, a sentence for each side.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.answerability import TermWeights
+from assistant.language import phrase
+from assistant.text import content_words, correct_stop_word_typos, query_terms, terms
+from assistant.types import Citation, Passage
+
+MAX_SENTENCES = 4
+MAX_ANSWER_CHARS = 700
+MAX_LIST_ITEMS = 6
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9À-Ý\"“‘(])")
+_BULLET = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s+")
+# Sentences that lean on the one before them ("They play a pivotal role ...").
+_ANAPHORA = re.compile(
+    r"^(they|them|their|it|its|this|these|those|he|she|such|zij|ze|hij|het|dit|deze|die|"
+    r"daarnaast|daarom|bovendien|also|however)\b",
+    re.IGNORECASE,
+)
+# Passages scoring this close to the best one may add sentences to the answer.
+PASSAGE_MARGIN = 0.08
+MAX_ANSWER_PASSAGES = 4
+_DUTY_WORDS = "tasks duties responsibilities taken"
+_DOES_QUESTION = re.compile(r"\b(what does .{1,40} do|wat doet|wat doen)\b", re.IGNORECASE)
+_LIST_QUESTION = re.compile(
+    r"\b(what|which|welke|wat)\b.{0,30}\b(responsibilit\w*|tasks?|duties|skills?|steps?|"
+    r"qualifications?|taken|verantwoordelijkhed\w*|vaardighed\w*|stappen|kwalificaties)\b|"
+    r"\bwhat does .{1,40} do\b|\bwat (doet|doen)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Unit:
+    """A sentence or list item: an exact piece of a passage's text."""
+
+    passage: Passage
+    text: str
+    order: int
+    list_id: int | None = None
+    terms: set[str] = field(default_factory=set)
+
+    @property
+    def is_intro(self) -> bool:
+        return self.text.rstrip().endswith(":")
+
+
+def split_units(passage: Passage, first_order: int = 0) -> list[Unit]:
+    """Sentences and list items of a passage, in reading order."""
+    units: list[Unit] = []
+    order = first_order
+    for block_index, block in enumerate(passage.text.split("\n\n")):
+        lines = [ln for ln in block.splitlines() if ln.strip()]
+        is_list = bool(lines) and all(_BULLET.match(ln) for ln in lines)
+        pieces = (
+            [_BULLET.sub("", ln).strip() for ln in lines]
+            if is_list
+            else [s.strip() for s in _SENTENCE_END.split(" ".join(ln.strip() for ln in lines))]
+        )
+        for piece in pieces:
+            if piece:
+                units.append(
+                    Unit(
+                        passage=passage,
+                        text=piece,
+                        order=order,
+                        list_id=block_index if is_list else None,
+                        terms=set(terms(piece)),
+                    )
+                )
+                order += 1
+    return units
+
+
+@dataclass
+class _Scored:
+    unit: Unit
+    match: dict[int, float]  # question word index → 1.0 (in the sentence) / 0.5 (heading)
+    prior: float
+
+
+def _score_units(
+    question: str, context: str, passages: list[Passage], weights: TermWeights
+) -> tuple[list[_Scored], list[float]]:
+    groups = query_terms(question)
+    context_groups = [g for g in query_terms(context) if g not in groups] if context else []
+    all_groups = groups + context_groups
+    group_weights = [weights.group_weight(g) for g in groups] + [
+        0.4 * weights.group_weight(g) for g in context_groups
+    ]
+    top, bottom = passages[0].score, passages[-1].score
+    scored: list[_Scored] = []
+    order = 0
+    for passage in passages:
+        heading = set(terms(f"{passage.title} {passage.section}"))
+        prior = (passage.score - bottom) / (top - bottom) if top > bottom else 1.0
+        for unit in split_units(passage, order):
+            order = unit.order + 1
+            match: dict[int, float] = {}
+            for i, group in enumerate(all_groups):
+                if any(t in unit.terms for t in group):
+                    match[i] = 1.0
+                elif any(t in heading for t in group):
+                    match[i] = 0.5
+            scored.append(_Scored(unit, match, prior))
+    return scored, group_weights
+
+
+def _relevance(item: _Scored, weights: list[float]) -> float:
+    total = sum(weights) or 1.0
+    return sum(weights[i] * m for i, m in item.match.items()) / total + 0.35 * item.prior
+
+
+def _gain(item: _Scored, weights: list[float], covered: set[int]) -> float:
+    total = sum(weights) or 1.0
+    return sum(weights[i] * m for i, m in item.match.items() if i not in covered) / total
+
+
+def _near_duplicate(a: Unit, b: Unit) -> bool:
+    if not a.terms or not b.terms:
+        return a.text == b.text
+    return len(a.terms & b.terms) / len(a.terms | b.terms) > 0.7
+
+
+def select_units(
+    question: str, context: str, passages: list[Passage], weights: TermWeights
+) -> list[Unit]:
+    """The sentences that answer best, lead first; a list question also gets its list.
+
+    The next sentence is the one that adds most question words not yet covered, among
+    those still relevant enough (at least half as relevant as the lead).
+    """
+    passages = [p for p in passages if p.score >= passages[0].score - PASSAGE_MARGIN][
+        :MAX_ANSWER_PASSAGES
+    ]
+    scored, group_weights = _score_units(question, context, passages, weights)
+    candidates = [
+        s for s in scored if not s.unit.is_intro and len(content_words(s.unit.text)) >= 3
+    ]
+    if not candidates:
+        return []
+    lead = max(candidates, key=lambda s: _relevance(s, group_weights) + _gain(s, group_weights, set()))
+    floor = 0.5 * _relevance(lead, group_weights)
+    chosen = [lead]
+    covered = {i for i, m in lead.match.items() if m >= 1.0}
+    length = len(lead.unit.text)
+    pool = [s for s in candidates if s is not lead and _relevance(s, group_weights) >= floor]
+    while pool and len(chosen) < MAX_SENTENCES:
+        best = max(
+            pool,
+            key=lambda s: _relevance(s, group_weights) + 2 * _gain(s, group_weights, covered),
+        )
+        pool = [s for s in pool if s is not best]
+        if length + len(best.unit.text) > MAX_ANSWER_CHARS:
+            continue
+        if any(_near_duplicate(best.unit, c.unit) for c in chosen):
+            continue
+        chosen.append(best)
+        length += len(best.unit.text)
+        covered.update(i for i, m in best.match.items() if m >= 1.0)
+    units = _with_antecedents([s.unit for s in chosen], [s.unit for s in scored])
+    plain_question = correct_stop_word_typos(question)
+    if _LIST_QUESTION.search(plain_question):
+        units = _with_whole_list(units, scored, group_weights, plain_question)
+    return units
+
+
+def _with_antecedents(units: list[Unit], all_units: list[Unit]) -> list[Unit]:
+    """Put the sentence before a "They …" sentence in front of it, so it can be understood."""
+    by_order = {u.order: u for u in all_units}
+    out: list[Unit] = []
+    for unit in units:
+        before = by_order.get(unit.order - 1)
+        if (
+            _ANAPHORA.match(unit.text)
+            and unit.list_id is None
+            and before is not None
+            and before.passage.chunk_id == unit.passage.chunk_id
+            and before.list_id is None
+            and not before.is_intro
+            and before not in out
+            and before not in units
+        ):
+            out.append(before)
+        if unit not in out:
+            out.append(unit)
+    return out
+
+
+def _with_whole_list(
+    units: list[Unit], scored: list[_Scored], weights: list[float], question: str
+) -> list[Unit]:
+    """For "what are the tasks" questions, add the list that best matches the question.
+
+    A list is judged by its items together with the sentence that introduces it and its
+    section heading, since the items themselves rarely repeat the role's name.
+    """
+    lists: dict[tuple[str, int], list[_Scored]] = {}
+    intro_for: dict[tuple[str, int], _Scored] = {}
+    previous: _Scored | None = None
+    for item in scored:
+        if item.unit.list_id is not None:
+            key = (item.unit.passage.chunk_id, item.unit.list_id)
+            lists.setdefault(key, []).append(item)
+            if previous is not None and previous.unit.is_intro and key not in intro_for:
+                intro_for[key] = previous
+        previous = item
+    if not lists:
+        return units
+
+    # "What does X do?" asks for X's duties: a list introduced as tasks or responsibilities.
+    duty_terms = set(terms(_DUTY_WORDS)) if _DOES_QUESTION.search(question) else set()
+
+    def list_value(key: tuple[str, int]) -> float:
+        members = lists[key] + ([intro_for[key]] if key in intro_for else [])
+        matched: dict[int, float] = {}
+        for member in members:
+            for i, m in member.match.items():
+                matched[i] = max(matched.get(i, 0.0), m)
+        total = sum(weights) or 1.0
+        duty = 0.3 if key in intro_for and duty_terms & intro_for[key].unit.terms else 0.0
+        return (
+            sum(weights[i] * min(1.0, 2 * m) for i, m in matched.items()) / total
+            + 0.35 * members[0].prior
+            + duty
+        )
+
+    best_key = max(lists, key=list_value)
+    items = [s.unit for s in lists[best_key]][:MAX_LIST_ITEMS]
+    lead = [u for u in units if u.list_id is None][:2] or units[:1]
+    return lead + [u for u in items if u not in lead]
+
+
+def compose(
+    question: str,
+    language: str,
+    context: str,
+    passages: list[Passage],
+    weights: TermWeights,
+) -> tuple[str, list[Citation]]:
+    """Answer text with [n] markers, and its citations numbered in order of first use."""
+    units = select_units(question, context, passages, weights)
+    citations: list[Citation] = []
+    number: dict[str, int] = {}
+    sentences: list[str] = []
+    items: list[str] = []
+    noted_other_language = False
+    for unit in units:
+        passage = unit.passage
+        if passage.chunk_id not in number:
+            number[passage.chunk_id] = len(citations) + 1
+            citations.append(
+                Citation(
+                    n=number[passage.chunk_id],
+                    source=passage.article_id,
+                    title=passage.title,
+                    chunk_id=passage.chunk_id,
+                    snippet=passage.text,
+                    language=passage.language,
+                    section=passage.section,
+                    publisher=passage.publisher,
+                )
+            )
+        text = f"{unit.text} [{number[passage.chunk_id]}]"
+        if passage.language and passage.language != language and not noted_other_language:
+            name = phrase(language, f"language_name_{passage.language}")
+            text = phrase(language, "other_language_article", article_language=name) + text
+            noted_other_language = True
+        if unit.list_id is not None and (sentences or items):
+            items.append(f"- {text}")
+        else:
+            sentences.append(text)
+    body = " ".join(sentences)
+    if items:
+        body = f"{body}\n\n" + "\n".join(items) if body else "\n".join(items)
+    return body, citations
+
+
+def render_sources(citations: list[Citation], language: str) -> str:
+    """The "Sources"/"Bronnen" list that follows an answer in plain text and Markdown."""
+    if not citations:
+        return ""
+    lines = [f"{phrase(language, 'sources')}:"]
+    for c in citations:
+        where = f"{c.title} — {c.section}" if c.section and c.section != c.title else c.title
+        lines.append(f"[{c.n}] {where} ({c.source})")
+    return "\n".join(lines)

@@ -1,0 +1,125 @@
+"""``hr-assistant``: ingest | ask | eval | serve. Thin: heavy imports happen inside commands."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from assistant.errors import AssistantError
+from assistant.settings import get_settings
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def _fail(message: str, code: int = 2) -> None:
+    click.echo(f"hr-assistant: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group()
+def cli() -> None:
+    """Answers questions about HR roles from the articles in knowledge/, with citations."""
+
+
+@cli.command()
+@click.option(
+    "--knowledge",
+    "knowledge",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Articles folder (default: HR_ASSISTANT_KNOWLEDGE_DIR or the project's knowledge/).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+def ingest(knowledge: Path | None, as_json: bool) -> None:
+    """Bring the store in line with the articles folder."""
+    from ingest.indexer import ingest_folder
+
+    report = ingest_folder(get_settings(), knowledge)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False))
+    else:
+        click.echo(
+            f"{report.articles} articles, {report.chunks} passages: {report.added} added, "
+            f"{report.updated} updated, {report.skipped} unchanged, {report.deleted} deleted "
+            f"in {report.seconds:.1f}s"
+        )
+        for error in report.errors:
+            click.echo(f"  skipped {error['file']}: {error['error']}", err=True)
+    if report.errors:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("question")
+@click.option("--history", "history", multiple=True, help="An earlier user turn, oldest first.")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object.")
+def ask(question: str, history: tuple[str, ...], as_json: bool) -> None:
+    """Answer one QUESTION from the articles."""
+    from assistant.answer import render_sources
+    from assistant.chain import Assistant, validate_question
+
+    settings = get_settings()
+    validate_question(question, settings.max_question_chars)  # fail fast, before loading
+    answer = Assistant(settings).ask(question, history)
+    if as_json:
+        click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+        return
+    click.echo(answer.text)
+    sources = render_sources(answer.citations, answer.language)
+    if sources:
+        click.echo(f"\n{sources}")
+
+
+@cli.command(name="eval")
+@click.argument("questions", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None)
+def evaluate_command(questions: Path, out: Path | None) -> None:
+    """Run a question set and print its metrics."""
+    from assistant.chain import Assistant
+    from assistant.evaluation import evaluate, format_metrics, load_cases, read_articles
+
+    settings = get_settings()
+    cases = load_cases(questions)
+    assistant = Assistant(settings)
+    _, metrics = evaluate(assistant.ask, cases, read_articles(settings.knowledge_dir), out)
+    click.echo(format_metrics(metrics))
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=7860, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """The chat in the browser; ingests first when the store is empty."""
+    settings = get_settings()
+    if host not in LOOPBACK_HOSTS and not settings.ui_password:
+        raise AssistantError(
+            f"binding to {host} exposes the chat beyond this machine: "
+            "set HR_ASSISTANT_UI_PASSWORD first"
+        )
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    from ui.app import launch
+
+    launch(settings, host=host, port=port)
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point: user-facing errors become one line on stderr, never a traceback."""
+    try:
+        return cli.main(args=argv, standalone_mode=False)
+    except click.exceptions.Abort:
+        _fail("aborted", 130)
+    except click.exceptions.ClickException as exc:
+        _fail(exc.format_message(), exc.exit_code)
+    except AssistantError as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except Exception as exc:  # last resort: one line, no traceback
+        text = str(exc).strip().splitlines()
+        _fail(f"unexpected error: {type(exc).__name__}: {text[0] if text else ''}", 1)
+    return None

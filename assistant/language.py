@@ -1,0 +1,89 @@
+"""English/Dutch detection and the assistant's own phrases in both languages.
+
+A stop-word vote is enough for two languages this different and costs microseconds;
+no language-identification model is bundled for offline use anyway.
+"""
+
+from __future__ import annotations
+
+import re
+
+LANGUAGES = ("en", "nl")
+
+_EN_WORDS = frozenset(
+    """the a an and or of to in on for with is are was were be been do does did what which who
+    whom how why when where can could should would will shall may might must there their they
+    them this that these those it its from by as at about between than more most your you i
+    we our my me he she his her not no yes have has had into also other differ difference vs
+    versus become get make role roles""".split()
+)
+_NL_WORDS = frozenset(
+    """de het een en of van in op voor met is zijn was waren wordt worden doet doen deed wat
+    welke wie hoe waarom wanneer waar kan kunnen zou zouden zal moet moeten er hun zij ze dit
+    dat deze die uit door als bij over tussen dan meer meest jouw je jij u ik wij we ons onze
+    mijn niet geen ja heeft hebben had ook andere verschil verschillen tegenover word krijg
+    rol rollen naar nog al aan maar""".split()
+)
+_WORD = re.compile(r"[a-zà-ÿ]+", re.IGNORECASE)
+_DUTCH_MARKERS = re.compile(r"(ij|oe|aa|ee|uu|sch)", re.IGNORECASE)
+
+
+def detect_language(text: str, default: str = "en") -> str:
+    """Return ``"en"`` or ``"nl"`` for ``text``; ``default`` when the evidence is even."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    en = sum(w in _EN_WORDS for w in words)
+    nl = sum(w in _NL_WORDS for w in words)
+    if en == nl:
+        # Spelling patterns break ties for short or typo-ridden questions.
+        en_like = sum(1 for w in words if w not in _NL_WORDS and not _DUTCH_MARKERS.search(w))
+        nl_like = sum(1 for w in words if _DUTCH_MARKERS.search(w))
+        if nl_like > en_like:
+            return "nl"
+        if en_like > nl_like and words:
+            return "en"
+        return default
+    return "en" if en > nl else "nl"
+
+
+PHRASES: dict[str, dict[str, str]] = {
+    "en": {
+        "sources": "Sources",
+        "abstain": (
+            "I can't answer that from the articles I have. They cover HR roles: {topics}. "
+            "Try asking about one of those."
+        ),
+        "abstain_no_articles": "I can't answer that: there are no articles in the store yet.",
+        "other_language_article": "The {article_language} article says: ",
+        "language_name_en": "English",
+        "language_name_nl": "Dutch",
+        "empty_question": "Please type a question.",
+        "too_long": "That question is too long ({length} characters); please keep it under {limit}.",
+        "instruction": (
+            "I only answer questions about HR roles from the articles I have; "
+            "I can't follow instructions like that. The articles cover: {topics}."
+        ),
+    },
+    "nl": {
+        "sources": "Bronnen",
+        "abstain": (
+            "Daar kan ik geen antwoord op geven op basis van de artikelen die ik heb. "
+            "Ze gaan over HR-rollen: {topics}. Stel gerust een vraag daarover."
+        ),
+        "abstain_no_articles": "Dat kan ik niet beantwoorden: er staan nog geen artikelen in de opslag.",
+        "other_language_article": "Het {article_language} artikel zegt: ",
+        "language_name_en": "Engelstalige",
+        "language_name_nl": "Nederlandstalige",
+        "empty_question": "Typ een vraag.",
+        "too_long": "Die vraag is te lang ({length} tekens); houd het onder de {limit}.",
+        "instruction": (
+            "Ik beantwoord alleen vragen over HR-rollen op basis van mijn artikelen; "
+            "zulke instructies volg ik niet. De artikelen gaan over: {topics}."
+        ),
+    },
+}
+
+
+def phrase(language: str, key: str, **values: object) -> str:
+    """The assistant's own words for ``key`` in ``language`` (English when unknown)."""
+    table = PHRASES.get(language, PHRASES["en"])
+    return table[key].format(**values)

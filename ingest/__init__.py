@@ -1,0 +1,1 @@
+"""Ingest: articles in ``knowledge/`` → clean text → passages → the Chroma store."""
