@@ -143,12 +143,18 @@ def select_units(
         :MAX_ANSWER_PASSAGES
     ]
     scored, group_weights = _score_units(question, context, passages, weights)
+    # Heading-like fragments ("Key Responsibilities:", "Denk hierbij aan:") say nothing alone.
     candidates = [
-        s for s in scored if not s.unit.is_intro and len(content_words(s.unit.text)) >= 3
+        s
+        for s in scored
+        if not s.unit.is_intro
+        and len(content_words(s.unit.text)) >= (2 if s.unit.list_id is not None else 3)
     ]
     if not candidates:
         return []
-    lead = max(candidates, key=lambda s: _relevance(s, group_weights) + _gain(s, group_weights, set()))
+    lead = max(
+        candidates, key=lambda s: _relevance(s, group_weights) + _gain(s, group_weights, set())
+    )
     floor = 0.5 * _relevance(lead, group_weights)
     chosen = [lead]
     covered = {i for i, m in lead.match.items() if m >= 1.0}
@@ -188,7 +194,6 @@ def _with_antecedents(units: list[Unit], all_units: list[Unit]) -> list[Unit]:
             and before.list_id is None
             and not before.is_intro
             and before not in out
-            and before not in units
         ):
             out.append(before)
         if unit not in out:

@@ -42,7 +42,6 @@ _FIGURE = re.compile(r"\d|[€$£]")
 
 # Tuned on the development questions and the project's own extra questions (tests/data).
 MIN_COVERAGE = 0.5
-MIN_SIMILARITY = 0.80
 
 
 @dataclass(frozen=True)
@@ -102,14 +101,21 @@ def coverage(question: str, evidence: list[Passage], weights: TermWeights) -> fl
 
 
 def judge(
-    question: str, context: str, evidence: list[Passage], weights: TermWeights
+    question: str,
+    context: str,
+    evidence: list[Passage],
+    weights: TermWeights,
+    similarity_floor: float,
 ) -> Verdict:
-    """Decide whether ``evidence`` answers ``question`` (``context``: the turn it follows)."""
+    """Decide whether ``evidence`` answers ``question`` (``context``: the turn it follows).
+
+    ``similarity_floor`` is the embedder's own: below it the best passage is off-topic.
+    """
     if is_instruction(question):
         return Verdict(False, "instruction")
     if not evidence:
         return Verdict(False, "no_evidence")
-    if max(p.similarity for p in evidence) < MIN_SIMILARITY:
+    if max(p.similarity for p in evidence) < similarity_floor:
         return Verdict(False, "far")
     if asks_for_figure(question) and not any(_FIGURE.search(p.text) for p in evidence[:2]):
         return Verdict(False, "no_figure")

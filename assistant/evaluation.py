@@ -99,7 +99,7 @@ def compute_metrics(
     answered = [(c, r) for c, r in zip(cases, results, strict=True) if not r["abstained"]]
     latencies = [float(r["latency_ms"]) for r in results]
 
-    def share(hits: int, total: int) -> float:
+    def share(hits: float, total: int) -> float:
         return hits / total if total else 1.0
 
     return {
@@ -107,10 +107,14 @@ def compute_metrics(
         "hit@3": share(sum(1 for x in ranks if x is not None and x <= 3), len(ranks)),
         "MRR": share(sum(1.0 / x for x in ranks if x), len(ranks)) if ranks else 1.0,
         "source hit": share(
-            sum(1 for c, r in answerable if any(ci["source"] in c.sources for ci in r["citations"])),
+            sum(
+                1 for c, r in answerable if any(ci["source"] in c.sources for ci in r["citations"])
+            ),
             len(answerable),
         ),
-        "citation precision": share(sum(1 for c, ci in cited if ci["source"] in c.sources), len(cited)),
+        "citation precision": share(
+            sum(1 for c, ci in cited if ci["source"] in c.sources), len(cited)
+        ),
         "snippet fidelity": share(
             sum(
                 1

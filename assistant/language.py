@@ -28,21 +28,21 @@ _WORD = re.compile(r"[a-zà-ÿ]+", re.IGNORECASE)
 _DUTCH_MARKERS = re.compile(r"(ij|oe|aa|ee|uu|sch)", re.IGNORECASE)
 
 
-def detect_language(text: str, default: str = "en") -> str:
-    """Return ``"en"`` or ``"nl"`` for ``text``; ``default`` when the evidence is even."""
+def detect_language(text: str, default: str | None = None) -> str:
+    """Return ``"en"`` or ``"nl"`` for ``text``.
+
+    When the stop words are even, ``default`` (say, the chat's language so far) decides;
+    without one, spelling patterns break the tie for short or typo-ridden questions.
+    """
     words = [w.lower() for w in _WORD.findall(text)]
     en = sum(w in _EN_WORDS for w in words)
     nl = sum(w in _NL_WORDS for w in words)
-    if en == nl:
-        # Spelling patterns break ties for short or typo-ridden questions.
-        en_like = sum(1 for w in words if w not in _NL_WORDS and not _DUTCH_MARKERS.search(w))
-        nl_like = sum(1 for w in words if _DUTCH_MARKERS.search(w))
-        if nl_like > en_like:
-            return "nl"
-        if en_like > nl_like and words:
-            return "en"
+    if en != nl:
+        return "en" if en > nl else "nl"
+    if default in LANGUAGES:
         return default
-    return "en" if en > nl else "nl"
+    nl_like = sum(1 for w in words if _DUTCH_MARKERS.search(w))
+    return "nl" if nl_like > len(words) - nl_like else "en"
 
 
 PHRASES: dict[str, dict[str, str]] = {
@@ -57,7 +57,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "language_name_en": "English",
         "language_name_nl": "Dutch",
         "empty_question": "Please type a question.",
-        "too_long": "That question is too long ({length} characters); please keep it under {limit}.",
+        "too_long": (
+            "That question is too long ({length} characters); please keep it under {limit}."
+        ),
         "instruction": (
             "I only answer questions about HR roles from the articles I have; "
             "I can't follow instructions like that. The articles cover: {topics}."
@@ -69,7 +71,9 @@ PHRASES: dict[str, dict[str, str]] = {
             "Daar kan ik geen antwoord op geven op basis van de artikelen die ik heb. "
             "Ze gaan over HR-rollen: {topics}. Stel gerust een vraag daarover."
         ),
-        "abstain_no_articles": "Dat kan ik niet beantwoorden: er staan nog geen artikelen in de opslag.",
+        "abstain_no_articles": (
+            "Dat kan ik niet beantwoorden: er staan nog geen artikelen in de opslag."
+        ),
         "other_language_article": "Het {article_language} artikel zegt: ",
         "language_name_en": "Engelstalige",
         "language_name_nl": "Nederlandstalige",

@@ -14,9 +14,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 class Settings(BaseSettings):
     """Configuration of every command; see INTERFACE.md for the contract."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="HR_ASSISTANT_", env_file=".env", extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_prefix="HR_ASSISTANT_", env_file=".env", extra="ignore")
 
     data_dir: Path = Field(default=PROJECT_ROOT / ".data")
     knowledge_dir: Path = Field(default=PROJECT_ROOT / "knowledge")

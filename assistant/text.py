@@ -83,8 +83,11 @@ def _one_edit_apart(a: str, b: str) -> bool:
         diff = [i for i in range(len(a)) if a[i] != b[i]]
         if len(diff) == 1:
             return True
-        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and (
-            a[diff[1]] == b[diff[0]]
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and (a[diff[1]] == b[diff[0]])
         )
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
@@ -97,9 +100,7 @@ def is_stop_word(token: str) -> bool:
         return True
     if len(token) < 4 or stem(token) in _concepts():
         return False  # short words and known HR words ("hire" ≠ "hier") are never typos
-    return any(
-        _one_edit_apart(token, w) for w in STOP_WORDS if len(w) >= 3 and w[0] in token[:2]
-    )
+    return any(_one_edit_apart(token, w) for w in STOP_WORDS if len(w) >= 3 and w[0] in token[:2])
 
 
 def correct_stop_word_typos(text: str) -> str:

@@ -89,9 +89,7 @@ def chunk_article(article: Article) -> list[Passage]:
         ):
             last.text = f"{last.text}\n\n{unit.text}"
         elif len(unit.text) > MAX_PASSAGE_CHARS and not _is_list(unit.text.split("\n\n")[-1]):
-            pieces.extend(
-                _Unit(unit.section, t) for t in _oversize_splitter.split_text(unit.text)
-            )
+            pieces.extend(_Unit(unit.section, t) for t in _oversize_splitter.split_text(unit.text))
         else:
             pieces.append(_Unit(unit.section, unit.text))
     return [
@@ -115,7 +113,9 @@ def embedding_text(passage: Passage) -> str:
     A bare list ("- Managing employee benefits …") does not say whose duties it lists;
     the heading does, so it is embedded with the passage (the quoted text stays exact).
     """
-    header = passage.title if not passage.section or passage.section == passage.title else (
-        f"{passage.title} — {passage.section}"
+    header = (
+        passage.title
+        if not passage.section or passage.section == passage.title
+        else (f"{passage.title} — {passage.section}")
     )
     return f"{header}\n\n{passage.text}"

@@ -30,7 +30,7 @@ _CALL_TO_ACTION = [
 ]
 _FURNITURE_RE = [re.compile(p, re.IGNORECASE) for p in _FURNITURE]
 _CTA_RE = [re.compile(p, re.IGNORECASE) for p in _CALL_TO_ACTION]
-_LONG_BLOCK = 200
+_PARAGRAPH_CHARS = 80
 
 
 def _is_furniture_line(line: str) -> bool:
@@ -70,7 +70,7 @@ def clean_text(text: str, author: str = "") -> str:
         block = _dedupe_lines(raw_block)
         lines = [ln for ln in block.splitlines() if not _is_furniture_line(ln)]
         block = "\n".join(lines).strip()
-        if not block or _is_call_to_action(block):
+        if not block:
             continue
         if author and all(ln.strip() == author.strip() for ln in block.splitlines()):
             after_byline = True
@@ -82,31 +82,30 @@ def clean_text(text: str, author: str = "") -> str:
         if blocks and block == blocks[-1]:
             continue  # a title repeated by the page template
         blocks.append(block)
-    return "\n\n".join(_drop_marketing_tail(blocks))
+    # Calls to action stay until the footer is found: they are what marks it.
+    kept = [b for b in _drop_marketing_tail(blocks) if not _is_call_to_action(b)]
+    return "\n\n".join(kept)
 
 
 def _drop_marketing_tail(blocks: list[str]) -> list[str]:
-    """Drop the run of short blocks after the last real paragraph when it holds promotions.
-
-    Marketing footers are a sequence of short lines (headlines, buttons); a single short
-    closing sentence of the article does not match a call to action and stays.
-    """
-    end = len(blocks)
-    start = end
-    while start > 0 and len(blocks[start - 1]) < _LONG_BLOCK and not _is_list(blocks[start - 1]):
-        start -= 1
-    tail = blocks[start:end]
-    if start > 0 and tail and any(_is_call_to_action(b) or _looks_like_button(b) for b in tail):
-        return blocks[:start]
+    """Cut the marketing footer: everything from its first promotion after the article's
+    last real paragraph (a full sentence of some length that promotes nothing)."""
+    last_paragraph = -1
+    for index, block in enumerate(blocks):
+        if (
+            len(block) >= _PARAGRAPH_CHARS
+            and block.rstrip()[-1:] in ".!?"
+            and not _is_call_to_action(block)
+        ):
+            last_paragraph = index
+    for index in range(last_paragraph + 1, len(blocks)):
+        if _is_call_to_action(blocks[index]) or _looks_like_button(blocks[index]):
+            return blocks[:index]
     return blocks
 
 
 def _looks_like_button(block: str) -> bool:
     return bool(re.fullmatch(r"(frequently asked questions|veelgestelde vragen)", block, re.I))
-
-
-def _is_list(block: str) -> bool:
-    return all(is_list_item(line) for line in block.splitlines() if line.strip())
 
 
 def is_list_item(line: str) -> bool:

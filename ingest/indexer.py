@@ -76,9 +76,7 @@ def load_folder(folder: Path, max_bytes: int) -> tuple[list[Article], list[dict[
             errors.append({"file": name, "error": str(exc)})
             continue
         if article.id in seen:
-            errors.append(
-                {"file": name, "error": f"same article id as {seen[article.id].name}"}
-            )
+            errors.append({"file": name, "error": f"same article id as {seen[article.id].name}"})
             continue
         seen[article.id] = path
         articles.append(article)

@@ -31,17 +31,23 @@ def _split_front_matter(raw: str) -> tuple[dict[str, object], str]:
             try:
                 meta = yaml.safe_load("\n".join(lines[1:end])) or {}
             except yaml.YAMLError as exc:
-                raise LoadError(f"front matter is not valid YAML ({exc.__class__.__name__})") from exc
+                raise LoadError(
+                    f"front matter is not valid YAML ({exc.__class__.__name__})"
+                ) from exc
             if not isinstance(meta, dict):
                 raise LoadError("front matter is not a mapping")
             return meta, "\n".join(lines[end + 1 :])
     return {}, raw
 
 
+def _human_size(size: int) -> str:
+    return f"{size / (1024 * 1024):g} MB" if size >= 1024 * 1024 else f"{size / 1024:g} KB"
+
+
 def _read_text(path: Path, max_bytes: int) -> str:
     size = path.stat().st_size
     if size > max_bytes:
-        raise LoadError(f"file is larger than {max_bytes // (1024 * 1024)} MB")
+        raise LoadError(f"file is larger than the {_human_size(max_bytes)} limit")
     data = path.read_bytes()
     try:
         return data.decode("utf-8-sig")

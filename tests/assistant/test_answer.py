@@ -1,0 +1,73 @@
+"""Composition on hand-made passages: pure logic, no model or store."""
+
+from assistant.answer import compose, render_sources, split_units
+from assistant.answerability import TermWeights
+from assistant.types import Passage
+
+
+def _p(chunk: str, text: str, score: float, language: str = "en", section: str = "") -> Passage:
+    article = chunk.split("#")[0]
+    return Passage(chunk, article, article.title(), language, section, 0, text, score=score)
+
+
+PASSAGES = [
+    _p(
+        "roles#0",
+        "An HR Generalist handles daily HR operations. They also run recruitment and onboarding.",
+        1.0,
+    ),
+    _p("roles#1", "An HR Manager sets HR strategy and formulates policy.", 0.98),
+    _p("roles#2", "An HR Generalist handles daily HR operations.", 0.97),
+]
+WEIGHTS = TermWeights(PASSAGES)
+
+
+def test_every_sentence_carries_a_marker_numbered_in_order_of_first_use():
+    text, citations = compose(
+        "What is the difference between an HR Generalist and an HR Manager?",
+        "en",
+        "",
+        PASSAGES,
+        WEIGHTS,
+    )
+    markers = [int(n) for n in __import__("re").findall(r"\[(\d+)\]", text)]
+    assert markers and markers[0] == 1
+    assert sorted(set(markers)) == [c.n for c in citations] == list(range(1, len(citations) + 1))
+    first_use = list(dict.fromkeys(markers))
+    assert first_use == sorted(first_use)
+    # Both sides of an "X vs Y" question are answered.
+    assert "HR Generalist" in text and "HR Manager" in text
+
+
+def test_citations_quote_the_exact_passage_and_sentences_are_not_repeated():
+    text, citations = compose("What does an HR Generalist do?", "en", "", PASSAGES, WEIGHTS)
+    by_chunk = {p.chunk_id: p.text for p in PASSAGES}
+    assert all(c.snippet == by_chunk[c.chunk_id] for c in citations)
+    assert text.count("handles daily HR operations") == 1
+
+
+def test_a_sentence_starting_with_they_brings_the_sentence_before_it():
+    text, _ = compose("Who runs onboarding?", "en", "", PASSAGES[:1], TermWeights(PASSAGES[:1]))
+    assert text.index("An HR Generalist handles") < text.index("They also run")
+
+
+def test_quoting_an_article_in_the_other_language_says_so():
+    dutch = [_p("nl#0", "De HR-officer voert de sollicitatiegesprekken.", 1.0, language="nl")]
+    text, _ = compose("Who conducts the interviews?", "en", "", dutch, TermWeights(dutch))
+    assert text.startswith("The Dutch article says: ")
+    english = [_p("en#0", "The HR Manager leads the HR team.", 1.0)]
+    text, _ = compose("Wie leidt het HR-team?", "nl", "", english, TermWeights(english))
+    assert text.startswith("Het Engelstalige artikel zegt: ")
+
+
+def test_list_items_are_units_and_sources_are_listed_in_the_question_language():
+    passage = _p("r#0", "Key Responsibilities:\n\n- Recruiting staff.\n- Running payroll.", 1.0)
+    assert [u.text for u in split_units(passage)] == [
+        "Key Responsibilities:",
+        "Recruiting staff.",
+        "Running payroll.",
+    ]
+    _, citations = compose(
+        "What are the responsibilities?", "nl", "", [passage], TermWeights([passage])
+    )
+    assert render_sources(citations, "nl").startswith("Bronnen:")

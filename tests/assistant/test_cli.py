@@ -1,0 +1,119 @@
+"""The installed ``hr-assistant`` command, run as a real subprocess."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import KNOWLEDGE
+
+pytestmark = pytest.mark.integration
+
+
+def run_cli(*args: str, data_dir: Path, knowledge: Path = KNOWLEDGE) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "HR_ASSISTANT_DATA_DIR": str(data_dir),
+        "HR_ASSISTANT_KNOWLEDGE_DIR": str(knowledge),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def cli_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("cli-data")
+    result = run_cli("ingest", "--json", data_dir=data)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["articles"] == 3 and report["added"] == report["chunks"] > 0
+    return data
+
+
+def test_ask_json_prints_the_result_object(cli_data: Path):
+    result = run_cli("ask", "What does an HR Generalist do?", "--json", data_dir=cli_data)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert set(answer) == {
+        "question",
+        "answer",
+        "language",
+        "abstained",
+        "citations",
+        "retrieved",
+        "latency_ms",
+    }
+    assert answer["citations"][0]["source"] == "hr-generalist-vs-hr-manager"
+    assert set(answer["citations"][0]) == {"n", "source", "title", "chunk_id", "snippet"}
+
+
+def test_ask_with_history_and_plain_output_lists_sources(cli_data: Path):
+    result = run_cli(
+        "ask", "En een HR-officer?", "--history", "Wat doet een HR-assistent?", data_dir=cli_data
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Bronnen:" in result.stdout and "[1]" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("ask", "   "), "type a question"),
+        (("ask", "x" * 2001), "too long"),
+        (("eval", "missing.yaml"), "cannot read question set"),
+    ],
+)
+def test_bad_input_is_one_line_without_traceback(cli_data: Path, args, message):
+    result = run_cli(*args, data_dir=cli_data)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_ask_before_ingest_and_missing_knowledge_folder(tmp_path: Path):
+    result = run_cli("ask", "What is HR?", data_dir=tmp_path / "fresh")
+    assert result.returncode != 0 and "run 'hr-assistant ingest'" in result.stderr
+    result = run_cli("ingest", data_dir=tmp_path / "d", knowledge=tmp_path / "nowhere")
+    assert result.returncode != 0 and "not found" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_ingest_with_a_bad_file_exits_1_and_names_it(tmp_path: Path):
+    folder = tmp_path / "k"
+    folder.mkdir()
+    (folder / "good.md").write_text(
+        (KNOWLEDGE / "people-operations-vs-hr.md").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (folder / "bad.txt").write_bytes(b"\xff\xfe\xe9")
+    result = run_cli("ingest", "--json", data_dir=tmp_path / "d", knowledge=folder)
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["articles"] == 1 and report["errors"][0]["file"] == "bad.txt"
+
+
+def test_serve_refuses_a_public_address_without_password(tmp_path: Path):
+    result = run_cli("serve", "--host", "0.0.0.0", data_dir=tmp_path / "d")
+    assert result.returncode != 0 and "HR_ASSISTANT_UI_PASSWORD" in result.stderr
+
+
+def test_ask_does_not_import_the_ui_or_torch(cli_data: Path):
+    code = (
+        "import sys; from assistant.cli import main\n"
+        "try:\n    main(['ask', 'What is People Operations?'])\n"
+        "finally:\n    print(sorted(m for m in ('gradio', 'torch', 'sentence_transformers')"
+        " if m in sys.modules))"
+    )
+    env = {**os.environ, "HR_ASSISTANT_DATA_DIR": str(cli_data)}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr

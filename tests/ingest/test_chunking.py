@@ -1,0 +1,63 @@
+import re
+
+from assistant.types import Article
+from ingest.chunking import MAX_PASSAGE_CHARS, chunk_article, embedding_text, is_heading
+
+TEXT = """What is an HR Generalist?
+
+An HR Generalist handles a variety of HR functions.
+
+Key Responsibilities:
+
+- Overseeing recruitment processes.
+- Conducting employee onboarding.
+
+Career Path and Progression
+
+Progressing from an HR Generalist to an HR Manager is a common career path."""
+
+
+def _article(text: str = TEXT) -> Article:
+    return Article(id="demo", title="Demo", language="en", text=text)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def test_list_stays_with_its_introduction_and_section_travels():
+    passages = chunk_article(_article())
+    with_list = next(p for p in passages if "Overseeing recruitment" in p.text)
+    assert "Key Responsibilities:" in with_list.text
+    assert with_list.section == "What is an HR Generalist?"
+    career = next(p for p in passages if "common career path" in p.text)
+    assert career.section == "Career Path and Progression"
+
+
+def test_headings_are_metadata_not_passage_text():
+    passages = chunk_article(_article())
+    assert all("Career Path and Progression" not in p.text for p in passages)
+    assert is_heading("Career Path and Progression")
+    assert not is_heading("Key Responsibilities:")
+    assert not is_heading("A full sentence ends with a period.")
+
+
+def test_every_passage_stands_in_the_article_and_ids_follow_positions():
+    passages = chunk_article(_article())
+    assert [p.position for p in passages] == list(range(len(passages)))
+    assert all(p.chunk_id == f"demo#{p.position}" for p in passages)
+    assert all(_norm(p.text) in _norm(TEXT) for p in passages)
+
+
+def test_an_oversized_paragraph_is_split_at_sentences():
+    sentence = "People Operations shapes the employee experience across the lifecycle. "
+    article = _article("Long section\n\n" + sentence * 40)
+    passages = chunk_article(article)
+    assert len(passages) > 1
+    assert all(len(p.text) <= MAX_PASSAGE_CHARS for p in passages)
+    assert all(p.text.endswith(".") for p in passages)
+
+
+def test_embedding_text_carries_title_and_section():
+    passage = chunk_article(_article())[0]
+    assert embedding_text(passage).startswith("Demo — What is an HR Generalist?")

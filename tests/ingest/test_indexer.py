@@ -1,0 +1,99 @@
+"""Ingest into a real embedded Chroma: counts, skips, deletions and bad files."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ingest.indexer import ingest_folder
+from tests.conftest import KNOWLEDGE
+
+pytestmark = pytest.mark.integration
+
+
+class CountingEmbeddings:
+    """Wraps the real embedder and counts the passages it is asked to embed."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.identity = inner.identity
+        self.embedded = 0
+
+    def embed_documents(self, texts):
+        self.embedded += len(texts)
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text):
+        return self.inner.embed_query(text)
+
+
+def test_first_ingest_reports_every_passage(ingest_report):
+    assert ingest_report.articles == 3
+    assert ingest_report.chunks == ingest_report.added > 0
+    assert ingest_report.errors == []
+    assert set(ingest_report.to_json()) == {
+        "articles",
+        "chunks",
+        "added",
+        "updated",
+        "skipped",
+        "deleted",
+        "errors",
+        "seconds",
+    }
+
+
+def test_reingest_skips_unchanged_deletes_removed_and_reports_bad_files(
+    make_settings, embeddings, tmp_path: Path
+):
+    folder = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, folder)
+    settings = make_settings(knowledge_dir=folder)
+    counting = CountingEmbeddings(embeddings)
+
+    first = ingest_folder(settings, embeddings=counting)
+    assert counting.embedded == first.chunks
+
+    again = ingest_folder(settings, embeddings=counting)
+    assert (again.added, again.deleted, again.skipped) == (0, 0, first.chunks)
+    assert counting.embedded == first.chunks  # nothing embedded the second time
+
+    removed = folder / "people-operations-vs-hr.md"
+    removed.unlink()
+    (folder / "broken.txt").write_bytes(b"\xff\xfe\x00not utf-8 \xe9")
+    third = ingest_folder(settings, embeddings=counting)
+    assert third.errors == [{"file": "broken.txt", "error": "text is not UTF-8"}]
+    assert third.articles == 2
+    assert third.deleted > 0
+    from assistant.store import open_store
+
+    stored = open_store(settings, embeddings).get(include=["metadatas"])
+    article_ids = {m["article_id"] for m in stored["metadatas"]}
+    assert article_ids == {"hr-assistent-vs-hr-officer", "hr-generalist-vs-hr-manager"}
+    chunk_ids = [m["chunk_id"] for m in stored["metadatas"]]
+    assert len(chunk_ids) == len(set(chunk_ids))  # no duplicates
+
+
+def test_a_file_that_turns_bad_keeps_its_passages(make_settings, embeddings, tmp_path: Path):
+    folder = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, folder)
+    settings = make_settings(knowledge_dir=folder)
+    first = ingest_folder(settings, embeddings=embeddings)
+    (folder / "people-operations-vs-hr.md").write_bytes(b"\xff\xfe broken")
+    second = ingest_folder(settings, embeddings=embeddings)
+    assert second.errors and second.deleted == 0
+    from assistant.store import open_store
+
+    stored = open_store(settings, embeddings).get(include=["metadatas"])
+    assert len(stored["ids"]) == first.chunks
+
+
+def test_missing_or_empty_folder_is_a_one_line_error(make_settings, tmp_path: Path):
+    from assistant.errors import AssistantError
+
+    with pytest.raises(AssistantError, match="not found"):
+        ingest_folder(make_settings(), tmp_path / "nowhere")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(AssistantError, match="no articles"):
+        ingest_folder(make_settings(), empty)
