@@ -27,7 +27,8 @@ test: lint
 	$(BIN)/pytest
 
 bench: setup
-	$(BIN)/python bench/latency.py
+	$(BIN)/python -m bench.latency
+	$(BIN)/python -m bench.crosslingual
 
 clean:
 	rm -rf $(VENV) .data

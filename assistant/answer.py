@@ -10,9 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.answerability import TermWeights
 from assistant.language import phrase
-from assistant.text import content_words, correct_stop_word_typos, query_terms, terms
+from assistant.text import (
+    TermWeights,
+    content_words,
+    correct_stop_word_typos,
+    query_terms,
+    terms,
+)
 from assistant.types import Citation, Passage
 
 MAX_SENTENCES = 4
@@ -28,6 +33,7 @@ _ANAPHORA = re.compile(
 )
 # Passages scoring this close to the best one may add sentences to the answer.
 PASSAGE_MARGIN = 0.08
+OTHER_ARTICLE_MARGIN = 0.015
 MAX_ANSWER_PASSAGES = 4
 _DUTY_WORDS = "tasks duties responsibilities taken"
 _DOES_QUESTION = re.compile(r"\b(what does .{1,40} do|wat doet|wat doen)\b", re.IGNORECASE)
@@ -131,6 +137,20 @@ def _near_duplicate(a: Unit, b: Unit) -> bool:
     return len(a.terms & b.terms) / len(a.terms | b.terms) > 0.7
 
 
+def evidence_passages(passages: list[Passage]) -> list[Passage]:
+    """The passages an answer may quote: the best article's, and another article's only
+    when it scores nearly as well (a question that spans two articles)."""
+    if not passages:
+        return []
+    top = passages[0]
+    return [
+        p
+        for p in passages
+        if p.score >= top.score - PASSAGE_MARGIN
+        and (p.article_id == top.article_id or p.score >= top.score - OTHER_ARTICLE_MARGIN)
+    ][:MAX_ANSWER_PASSAGES]
+
+
 def select_units(
     question: str, context: str, passages: list[Passage], weights: TermWeights
 ) -> list[Unit]:
@@ -139,9 +159,7 @@ def select_units(
     The next sentence is the one that adds most question words not yet covered, among
     those still relevant enough (at least half as relevant as the lead).
     """
-    passages = [p for p in passages if p.score >= passages[0].score - PASSAGE_MARGIN][
-        :MAX_ANSWER_PASSAGES
-    ]
+    passages = evidence_passages(passages)
     scored, group_weights = _score_units(question, context, passages, weights)
     # Heading-like fragments ("Key Responsibilities:", "Denk hierbij aan:") say nothing alone.
     candidates = [

@@ -9,12 +9,10 @@ evidence covers, weighted by how rare each word is.
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from assistant.text import query_terms, terms
+from assistant.text import TermWeights, query_terms, terms
 from assistant.types import Passage
 
 _INSTRUCTION = re.compile(
@@ -63,30 +61,6 @@ def asks_for_figure(question: str) -> bool:
     return bool(_ASKS_FIGURE.search(question))
 
 
-class TermWeights:
-    """Inverse document frequency of terms over the stored passages.
-
-    A word the articles never use gets the highest weight: a question that hinges on it
-    ("capital", "minimumloon") is not covered by evidence that happens to be close.
-    """
-
-    def __init__(self, passages: Iterable[Passage]) -> None:
-        documents = [set(terms(f"{p.title} {p.section} {p.text}")) for p in passages]
-        self._n = len(documents)
-        self._df: dict[str, int] = {}
-        for doc in documents:
-            for term in doc:
-                self._df[term] = self._df.get(term, 0) + 1
-
-    def idf(self, term: str) -> float:
-        df = self._df.get(term, 0)
-        return math.log((self._n - df + 0.5) / (df + 0.5) + 1.0)
-
-    def group_weight(self, group: list[str]) -> float:
-        """A word's weight: its rarest known form, or the unknown-word weight if none is known."""
-        return min(self.idf(t) for t in group)
-
-
 def coverage(question: str, evidence: list[Passage], weights: TermWeights) -> float:
     """Share of the question's meaning (rarity-weighted words) present in the evidence."""
     groups = query_terms(question)
@@ -94,7 +68,7 @@ def coverage(question: str, evidence: list[Passage], weights: TermWeights) -> fl
         return 0.0
     present: set[str] = set()
     for passage in evidence:
-        present.update(terms(f"{passage.title} {passage.section} {passage.text}"))
+        present.update(terms(passage.searchable_text))
     total = sum(weights.group_weight(g) for g in groups)
     covered = sum(weights.group_weight(g) for g in groups if any(t in present for t in g))
     return covered / total if total else 0.0

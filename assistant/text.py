@@ -7,7 +7,9 @@ in ``data/glossary.yaml`` also share a concept term, so "werving" matches "recru
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,7 +35,8 @@ STOP_WORDS = frozenset(
     die uit door als bij over tussen dan meer meest jouw je jij u ik wij we ons onze mijn niet
     geen ja heeft hebben had ook andere word krijg naar nog al aan maar zo zeer veel alle elk
     iets wel hier daar toe te om mij me vertel leg uit graag nodig per meestal vaak
-    doorgaans precies eigenlijk""".split()
+    doorgaans precies eigenlijk daarvoor daarvan daarbij daarmee daarna daarin daarop
+    hiervoor hiervan hierbij ervoor ervan erbij ermee""".split()
 )
 GLOSSARY_PATH = Path(__file__).parent / "data" / "glossary.yaml"
 
@@ -66,13 +69,26 @@ def stem(word: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _concepts() -> dict[str, str]:
+def _concepts() -> tuple[dict[str, str], dict[str, str]]:
+    """Glossary concepts by whole word, and by stem for the other forms of a word.
+
+    Whole words come first: long Dutch compounds share their first letters with other
+    words ("salarisadministrateur" and "salaris"), so their stems can collide.
+    """
     groups = yaml.safe_load(GLOSSARY_PATH.read_text(encoding="utf-8")) or []
-    mapping: dict[str, str] = {}
+    by_word: dict[str, str] = {}
+    by_stem: dict[str, str] = {}
     for number, group in enumerate(groups):
         for word in group:
-            mapping.setdefault(stem(str(word)), f"~{number}")
-    return mapping
+            by_word.setdefault(str(word).lower(), f"~{number}")
+            by_stem.setdefault(stem(str(word)), f"~{number}")
+    return by_word, by_stem
+
+
+def concept_of(word: str) -> str | None:
+    """The glossary concept term of ``word``, if it has one."""
+    by_word, by_stem = _concepts()
+    return by_word.get(word.lower()) or by_stem.get(stem(word))
 
 
 def _one_edit_apart(a: str, b: str) -> bool:
@@ -98,7 +114,7 @@ def is_stop_word(token: str) -> bool:
     """A stop word, or a typo of one ("waht", "teh"): neither carries the question's meaning."""
     if token in STOP_WORDS:
         return True
-    if len(token) < 4 or stem(token) in _concepts():
+    if len(token) < 4 or concept_of(token):
         return False  # short words and known HR words ("hire" ≠ "hier") are never typos
     return any(_one_edit_apart(token, w) for w in STOP_WORDS if len(w) >= 3 and w[0] in token[:2])
 
@@ -123,12 +139,10 @@ def content_words(text: str) -> list[str]:
 
 def terms(text: str) -> list[str]:
     """Index terms: stems of content words plus their glossary concept terms."""
-    concepts = _concepts()
     out: list[str] = []
     for word in content_words(text):
-        s = stem(word)
-        out.append(s)
-        concept = concepts.get(s)
+        out.append(stem(word))
+        concept = concept_of(word)
         if concept:
             out.append(concept)
     return out
@@ -136,13 +150,34 @@ def terms(text: str) -> list[str]:
 
 def query_terms(text: str) -> list[list[str]]:
     """Per content word of a question, the terms that would show it is addressed."""
-    concepts = _concepts()
     groups: list[list[str]] = []
     for word in content_words(text):
-        s = stem(word)
-        group = [s]
-        if s in concepts:
-            group.append(concepts[s])
+        concept = concept_of(word)
+        group = [stem(word), concept] if concept else [stem(word)]
         if group not in groups:
             groups.append(group)
     return groups
+
+
+class TermWeights:
+    """Inverse document frequency of terms over the stored passages.
+
+    A word the articles never use gets the highest weight: a question that hinges on it
+    ("capital", "minimumloon") is not covered by evidence that happens to be close.
+    """
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        documents = [set(terms(text)) for text in texts]
+        self._n = len(documents)
+        self._df: dict[str, int] = {}
+        for doc in documents:
+            for term in doc:
+                self._df[term] = self._df.get(term, 0) + 1
+
+    def idf(self, term: str) -> float:
+        df = self._df.get(term, 0)
+        return math.log((self._n - df + 0.5) / (df + 0.5) + 1.0)
+
+    def group_weight(self, group: list[str]) -> float:
+        """A word's weight: its rarest known form, or the unknown-word weight if none is known."""
+        return min(self.idf(t) for t in group)

@@ -34,6 +34,11 @@ class Passage:
     score: float = 0.0  # fused retrieval score: ranks passages for one question
     similarity: float = 0.0  # cosine similarity to the question: comparable across questions
 
+    @property
+    def searchable_text(self) -> str:
+        """Title, section and text: what shows a question's words are addressed."""
+        return f"{self.title} {self.section} {self.text}"
+
 
 @dataclass(frozen=True)
 class Citation:

