@@ -8,6 +8,7 @@ first sentence that answers and, for "X vs Y" questions, a sentence for each sid
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.language import phrase
@@ -20,6 +21,10 @@ from assistant.text import (
 )
 from assistant.types import Citation, Passage
 
+# Cosine similarities of sentences to the question, for words no glossary links across
+# languages; used when the answer quotes an article in the other language.
+SentenceSimilarity = Callable[[list[str]], list[float]]
+SEMANTIC_WEIGHT = 0.5
 MAX_SENTENCES = 4
 MAX_ANSWER_CHARS = 700
 MAX_LIST_ITEMS = 6
@@ -92,6 +97,7 @@ class _Scored:
     unit: Unit
     match: dict[int, float]  # question word index → 1.0 (in the sentence) / 0.5 (heading)
     prior: float
+    semantic: float = 0.0  # meaning-level closeness to the question, 0..1 among candidates
 
 
 def _score_units(
@@ -121,9 +127,18 @@ def _score_units(
     return scored, group_weights
 
 
+def _add_semantic_scores(scored: list[_Scored], similarity: SentenceSimilarity) -> None:
+    """Scale each sentence's similarity to the question to 0..1 among the candidates."""
+    values = similarity([item.unit.text for item in scored])
+    low, high = min(values), max(values)
+    for item, value in zip(scored, values, strict=True):
+        item.semantic = (value - low) / (high - low) if high > low else 0.0
+
+
 def _relevance(item: _Scored, weights: list[float]) -> float:
     total = sum(weights) or 1.0
-    return sum(weights[i] * m for i, m in item.match.items()) / total + 0.35 * item.prior
+    lexical = sum(weights[i] * m for i, m in item.match.items()) / total
+    return lexical + 0.35 * item.prior + SEMANTIC_WEIGHT * item.semantic
 
 
 def _gain(item: _Scored, weights: list[float], covered: set[int]) -> float:
@@ -152,7 +167,11 @@ def evidence_passages(passages: list[Passage]) -> list[Passage]:
 
 
 def select_units(
-    question: str, context: str, passages: list[Passage], weights: TermWeights
+    question: str,
+    context: str,
+    passages: list[Passage],
+    weights: TermWeights,
+    similarity: SentenceSimilarity | None = None,
 ) -> list[Unit]:
     """The sentences that answer best, lead first; a list question also gets its list.
 
@@ -161,6 +180,8 @@ def select_units(
     """
     passages = evidence_passages(passages)
     scored, group_weights = _score_units(question, context, passages, weights)
+    if similarity is not None and scored:
+        _add_semantic_scores(scored, similarity)
     # Heading-like fragments ("Key Responsibilities:", "Denk hierbij aan:") say nothing alone.
     candidates = [
         s
@@ -269,9 +290,10 @@ def compose(
     context: str,
     passages: list[Passage],
     weights: TermWeights,
+    similarity: SentenceSimilarity | None = None,
 ) -> tuple[str, list[Citation]]:
     """Answer text with [n] markers, and its citations numbered in order of first use."""
-    units = select_units(question, context, passages, weights)
+    units = select_units(question, context, passages, weights, similarity)
     citations: list[Citation] = []
     number: dict[str, int] = {}
     sentences: list[str] = []

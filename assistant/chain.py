@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Sequence
 
-from assistant.answer import compose
+import numpy as np
+
+from assistant.answer import SentenceSimilarity, compose
 from assistant.answerability import judge
 from assistant.embeddings import IdentifiedEmbeddings, build_embeddings
 from assistant.errors import AssistantError
@@ -16,6 +19,7 @@ from assistant.store import open_store
 from assistant.types import Answer, Citation
 
 MAX_TOPICS = 6
+SENTENCE_CACHE_SIZE = 20_000
 
 
 def question_language(question: str, history: Sequence[str] = ()) -> str:
@@ -48,6 +52,28 @@ class Assistant:
         for p in self.retriever.passages:
             titles.setdefault(p.article_id, p.title)
         self.titles = titles
+        self._sentence_vectors: dict[str, np.ndarray] = {}
+        self._cache_lock = threading.Lock()
+
+    def _similarity_to(self, question: str) -> SentenceSimilarity:
+        """Sentence similarity to ``question``; sentence vectors are cached across questions."""
+
+        def similarity(sentences: list[str]) -> list[float]:
+            query = np.asarray(self.embeddings.embed_query(question))
+            with self._cache_lock:
+                missing = [s for s in dict.fromkeys(sentences) if s not in self._sentence_vectors]
+            if missing:
+                vectors = self.embeddings.embed_documents(missing)
+                with self._cache_lock:
+                    if len(self._sentence_vectors) > SENTENCE_CACHE_SIZE:
+                        self._sentence_vectors.clear()
+                    self._sentence_vectors.update(
+                        zip(missing, map(np.asarray, vectors), strict=True)
+                    )
+            with self._cache_lock:
+                return [float(self._sentence_vectors[s] @ query) for s in sentences]
+
+        return similarity
 
     def topics(self) -> str:
         names = list(self.titles.values())[:MAX_TOPICS]
@@ -71,7 +97,14 @@ class Assistant:
         retrieved = ranked_articles(passages)
         text, citations = "", list[Citation]()
         if verdict.answerable:
-            text, citations = compose(question, language, query.context, passages, self.weights)
+            similarity = (
+                self._similarity_to(query.dense_text)
+                if passages and passages[0].language != language
+                else None
+            )
+            text, citations = compose(
+                question, language, query.context, passages, self.weights, similarity
+            )
         if not citations:  # no verdict to answer, or no sentence worth quoting
             key = "instruction" if verdict.reason == "instruction" else "abstain"
             if not self.titles:
