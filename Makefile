@@ -1,4 +1,6 @@
 # Two entry points for a fresh machine: `make run` (set up, ingest, chat) and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -ec
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,12 +8,15 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: setup run test lint bench clean
 
+# pip's notes about the machine's partial local package index are filtered out.
+PIP_QUIET := 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
+
 # torch is installed first and pinned: plain pip finds the machine's CPU wheel of 2.13.0
 # through its own configuration; any other version pulls a multi-GB CUDA build.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q torch==2.13.0
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q torch==2.13.0 $(PIP_QUIET)
+	$(BIN)/python -m pip install -q -e '.[dev]' $(PIP_QUIET)
 	touch $(STAMP)
 
 setup: $(STAMP)

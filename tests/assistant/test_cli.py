@@ -13,11 +13,14 @@ from tests.conftest import KNOWLEDGE
 pytestmark = pytest.mark.integration
 
 
-def run_cli(*args: str, data_dir: Path, knowledge: Path = KNOWLEDGE) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, data_dir: Path, knowledge: Path = KNOWLEDGE, **extra_env: str
+) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
         "HR_ASSISTANT_DATA_DIR": str(data_dir),
         "HR_ASSISTANT_KNOWLEDGE_DIR": str(knowledge),
+        **extra_env,
     }
     return subprocess.run(
         [sys.executable, "-m", "assistant", *args],
@@ -117,3 +120,16 @@ def test_ask_does_not_import_the_ui_or_torch(cli_data: Path):
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300
     )
     assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr
+
+
+def test_unreachable_store_server_is_a_one_line_error(tmp_path: Path):
+    result = run_cli(
+        "ask",
+        "What is HR?",
+        data_dir=tmp_path,
+        HR_ASSISTANT_CHROMA_HOST="127.0.0.1",
+        HR_ASSISTANT_CHROMA_PORT="1",
+    )
+    assert result.returncode != 0
+    assert result.stderr.count("\n") == 1
+    assert "cannot open the store at 127.0.0.1:1" in result.stderr
