@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup browser run test lint bench clean
 
 # pip's notes about the machine's partial local package index are filtered out.
 PIP_QUIET := 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
@@ -28,7 +28,14 @@ lint: setup
 	$(BIN)/ruff check assistant ingest ui tests bench
 	$(BIN)/mypy
 
-test: lint
+# The browser tests drive Debian's Chromium (never a downloaded browser build).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+test: lint browser
 	$(BIN)/pytest
 
 bench: setup

@@ -90,6 +90,31 @@ def evaluate_command(questions: Path, out: Path | None) -> None:
     click.echo(format_metrics(metrics))
 
 
+@cli.group()
+def feedback() -> None:
+    """Ratings given in the chat."""
+
+
+@feedback.command(name="export")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="CSV file to write (default: standard output).",
+)
+def feedback_export(out: Path | None) -> None:
+    """Write every thumbs up/down with its question, answer and citations as CSV."""
+    from assistant.feedback import FeedbackStore
+
+    store = FeedbackStore.for_settings(get_settings())
+    if out is None:
+        store.export_csv(sys.stdout)
+        return
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        count = store.export_csv(handle)
+    click.echo(f"wrote {count} ratings to {out}", err=True)
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=7860, show_default=True, type=int)

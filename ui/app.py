@@ -1,25 +1,39 @@
-"""Gradio chat over the assistant: the answer with its [n] markers, then its sources."""
+"""The browser chat (Gradio Blocks): answers with [n] markers, source cards, the articles.
+
+The UI only presents: questions go to :class:`assistant.chain.Assistant`, ratings to
+:class:`assistant.feedback.FeedbackStore`; nothing here decides what is answered.
+"""
 
 from __future__ import annotations
 
-import html
 import os
-from collections.abc import Sequence
+import re
+import time
+from collections.abc import Iterator, Sequence
 from typing import Any
 
+from assistant.catalog import article_passages, list_articles
 from assistant.chain import Assistant
 from assistant.errors import AssistantError
-from assistant.language import phrase
+from assistant.feedback import FeedbackStore
 from assistant.settings import Settings
-from assistant.types import Answer
+from assistant.types import Answer, Citation
+from ui.render import CITED_ID, CSS, answer_markdown, article_html, escape, render_markdown
+from ui.render import source_cards as render_source_cards
+from ui.texts import EXAMPLES, UI_LANGUAGES, text
 
-EXAMPLES = [
-    "How does People Operations differ from HR?",
-    "Wat is het verschil tussen een HR-assistent en een HR-officer?",
-    "What are the key responsibilities of an HR Generalist?",
-    "Hoe groei je door van HR Generalist naar HR Manager?",
-]
-SNIPPET_PREVIEW_CHARS = 240
+STREAM_STEP_SECONDS = 0.02
+# Picks the interface language from the browser on page load.
+BROWSER_LANGUAGE_JS = (
+    "() => (navigator.language || 'en').toLowerCase().startsWith('nl') ? 'nl' : 'en'"
+)
+SCROLL_TO_CITED_JS = (
+    f"() => {{ const m = document.getElementById('{CITED_ID}');"
+    " if (m) m.scrollIntoView({block: 'center'}); }"
+)
+
+# What the chat remembers per message: the raw question, or the answer as JSON.
+Record = dict[str, Any]
 
 
 def _text_of(content: Any) -> str:
@@ -38,60 +52,310 @@ def user_turns(history: Sequence[Any]) -> list[str]:
     turns: list[str] = []
     for message in history or []:
         if isinstance(message, dict) and message.get("role") == "user":
-            text = _text_of(message.get("content")).strip()
-            if text:
-                turns.append(text)
+            turn = _text_of(message.get("content")).strip()
+            if turn:
+                turns.append(turn)
     return turns
 
 
-def render_markdown(answer: Answer) -> str:
-    """The answer as Markdown, article and question text escaped so markup shows as text."""
-    body = html.escape(answer.text, quote=False)
-    if not answer.citations:
-        return body
-    lines = [body, "", f"**{phrase(answer.language, 'sources')}**", ""]
-    for c in answer.citations:
+def _stream(body: str) -> Iterator[str]:
+    """The answer in growing pieces, sentence by sentence, as a reader would see it typed."""
+    pieces = re.split(r"(?<=\]) ", body)
+    for end in range(1, len(pieces) + 1):
+        yield " ".join(pieces[:end])
+
+
+def _citations_of(record: Record | None) -> list[Citation]:
+    if not record or "citations" not in record:
+        return []
+    return [Citation(**c) for c in record["citations"]]
+
+
+def _source_choices(citations: list[Citation]) -> list[tuple[str, str]]:
+    def label(c: Citation) -> str:
         where = f"{c.title} — {c.section}" if c.section and c.section != c.title else c.title
-        preview = " ".join(c.snippet.split())
-        if len(preview) > SNIPPET_PREVIEW_CHARS:
-            preview = preview[:SNIPPET_PREVIEW_CHARS].rsplit(" ", 1)[0] + " …"
-        lines.append(f"[{c.n}] {html.escape(where, quote=False)}  ")
-        lines.append(f"> {html.escape(preview, quote=False)}")
-        lines.append("")
-    return "\n".join(lines).rstrip()
+        return f"[{c.n}] {where}"
+
+    return [(label(c), c.chunk_id) for c in citations]
 
 
-def make_reply(assistant: Assistant) -> Any:
-    """The chat function: one question plus the chat history in, Markdown out."""
+class ChatApp:
+    """The handlers of the page, around one assistant and one feedback store."""
 
-    def reply(message: Any, history: Sequence[Any]) -> str:
+    def __init__(self, assistant: Assistant, feedback: FeedbackStore) -> None:
+        self.assistant = assistant
+        self.feedback = feedback
+
+    def ask(self, question: str, history: Sequence[str]) -> tuple[Answer | None, str]:
+        """The answer, or the friendly refusal to show instead."""
         try:
-            answer = assistant.ask(_text_of(message), user_turns(history))
+            return self.assistant.ask(question, history), ""
         except AssistantError as exc:
-            return str(exc)
-        return render_markdown(answer)
+            return None, str(exc)
 
-    return reply
+    def respond(
+        self,
+        message: str,
+        chat: list[dict[str, Any]],
+        records: list[Record | None],
+        ui_language: str,
+    ) -> Iterator[tuple[Any, ...]]:
+        """Stream one answer into the chat, then show its source cards."""
+        import gradio as gr
+
+        chat = list(chat or [])
+        records = list(records or [])
+        earlier = [r["question"] for r in records if r and r.get("question")]
+        answer, refusal = self.ask(message, earlier)
+        shown_question = escape(message.strip()) or "…"
+        chat.append({"role": "user", "content": shown_question})
+        records.append({"question": message.strip()} if message.strip() else None)
+        if answer is None:
+            chat.append({"role": "assistant", "content": escape(refusal)})
+            records.append(None)
+            yield chat, records, gr.update(), gr.update(), ""
+            return
+        chat.append({"role": "assistant", "content": ""})
+        records.append(
+            {
+                "answer": answer.text,
+                "asked": answer.question,
+                "language": answer.language,
+                "citations": [c.__dict__ for c in answer.citations],
+            }
+        )
+        for partial in _stream(answer_markdown(answer)):
+            chat[-1] = {"role": "assistant", "content": partial}
+            yield chat, records, gr.update(), gr.update(), ""
+            time.sleep(STREAM_STEP_SECONDS)
+        cards = render_source_cards(answer.citations, ui_language)
+        choices = _source_choices(answer.citations)
+        yield (
+            chat,
+            records,
+            cards,
+            gr.update(choices=choices, value=None, visible=bool(choices)),
+            "",
+        )
+
+    def open_source(self, chunk_id: str | None, ui_language: str) -> str:
+        """The article that holds ``chunk_id``, with that passage marked."""
+        if not chunk_id:
+            return ""
+        article_id = chunk_id.rsplit("#", 1)[0]
+        passages = article_passages(self.assistant.retriever, article_id)
+        return article_html(passages, chunk_id, ui_language)
+
+    def read_article(self, article_id: str | None, ui_language: str) -> str:
+        if not article_id:
+            return ""
+        return article_html(
+            article_passages(self.assistant.retriever, article_id), None, ui_language
+        )
+
+    def rate(self, like: Any, records: list[Record | None], ui_language: str) -> None:
+        """Store a thumbs up/down with the question, answer and citations it rates."""
+        import gradio as gr
+
+        index = like.index[0] if isinstance(like.index, list | tuple) else like.index
+        if not isinstance(index, int) or not 0 <= index < len(records or []):
+            return
+        record = records[index]
+        if not record or "answer" not in record or like.liked is None:
+            return
+        self.feedback.record(
+            liked=bool(like.liked),
+            question=str(record.get("asked", "")),
+            answer=str(record["answer"]),
+            language=str(record.get("language", "")),
+            citations=[
+                {k: c[k] for k in ("n", "source", "title", "chunk_id", "snippet")}
+                for c in record.get("citations", [])
+            ],
+        )
+        gr.Info(text(ui_language, "thanks"))
+
+    def api_chat(self, message: str) -> str:
+        """The ``/chat`` API: one question, its answer and sources as Markdown."""
+        answer, refusal = self.ask(message, [])
+        return render_markdown(answer) if answer is not None else refusal
 
 
-def build_app(assistant: Assistant) -> Any:
-    """The Gradio app: a ChatInterface whose API endpoint is ``/chat``."""
+def build_app(
+    assistant: Assistant, settings: Settings | None = None, feedback: FeedbackStore | None = None
+) -> Any:
+    """The page: a chat with source cards and an article viewer, and an articles tab."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import gradio as gr
 
-    return gr.ChatInterface(
-        fn=make_reply(assistant),
-        title="HR roles assistant",
-        description=(
-            "Ask about HR roles in English or Dutch. Answers quote the articles, with sources. "
-            "/ Stel je vraag in het Engels of Nederlands."
-        ),
-        examples=EXAMPLES,
-        cache_examples=False,
-        api_name="chat",
-        analytics_enabled=False,
-        concurrency_limit=4,
-    )
+    settings = settings or assistant.settings
+    handlers = ChatApp(assistant, feedback or FeedbackStore.for_settings(settings))
+    articles = list_articles(assistant.retriever, settings)
+
+    def article_rows(language: str) -> list[list[Any]]:
+        return [
+            [a.title, text(language, f"lang_{a.language}"), a.chunks, a.last_ingested]
+            for a in articles
+        ]
+
+    def headers(language: str) -> list[str]:
+        return [
+            text(language, k) for k in ("col_title", "col_language", "col_chunks", "col_ingested")
+        ]
+
+    with gr.Blocks(title="HR roles assistant", analytics_enabled=False, fill_width=False) as app:
+        records = gr.State([])
+        with gr.Row(equal_height=True, elem_id="hr-header"):
+            title = gr.Markdown(text("en", "title"), elem_id="hr-title")
+            ui_language = gr.Radio(
+                choices=[("English", "en"), ("Nederlands", "nl")],
+                value="en",
+                label=text("en", "language"),
+                elem_id="ui-language",
+                scale=0,
+                min_width=220,
+            )
+        intro = gr.Markdown(text("en", "intro"), elem_id="hr-intro")
+        with gr.Tabs():
+            with gr.Tab(text("en", "chat_tab"), id="chat", elem_id="chat-tab") as chat_tab:
+                chatbot = gr.Chatbot(
+                    elem_id="chat",
+                    height=420,
+                    show_label=False,
+                    sanitize_html=True,
+                    feedback_options=("Like", "Dislike"),
+                    layout="bubble",
+                )
+                question = gr.Textbox(
+                    placeholder=text("en", "placeholder"),
+                    show_label=False,
+                    # One line that grows: Enter sends, Shift+Enter starts a new line.
+                    lines=1,
+                    max_lines=8,
+                    max_length=assistant.settings.max_question_chars + 500,
+                    elem_id="question",
+                    autofocus=True,
+                )
+                with gr.Row():
+                    send = gr.Button(text("en", "send"), variant="primary", elem_id="send")
+                    new_chat = gr.Button(text("en", "new_chat"), elem_id="new-chat")
+                examples = gr.Examples(
+                    examples=[[e] for e in EXAMPLES],
+                    inputs=[question],
+                    label=f"{text('en', 'examples')} / {text('nl', 'examples')}",
+                )
+                sources_title = gr.Markdown(text("en", "sources"))
+                sources = gr.HTML(render_source_cards([], "en"), elem_id="sources")
+                source_pick = gr.Radio(
+                    choices=[],
+                    label=text("en", "open_source"),
+                    visible=False,
+                    elem_id="source-pick",
+                )
+                article_view = gr.HTML("", elem_id="article-view")
+            with gr.Tab(
+                text("en", "articles_tab"), id="articles", elem_id="articles-tab"
+            ) as art_tab:
+                articles_intro = gr.Markdown(text("en", "articles_intro"))
+                table = gr.Dataframe(
+                    value=article_rows("en"),
+                    headers=headers("en"),
+                    interactive=False,
+                    elem_id="articles-table",
+                    wrap=True,
+                )
+                article_pick = gr.Dropdown(
+                    choices=[(a.title, a.id) for a in articles],
+                    label=text("en", "read_article"),
+                    elem_id="article-pick",
+                )
+                article_full = gr.HTML("", elem_id="article-full")
+
+        ask_outputs = [chatbot, records, sources, source_pick, question]
+        for trigger in (question.submit, send.click):
+            trigger(
+                handlers.respond,
+                inputs=[question, chatbot, records, ui_language],
+                outputs=ask_outputs,
+                api_visibility="private",
+            )
+
+        def start_over(language: str) -> tuple[Any, ...]:
+            hidden = gr.update(choices=[], value=None, visible=False)
+            return [], [], render_source_cards([], language), hidden, ""
+
+        reset_outputs = [chatbot, records, sources, source_pick, article_view]
+        new_chat.click(
+            start_over, inputs=[ui_language], outputs=reset_outputs, api_visibility="private"
+        )
+        chatbot.clear(
+            start_over, inputs=[ui_language], outputs=reset_outputs, api_visibility="private"
+        )
+        source_pick.change(
+            handlers.open_source,
+            inputs=[source_pick, ui_language],
+            outputs=[article_view],
+            api_visibility="private",
+        ).then(None, js=SCROLL_TO_CITED_JS)
+        article_pick.change(
+            handlers.read_article,
+            inputs=[article_pick, ui_language],
+            outputs=[article_full],
+            api_visibility="private",
+        )
+
+        def on_like(like: Any, records_now: list[Record | None], language: str) -> None:
+            handlers.rate(like, records_now, language)
+
+        # Gradio passes the rating only to a parameter annotated with the real LikeData
+        # class; this module's annotations are strings, so it is set here.
+        on_like.__annotations__ = {"like": gr.LikeData}
+        chatbot.like(on_like, inputs=[records, ui_language], outputs=None, api_visibility="private")
+
+        def translate(language: str, records_now: list[Record | None]) -> tuple[Any, ...]:
+            last = next((r for r in reversed(records_now or []) if r and "answer" in r), None)
+            return (
+                text(language, "title"),
+                gr.update(label=text(language, "language")),
+                text(language, "intro"),
+                gr.update(label=text(language, "chat_tab")),
+                gr.update(label=text(language, "articles_tab")),
+                gr.update(placeholder=text(language, "placeholder")),
+                gr.update(value=text(language, "send")),
+                gr.update(value=text(language, "new_chat")),
+                text(language, "sources"),
+                render_source_cards(_citations_of(last), language),
+                gr.update(label=text(language, "open_source")),
+                text(language, "articles_intro"),
+                gr.update(value=article_rows(language), headers=headers(language)),
+                gr.update(label=text(language, "read_article")),
+            )
+
+        ui_language.change(
+            translate,
+            inputs=[ui_language, records],
+            outputs=[
+                title,
+                ui_language,
+                intro,
+                chat_tab,
+                art_tab,
+                question,
+                send,
+                new_chat,
+                sources_title,
+                sources,
+                source_pick,
+                articles_intro,
+                table,
+                article_pick,
+            ],
+            api_visibility="private",
+        )
+        app.load(None, outputs=[ui_language], js=BROWSER_LANGUAGE_JS, api_visibility="private")
+        gr.api(handlers.api_chat, api_name="chat")
+        del examples
+    return app
 
 
 def ensure_ingested(settings: Settings) -> None:
@@ -111,12 +375,38 @@ def ensure_ingested(settings: Settings) -> None:
         print(f"ingested {report.articles} articles into {report.chunks} passages")
 
 
+def theme() -> Any:
+    """Gradio's default look with the system's fonts: the page loads nothing from outside."""
+    import gradio as gr
+
+    return gr.themes.Default(
+        font=["ui-sans-serif", "system-ui", "sans-serif"],
+        font_mono=["ui-monospace", "Consolas", "monospace"],
+    )
+
+
+def launch_kwargs(settings: Settings) -> dict[str, Any]:
+    """What every launch of the page passes: look, password, no outside requests."""
+    return {
+        "theme": theme(),
+        "css": CSS,
+        "auth": ("hr", settings.ui_password) if settings.ui_password else None,
+        "show_error": False,
+        "quiet": True,
+        "ssr_mode": False,
+    }
+
+
 def launch(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None:
     """Serve the chat until interrupted."""
     ensure_ingested(settings)
-    app = build_app(Assistant(settings))
-    auth = ("hr", settings.ui_password) if settings.ui_password else None
+    app = build_app(Assistant(settings), settings)
     print(f"HR roles assistant on http://{host}:{port}")
+    if settings.ui_password:
+        print("sign in as user 'hr' with HR_ASSISTANT_UI_PASSWORD")
     app.queue(default_concurrency_limit=4).launch(
-        server_name=host, server_port=port, auth=auth, show_error=False, quiet=True
+        server_name=host, server_port=port, **launch_kwargs(settings)
     )
+
+
+__all__ = ["UI_LANGUAGES", "build_app", "launch", "render_markdown", "user_turns"]

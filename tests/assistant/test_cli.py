@@ -133,3 +133,25 @@ def test_unreachable_store_server_is_a_one_line_error(tmp_path: Path):
     assert result.returncode != 0
     assert result.stderr.count("\n") == 1
     assert "cannot open the store at 127.0.0.1:1" in result.stderr
+
+
+def test_feedback_export_writes_csv(tmp_path: Path):
+    import csv
+
+    from assistant.feedback import FeedbackStore
+
+    data = tmp_path / "d"
+    FeedbackStore(data / "feedback.sqlite").record(
+        liked=False,
+        question="Wat doet een HR-assistent?",
+        answer="De HR-assistent ondersteunt … [1]",
+        language="nl",
+        citations=[{"n": 1, "source": "hr-assistent-vs-hr-officer"}],
+    )
+    out = tmp_path / "ratings.csv"
+    result = run_cli("feedback", "export", "--out", str(out), data_dir=data)
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert len(rows) == 1
+    assert rows[0]["rating"] == "down" and rows[0]["question"] == "Wat doet een HR-assistent?"
+    assert "hr-assistent-vs-hr-officer" in rows[0]["citations"]

@@ -4,7 +4,8 @@ import socket
 
 import pytest
 
-from ui.app import build_app, render_markdown, user_turns
+from ui.app import build_app, launch_kwargs, user_turns
+from ui.render import render_markdown
 
 pytestmark = pytest.mark.integration
 
@@ -20,7 +21,10 @@ def served(assistant):
     app = build_app(assistant)
     port = _free_port()
     app.queue().launch(
-        server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True
+        server_name="127.0.0.1",
+        server_port=port,
+        prevent_thread_lock=True,
+        **launch_kwargs(assistant.settings),
     )
     yield f"http://127.0.0.1:{port}/"
     app.close()

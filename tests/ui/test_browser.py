@@ -1,0 +1,153 @@
+"""The chat in real Chromium (Playwright) against the served app and the real store."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.ui.conftest import SCREENSHOTS
+
+pytestmark = pytest.mark.integration
+
+OUTSIDE_REQUESTS: list[str] = []
+
+
+def _is_local(url: str) -> bool:
+    return url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:"))
+
+
+def open_page(browser: Any, url: str, locale: str) -> tuple[Any, Any]:
+    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.on("request", lambda r: None if _is_local(r.url) else OUTSIDE_REQUESTS.append(r.url))
+    page.goto(url, wait_until="load")
+    page.wait_for_selector("#question textarea")
+    return context, page
+
+
+@pytest.fixture
+def page(browser, served) -> Iterator[Any]:
+    """A page whose browser prefers Dutch."""
+    context, page = open_page(browser, served, "nl-NL")
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def english_page(browser, served) -> Iterator[Any]:
+    context, page = open_page(browser, served, "en-GB")
+    yield page
+    context.close()
+
+
+def ask(page: Any, question: str, expect_sources: bool = True) -> str:
+    """Type a question, press Enter, and return the text of the latest answer."""
+    bots_before = page.locator("#chat .bot-row").count()
+    box = page.locator("#question textarea")
+    box.fill(question)
+    box.press("Enter")
+    page.wait_for_function(
+        "n => document.querySelectorAll('#chat .bot-row').length > n", arg=bots_before
+    )
+    if expect_sources:
+        page.wait_for_selector("#source-pick label", state="visible")
+    page.wait_for_timeout(300)  # let the stream finish its last piece
+    return page.locator("#chat .bot-row").last.inner_text()
+
+
+def test_dutch_question_gets_a_cited_answer_with_its_source_card(page):
+    assert page.locator("#send").inner_text().strip() == "Versturen"  # browser language
+    answer = ask(page, "Wat is het verschil tussen een HR-assistent en een HR-officer?")
+    assert "[1]" in answer
+    card = page.locator("#sources .hr-card").first
+    assert "HR-assistent" in card.inner_text()
+    assert "Nederlands" in card.inner_text()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "desktop-answer.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(SCREENSHOTS / "phone-answer.png"), full_page=True)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "the page must not scroll sideways on a phone"
+
+
+def test_opening_a_source_shows_the_highlighted_passage(page):
+    ask(page, "What does an HR Generalist do?")
+    page.locator("#source-pick label").first.click()
+    mark = page.locator("#article-view mark#cited-passage")
+    mark.wait_for(state="visible")
+    card_text = page.locator("#sources .hr-card blockquote").first.inner_text()
+    assert " ".join(mark.inner_text().split())[:60] == " ".join(card_text.split())[:60]
+    page.wait_for_timeout(500)
+    assert mark.evaluate(
+        "m => { const r = m.getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0; }"
+    ), "the cited passage is scrolled into view"
+    page.screenshot(path=str(SCREENSHOTS / "desktop-source.png"))
+
+
+def test_thumbs_up_lands_in_sqlite(english_page, feedback_store):
+    page = english_page
+    ask(page, "How does People Operations differ from HR?")
+    before = len(feedback_store.rows())
+    page.locator("#chat button[aria-label='Like']").last.click()
+    page.wait_for_timeout(1500)
+    with sqlite3.connect(feedback_store.path) as db:
+        rows = db.execute("SELECT rating, question, answer, citations FROM feedback").fetchall()
+    assert len(rows) == before + 1
+    rating, question, answer, citations = rows[-1]
+    assert rating == "up" and question == "How does People Operations differ from HR?"
+    assert "[1]" in answer and "people-operations-vs-hr" in citations
+
+
+def test_markup_in_a_question_runs_nothing(page):
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    hostile = (
+        "<script>alert('x')</script><img src=x onerror=alert('y')> Wat doet een HR Generalist?"
+    )
+    ask(page, hostile, expect_sources=False)
+    page.wait_for_timeout(1000)
+    assert dialogs == []
+    user_text = page.locator("#chat .user-row").last.inner_text()
+    assert "<script>" in user_text  # shown as text
+    assert page.locator("#chat img[src='x']").count() == 0
+
+
+def test_follow_up_uses_the_history_and_new_chat_forgets_it(page):
+    ask(page, "Wat doet een HR-assistent?")
+    answer = ask(page, "En een HR-officer?")
+    assert "officer" in answer.lower()
+    assert "HR-assistent" in page.locator("#sources .hr-card").first.inner_text()
+    page.locator("#new-chat").click()
+    page.wait_for_function("() => document.querySelectorAll('#chat .bot-row').length === 0")
+
+
+def test_empty_question_gets_a_friendly_reply(page):
+    answer = ask(page, "   ", expect_sources=False)
+    assert "Typ een vraag" in answer or "type a question" in answer
+
+
+def test_english_browser_and_the_language_switch(english_page):
+    page = english_page
+    assert page.locator("#send").inner_text().strip() == "Send"
+    page.locator("#ui-language label", has_text="Nederlands").click()
+    page.wait_for_function("() => document.querySelector('#send').innerText.trim() === 'Versturen'")
+
+
+def test_articles_tab_lists_and_shows_articles(page):
+    page.locator("button[role='tab']", has_text="Artikelen").click()
+    table = page.locator("#articles-table")
+    table.wait_for(state="visible")
+    assert "People Operations vs. HR" in table.inner_text()
+    page.locator("#article-pick input").click()
+    page.get_by_role("option", name="People Operations vs. HR: What’s the Difference?").click()
+    page.wait_for_selector("#article-full article")
+    assert "holistic approach" in page.locator("#article-full").inner_text()
+
+
+def test_the_page_requests_nothing_outside_the_machine():
+    # Runs last in this module: every page above recorded its requests.
+    assert OUTSIDE_REQUESTS == []

@@ -1,0 +1,78 @@
+"""The interface's own words in English and Dutch."""
+
+from __future__ import annotations
+
+UI_LANGUAGES = ("en", "nl")
+
+TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "# HR roles assistant",
+        "intro": (
+            "Ask about HR roles in English or Dutch. Every answer quotes the articles and "
+            "shows its sources; select a source to read it in the article."
+        ),
+        "language": "Interface language",
+        "chat_tab": "Chat",
+        "articles_tab": "Articles",
+        "placeholder": "Ask a question about HR roles… (Enter sends, Shift+Enter: new line)",
+        "send": "Send",
+        "new_chat": "New chat",
+        "examples": "Example questions",
+        "sources": "### Sources",
+        "no_sources": "The sources of the latest answer appear here.",
+        "open_source": "Open a source in its article",
+        "articles_intro": "The articles the assistant answers from.",
+        "col_title": "Title",
+        "col_language": "Language",
+        "col_chunks": "Passages",
+        "col_ingested": "Last ingested",
+        "read_article": "Read an article",
+        "thanks": "Thank you for your feedback.",
+        "publisher": "Publisher",
+        "lang_en": "English",
+        "lang_nl": "Dutch",
+        "cited": "Cited passage",
+    },
+    "nl": {
+        "title": "# HR-rollen assistent",
+        "intro": (
+            "Stel je vraag over HR-rollen in het Nederlands of Engels. Elk antwoord citeert de "
+            "artikelen en toont de bronnen; kies een bron om die in het artikel te lezen."
+        ),
+        "language": "Taal van de interface",
+        "chat_tab": "Chat",
+        "articles_tab": "Artikelen",
+        "placeholder": (
+            "Stel een vraag over HR-rollen… (Enter verstuurt, Shift+Enter: nieuwe regel)"
+        ),
+        "send": "Versturen",
+        "new_chat": "Nieuw gesprek",
+        "examples": "Voorbeeldvragen",
+        "sources": "### Bronnen",
+        "no_sources": "Hier verschijnen de bronnen van het laatste antwoord.",
+        "open_source": "Open een bron in het artikel",
+        "articles_intro": "De artikelen waaruit de assistent antwoordt.",
+        "col_title": "Titel",
+        "col_language": "Taal",
+        "col_chunks": "Passages",
+        "col_ingested": "Laatst ingelezen",
+        "read_article": "Lees een artikel",
+        "thanks": "Bedankt voor je feedback.",
+        "publisher": "Uitgever",
+        "lang_en": "Engels",
+        "lang_nl": "Nederlands",
+        "cited": "Geciteerde passage",
+    },
+}
+
+EXAMPLES = [
+    "How does People Operations differ from HR?",
+    "What are the key responsibilities of an HR Generalist?",
+    "Wat is het verschil tussen een HR-assistent en een HR-officer?",
+    "Hoe groei je door van HR Generalist naar HR Manager?",
+]
+
+
+def text(language: str, key: str) -> str:
+    """The interface text ``key`` in ``language`` (English when unknown)."""
+    return TEXTS.get(language, TEXTS["en"])[key]
