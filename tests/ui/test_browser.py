@@ -25,6 +25,11 @@ def open_page(browser: Any, url: str, locale: str) -> tuple[Any, Any]:
     page.on("request", lambda r: None if _is_local(r.url) else OUTSIDE_REQUESTS.append(r.url))
     page.goto(url, wait_until="load")
     page.wait_for_selector("#question textarea")
+    # The interface language is applied right after load, from the browser's language.
+    send_label = "Versturen" if locale.startswith("nl") else "Send"
+    page.wait_for_function(
+        "label => document.querySelector('#send')?.innerText.trim() === label", arg=send_label
+    )
     return context, page
 
 
@@ -59,7 +64,9 @@ def ask(page: Any, question: str, expect_sources: bool = True) -> str:
 
 
 def test_dutch_question_gets_a_cited_answer_with_its_source_card(page):
-    assert page.locator("#send").inner_text().strip() == "Versturen"  # browser language
+    assert "Stel een vraag" in (
+        page.locator("#question textarea").get_attribute("placeholder") or ""
+    )
     answer = ask(page, "Wat is het verschil tussen een HR-assistent en een HR-officer?")
     assert "[1]" in answer
     card = page.locator("#sources .hr-card").first
@@ -93,9 +100,13 @@ def test_thumbs_up_lands_in_sqlite(english_page, feedback_store):
     ask(page, "How does People Operations differ from HR?")
     before = len(feedback_store.rows())
     page.locator("#chat button[aria-label='Like']").last.click()
-    page.wait_for_timeout(1500)
-    with sqlite3.connect(feedback_store.path) as db:
-        rows = db.execute("SELECT rating, question, answer, citations FROM feedback").fetchall()
+    rows: list[tuple[str, str, str, str]] = []
+    for _ in range(50):  # the rating is written by the server a moment after the click
+        with sqlite3.connect(feedback_store.path) as db:
+            rows = db.execute("SELECT rating, question, answer, citations FROM feedback").fetchall()
+        if len(rows) > before:
+            break
+        page.wait_for_timeout(200)
     assert len(rows) == before + 1
     rating, question, answer, citations = rows[-1]
     assert rating == "up" and question == "How does People Operations differ from HR?"
@@ -125,9 +136,23 @@ def test_follow_up_uses_the_history_and_new_chat_forgets_it(page):
     page.wait_for_function("() => document.querySelectorAll('#chat .bot-row').length === 0")
 
 
-def test_empty_question_gets_a_friendly_reply(page):
+def test_empty_and_overlong_questions_get_friendly_replies(page):
     answer = ask(page, "   ", expect_sources=False)
     assert "Typ een vraag" in answer or "type a question" in answer
+    answer = ask(page, "Wat doet een HR-officer? " * 100, expect_sources=False)
+    assert "te lang" in answer
+
+
+def test_shift_enter_makes_a_new_line_and_enter_sends(page):
+    box = page.locator("#question textarea")
+    box.fill("Wat doet een HR-assistent?")
+    box.press("Shift+Enter")
+    box.type("En wie voert de sollicitatiegesprekken?")
+    assert "\n" in box.input_value()
+    assert page.locator("#chat .bot-row").count() == 0
+    box.press("Enter")
+    page.wait_for_selector("#chat .bot-row")
+    assert box.input_value() == ""
 
 
 def test_english_browser_and_the_language_switch(english_page):
