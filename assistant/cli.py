@@ -35,11 +35,28 @@ def cli() -> None:
     help="Articles folder (default: HR_ASSISTANT_KNOWLEDGE_DIR or the project's knowledge/).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
-def ingest(knowledge: Path | None, as_json: bool) -> None:
+@click.option("--watch", is_flag=True, help="Keep running and re-sync when files change.")
+def ingest(knowledge: Path | None, as_json: bool, watch: bool) -> None:
     """Bring the store in line with the articles folder."""
     from ingest.indexer import ingest_folder
 
-    report = ingest_folder(get_settings(), knowledge)
+    settings = get_settings()
+    show_progress = not as_json and sys.stderr.isatty()
+    report = ingest_folder(settings, knowledge, progress=show_progress)
+    _print_report(report, as_json)
+    if watch:
+        from ingest.watch import watch_folder
+
+        watch_folder(
+            settings,
+            knowledge or settings.knowledge_dir,
+            on_report=lambda r: _print_report(r, as_json),
+        )
+    elif report.errors:
+        sys.exit(1)
+
+
+def _print_report(report: Any, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False))
     else:
@@ -50,8 +67,6 @@ def ingest(knowledge: Path | None, as_json: bool) -> None:
         )
         for error in report.errors:
             click.echo(f"  skipped {error['file']}: {error['error']}", err=True)
-    if report.errors:
-        sys.exit(1)
 
 
 @cli.command()

@@ -7,7 +7,11 @@ articles that left the folder are deleted. No duplicates survive a re-ingest.
 
 from __future__ import annotations
 
+import fcntl
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +24,7 @@ from assistant.settings import Settings
 from assistant.store import open_record_manager, open_store
 from assistant.types import Article, Passage
 from ingest.chunking import chunk_article, embedding_text
-from ingest.loaders import LoadError, list_article_files, load_article
+from ingest.loaders import SUPPORTED_SUFFIXES, LoadError, list_article_files, load_article
 
 SOURCE_KEY = "article_id"
 
@@ -98,15 +102,65 @@ def _stored_article_ids(record_manager: Any) -> set[str]:
         return {row[0] for row in rows if row[0]}
 
 
+class _CachedEmbeddings(IdentifiedEmbeddings):
+    """The embedder behind LangChain's ``CacheBackedEmbeddings``, keyed by text hash.
+
+    The record manager skips passages whose text *and* metadata are unchanged; when a
+    paragraph is inserted, later passages only change position, and this cache keeps
+    their text from being embedded again.
+    """
+
+    def __init__(self, inner: Any, settings: Settings) -> None:
+        from langchain_classic.embeddings import CacheBackedEmbeddings
+        from langchain_community.storage import SQLStore
+
+        cache = SQLStore(namespace=f"embeddings/{inner.identity}", db_url=settings.record_db_url)
+        cache.create_schema()
+        self._cached = CacheBackedEmbeddings.from_bytes_store(
+            inner, cache, namespace=inner.identity, key_encoder="sha256"
+        )
+        self._inner = inner
+        self.identity = inner.identity
+        self.similarity_floor = getattr(inner, "similarity_floor", 0.3)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self._cached.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._inner.embed_query(text)
+
+
+@contextmanager
+def _ingest_lock(settings: Settings) -> Iterator[None]:
+    """One ingest at a time per data folder (the CLI, --watch and the browser share it)."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with (settings.data_dir / "ingest.lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _progress(total: int, enabled: bool) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="article", disable=not enabled, file=sys.stderr, leave=False)
+
+
 def ingest_folder(
     settings: Settings,
     folder: Path | None = None,
     embeddings: IdentifiedEmbeddings | None = None,
+    *,
+    progress: bool = False,
 ) -> IngestReport:
     """Sync the store with ``folder`` (default: the configured knowledge folder).
 
-    Articles that fail to load are reported in ``errors``; their passages already in the
-    store are kept, so a bad file never costs what was there before.
+    Each article is indexed on its own, new passages first and its stale ones removed
+    after, so a question asked meanwhile never meets a half-emptied article. Articles
+    that fail to load are reported in ``errors`` and keep what the store already had.
+    A crash at any point is repaired by the next run (see :func:`_remove_orphans`).
 
     Raises:
         AssistantError: the folder is missing or holds no article at all.
@@ -117,38 +171,56 @@ def ingest_folder(
     folder = folder or settings.knowledge_dir
     articles, errors = load_folder(folder, settings.max_file_bytes)
     if not articles and not errors:
-        raise AssistantError(f"no articles in {folder} (expected .md or .txt files)")
+        suffixes = ", ".join(SUPPORTED_SUFFIXES)
+        raise AssistantError(f"no articles in {folder} (expected {suffixes} files)")
 
     embeddings = embeddings or build_embeddings(settings.embeddings)
-    store = open_store(settings, embeddings)
-    record_manager = open_record_manager(settings)
+    with _ingest_lock(settings):
+        store = open_store(settings, embeddings)
+        indexing_store = open_store(settings, _CachedEmbeddings(embeddings, settings))
+        record_manager = open_record_manager(settings)
+        report = IngestReport(articles=len(articles), errors=errors)
+        report.deleted += _remove_orphans(store, record_manager)
+        with _progress(len(articles), progress) as bar:
+            for article in articles:
+                documents = [passage_to_document(p) for p in chunk_article(article)]
+                report.chunks += len(documents)
+                result = index(
+                    documents,
+                    record_manager,
+                    indexing_store,
+                    cleanup="scoped_full",
+                    source_id_key=SOURCE_KEY,
+                    key_encoder="sha256",
+                    batch_size=64,
+                )
+                report.added += result["num_added"]
+                report.updated += result["num_updated"]
+                report.skipped += result["num_skipped"]
+                report.deleted += result["num_deleted"]
+                bar.set_postfix_str(f"{article.id}: {len(documents)} passages")
+                bar.update(1)
 
-    documents = [passage_to_document(p) for a in articles for p in chunk_article(a)]
-    report = IngestReport(articles=len(articles), chunks=len(documents), errors=errors)
-    if documents:
-        # scoped_full: clean up only the articles seen in this run, so the old passages of
-        # an article that failed to load stay until it loads again.
-        result = index(
-            documents,
-            record_manager,
-            store,
-            cleanup="scoped_full",
-            source_id_key=SOURCE_KEY,
-            key_encoder="sha256",
-            batch_size=64,
-        )
-        report.added = result["num_added"]
-        report.updated = result["num_updated"]
-        report.skipped = result["num_skipped"]
-        report.deleted = result["num_deleted"]
-
-    failed_ids = {Path(e["file"]).stem for e in errors}
-    present_ids = {a.id for a in articles}
-    for gone in sorted(_stored_article_ids(record_manager) - present_ids - failed_ids):
-        keys = record_manager.list_keys(group_ids=[gone])
-        if keys:
-            store.delete(keys)
-            record_manager.delete_keys(keys)
-            report.deleted += len(keys)
+        failed_ids = {Path(e["file"]).stem for e in errors}
+        present_ids = {a.id for a in articles}
+        for gone in sorted(_stored_article_ids(record_manager) - present_ids - failed_ids):
+            keys = record_manager.list_keys(group_ids=[gone])
+            if keys:
+                store.delete(keys)
+                record_manager.delete_keys(keys)
+                report.deleted += len(keys)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _remove_orphans(store: Any, record_manager: Any) -> int:
+    """Delete passages the store holds but the bookkeeping does not know.
+
+    LangChain's index() writes to the store before it records the write, so a process
+    killed in between leaves such passages; everything else is repaired by re-indexing.
+    """
+    stored = set(store.get(include=[])["ids"])
+    orphans = sorted(stored - set(record_manager.list_keys()))
+    if orphans:
+        store.delete(orphans)
+    return len(orphans)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -10,7 +11,11 @@ from assistant.language import LANGUAGES, detect_language
 from assistant.types import Article
 from ingest.cleaning import clean_text
 
-SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt")
+SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx")
+
+
+# Less text than this is a page without an article (a menu, a cookie notice), not content.
+MIN_ARTICLE_CHARS = 40
 
 
 class LoadError(Exception):
@@ -55,23 +60,151 @@ def _read_text(path: Path, max_bytes: int) -> str:
         raise LoadError("text is not UTF-8") from exc
 
 
+def _check_size(path: Path, max_bytes: int) -> None:
+    if path.stat().st_size > max_bytes:
+        raise LoadError(f"file is larger than the {_human_size(max_bytes)} limit")
+
+
+def _read_markdown(path: Path, max_bytes: int) -> tuple[dict[str, object], str]:
+    return _split_front_matter(_read_text(path, max_bytes))
+
+
+def _read_plain(path: Path, max_bytes: int) -> tuple[dict[str, object], str]:
+    return {}, _read_text(path, max_bytes)
+
+
+def _read_html(path: Path, max_bytes: int) -> tuple[dict[str, object], str]:
+    """The page's main text only: navigation, scripts, footers and banners are dropped."""
+    import trafilatura
+
+    _check_size(path, max_bytes)
+    data = path.read_bytes()
+    body = trafilatura.extract(
+        data,
+        output_format="markdown",
+        include_comments=False,
+        include_tables=False,
+        favor_precision=True,
+    )
+    if body is None:
+        raise LoadError("not readable HTML (no article text found)")
+    meta: dict[str, object] = {}
+    found = trafilatura.extract_metadata(data)
+    if found is not None:
+        meta = {"title": found.title or "", "author": found.author or ""}
+        meta["publisher"] = found.sitename or ""
+    language = re.search(rb"<html[^>]*\blang=[\"']?([a-zA-Z]{2})", data[:4096])
+    if language:
+        meta["language"] = language.group(1).decode().lower()
+    return meta, body
+
+
+def _read_pdf(path: Path, max_bytes: int) -> tuple[dict[str, object], str]:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    _check_size(path, max_bytes)
+    try:
+        reader = PdfReader(path)
+        pages = [page.extract_text() or "" for page in reader.pages]
+        title = str(reader.metadata.title or "") if reader.metadata else ""
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise LoadError("not a readable PDF") from exc
+    except Exception as exc:  # a corrupt PDF can raise almost anything inside pypdf
+        raise LoadError("not a readable PDF") from exc
+    return {"title": title}, "\n\n".join(_paragraphs_from_lines(p) for p in pages)
+
+
+def _paragraphs_from_lines(page_text: str) -> str:
+    """PDF text comes as lines; a line that ends a sentence or a bullet ends a block."""
+    blocks: list[str] = []
+    current: list[str] = []
+    for line in (ln.strip() for ln in page_text.splitlines()):
+        if not line:
+            if current:
+                blocks.append(" ".join(current))
+                current = []
+            continue
+        if re.match(r"^[•\-–*]\s+", line):
+            if current:
+                blocks.append(" ".join(current))
+            current = ["- " + re.sub(r"^[•\-–*]\s+", "", line)]
+            continue
+        current.append(line)
+        if re.search(r"[.!?:]$", line) or len(line) < 60:
+            blocks.append(" ".join(current))
+            current = []
+    if current:
+        blocks.append(" ".join(current))
+    merged: list[str] = []
+    for block in blocks:  # neighbouring bullets form one list block
+        if merged and block.startswith("- ") and merged[-1].split("\n")[-1].startswith("- "):
+            merged[-1] = f"{merged[-1]}\n{block}"
+        else:
+            merged.append(block)
+    return "\n\n".join(merged)
+
+
+def _read_docx(path: Path, max_bytes: int) -> tuple[dict[str, object], str]:
+    import docx
+
+    _check_size(path, max_bytes)
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises package, zip and XML errors alike
+        raise LoadError("not a readable Word document") from exc
+    blocks: list[str] = []
+    items: list[str] = []
+    for paragraph in document.paragraphs:
+        line = paragraph.text.strip()
+        style = (paragraph.style.name if paragraph.style is not None else "").lower()
+        if style.startswith("list") and line:
+            items.append(f"- {line}")
+            continue
+        if items:
+            blocks.append("\n".join(items))
+            items = []
+        if line:
+            blocks.append(line)
+    if items:
+        blocks.append("\n".join(items))
+    properties = document.core_properties
+    meta = {"title": properties.title or "", "author": properties.author or ""}
+    return meta, "\n\n".join(blocks)
+
+
+_READERS = {
+    ".md": _read_markdown,
+    ".markdown": _read_markdown,
+    ".txt": _read_plain,
+    ".html": _read_html,
+    ".htm": _read_html,
+    ".pdf": _read_pdf,
+    ".docx": _read_docx,
+}
+
+
 def load_article(path: Path, max_bytes: int = 20 * 1024 * 1024) -> Article:
     """Load, clean and describe one article.
+
+    The title comes from the front matter or document properties, else the first
+    heading or line, else the file name.
 
     Raises:
         LoadError: the file is unsupported, unreadable, too large or holds no text.
     """
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+    reader = _READERS.get(path.suffix.lower())
+    if reader is None:
         raise LoadError(f"unsupported file type {path.suffix or '(none)'}")
     try:
-        raw = _read_text(path, max_bytes)
+        _check_size(path, max_bytes)
+        meta, body = reader(path, max_bytes)
     except OSError as exc:
         raise LoadError(f"cannot read file ({exc.strerror or exc.__class__.__name__})") from exc
-    meta, body = _split_front_matter(raw) if path.suffix.lower() != ".txt" else ({}, raw)
     author = str(meta.get("author") or "")
     text = clean_text(body, author=author)
-    if not text.strip():
-        raise LoadError("no text left after cleaning")
+    if len(text.strip()) < MIN_ARTICLE_CHARS:
+        raise LoadError("no article text found (empty after cleaning)")
     title = str(meta.get("title") or "").strip() or _first_line(text) or path.stem
     language = str(meta.get("language") or "").strip().lower()
     if language not in LANGUAGES:

@@ -8,7 +8,8 @@ from ingest.loaders import LoadError, load_article
 def test_markdown_front_matter_gives_title_language_and_publisher(tmp_path: Path):
     path = tmp_path / "people-ops.md"
     path.write_text(
-        '---\ntitle: "People Ops"\nlanguage: en\npublisher: Example\n---\n\nBody text here.\n',
+        '---\ntitle: "People Ops"\nlanguage: en\npublisher: Example\n---\n\n'
+        "People Operations shapes the whole employee experience.\n",
         encoding="utf-8",
     )
     article = load_article(path)
@@ -18,7 +19,7 @@ def test_markdown_front_matter_gives_title_language_and_publisher(tmp_path: Path
         "en",
         "Example",
     )
-    assert article.text == "Body text here."
+    assert article.text == "People Operations shapes the whole employee experience."
 
 
 def test_plain_text_takes_title_from_first_line_and_detects_dutch(tmp_path: Path):
@@ -36,7 +37,7 @@ def test_plain_text_takes_title_from_first_line_and_detects_dutch(tmp_path: Path
     ("name", "content", "reason"),
     [
         ("latin1.txt", "caf\xe9 HR".encode("latin-1"), "not UTF-8"),
-        ("empty.md", b"", "no text"),
+        ("empty.md", b"", "no article text"),
         ("image.png", b"\x89PNG", "unsupported"),
     ],
 )

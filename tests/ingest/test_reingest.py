@@ -1,0 +1,195 @@
+"""Re-ingest: only changed passages are embedded, and a killed ingest is repaired.
+
+These run real ``hr-assistant`` subprocesses against a real embedded Chroma.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.synthetic import write_articles
+from ingest.chunking import chunk_article
+from ingest.indexer import ingest_folder
+from ingest.loaders import load_article
+from tests.conftest import KNOWLEDGE
+from tests.ingest.test_indexer import CountingEmbeddings
+
+pytestmark = pytest.mark.integration
+
+PEOPLE_OPS = "people-operations-vs-hr.md"
+
+
+def _copy_knowledge(tmp_path: Path) -> Path:
+    folder = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, folder)
+    return folder
+
+
+def test_an_edit_embeds_only_what_changed(make_settings, embeddings, tmp_path: Path):
+    folder = _copy_knowledge(tmp_path)
+    settings = make_settings(knowledge_dir=folder)
+    counting = CountingEmbeddings(embeddings)
+    first = ingest_folder(settings, embeddings=counting)
+    embedded = counting.embedded
+
+    article = folder / PEOPLE_OPS
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("mitigating risk", "reducing risk"), encoding="utf-8")
+    edited = ingest_folder(settings, embeddings=counting)
+    assert counting.embedded - embedded == 1
+    assert (edited.added, edited.deleted) == (1, 1)
+    assert edited.skipped == first.chunks - 1
+
+    # A paragraph inserted at the top shifts the positions of everything after it; their
+    # text is unchanged, so only the new paragraph's passage is embedded.
+    embedded = counting.embedded
+    new_paragraph = "People teams now also run the employee listening programme every quarter."
+    marker = "In many organizations"
+    article.write_text(
+        article.read_text(encoding="utf-8").replace(marker, f"{new_paragraph}\n\n{marker}", 1),
+        encoding="utf-8",
+    )
+    ingest_folder(settings, embeddings=counting)
+    assert counting.embedded - embedded <= 2
+
+
+def _env(data: Path, knowledge: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "HR_ASSISTANT_DATA_DIR": str(data),
+        "HR_ASSISTANT_KNOWLEDGE_DIR": str(knowledge),
+    }
+
+
+def _consistency(settings, embeddings) -> None:
+    """Every article once, every passage once, nothing the bookkeeping does not know."""
+    from assistant.store import open_record_manager, open_store
+
+    store = open_store(settings, embeddings)
+    stored = store.get(include=["metadatas"])
+    assert set(stored["ids"]) == set(open_record_manager(settings).list_keys())
+    places = [(m["article_id"], m["position"]) for m in stored["metadatas"]]
+    assert len(places) == len(set(places)), "duplicate passages"
+    expected = {
+        path.stem: len(chunk_article(load_article(path)))
+        for path in settings.knowledge_dir.glob("*.md")
+    }
+    counted: dict[str, int] = {}
+    for article_id, _ in places:
+        counted[article_id] = counted.get(article_id, 0) + 1
+    assert counted == expected
+
+
+def test_killing_ingest_at_any_moment_leaves_a_store_the_next_run_repairs(
+    make_settings, embeddings, tmp_path: Path
+):
+    folder = _copy_knowledge(tmp_path)
+    write_articles(folder, 40)
+    settings = make_settings(knowledge_dir=folder)
+    env = _env(settings.data_dir, folder)
+    for round_number, delay in enumerate((2.0, 3.5, 5.0, 6.5)):
+        # Change the folder between kills: edits, an addition and a removal.
+        write_articles(folder, 5, start=100 + round_number)
+        for path in sorted(folder.glob("synthetic-000*.md"))[round_number : round_number + 3]:
+            path.write_text(path.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
+        (folder / f"synthetic-{round_number:05d}.md").unlink(missing_ok=True)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "assistant", "ingest", "--json"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant", "ingest", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    _consistency(settings, embeddings)
+    again = json.loads(
+        subprocess.run(
+            [sys.executable, "-m", "assistant", "ingest", "--json"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        ).stdout
+    )
+    assert (again["added"], again["deleted"], again["updated"]) == (0, 0, 0)
+
+
+def test_questions_are_answered_from_a_complete_store_while_ingest_runs(
+    make_settings, embeddings, tmp_path: Path
+):
+    folder = _copy_knowledge(tmp_path)
+    write_articles(folder, 30)
+    settings = make_settings(knowledge_dir=folder)
+    ingest_folder(settings, embeddings=embeddings)
+    # Edit every article, the one asked about included, then re-ingest in the background.
+    for path in folder.glob("*.md"):
+        path.write_text(path.read_text(encoding="utf-8") + "\nUpdated.\n", encoding="utf-8")
+    env = _env(settings.data_dir, folder)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "ingest", "--json"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    answers = []
+    while process.poll() is None and len(answers) < 6:
+        asked = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "assistant",
+                "ask",
+                "How does People Operations differ from HR?",
+                "--json",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert asked.returncode == 0, asked.stderr
+        answers.append(json.loads(asked.stdout))
+    process.wait(timeout=600)
+    assert process.returncode == 0
+    assert answers, "ingest finished before any question was asked"
+    for answer in answers:
+        assert not answer["abstained"]
+        assert answer["citations"][0]["source"] == "people-operations-vs-hr"
+
+
+def test_watch_re_ingests_when_a_file_changes(make_settings, embeddings, tmp_path: Path):
+    import threading
+
+    from ingest.watch import watch_folder
+
+    folder = _copy_knowledge(tmp_path)
+    settings = make_settings(knowledge_dir=folder)
+    ingest_folder(settings, embeddings=embeddings)
+    reports = []
+    watcher = threading.Thread(
+        target=watch_folder, args=(settings, folder, reports.append), kwargs={"stop_after": 1}
+    )
+    watcher.start()
+    time.sleep(1.5)
+    (folder / PEOPLE_OPS).unlink()
+    watcher.join(timeout=120)
+    assert reports and reports[0].deleted > 0 and reports[0].articles == 2
