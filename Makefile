@@ -41,6 +41,7 @@ test: lint browser
 bench: setup
 	$(BIN)/python -m bench.latency
 	$(BIN)/python -m bench.crosslingual
+	$(BIN)/python -m bench.reingest
 
 clean:
 	rm -rf $(VENV) .data

@@ -46,14 +46,17 @@ class Assistant:
         self.settings = settings
         self.embeddings = embeddings or build_embeddings(settings.embeddings)
         self.store = open_store(settings, self.embeddings, create=False)
-        self.retriever = HybridRetriever(self.store, self.embeddings)
-        self.weights = self.retriever.weights
-        titles: dict[str, str] = {}
-        for p in self.retriever.passages:
-            titles.setdefault(p.article_id, p.title)
-        self.titles = titles
+        self.reload()
         self._sentence_vectors: dict[str, np.ndarray] = {}
         self._cache_lock = threading.Lock()
+
+    def reload(self) -> None:
+        """Read the store again (after an ingest); questions in flight keep the old view."""
+        retriever = HybridRetriever(self.store, self.embeddings)
+        titles: dict[str, str] = {}
+        for p in retriever.passages:
+            titles.setdefault(p.article_id, p.title)
+        self.retriever, self.weights, self.titles = retriever, retriever.weights, titles
 
     def _similarity_to(self, question: str) -> SentenceSimilarity:
         """Sentence similarity to ``question``; sentence vectors are cached across questions."""
@@ -90,9 +93,11 @@ class Assistant:
         history = tuple(h.strip() for h in history if h and h.strip())
         language = question_language(question, history)
         query = Query(question, history)
-        passages = self.retriever.search(query)
+        retriever = self.retriever  # one consistent view, even if reload() runs meanwhile
+        weights = retriever.weights
+        passages = retriever.search(query)
         verdict = judge(
-            question, query.context, passages, self.weights, self.embeddings.similarity_floor
+            question, query.context, passages, weights, self.embeddings.similarity_floor
         )
         retrieved = ranked_articles(passages)
         text, citations = "", list[Citation]()
@@ -103,7 +108,7 @@ class Assistant:
                 else None
             )
             text, citations = compose(
-                question, language, query.context, passages, self.weights, similarity
+                question, language, query.context, passages, weights, similarity
             )
         if not citations:  # no verdict to answer, or no sentence worth quoting
             key = "instruction" if verdict.reason == "instruction" else "abstain"

@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     max_question_chars: int = 2000
     max_file_bytes: int = 20 * 1024 * 1024
     ui_password: str | None = None
+    admin_password: str | None = None
 
     @property
     def record_db_url(self) -> str:

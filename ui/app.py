@@ -6,10 +6,12 @@ The UI only presents: questions go to :class:`assistant.chain.Assistant`, rating
 
 from __future__ import annotations
 
+import hmac
 import os
 import re
 import time
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from assistant.catalog import article_passages, list_articles
@@ -18,6 +20,7 @@ from assistant.errors import AssistantError
 from assistant.feedback import FeedbackStore
 from assistant.settings import Settings
 from assistant.types import Answer, Citation
+from ingest.loaders import SUPPORTED_SUFFIXES
 from ui.render import CITED_ID, CSS, answer_markdown, article_html, escape, render_markdown
 from ui.render import source_cards as render_source_cards
 from ui.texts import EXAMPLES, UI_LANGUAGES, text
@@ -175,6 +178,65 @@ class ChatApp:
         )
         gr.Info(text(ui_language, "thanks"))
 
+    # --- managing articles (the same ingest as the CLI) ---------------------------------
+
+    def admin_allowed(self, password: str | None) -> bool:
+        expected = self.assistant.settings.admin_password
+        return not expected or hmac.compare_digest((password or "").encode(), expected.encode())
+
+    def sync(self, ui_language: str, notes: list[str]) -> str:
+        """Ingest the knowledge folder, let the chat see the result, and say what happened."""
+        from ingest.indexer import ingest_folder
+
+        settings = self.assistant.settings
+        try:
+            report = ingest_folder(settings, embeddings=self.assistant.embeddings, progress=True)
+        except AssistantError as exc:
+            return "\n\n".join([*notes, escape(str(exc))])
+        self.assistant.reload()
+        lines = [*notes, text(ui_language, "ingested", **report.to_json())]
+        lines += [text(ui_language, "file_error", **e) for e in report.errors]
+        return "\n\n".join(escape(line) for line in lines)
+
+    def upload(self, files: list[Any] | None, password: str, ui_language: str) -> str:
+        from ingest.uploads import save_upload
+
+        if not self.admin_allowed(password):
+            return text(ui_language, "wrong_password")
+        notes = []
+        for item in files or []:
+            source = Path(getattr(item, "name", item))
+            original = getattr(item, "orig_name", None) or source.name
+            try:
+                saved = save_upload(
+                    source,
+                    original,
+                    self.assistant.settings.knowledge_dir,
+                    self.assistant.settings.max_file_bytes,
+                )
+                notes.append(text(ui_language, "saved", name=saved.name))
+            except AssistantError as exc:
+                notes.append(str(exc))
+        return self.sync(ui_language, notes)
+
+    def delete(self, article_id: str | None, password: str, ui_language: str) -> str:
+        from ingest.uploads import delete_article_file
+
+        if not self.admin_allowed(password):
+            return text(ui_language, "wrong_password")
+        if not article_id:
+            return ""
+        try:
+            removed = delete_article_file(article_id, self.assistant.settings.knowledge_dir)
+        except AssistantError as exc:
+            return escape(str(exc))
+        return self.sync(ui_language, [text(ui_language, "deleted", name=removed.name)])
+
+    def reingest(self, password: str, ui_language: str) -> str:
+        if not self.admin_allowed(password):
+            return text(ui_language, "wrong_password")
+        return self.sync(ui_language, [])
+
     def api_chat(self, message: str) -> str:
         """The ``/chat`` API: one question, its answer and sources as Markdown."""
         answer, refusal = self.ask(message, [])
@@ -190,13 +252,15 @@ def build_app(
 
     settings = settings or assistant.settings
     handlers = ChatApp(assistant, feedback or FeedbackStore.for_settings(settings))
-    articles = list_articles(assistant.retriever, settings)
 
     def article_rows(language: str) -> list[list[Any]]:
         return [
             [a.title, text(language, f"lang_{a.language}"), a.chunks, a.last_ingested]
-            for a in articles
+            for a in list_articles(assistant.retriever, settings)
         ]
+
+    def article_choices() -> list[tuple[str, str]]:
+        return [(a.title, a.id) for a in list_articles(assistant.retriever, settings)]
 
     def headers(language: str) -> list[str]:
         return [
@@ -265,11 +329,34 @@ def build_app(
                     wrap=True,
                 )
                 article_pick = gr.Dropdown(
-                    choices=[(a.title, a.id) for a in articles],
+                    choices=article_choices(),
                     label=text("en", "read_article"),
                     elem_id="article-pick",
                 )
                 article_full = gr.HTML("", elem_id="article-full")
+                admin_title = gr.Markdown(text("en", "admin"))
+                admin_password = gr.Textbox(
+                    label=text("en", "admin_password"),
+                    type="password",
+                    visible=bool(settings.admin_password),
+                    elem_id="admin-password",
+                )
+                upload = gr.File(
+                    label=text("en", "upload"),
+                    file_count="multiple",
+                    file_types=list(SUPPORTED_SUFFIXES),
+                    elem_id="upload",
+                )
+                with gr.Row():
+                    delete_pick = gr.Dropdown(
+                        choices=article_choices(),
+                        label=text("en", "delete_pick"),
+                        elem_id="delete-pick",
+                        scale=3,
+                    )
+                    delete_button = gr.Button(text("en", "delete"), elem_id="delete", scale=1)
+                reingest_button = gr.Button(text("en", "reingest"), elem_id="reingest")
+                admin_status = gr.Markdown("", elem_id="admin-status")
 
         ask_outputs = [chatbot, records, sources, source_pick, question]
         for trigger in (question.submit, send.click):
@@ -310,6 +397,53 @@ def build_app(
         # Gradio passes the rating only to a parameter annotated with the real LikeData
         # class; this module's annotations are strings, so it is set here.
         on_like.__annotations__ = {"like": gr.LikeData}
+
+        def refreshed(status: str, language: str) -> tuple[Any, ...]:
+            choices = article_choices()
+            return (
+                status,
+                gr.update(value=article_rows(language), headers=headers(language)),
+                gr.update(choices=choices, value=None),
+                gr.update(choices=choices, value=None),
+            )
+
+        admin_outputs = [admin_status, table, article_pick, delete_pick]
+
+        def on_upload(
+            files: Any, password: str, language: str, progress: Any = None
+        ) -> tuple[Any, ...]:
+            return refreshed(handlers.upload(files, password, language), language)
+
+        def on_delete(
+            article_id: str | None, password: str, language: str, progress: Any = None
+        ) -> tuple[Any, ...]:
+            return refreshed(handlers.delete(article_id, password, language), language)
+
+        def on_reingest(password: str, language: str, progress: Any = None) -> tuple[Any, ...]:
+            return refreshed(handlers.reingest(password, language), language)
+
+        # Gradio shows ingest's tqdm bar when a handler declares a tracking Progress default.
+        for handler in (on_upload, on_delete, on_reingest):
+            handler.__defaults__ = (gr.Progress(track_tqdm=True),)
+        upload.upload(
+            on_upload,
+            inputs=[upload, admin_password, ui_language],
+            outputs=admin_outputs,
+            api_visibility="private",
+        ).then(lambda: None, outputs=[upload], api_visibility="private")
+        delete_button.click(
+            on_delete,
+            inputs=[delete_pick, admin_password, ui_language],
+            outputs=admin_outputs,
+            api_visibility="private",
+        )
+        reingest_button.click(
+            on_reingest,
+            inputs=[admin_password, ui_language],
+            outputs=admin_outputs,
+            api_visibility="private",
+        )
+
         chatbot.like(on_like, inputs=[records, ui_language], outputs=None, api_visibility="private")
 
         def translate(language: str, records_now: list[Record | None]) -> tuple[Any, ...]:
@@ -329,6 +463,12 @@ def build_app(
                 text(language, "articles_intro"),
                 gr.update(value=article_rows(language), headers=headers(language)),
                 gr.update(label=text(language, "read_article")),
+                text(language, "admin"),
+                gr.update(label=text(language, "admin_password")),
+                gr.update(label=text(language, "upload")),
+                gr.update(label=text(language, "delete_pick")),
+                gr.update(value=text(language, "delete")),
+                gr.update(value=text(language, "reingest")),
             )
 
         ui_language.change(
@@ -349,6 +489,12 @@ def build_app(
                 articles_intro,
                 table,
                 article_pick,
+                admin_title,
+                admin_password,
+                upload,
+                delete_pick,
+                delete_button,
+                reingest_button,
             ],
             api_visibility="private",
         )

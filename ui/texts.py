@@ -32,6 +32,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "lang_en": "English",
         "lang_nl": "Dutch",
         "cited": "Cited passage",
+        "admin": "### Manage articles",
+        "admin_password": "Admin password",
+        "upload": "Add articles (.md .txt .html .pdf .docx)",
+        "delete_pick": "Article to delete",
+        "delete": "Delete article",
+        "reingest": "Re-ingest the folder",
+        "wrong_password": "Wrong or missing admin password.",
+        "ingested": (
+            "{articles} articles, {chunks} passages: {added} added, {deleted} deleted, "
+            "{skipped} unchanged."
+        ),
+        "file_error": "Not ingested: {file}: {error}",
+        "saved": "Added {name}.",
+        "deleted": "Deleted {name}.",
     },
     "nl": {
         "title": "# HR-rollen assistent",
@@ -62,6 +76,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "lang_en": "Engels",
         "lang_nl": "Nederlands",
         "cited": "Geciteerde passage",
+        "admin": "### Artikelen beheren",
+        "admin_password": "Beheerderswachtwoord",
+        "upload": "Artikelen toevoegen (.md .txt .html .pdf .docx)",
+        "delete_pick": "Te verwijderen artikel",
+        "delete": "Artikel verwijderen",
+        "reingest": "Map opnieuw inlezen",
+        "wrong_password": "Onjuist of ontbrekend beheerderswachtwoord.",
+        "ingested": (
+            "{articles} artikelen, {chunks} passages: {added} toegevoegd, {deleted} verwijderd, "
+            "{skipped} ongewijzigd."
+        ),
+        "file_error": "Niet ingelezen: {file}: {error}",
+        "saved": "{name} toegevoegd.",
+        "deleted": "{name} verwijderd.",
     },
 }
 
@@ -73,6 +101,7 @@ EXAMPLES = [
 ]
 
 
-def text(language: str, key: str) -> str:
+def text(language: str, key: str, **values: object) -> str:
     """The interface text ``key`` in ``language`` (English when unknown)."""
-    return TEXTS.get(language, TEXTS["en"])[key]
+    template = TEXTS.get(language, TEXTS["en"])[key]
+    return template.format(**values) if values else template

@@ -1,0 +1,39 @@
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import AssistantError
+from ingest.uploads import delete_article_file, safe_file_name, save_upload
+
+
+@pytest.mark.parametrize(
+    ("name", "safe"),
+    [
+        ("People Ops (2024).md", "People-Ops-2024.md"),
+        ("../../etc/passwd.txt", "passwd.txt"),
+        ("C:\\Users\\hr\\rol.PDF", "rol.pdf"),
+        (".hidden.html", "hidden.html"),
+    ],
+)
+def test_file_names_are_sanitised(name: str, safe: str):
+    assert safe_file_name(name) == safe
+
+
+@pytest.mark.parametrize("name", ["script.sh", "noextension", "...md", "x.exe"])
+def test_other_types_and_empty_names_are_refused(name: str):
+    with pytest.raises(AssistantError):
+        safe_file_name(name)
+
+
+def test_uploads_stay_in_the_folder_and_respect_the_size_limit(tmp_path: Path):
+    source = tmp_path / "upload.bin"
+    source.write_text("An article about recruiters.", encoding="utf-8")
+    folder = tmp_path / "knowledge"
+    saved = save_upload(source, "../../evil.md", folder, max_bytes=1024)
+    assert saved == (folder / "evil.md").resolve()
+    assert not (tmp_path / "evil.md").exists()
+    with pytest.raises(AssistantError, match="larger than"):
+        save_upload(source, "big.md", folder, max_bytes=4)
+    assert delete_article_file("evil", folder) == saved and not saved.exists()
+    with pytest.raises(AssistantError, match="no article file"):
+        delete_article_file("evil", folder)

@@ -1,0 +1,109 @@
+"""Managing articles from the browser, on a copy of the knowledge folder."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.settings import Settings
+from tests.conftest import KNOWLEDGE
+from tests.ui.conftest import free_port
+
+pytestmark = pytest.mark.integration
+
+PASSWORD = "s3cret-admin"
+NEW_ARTICLE = """---
+title: "What does a recruiter do?"
+language: en
+---
+
+A recruiter fills open vacancies: writing job advertisements, screening applications and
+scheduling the first interviews with candidates for the hiring manager.
+"""
+
+
+@pytest.fixture(scope="module")
+def admin_site(tmp_path_factory: pytest.TempPathFactory, embeddings) -> Iterator[tuple[str, Path]]:
+    from assistant.chain import Assistant
+    from ingest.indexer import ingest_folder
+    from ui.app import build_app, launch_kwargs
+
+    root = tmp_path_factory.mktemp("admin")
+    knowledge = root / "knowledge"
+    shutil.copytree(KNOWLEDGE, knowledge)
+    settings = Settings(
+        data_dir=root / "data", knowledge_dir=knowledge, admin_password=PASSWORD, _env_file=None
+    )
+    ingest_folder(settings, embeddings=embeddings)
+    app = build_app(Assistant(settings, embeddings=embeddings), settings)
+    port = free_port()
+    app.queue().launch(
+        server_name="127.0.0.1",
+        server_port=port,
+        prevent_thread_lock=True,
+        **launch_kwargs(settings),
+    )
+    yield f"http://127.0.0.1:{port}/", knowledge
+    app.close()
+
+
+@pytest.fixture
+def admin_page(browser, admin_site) -> Iterator[Any]:
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.goto(admin_site[0], wait_until="load")
+    page.locator("button[role='tab']", has_text="Articles").click()
+    page.wait_for_selector("#articles-table")
+    yield page
+    context.close()
+
+
+def _status(page: Any, expected: str) -> str:
+    page.wait_for_function(
+        "t => (document.querySelector('#admin-status')?.innerText || '').includes(t)",
+        arg=expected,
+        timeout=120_000,
+    )
+    return page.locator("#admin-status").inner_text()
+
+
+def test_upload_needs_the_admin_password(admin_page, admin_site, tmp_path: Path):
+    upload = tmp_path / "recruiter.md"
+    upload.write_text(NEW_ARTICLE, encoding="utf-8")
+    admin_page.locator("#upload input[type=file]").set_input_files(str(upload))
+    _status(admin_page, "Wrong or missing admin password")
+    assert not (admin_site[1] / "recruiter.md").exists()
+
+
+def test_upload_then_delete_an_article(admin_page, admin_site, tmp_path: Path):
+    knowledge = admin_site[1]
+    upload = tmp_path / "Recruiter role (v2).md"
+    upload.write_text(NEW_ARTICLE, encoding="utf-8")
+    admin_page.locator("#admin-password input").fill(PASSWORD)
+    admin_page.locator("#upload input[type=file]").set_input_files(str(upload))
+    status = _status(admin_page, "articles")
+    assert "Added Recruiter-role-v2.md" in status
+    assert (knowledge / "Recruiter-role-v2.md").exists()
+    admin_page.wait_for_function(
+        "() => document.querySelector('#articles-table').innerText.includes('recruiter do')"
+    )
+
+    admin_page.locator("#delete-pick input").click()
+    admin_page.get_by_role("option", name="What does a recruiter do?").click()
+    admin_page.locator("#delete").click()
+    status = _status(admin_page, "Deleted")
+    assert "Recruiter-role-v2.md" in status
+    assert not (knowledge / "Recruiter-role-v2.md").exists()
+    admin_page.wait_for_function(
+        "() => !document.querySelector('#articles-table').innerText.includes('recruiter do')"
+    )
+
+
+def test_reingest_button_reports_what_it_did(admin_page):
+    admin_page.locator("#admin-password input").fill(PASSWORD)
+    admin_page.locator("#reingest").click()
+    assert "3 articles" in _status(admin_page, "unchanged")
