@@ -19,6 +19,8 @@ _INSTRUCTION = re.compile(
     r"\b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(instructions?|prompts?|rules?|"
     r"guidelines?)\b|\bsystem ?prompt\b|\byou are now\b|\bpretend (to be|you)\b|"
     r"\bjailbreak\b|\b(negeer|vergeet)\b.{0,40}\b(instructies?|opdrachten|regels|prompt)\b|"
+    r"\b(ignore|disregard|forget)\s+(the|these|your|all)\s+(articles?|sources?|context)\b|"
+    r"\btell me a (joke|story|poem)\b|\bvertel (me )?een (grap|mop|verhaal)\b|"
     r"\bsysteemprompt\b|\bdoe alsof\b",
     re.IGNORECASE,
 )
@@ -31,7 +33,8 @@ _OFF_TASK = re.compile(
     re.IGNORECASE,
 )
 _ASKS_FIGURE = re.compile(
-    r"\bhow (many|much)\b|\bhoeveel\b|\bwhat percentage\b|\bwelk percentage\b|"
+    r"\bhow (many|much|high|old)\b|\bhoeveel\b|\bhoe (hoog|oud)\b|\bwhat age\b|"
+    r"\bwelke leeftijd\b|\bwhat percentage\b|\bwelk percentage\b|"
     r"\b(salary|salaries|wage|wages|pay|earn|earns|earning|minimum wage|income|bonus|"
     r"salaris|salarissen|loon|lonen|minimumloon|verdient|verdienen|inkomen|bedrag|tarief)\b",
     re.IGNORECASE,
@@ -40,6 +43,9 @@ _FIGURE = re.compile(r"\d|[€$£]")
 
 # Tuned on the development questions and the project's own extra questions (tests/data).
 MIN_COVERAGE = 0.5
+# Weight of a question word the articles never use, when the evidence is in the other
+# language (about a common word's weight, instead of the highest).
+CROSS_LINGUAL_UNKNOWN_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
@@ -61,16 +67,31 @@ def asks_for_figure(question: str) -> bool:
     return bool(_ASKS_FIGURE.search(question))
 
 
-def coverage(question: str, evidence: list[Passage], weights: TermWeights) -> float:
-    """Share of the question's meaning (rarity-weighted words) present in the evidence."""
+def coverage(
+    question: str,
+    evidence: list[Passage],
+    weights: TermWeights,
+    unknown_weight: float | None = None,
+) -> float:
+    """Share of the question's meaning (rarity-weighted words) present in the evidence.
+
+    ``unknown_weight`` replaces the weight of words the articles never use; a question
+    about an article in the other language misses words by translation, not by topic.
+    """
     groups = query_terms(question)
     if not groups:
         return 0.0
     present: set[str] = set()
     for passage in evidence:
         present.update(terms(passage.searchable_text))
-    total = sum(weights.group_weight(g) for g in groups)
-    covered = sum(weights.group_weight(g) for g in groups if any(t in present for t in g))
+
+    def weight(group: list[str]) -> float:
+        if unknown_weight is not None and not weights.is_known(group):
+            return unknown_weight
+        return weights.group_weight(group)
+
+    total = sum(weight(g) for g in groups)
+    covered = sum(weight(g) for g in groups if any(t in present for t in g))
     return covered / total if total else 0.0
 
 
@@ -80,6 +101,7 @@ def judge(
     evidence: list[Passage],
     weights: TermWeights,
     similarity_floor: float,
+    language: str = "",
 ) -> Verdict:
     """Decide whether ``evidence`` answers ``question`` (``context``: the turn it follows).
 
@@ -93,7 +115,13 @@ def judge(
         return Verdict(False, "far")
     if asks_for_figure(question) and not any(_FIGURE.search(p.text) for p in evidence[:2]):
         return Verdict(False, "no_figure")
-    covered = coverage(f"{context} {question}" if context else question, evidence, weights)
+    cross_lingual = bool(language) and evidence[0].language not in ("", language)
+    covered = coverage(
+        f"{context} {question}" if context else question,
+        evidence,
+        weights,
+        CROSS_LINGUAL_UNKNOWN_WEIGHT if cross_lingual else None,
+    )
     if covered < MIN_COVERAGE:
         return Verdict(False, "not_covered", covered)
     return Verdict(True, "", covered)

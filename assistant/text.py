@@ -119,6 +119,21 @@ def is_stop_word(token: str) -> bool:
     return any(_one_edit_apart(token, w) for w in STOP_WORDS if len(w) >= 3 and w[0] in token[:2])
 
 
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, giving up (returning ``limit + 1``) once it exceeds ``limit``."""
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, start=1):
+        current = [i]
+        for j, char_b in enumerate(b, start=1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            )
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
 def correct_stop_word_typos(text: str) -> str:
     """Lower-cased words with typos of stop words put right ("waht does" → "what does")."""
     out: list[str] = []
@@ -167,12 +182,44 @@ class TermWeights:
     """
 
     def __init__(self, texts: Iterable[str]) -> None:
-        documents = [set(terms(text)) for text in texts]
-        self._n = len(documents)
+        self._n = 0
         self._df: dict[str, int] = {}
-        for doc in documents:
-            for term in doc:
+        # Known words by first letter: where a misspelt question word is looked up.
+        self._vocabulary: dict[str, set[str]] = {}
+        for text in texts:
+            self._n += 1
+            for term in set(terms(text)):
                 self._df[term] = self._df.get(term, 0) + 1
+            for word in content_words(text):
+                if len(word) >= 4 and "-" not in word:
+                    self._vocabulary.setdefault(word[0], set()).add(word)
+
+    def is_known(self, group: list[str]) -> bool:
+        """Whether any form of a question word occurs in the passages."""
+        return any(term in self._df for term in group)
+
+    def correct_typos(self, text: str) -> str:
+        """``text`` with words the passages never use replaced by a close known word.
+
+        "hr managr skils" becomes "hr manager skills": one edit away for short words,
+        two for long ones. Words with no close match are left as they are.
+        """
+
+        def fix(match: re.Match[str]) -> str:
+            word = match.group(0)
+            lower = word.lower()
+            if len(lower) < 4 or is_stop_word(lower) or self.is_known(terms(lower) or [lower]):
+                return word
+            limit = 1 if len(lower) < 7 else 2
+            best: tuple[int, str] | None = None
+            for known in self._vocabulary.get(lower[0], ()):
+                if abs(len(known) - len(lower)) <= limit:
+                    distance = edit_distance(lower, known, limit)
+                    if distance <= limit and (best is None or (distance, known) < best):
+                        best = (distance, known)
+            return best[1] if best else word
+
+        return _TOKEN.sub(fix, text)
 
     def idf(self, term: str) -> float:
         df = self._df.get(term, 0)

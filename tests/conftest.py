@@ -15,6 +15,16 @@ from assistant.settings import PROJECT_ROOT, Settings
 KNOWLEDGE = PROJECT_ROOT / "knowledge"
 DATA = Path(__file__).parent / "data"
 DEV_QUESTIONS = DATA / "dev_questions.yaml"
+# The fields of an answer in `ask --json` and in each `eval` result line (INTERFACE.md).
+ANSWER_KEYS = {
+    "question",
+    "answer",
+    "language",
+    "abstained",
+    "citations",
+    "retrieved",
+    "latency_ms",
+}
 
 
 @pytest.fixture(scope="session")

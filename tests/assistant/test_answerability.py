@@ -50,3 +50,15 @@ def test_coverage_weighs_words_the_articles_never_use_heavily():
     weights = weights_for(passages)
     assert coverage("Who formulates HR policy?", passages[:1], weights) == 1.0
     assert coverage("What is the capital of France?", passages, weights) == 0.0
+
+
+def test_unknown_words_weigh_less_when_the_evidence_is_in_the_other_language():
+    passages = [
+        _passage("People Operations and HR are often used interchangeably."),
+        _passage("An HR Generalist handles recruitment."),
+        _passage("An HR Manager formulates policy."),
+    ]
+    weights = weights_for(passages)
+    question = "Waarom worden People Operations en HR verward?"
+    same_language = coverage(question, passages, weights)
+    assert coverage(question, passages, weights, unknown_weight=1.0) > same_language + 0.1

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import KNOWLEDGE
+from tests.conftest import ANSWER_KEYS, KNOWLEDGE
 
 pytestmark = pytest.mark.integration
 
@@ -45,15 +45,7 @@ def test_ask_json_prints_the_result_object(cli_data: Path):
     result = run_cli("ask", "What does an HR Generalist do?", "--json", data_dir=cli_data)
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
-    assert set(answer) == {
-        "question",
-        "answer",
-        "language",
-        "abstained",
-        "citations",
-        "retrieved",
-        "latency_ms",
-    }
+    assert set(answer) == ANSWER_KEYS
     assert answer["citations"][0]["source"] == "hr-generalist-vs-hr-manager"
     assert set(answer["citations"][0]) == {"n", "source", "title", "chunk_id", "snippet"}
 

@@ -5,7 +5,7 @@ import pytest
 
 from assistant.errors import AssistantError
 from assistant.evaluation import Case, compute_metrics, evaluate, load_cases, read_articles
-from tests.conftest import DEV_QUESTIONS, KNOWLEDGE
+from tests.conftest import ANSWER_KEYS, DEV_QUESTIONS, KNOWLEDGE
 
 # The gates of the answer-quality work, on the development question set.
 GATES = {
@@ -66,23 +66,14 @@ def test_development_set_passes_the_gates(assistant, tmp_path: Path):
     assert metrics["false abstention"] <= 0.05
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(lines) == len(load_cases(DEV_QUESTIONS))
-    assert set(lines[0]) >= {
-        "id",
-        "question",
-        "answer",
-        "language",
-        "abstained",
-        "citations",
-        "retrieved",
-        "latency_ms",
-    }
+    assert set(lines[0]) == ANSWER_KEYS | {"id"}
 
 
 # Our own questions over seven articles: lower floors, since nothing was tuned on them
 # except the glossary's general HR vocabulary; they catch over-fitting to the dev set.
 WIDE_FLOORS = {
     "hit@1": 0.9,
-    "hit@3": 1.0,
+    "hit@3": 0.95,
     "source hit": 0.9,
     "citation precision": 0.9,
     "snippet fidelity": 1.0,
@@ -95,7 +86,8 @@ WIDE_FLOORS = {
 def test_our_own_questions_over_seven_articles(wide_assistant, wide_knowledge):
     from tests.conftest import EXTRA_QUESTIONS
 
-    cases = load_cases(EXTRA_QUESTIONS) + load_cases(DEV_QUESTIONS)
+    more = EXTRA_QUESTIONS.parent / "more_questions.yaml"
+    cases = load_cases(EXTRA_QUESTIONS) + load_cases(more) + load_cases(DEV_QUESTIONS)
     _, metrics = evaluate(wide_assistant.ask, cases, read_articles(wide_knowledge))
     failures = {k: metrics[k] for k, floor in WIDE_FLOORS.items() if metrics[k] < floor}
     assert not failures, f"below the floors: {failures}"

@@ -1,4 +1,12 @@
-from assistant.text import content_words, correct_stop_word_typos, query_terms, stem, terms
+from assistant.text import (
+    TermWeights,
+    content_words,
+    correct_stop_word_typos,
+    edit_distance,
+    query_terms,
+    stem,
+    terms,
+)
 
 
 def test_stems_join_word_forms_and_languages():
@@ -25,3 +33,12 @@ def test_query_terms_group_each_word_with_its_concept():
     groups = query_terms("Welke opleiding heeft een HR Manager?")
     assert ["hr"] in groups
     assert any(stem("opleiding") in g and len(g) == 2 for g in groups)
+
+
+def test_misspelt_words_are_read_as_the_closest_known_word():
+    weights = TermWeights(["The HR Manager needs leadership skills.", "People Operations"])
+    assert weights.correct_typos("hr peeple skils?") == "hr people skills?"
+    assert weights.correct_typos("managr") == "managr"  # its stem is known already
+    assert weights.correct_typos("What about pizza?") == "What about pizza?"
+    assert edit_distance("kitten", "sitting", 5) == 3
+    assert edit_distance("kitten", "sitting", 1) == 2  # gave up past the limit

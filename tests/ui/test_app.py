@@ -1,33 +1,11 @@
-"""The real Gradio app, served on loopback and called through gradio_client."""
-
-import socket
+"""The real Gradio app, served on loopback (``served`` in conftest), through gradio_client."""
 
 import pytest
 
-from ui.app import build_app, launch_kwargs, user_turns
+from ui.app import user_turns
 from ui.render import render_markdown
 
 pytestmark = pytest.mark.integration
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def served(assistant):
-    app = build_app(assistant)
-    port = _free_port()
-    app.queue().launch(
-        server_name="127.0.0.1",
-        server_port=port,
-        prevent_thread_lock=True,
-        **launch_kwargs(assistant.settings),
-    )
-    yield f"http://127.0.0.1:{port}/"
-    app.close()
 
 
 def test_chat_round_trip_returns_a_cited_answer(served):
