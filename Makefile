@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup browser run test lint bench clean
+.PHONY: setup system-packages run test lint bench clean
 
 # pip's notes about the machine's partial local package index are filtered out.
 PIP_QUIET := 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
@@ -28,14 +28,18 @@ lint: setup
 	$(BIN)/ruff check assistant ingest ui tests bench
 	$(BIN)/mypy
 
-# The browser tests drive Debian's Chromium (never a downloaded browser build).
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+# The tests use Debian's Chromium (never a downloaded browser build) and PostgreSQL.
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
-test: lint browser
+test: lint system-packages
 	$(BIN)/pytest
 
 bench: setup

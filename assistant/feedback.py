@@ -1,50 +1,49 @@
-"""Thumbs up/down on answers, kept in SQLite under the data folder for later review."""
+"""Thumbs up/down on answers, kept in the bookkeeping database for later review.
+
+SQLite in the data folder by default; with ``HR_ASSISTANT_DATABASE_URL`` (PostgreSQL,
+say) several chat processes share one table.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
-import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_engine, insert, select
+
 from assistant.settings import Settings
 
 COLUMNS = ("id", "created_at", "rating", "question", "answer", "language", "citations")
+_metadata = MetaData()
+_feedback = Table(
+    "hr_feedback",
+    _metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", String(32), nullable=False),
+    Column("rating", String(4), nullable=False),
+    Column("question", Text, nullable=False),
+    Column("answer", Text, nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("citations", Text, nullable=False),
+)
 
 
 class FeedbackStore:
-    """One SQLite table of ratings; safe to use from the chat's worker threads."""
+    """One table of ratings; SQLAlchemy's pool makes it safe from the chat's threads."""
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self._lock = threading.Lock()
-        with self._connect() as db:
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS feedback ("
-                "id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT NOT NULL, "
-                "rating TEXT NOT NULL CHECK (rating IN ('up', 'down')), question TEXT NOT NULL, "
-                "answer TEXT NOT NULL, language TEXT NOT NULL, citations TEXT NOT NULL)"
-            )
+    def __init__(self, url: str) -> None:
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.url = url
+        self._engine = create_engine(url)
+        _metadata.create_all(self._engine)
 
     @classmethod
     def for_settings(cls, settings: Settings) -> FeedbackStore:
-        return cls(settings.data_dir / "feedback.sqlite")
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            db = sqlite3.connect(self.path)
-            try:
-                with db:
-                    yield db
-            finally:
-                db.close()
+        return cls(settings.database_url or f"sqlite:///{settings.data_dir / 'feedback.sqlite'}")
 
     def record(
         self,
@@ -56,23 +55,22 @@ class FeedbackStore:
         citations: list[dict[str, Any]],
     ) -> None:
         """Store one rating with what was asked and answered."""
-        with self._connect() as db:
-            db.execute(
-                "INSERT INTO feedback (created_at, rating, question, answer, language, citations)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    datetime.now(UTC).isoformat(timespec="seconds"),
-                    "up" if liked else "down",
-                    question,
-                    answer,
-                    language,
-                    json.dumps(citations, ensure_ascii=False),
-                ),
+        with self._engine.begin() as connection:
+            connection.execute(
+                insert(_feedback).values(
+                    created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                    rating="up" if liked else "down",
+                    question=question,
+                    answer=answer,
+                    language=language,
+                    citations=json.dumps(citations, ensure_ascii=False),
+                )
             )
 
     def rows(self) -> list[tuple[Any, ...]]:
-        with self._connect() as db:
-            return list(db.execute(f"SELECT {', '.join(COLUMNS)} FROM feedback ORDER BY id"))
+        with self._engine.connect() as connection:
+            query = select(*(_feedback.c[name] for name in COLUMNS)).order_by(_feedback.c.id)
+            return [tuple(row) for row in connection.execute(query)]
 
     def export_csv(self, out: IO[str]) -> int:
         """Write every rating as CSV; returns how many rows were written."""

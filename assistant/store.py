@@ -23,7 +23,11 @@ def _client(settings: Settings) -> Any:
     try:
         if settings.chroma_host:
             return chromadb.HttpClient(
-                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+                host=settings.chroma_host,
+                port=settings.chroma_port,
+                ssl=settings.chroma_ssl,
+                headers=settings.chroma_headers or None,
+                settings=chroma_settings,
             )
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(

@@ -133,7 +133,7 @@ def test_feedback_export_writes_csv(tmp_path: Path):
     from assistant.feedback import FeedbackStore
 
     data = tmp_path / "d"
-    FeedbackStore(data / "feedback.sqlite").record(
+    FeedbackStore(f"sqlite:///{data / 'feedback.sqlite'}").record(
         liked=False,
         question="Wat doet een HR-assistent?",
         answer="De HR-assistent ondersteunt … [1]",

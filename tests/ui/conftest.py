@@ -36,7 +36,7 @@ def free_port() -> int:
 def feedback_store(tmp_path_factory: pytest.TempPathFactory):
     from assistant.feedback import FeedbackStore
 
-    return FeedbackStore(tmp_path_factory.mktemp("feedback") / "feedback.sqlite")
+    return FeedbackStore(f"sqlite:///{tmp_path_factory.mktemp('feedback') / 'feedback.sqlite'}")
 
 
 @pytest.fixture(scope="module")

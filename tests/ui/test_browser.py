@@ -102,8 +102,11 @@ def test_thumbs_up_lands_in_sqlite(english_page, feedback_store):
     page.locator("#chat button[aria-label='Like']").last.click()
     rows: list[tuple[str, str, str, str]] = []
     for _ in range(50):  # the rating is written by the server a moment after the click
-        with sqlite3.connect(feedback_store.path) as db:
-            rows = db.execute("SELECT rating, question, answer, citations FROM feedback").fetchall()
+        database = feedback_store.url.removeprefix("sqlite:///")
+        with sqlite3.connect(database) as db:  # read the file itself, as an admin would
+            rows = db.execute(
+                "SELECT rating, question, answer, citations FROM hr_feedback"
+            ).fetchall()
         if len(rows) > before:
             break
         page.wait_for_timeout(200)
