@@ -2,12 +2,12 @@
 
 LangChain's ``EnsembleRetriever`` fuses by rank only and drops scores; the assistant needs
 the scores (to rank articles, weigh the chat history and decide when to abstain), so
-the fusion is done here over Chroma's distances and BM25's raw scores.
+the fusion is done here over Chroma's distances and BM25's scores.
 """
 
 from __future__ import annotations
 
-import warnings
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +29,8 @@ TITLE_WEIGHT = 0.03
 # Weight of the earlier turns' words when a follow-up question is retrieved.
 HISTORY_WEIGHT = 0.5
 DEFAULT_K = 6
+# Nearest passages asked of Chroma per question; the rest are ranked by BM25 and titles.
+DENSE_CANDIDATES = 100
 
 
 def passage_from_metadata(metadata: dict[str, Any], score: float = 0.0) -> Passage:
@@ -63,12 +65,76 @@ class Query:
         return f"{self.context} {self.question}".strip() if self.context else self.question
 
 
+class SparseBM25:
+    """Okapi BM25 (k1=1.5, b=0.75) as a sparse term × passage weight matrix.
+
+    LangChain's ``BM25Retriever`` (rank_bm25 underneath) scores every passage in a Python
+    loop per query term (about 100 ms a question at 100k passages) and returns no scores;
+    a CSR matrix makes a question cost only the postings of its own terms.
+    """
+
+    def __init__(self, documents: list[list[str]], k1: float = 1.5, b: float = 0.75) -> None:
+        from scipy.sparse import csr_matrix
+
+        self.vocabulary: dict[str, int] = {}
+        rows: list[int] = []
+        columns: list[int] = []
+        counts: list[int] = []
+        for column, tokens in enumerate(documents):
+            for term, count in Counter(tokens).items():
+                rows.append(self.vocabulary.setdefault(term, len(self.vocabulary)))
+                columns.append(column)
+                counts.append(count)
+        n = len(documents)
+        lengths = np.array([len(t) for t in documents], dtype=float)
+        average = lengths.mean() if n and lengths.mean() > 0 else 1.0
+        tf = np.array(counts, dtype=float)
+        row_index = np.array(rows, dtype=np.int64)
+        column_index = np.array(columns, dtype=np.int64)
+        df = np.bincount(row_index, minlength=len(self.vocabulary)) if rows else np.zeros(0)
+        idf = np.log((n - df + 0.5) / (df + 0.5) + 1.0)
+        norm = k1 * (1 - b + b * lengths[column_index] / average) if rows else tf
+        weights = idf[row_index] * tf * (k1 + 1) / (tf + norm) if rows else tf
+        self._matrix = csr_matrix(
+            (weights, (row_index, column_index)), shape=(len(self.vocabulary), n)
+        )
+        self._n = n
+
+    def scores(self, query: list[str]) -> np.ndarray:
+        """BM25 score of every passage for the query terms (repeated terms count again)."""
+        rows = [self.vocabulary[t] for t in query if t in self.vocabulary]
+        if not rows:
+            return np.zeros(self._n)
+        return np.asarray(self._matrix[rows].sum(axis=0)).ravel()
+
+
+class TitleIndex:
+    """Which question words each passage's article title contains, as a sparse matrix."""
+
+    def __init__(self, titles: list[str]) -> None:
+        self._bm25 = SparseBM25([sorted(set(terms(title))) for title in titles])
+        self._n = len(titles)
+
+    def share(self, groups: list[list[str]], weights: list[float]) -> np.ndarray:
+        """Per passage, the weighted share of question words found in its title."""
+        total = sum(weights)
+        result = np.zeros(self._n)
+        if not total:
+            return result
+        for group, weight in zip(groups, weights, strict=True):
+            hit = self._bm25.scores(group) > 0
+            result += weight * hit
+        return result / total
+
+
 class HybridRetriever:
-    """Dense (Chroma) ⊕ BM25 over every stored passage.
+    """Dense (Chroma) ⊕ BM25 over every stored passage, plus role names in titles.
 
     BM25 is kept in memory and rebuilt from the store when the retriever is made; it
     indexes title, section and text as stems plus bilingual concept terms, so a Dutch
     question can match an English passage on words like "werving"/"recruitment".
+    Dense search asks Chroma for the nearest ``DENSE_CANDIDATES`` only; passages beyond
+    them count as no closer than the last one returned.
     """
 
     def __init__(self, store: Chroma, embeddings: Embeddings) -> None:
@@ -79,53 +145,44 @@ class HybridRetriever:
             passage_from_metadata(m or {}) for m in stored.get("metadatas") or []
         ]
         documents = stored.get("documents") or []
-        self._by_chunk = {p.chunk_id: i for i, p in enumerate(self.passages)}
+        self._by_id = {store_id: i for i, store_id in enumerate(stored.get("ids") or [])}
         self.weights = TermWeights(p.searchable_text for p in self.passages)
-        self._title_terms = [set(terms(p.title)) for p in self.passages]
-        self._bm25: Any = None
-        if self.passages:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", DeprecationWarning)
-                from langchain_community.retrievers import BM25Retriever
-            retriever = BM25Retriever.from_texts(documents, preprocess_func=terms)
-            self._bm25 = retriever.vectorizer  # BM25Okapi: scores for every passage
+        self._titles = TitleIndex([p.title for p in self.passages])
+        self._bm25 = SparseBM25([terms(d) for d in documents])
 
     @property
     def is_empty(self) -> bool:
         return not self.passages
 
     def _bm25_scores(self, query: Query) -> np.ndarray:
-        scores = np.asarray(self._bm25.get_scores(terms(query.question)), dtype=float)
+        scores = self._bm25.scores(terms(query.question))
         if query.context:
-            scores = scores + HISTORY_WEIGHT * np.asarray(
-                self._bm25.get_scores(terms(query.context)), dtype=float
-            )
+            scores = scores + HISTORY_WEIGHT * self._bm25.scores(terms(query.context))
         top = float(scores.max()) if scores.size else 0.0
         return scores / top if top > 0 else scores
 
     def _title_scores(self, query: Query) -> np.ndarray:
         groups = query_terms(query.question) or query_terms(query.context)
-        weights = [self.weights.group_weight(g) for g in groups]
-        total = sum(weights)
-        if not total:
-            return np.zeros(len(self.passages))
-        return np.array(
-            [
-                sum(w for g, w in zip(groups, weights, strict=True) if any(t in title for t in g))
-                / total
-                for title in self._title_terms
-            ]
-        )
+        return self._titles.share(groups, [self.weights.group_weight(g) for g in groups])
 
     def _dense_scores(self, query: Query) -> np.ndarray:
         vector = self._embeddings.embed_query(query.dense_text)
-        k = len(self.passages)
-        hits = self._store.similarity_search_by_vector_with_relevance_scores(vector, k=k)
-        scores = np.zeros(len(self.passages))
-        for document, distance in hits:
-            index = self._by_chunk.get(str(document.metadata.get("chunk_id")))
+        k = min(len(self.passages), DENSE_CANDIDATES)
+        # Ids and distances only: the passages are already in memory, and not fetching
+        # their text and metadata keeps a Chroma server round trip small. LangChain's
+        # wrapper always fetches documents, so the collection is asked directly.
+        found = self._store._collection.query(
+            query_embeddings=np.asarray([vector], dtype=np.float32),
+            n_results=k,
+            include=["distances"],
+        )
+        ids, distances = found["ids"][0], (found["distances"] or [[]])[0]
+        similarities = [1.0 - float(d) for d in distances]
+        scores = np.full(len(self.passages), min(similarities, default=0.0))
+        for store_id, similarity in zip(ids, similarities, strict=True):
+            index = self._by_id.get(store_id)
             if index is not None:
-                scores[index] = 1.0 - float(distance)
+                scores[index] = similarity
         return scores
 
     def search(self, query: Query, k: int = DEFAULT_K) -> list[Passage]:
@@ -138,7 +195,9 @@ class HybridRetriever:
             + BM25_WEIGHT * self._bm25_scores(query)
             + TITLE_WEIGHT * self._title_scores(query)
         )
-        order = np.argsort(-fused)[:k]
+        k = min(k, len(fused))
+        top = np.argpartition(-fused, k - 1)[:k]
+        order = top[np.argsort(-fused[top])]
         return [
             replace(self.passages[i], score=float(fused[i]), similarity=float(dense[i]))
             for i in order
