@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from assistant.store import read_all
 from assistant.text import TermWeights, query_terms, terms
 from assistant.types import Passage
 
@@ -140,7 +141,7 @@ class HybridRetriever:
     def __init__(self, store: Chroma, embeddings: Embeddings) -> None:
         self._store = store
         self._embeddings = embeddings
-        stored = store.get(include=["documents", "metadatas"])
+        stored = read_all(store, ["documents", "metadatas"])
         self.passages: list[Passage] = [
             passage_from_metadata(m or {}) for m in stored.get("metadatas") or []
         ]

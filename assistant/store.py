@@ -97,3 +97,22 @@ def open_record_manager(settings: Settings) -> SQLRecordManager:
     )
     manager.create_schema()
     return manager
+
+
+def read_all(store: Chroma, include: list[str], page_size: int = 5000) -> dict[str, list[Any]]:
+    """Every stored record, fetched a page at a time.
+
+    One ``get()`` of a whole large collection fails in embedded Chroma ("too many SQL
+    variables" at 100k passages), so the store is read in pages.
+    """
+    result: dict[str, list[Any]] = {"ids": [], **{key: [] for key in include}}
+    offset = 0
+    while True:
+        page = store.get(include=include, limit=page_size, offset=offset)
+        ids = page.get("ids") or []
+        result["ids"].extend(ids)
+        for key in include:
+            result[key].extend(page.get(key) or [])
+        if len(ids) < page_size:
+            return result
+        offset += page_size

@@ -21,7 +21,7 @@ from langchain_core.documents import Document
 from assistant.embeddings import IdentifiedEmbeddings, build_embeddings
 from assistant.errors import AssistantError
 from assistant.settings import Settings
-from assistant.store import open_record_manager, open_store
+from assistant.store import open_record_manager, open_store, read_all
 from assistant.types import Article, Passage
 from ingest.chunking import chunk_article, embedding_text
 from ingest.loaders import SUPPORTED_SUFFIXES, LoadError, list_article_files, load_article
@@ -223,7 +223,7 @@ def _remove_orphans(store: Any, record_manager: Any) -> int:
     LangChain's index() writes to the store before it records the write, so a process
     killed in between leaves such passages; everything else is repaired by re-indexing.
     """
-    stored = set(store.get(include=[])["ids"])
+    stored = set(read_all(store, [])["ids"])
     orphans = sorted(stored - set(record_manager.list_keys()))
     if orphans:
         store.delete(orphans)

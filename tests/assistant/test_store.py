@@ -65,3 +65,13 @@ def test_removing_the_language_direction_brings_translations_closer(embeddings):
         np.array(embeddings.embed_query(english)) @ np.array(embeddings.embed_documents([dutch])[0])
     )
     assert after > before
+
+
+def test_reading_the_store_in_pages_returns_every_passage_once(settings, embeddings, ingest_report):
+    from assistant.store import read_all
+
+    store = open_store(settings, embeddings, create=False)
+    paged = read_all(store, ["metadatas"], page_size=7)
+    assert len(paged["ids"]) == len(set(paged["ids"])) == ingest_report.chunks
+    assert set(paged["ids"]) == set(store.get(include=[])["ids"])
+    assert len(paged["metadatas"]) == ingest_report.chunks
