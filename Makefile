@@ -46,6 +46,8 @@ bench: setup
 	$(BIN)/python -m bench.latency
 	$(BIN)/python -m bench.crosslingual
 	$(BIN)/python -m bench.reingest
+	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.scale
 
 clean:
 	rm -rf $(VENV) .data

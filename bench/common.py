@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import socket
+import subprocess
+import sys
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from assistant.settings import PROJECT_ROOT, Settings
@@ -30,3 +37,51 @@ def write_result(name: str, markdown: str) -> Path:
     path = RESULTS / name
     path.write_text(markdown, encoding="utf-8")
     return path
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The environment that points a ``hr-assistant`` subprocess at ``settings``' data."""
+    return {
+        **os.environ,
+        "HR_ASSISTANT_DATA_DIR": str(settings.data_dir),
+        "HR_ASSISTANT_KNOWLEDGE_DIR": str(settings.knowledge_dir),
+    }
+
+
+@contextmanager
+def served(settings: Settings) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A real ``hr-assistant serve`` on a free loopback port, ready for gradio_client."""
+    from gradio_client import Client
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "serve", "--port", str(port)],
+        env=settings_env(settings),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(240):
+            try:
+                Client(url, verbose=False)
+                break
+            except Exception:
+                time.sleep(0.5)
+        yield url, server
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def peak_memory_mb(pid: int) -> float:
+    """Peak resident memory of a running process (Linux)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return next(int(x.split()[1]) for x in status.splitlines() if "VmHWM" in x) / 1024

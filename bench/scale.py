@@ -30,7 +30,16 @@ from assistant.evaluation import load_cases
 from assistant.retrieval import HybridRetriever, Query, ranked_articles
 from assistant.settings import Settings
 from assistant.store import open_store
-from bench.common import KNOWLEDGE, RESULTS, TEST_DATA, temporary_settings, write_result
+from bench.common import (
+    KNOWLEDGE,
+    RESULTS,
+    TEST_DATA,
+    free_port,
+    peak_memory_mb,
+    served,
+    temporary_settings,
+    write_result,
+)
 from bench.synthetic import article_text
 from ingest.chunking import chunk_article
 from ingest.indexer import ingest_folder, load_folder, passage_to_document
@@ -148,36 +157,11 @@ def serve_peak_memory_mb() -> float:
     """Peak resident memory of ``serve`` after answering questions through gradio_client."""
     from gradio_client import Client
 
-    from tests.ui.conftest import free_port
-
-    settings = temporary_settings(KNOWLEDGE)
-    port = free_port()
-    env = {
-        **os.environ,
-        "HR_ASSISTANT_DATA_DIR": str(settings.data_dir),
-        "HR_ASSISTANT_KNOWLEDGE_DIR": str(settings.knowledge_dir),
-    }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "assistant", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(240):
-            try:
-                client = Client(f"http://127.0.0.1:{port}/", verbose=False)
-                break
-            except Exception:
-                time.sleep(0.5)
+    with served(temporary_settings(KNOWLEDGE)) as (url, server):
+        client = Client(url, verbose=False)
         for case in load_cases(TEST_DATA / "dev_questions.yaml"):
             client.predict(message=case.question, api_name="/chat")
-        status = Path(f"/proc/{server.pid}/status").read_text()
-        peak_kb = next(int(line.split()[1]) for line in status.splitlines() if "VmHWM" in line)
-        return peak_kb / 1024
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+        return peak_memory_mb(server.pid)
 
 
 def plot(rows: list[dict[str, Any]], path: Path) -> None:
@@ -216,7 +200,6 @@ def plot(rows: list[dict[str, Any]], path: Path) -> None:
 
 
 def main() -> None:
-    from tests.ui.conftest import free_port
 
     embeddings = build_embeddings()
     questions = load_cases(TEST_DATA / "dev_questions.yaml")
