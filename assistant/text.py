@@ -184,15 +184,16 @@ class TermWeights:
     def __init__(self, texts: Iterable[str]) -> None:
         self._n = 0
         self._df: dict[str, int] = {}
-        # Known words by first letter: where a misspelt question word is looked up.
-        self._vocabulary: dict[str, set[str]] = {}
+        # Known words by first letter and length: where a misspelt word is looked up.
+        self._vocabulary: dict[tuple[str, int], set[str]] = {}
+        self._corrections: dict[str, str] = {}
         for text in texts:
             self._n += 1
             for term in set(terms(text)):
                 self._df[term] = self._df.get(term, 0) + 1
             for word in content_words(text):
                 if len(word) >= 4 and "-" not in word:
-                    self._vocabulary.setdefault(word[0], set()).add(word)
+                    self._vocabulary.setdefault((word[0], len(word)), set()).add(word)
 
     def is_known(self, group: list[str]) -> bool:
         """Whether any form of a question word occurs in the passages."""
@@ -210,16 +211,23 @@ class TermWeights:
             lower = word.lower()
             if len(lower) < 4 or is_stop_word(lower) or self.is_known(terms(lower) or [lower]):
                 return word
-            limit = 1 if len(lower) < 7 else 2
-            best: tuple[int, str] | None = None
-            for known in self._vocabulary.get(lower[0], ()):
-                if abs(len(known) - len(lower)) <= limit:
-                    distance = edit_distance(lower, known, limit)
-                    if distance <= limit and (best is None or (distance, known) < best):
-                        best = (distance, known)
-            return best[1] if best else word
+            if lower not in self._corrections:
+                if len(self._corrections) > 10_000:
+                    self._corrections.clear()  # questions' odd words must not pile up
+                self._corrections[lower] = self._closest(lower) or word
+            return self._corrections[lower]
 
         return _TOKEN.sub(fix, text)
+
+    def _closest(self, word: str) -> str | None:
+        limit = 1 if len(word) < 7 else 2
+        best: tuple[int, str] | None = None
+        for length in range(len(word) - limit, len(word) + limit + 1):
+            for known in self._vocabulary.get((word[0], length), ()):
+                distance = edit_distance(word, known, limit)
+                if distance <= limit and (best is None or (distance, known) < best):
+                    best = (distance, known)
+        return best[1] if best else None
 
     def idf(self, term: str) -> float:
         df = self._df.get(term, 0)
