@@ -7,3 +7,7 @@ class AssistantError(Exception):
 
 class StoreError(AssistantError):
     """The store cannot be opened or does not fit the configured embedder."""
+
+
+class EmptyStoreError(StoreError):
+    """Nothing has been ingested into the store yet."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from assistant.embeddings import IdentifiedEmbeddings
-from assistant.errors import StoreError
+from assistant.errors import EmptyStoreError, StoreError
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ def open_store(
                 "or another HR_ASSISTANT_DATA_DIR"
             )
     elif not create:
-        raise StoreError("the store is empty: run 'hr-assistant ingest' first")
+        raise EmptyStoreError("the store is empty: run 'hr-assistant ingest' first")
     return Chroma(
         client=client,
         collection_name=settings.collection,

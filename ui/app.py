@@ -16,6 +16,7 @@ from typing import Any
 
 from assistant.catalog import article_passages, list_articles
 from assistant.chain import Assistant
+from assistant.embeddings import IdentifiedEmbeddings
 from assistant.errors import AssistantError
 from assistant.feedback import FeedbackStore
 from assistant.settings import Settings
@@ -23,7 +24,7 @@ from assistant.types import Answer, Citation
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ui.render import CITED_ID, CSS, answer_markdown, article_html, escape, render_markdown
 from ui.render import source_cards as render_source_cards
-from ui.texts import EXAMPLES, UI_LANGUAGES, text
+from ui.texts import EXAMPLES, text
 
 STREAM_STEP_SECONDS = 0.02
 # Picks the interface language from the browser on page load.
@@ -504,20 +505,17 @@ def build_app(
     return app
 
 
-def ensure_ingested(settings: Settings) -> None:
+def ensure_ingested(settings: Settings, embeddings: IdentifiedEmbeddings) -> None:
     """Ingest once when the store has nothing yet, so a fresh checkout chats right away."""
-    from assistant.embeddings import build_embeddings
-    from assistant.errors import StoreError
+    from assistant.errors import EmptyStoreError
     from assistant.store import open_store
 
     try:
-        open_store(settings, build_embeddings(settings.embeddings), create=False)
-    except StoreError as exc:
-        if "empty" not in str(exc):
-            raise
+        open_store(settings, embeddings, create=False)
+    except EmptyStoreError:
         from ingest.indexer import ingest_folder
 
-        report = ingest_folder(settings)
+        report = ingest_folder(settings, embeddings=embeddings)
         print(f"ingested {report.articles} articles into {report.chunks} passages")
 
 
@@ -545,14 +543,14 @@ def launch_kwargs(settings: Settings) -> dict[str, Any]:
 
 def launch(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None:
     """Serve the chat until interrupted."""
-    ensure_ingested(settings)
-    app = build_app(Assistant(settings), settings)
+    from assistant.embeddings import build_embeddings
+
+    embeddings = build_embeddings(settings.embeddings)  # one model for ingest and answers
+    ensure_ingested(settings, embeddings)
+    app = build_app(Assistant(settings, embeddings=embeddings), settings)
     print(f"HR roles assistant on http://{host}:{port}")
     if settings.ui_password:
         print("sign in as user 'hr' with HR_ASSISTANT_UI_PASSWORD")
     app.queue(default_concurrency_limit=4).launch(
         server_name=host, server_port=port, **launch_kwargs(settings)
     )
-
-
-__all__ = ["UI_LANGUAGES", "build_app", "launch", "render_markdown", "user_turns"]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-UI_LANGUAGES = ("en", "nl")
-
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
         "title": "# HR roles assistant",
