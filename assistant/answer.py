@@ -336,6 +336,5 @@ def render_sources(citations: list[Citation], language: str) -> str:
         return ""
     lines = [f"{phrase(language, 'sources')}:"]
     for c in citations:
-        where = f"{c.title} — {c.section}" if c.section and c.section != c.title else c.title
-        lines.append(f"[{c.n}] {where} ({c.source})")
+        lines.append(f"[{c.n}] {c.where} ({c.source})")
     return "\n".join(lines)

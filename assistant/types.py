@@ -53,6 +53,13 @@ class Citation:
     section: str = ""
     publisher: str = ""
 
+    @property
+    def where(self) -> str:
+        """Title and section, as a source list names the passage."""
+        if self.section and self.section != self.title:
+            return f"{self.title} — {self.section}"
+        return self.title
+
     def to_json(self) -> dict[str, Any]:
         return {
             "n": self.n,

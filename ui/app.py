@@ -76,11 +76,7 @@ def _citations_of(record: Record | None) -> list[Citation]:
 
 
 def _source_choices(citations: list[Citation]) -> list[tuple[str, str]]:
-    def label(c: Citation) -> str:
-        where = f"{c.title} — {c.section}" if c.section and c.section != c.title else c.title
-        return f"[{c.n}] {where}"
-
-    return [(label(c), c.chunk_id) for c in citations]
+    return [(f"[{c.n}] {c.where}", c.chunk_id) for c in citations]
 
 
 class ChatApp:

@@ -38,14 +38,10 @@ def render_markdown(answer: Answer) -> str:
         preview = " ".join(c.snippet.split())
         if len(preview) > SNIPPET_PREVIEW_CHARS:
             preview = preview[:SNIPPET_PREVIEW_CHARS].rsplit(" ", 1)[0] + " …"
-        lines.append(f"[{c.n}] {escape(_where(c))}  ")
+        lines.append(f"[{c.n}] {escape(c.where)}  ")
         lines.append(f"> {escape(preview)}")
         lines.append("")
     return "\n".join(lines).rstrip()
-
-
-def _where(c: Citation) -> str:
-    return f"{c.title} — {c.section}" if c.section and c.section != c.title else c.title
 
 
 def source_cards(citations: Sequence[Citation], ui_language: str) -> str:
