@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from assistant.store import read_all
-from assistant.text import TermWeights, query_terms, terms
+from assistant.text import TermWeights, content_words, query_terms, terms, terms_of_words
 from assistant.types import Passage
 
 if TYPE_CHECKING:
@@ -147,9 +147,12 @@ class HybridRetriever:
         ]
         documents = stored.get("documents") or []
         self._by_id = {store_id: i for i, store_id in enumerate(stored.get("ids") or [])}
-        self.weights = TermWeights(p.searchable_text for p in self.passages)
+        # Each passage is split into words once; its stored text holds its title, section
+        # and text, the same words the term weights and BM25 both need.
+        words = [content_words(d) for d in documents]
+        self.weights = TermWeights.from_words(words)
         self._titles = TitleIndex([p.title for p in self.passages])
-        self._bm25 = SparseBM25([terms(d) for d in documents])
+        self._bm25 = SparseBM25([terms_of_words(w) for w in words])
 
     @property
     def is_empty(self) -> bool:

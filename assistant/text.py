@@ -154,8 +154,13 @@ def content_words(text: str) -> list[str]:
 
 def terms(text: str) -> list[str]:
     """Index terms: stems of content words plus their glossary concept terms."""
+    return terms_of_words(content_words(text))
+
+
+def terms_of_words(words: Iterable[str]) -> list[str]:
+    """:func:`terms` for words already split off by :func:`content_words`."""
     out: list[str] = []
-    for word in content_words(text):
+    for word in words:
         out.append(stem(word))
         concept = concept_of(word)
         if concept:
@@ -181,19 +186,31 @@ class TermWeights:
     ("capital", "minimumloon") is not covered by evidence that happens to be close.
     """
 
-    def __init__(self, texts: Iterable[str]) -> None:
+    def __init__(self, texts: Iterable[str] = ()) -> None:
         self._n = 0
         self._df: dict[str, int] = {}
         # Known words by first letter and length: where a misspelt word is looked up.
         self._vocabulary: dict[tuple[str, int], set[str]] = {}
         self._corrections: dict[str, str] = {}
         for text in texts:
-            self._n += 1
-            for term in set(terms(text)):
-                self._df[term] = self._df.get(term, 0) + 1
-            for word in content_words(text):
-                if len(word) >= 4 and "-" not in word:
-                    self._vocabulary.setdefault((word[0], len(word)), set()).add(word)
+            self.add(content_words(text))
+
+    @classmethod
+    def from_words(cls, documents: Iterable[list[str]]) -> TermWeights:
+        """Weights from passages already split into content words (split once, used twice)."""
+        weights = cls()
+        for words in documents:
+            weights.add(words)
+        return weights
+
+    def add(self, words: list[str]) -> None:
+        """Count one passage, given as its content words."""
+        self._n += 1
+        for term in set(terms_of_words(words)):
+            self._df[term] = self._df.get(term, 0) + 1
+        for word in words:
+            if len(word) >= 4 and "-" not in word:
+                self._vocabulary.setdefault((word[0], len(word)), set()).add(word)
 
     def is_known(self, group: list[str]) -> bool:
         """Whether any form of a question word occurs in the passages."""
