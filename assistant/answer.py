@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from assistant.answerability import CONTROL_TOKENS, reads_like_injection
 from assistant.language import phrase
 from assistant.text import (
     TermWeights,
@@ -75,10 +76,16 @@ def split_units(passage: Passage, first_order: int = 0) -> list[Unit]:
         pieces = (
             [_BULLET.sub("", ln).strip() for ln in lines]
             if is_list
-            else [s.strip() for s in _SENTENCE_END.split(" ".join(ln.strip() for ln in lines))]
+            else [
+                sentence.strip()
+                # A chat-template token in an article ends a sentence, as a full stop does.
+                for part in CONTROL_TOKENS.split(" ".join(ln.strip() for ln in lines))
+                for sentence in _SENTENCE_END.split(part)
+            ]
         )
         for piece in pieces:
-            if piece:
+            # Orders to an AI assistant hidden in an article are not evidence.
+            if piece and not reads_like_injection(piece):
                 units.append(
                     Unit(
                         passage=passage,
@@ -303,18 +310,7 @@ def compose(
         passage = unit.passage
         if passage.chunk_id not in number:
             number[passage.chunk_id] = len(citations) + 1
-            citations.append(
-                Citation(
-                    n=number[passage.chunk_id],
-                    source=passage.article_id,
-                    title=passage.title,
-                    chunk_id=passage.chunk_id,
-                    snippet=passage.text,
-                    language=passage.language,
-                    section=passage.section,
-                    publisher=passage.publisher,
-                )
-            )
+            citations.append(citation_of(passage, number[passage.chunk_id]))
         text = f"{unit.text} [{number[passage.chunk_id]}]"
         if passage.language and passage.language != language and not noted_other_language:
             name = phrase(language, f"language_name_{passage.language}")
@@ -328,6 +324,20 @@ def compose(
     if items:
         body = f"{body}\n\n" + "\n".join(items) if body else "\n".join(items)
     return body, citations
+
+
+def citation_of(passage: Passage, n: int) -> Citation:
+    """Citation number ``n`` pointing at ``passage``'s exact text."""
+    return Citation(
+        n=n,
+        source=passage.article_id,
+        title=passage.title,
+        chunk_id=passage.chunk_id,
+        snippet=passage.text,
+        language=passage.language,
+        section=passage.section,
+        publisher=passage.publisher,
+    )
 
 
 def render_sources(citations: list[Citation], language: str) -> str:
