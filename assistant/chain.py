@@ -4,19 +4,27 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 import numpy as np
 
-from assistant.answer import SentenceSimilarity, compose
+from assistant.answer import SentenceSimilarity, citation_of, compose, evidence_passages
 from assistant.answerability import judge
 from assistant.embeddings import IdentifiedEmbeddings, build_embeddings
 from assistant.errors import AssistantError
+from assistant.generation import (
+    CitationGuard,
+    GenerationFailed,
+    Generator,
+    build_messages,
+    fallback_note,
+)
 from assistant.language import detect_language, phrase
 from assistant.retrieval import HybridRetriever, Query, ranked_articles
 from assistant.settings import Settings
 from assistant.store import open_store
-from assistant.types import Answer, Citation
+from assistant.types import Answer, Citation, Passage
 
 MAX_TOPICS = 6
 SENTENCE_CACHE_SIZE = 20_000
@@ -42,10 +50,16 @@ def validate_question(question: str, max_chars: int) -> str:
 class Assistant:
     """Answers questions from the store; load once, then ask many times (thread-safe reads)."""
 
-    def __init__(self, settings: Settings, embeddings: IdentifiedEmbeddings | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        embeddings: IdentifiedEmbeddings | None = None,
+        generator: Generator | None = None,
+    ) -> None:
         self.settings = settings
         self.embeddings = embeddings or build_embeddings(settings.embeddings)
         self.store = open_store(settings, self.embeddings, create=False)
+        self.generator = generator or Generator.from_settings(settings)
         self.reload()
         self._sentence_vectors: dict[str, np.ndarray] = {}
         self._cache_lock = threading.Lock()
@@ -82,13 +96,46 @@ class Assistant:
         names = list(self.titles.values())[:MAX_TOPICS]
         return "; ".join(names)
 
-    def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
+    def ask(
+        self, question: str, history: Sequence[str] = (), generate: bool | None = None
+    ) -> Answer:
         """Answer ``question``; ``history`` holds the earlier user turns, oldest first.
+
+        ``generate`` picks the mode: None uses the language model when one is
+        configured, False gives the extractive answer.
 
         Raises:
             AssistantError: the question is empty or too long.
         """
+        answer: Answer | None = None
+        for event in self.ask_stream(question, history, generate):
+            if isinstance(event, Answer):
+                answer = event
+        assert answer is not None  # ask_stream always ends with an Answer
+        return answer
+
+    def ask_stream(
+        self, question: str, history: Sequence[str] = (), generate: bool | None = None
+    ) -> Iterator[str | Answer]:
+        """Like :meth:`ask`, but yields the checked reply text as it grows, then the Answer.
+
+        The extractive path runs first and decides alone whether to answer; the model
+        is called only when it does, and its reply is replaced by the extractive answer
+        when it cannot be trusted (see :mod:`assistant.generation`).
+        """
         started = time.perf_counter()
+        extractive, passages, query_context = self._extractive(question, history)
+        use_model = self.generator is not None and generate is not False
+        if extractive.abstained or not use_model or self.generator is None:
+            extractive.latency_ms = (time.perf_counter() - started) * 1000
+            yield extractive
+            return
+        yield from self._generated(extractive, passages, query_context, started)
+
+    def _extractive(
+        self, question: str, history: Sequence[str]
+    ) -> tuple[Answer, list[Passage], tuple[str, ...]]:
+        """The extractive answer (or abstention), the passages it chose from, the history."""
         question = validate_question(question, self.settings.max_question_chars)
         history = tuple(h.strip() for h in history if h and h.strip())
         language = question_language(question, history)
@@ -114,20 +161,58 @@ class Assistant:
             key = "instruction" if verdict.reason == "instruction" else "abstain"
             if not self.titles:
                 key = "abstain_no_articles"
-            return Answer(
-                question=question,
-                text=phrase(language, key, topics=self.topics()),
-                language=language,
-                abstained=True,
-                retrieved=retrieved,
-                latency_ms=(time.perf_counter() - started) * 1000,
-            )
-        return Answer(
+            text = phrase(language, key, topics=self.topics())
+        answer = Answer(
             question=question,
             text=text,
             language=language,
-            abstained=False,
+            abstained=not citations,
             citations=citations,
             retrieved=retrieved,
+        )
+        return answer, passages, history
+
+    def _generated(
+        self,
+        extractive: Answer,
+        passages: list[Passage],
+        history: tuple[str, ...],
+        started: float,
+    ) -> Iterator[str | Answer]:
+        """The model's checked reply, or the extractive answer with a note saying why not."""
+        assert self.generator is not None
+        given = model_passages(extractive.citations, passages, self.settings.llm_passages)
+        messages = build_messages(extractive.question, extractive.language, given, history)
+        guard = CitationGuard(len(given))
+        try:
+            for piece in self.generator.stream(messages):
+                yield guard.feed(piece)
+            text = guard.finish()
+            if not guard.used:
+                raise GenerationFailed("no_citation")
+        except GenerationFailed as failure:
+            yield replace(
+                extractive,
+                note=fallback_note(extractive.language, failure.reason),
+                latency_ms=(time.perf_counter() - started) * 1000,
+            )
+            return
+        yield replace(
+            extractive,
+            text=text,
+            citations=[citation_of(given[k - 1], n) for n, k in enumerate(guard.used, start=1)],
+            mode="generative",
             latency_ms=(time.perf_counter() - started) * 1000,
         )
+
+
+def model_passages(
+    cited: Sequence[Citation], passages: Sequence[Passage], limit: int
+) -> list[Passage]:
+    """What the model reads: the passages the extractive answer cited, then the next best."""
+    by_id = {p.chunk_id: p for p in passages}
+    chosen = [by_id[c.chunk_id] for c in cited if c.chunk_id in by_id]
+    for passage in evidence_passages(list(passages)):
+        if passage not in chosen:
+            chosen.append(passage)
+    return chosen[: max(limit, len(cited))]

@@ -84,6 +84,8 @@ def ask(question: str, history: tuple[str, ...], as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
         return
+    if answer.note:
+        click.echo(answer.note, err=True)
     click.echo(answer.text)
     sources = render_sources(answer.citations, answer.language)
     if sources:
@@ -94,15 +96,34 @@ def ask(question: str, history: tuple[str, ...], as_json: bool) -> None:
 @click.argument("questions", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None)
 def evaluate_command(questions: Path, out: Path | None) -> None:
-    """Run a question set and print its metrics."""
+    """Run a question set and print its metrics.
+
+    With a language model configured (HR_ASSISTANT_LLM), the set runs in both modes and
+    the metrics are printed side by side; --out gets the generative results.
+    """
     from assistant.chain import Assistant
-    from assistant.evaluation import evaluate, format_metrics, load_cases, read_articles
+    from assistant.evaluation import (
+        evaluate,
+        format_comparison,
+        format_metrics,
+        load_cases,
+        read_articles,
+    )
 
     settings = get_settings()
     cases = load_cases(questions)
     assistant = Assistant(settings)
-    _, metrics = evaluate(assistant.ask, cases, read_articles(settings.knowledge_dir), out)
-    click.echo(format_metrics(metrics))
+    articles = read_articles(settings.knowledge_dir)
+    _, metrics = evaluate(assistant.ask, cases, articles, out)
+    if assistant.generator is None:
+        click.echo(format_metrics(metrics))
+        return
+    _, extractive = evaluate(
+        lambda question, history: assistant.ask(question, history, generate=False),
+        cases,
+        articles,
+    )
+    click.echo(format_comparison({"extractive": extractive, "generative": metrics}))
 
 
 @cli.group()

