@@ -22,7 +22,15 @@ from assistant.feedback import FeedbackStore
 from assistant.settings import Settings
 from assistant.types import Answer, Citation
 from ingest.loaders import SUPPORTED_SUFFIXES
-from ui.render import CITED_ID, CSS, answer_markdown, article_html, escape, render_markdown
+from ui.render import (
+    CITED_ID,
+    CSS,
+    answer_markdown,
+    article_html,
+    escape,
+    partial_markdown,
+    render_markdown,
+)
 from ui.render import source_cards as render_source_cards
 from ui.texts import EXAMPLES, text
 
@@ -106,16 +114,26 @@ class ChatApp:
         chat = list(chat or [])
         records = list(records or [])
         earlier = [r["question"] for r in records if r and r.get("question")]
-        answer, refusal = self.ask(message, earlier)
-        shown_question = escape(message.strip()) or "…"
-        chat.append({"role": "user", "content": shown_question})
+        chat.append({"role": "user", "content": escape(message.strip()) or "…"})
         records.append({"question": message.strip()} if message.strip() else None)
-        if answer is None:
-            chat.append({"role": "assistant", "content": escape(refusal)})
+        chat.append({"role": "assistant", "content": ""})
+        answer: Answer | None = None
+        streamed = False
+        try:
+            for event in self.assistant.ask_stream(message, earlier):
+                if isinstance(event, Answer):
+                    answer = event
+                    continue
+                # A language model's reply, its [n] markers already checked.
+                streamed = True
+                chat[-1] = {"role": "assistant", "content": partial_markdown(event)}
+                yield chat, records, gr.update(), gr.update(), ""
+        except AssistantError as exc:
+            chat[-1] = {"role": "assistant", "content": escape(str(exc))}
             records.append(None)
             yield chat, records, gr.update(), gr.update(), ""
             return
-        chat.append({"role": "assistant", "content": ""})
+        assert answer is not None  # ask_stream always ends with an Answer
         records.append(
             {
                 "answer": answer.text,
@@ -124,10 +142,13 @@ class ChatApp:
                 "citations": [c.__dict__ for c in answer.citations],
             }
         )
-        for partial in _stream(answer_markdown(answer)):
-            chat[-1] = {"role": "assistant", "content": partial}
-            yield chat, records, gr.update(), gr.update(), ""
-            time.sleep(STREAM_STEP_SECONDS)
+        final = answer_markdown(answer)
+        if not streamed:  # extractive: shown as if typed, sentence by sentence
+            for partial in _stream(final):
+                chat[-1] = {"role": "assistant", "content": partial}
+                yield chat, records, gr.update(), gr.update(), ""
+                time.sleep(STREAM_STEP_SECONDS)
+        chat[-1] = {"role": "assistant", "content": final}
         cards = render_source_cards(answer.citations, ui_language)
         choices = _source_choices(answer.citations)
         yield (

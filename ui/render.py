@@ -23,14 +23,22 @@ def escape(value: str) -> str:
     return html.escape(value, quote=True)
 
 
+def partial_markdown(text: str) -> str:
+    """Answer text (whole or still streaming) for the chat bubble: escaped, [n] kept."""
+    return escape(text).replace("\n", "  \n")
+
+
 def answer_markdown(answer: Answer) -> str:
-    """The answer body for the chat bubble: escaped, [n] markers kept."""
-    return escape(answer.text).replace("\n", "  \n")
+    """The answer body for the chat bubble, after the note on a fallback if there is one."""
+    body = partial_markdown(answer.text)
+    return f"*{escape(answer.note)}*\n\n{body}" if answer.note else body
 
 
 def render_markdown(answer: Answer) -> str:
     """The answer with its sources, as one Markdown text (the ``/chat`` API's reply)."""
     body = escape(answer.text)
+    if answer.note:
+        body = f"*{escape(answer.note)}*\n\n{body}"
     if not answer.citations:
         return body
     lines = [body, "", f"**{phrase(answer.language, 'sources')}**", ""]
