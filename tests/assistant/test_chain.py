@@ -46,6 +46,13 @@ def test_dutch_question_about_an_english_article_says_which_language_it_quotes(a
     assert "master" in answer.text.lower()
 
 
+def test_a_hyphenated_dutch_role_name_finds_the_english_article(assistant):
+    # The English article writes "HR Generalist"; Dutch joins it as "HR-generalist".
+    answer = assistant.ask("Wat doet een HR-generalist?")
+    assert not answer.abstained
+    assert answer.citations[0].source == "hr-generalist-vs-hr-manager"
+
+
 @pytest.mark.parametrize(
     "question",
     [

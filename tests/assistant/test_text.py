@@ -42,3 +42,7 @@ def test_misspelt_words_are_read_as_the_closest_known_word():
     assert weights.correct_typos("What about pizza?") == "What about pizza?"
     assert edit_distance("kitten", "sitting", 5) == 3
     assert edit_distance("kitten", "sitting", 1) == 2  # gave up past the limit
+
+
+def test_a_hyphenated_word_is_addressed_by_its_parts():
+    assert query_terms("Wat doet een HR-generalist?") == query_terms("Wat doet een HR generalist?")
