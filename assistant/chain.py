@@ -19,6 +19,7 @@ from assistant.generation import (
     Generator,
     build_messages,
     fallback_note,
+    reply_problem,
 )
 from assistant.language import detect_language, phrase
 from assistant.retrieval import HybridRetriever, Query, ranked_articles
@@ -188,8 +189,9 @@ class Assistant:
             for piece in self.generator.stream(messages):
                 yield guard.feed(piece)
             text = guard.finish()
-            if not guard.used:
-                raise GenerationFailed("no_citation")
+            problem = reply_problem(text, guard.used, extractive.language)
+            if problem:
+                raise GenerationFailed(problem)
         except GenerationFailed as failure:
             yield replace(
                 extractive,

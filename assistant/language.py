@@ -75,6 +75,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "llm_no_citation": (
             "The language model's reply cited no passage, so this answer quotes the articles."
         ),
+        "llm_wrong_language": (
+            "The language model answered in another language, so this answer quotes the articles."
+        ),
     },
     "nl": {
         "sources": "Bronnen",
@@ -105,6 +108,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "llm_no_citation": (
             "Het antwoord van het taalmodel noemde geen bron; dit antwoord citeert daarom "
             "de artikelen."
+        ),
+        "llm_wrong_language": (
+            "Het taalmodel antwoordde in een andere taal; dit antwoord citeert daarom de artikelen."
         ),
     },
 }

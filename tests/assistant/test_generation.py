@@ -6,11 +6,13 @@ import pytest
 
 from assistant.errors import AssistantError
 from assistant.generation import (
+    FALLBACK_REASONS,
     CitationGuard,
     build_messages,
     failure_reason,
     parse_llm_spec,
     passage_as_data,
+    reply_problem,
 )
 from assistant.types import Passage
 
@@ -129,7 +131,8 @@ def test_messages_number_the_passages_and_ask_for_the_questions_language() -> No
     assert "[1] Article 1 — Duties\n<<<\nAn HR assistant keeps records.\n>>>" in str(user)
     assert "[2] Article 2" in str(user)
     assert "Wat is HR?" in str(user)
-    assert str(user).endswith("Vraag: Wat doet een HR-assistent?")
+    assert "Vraag: Wat doet een HR-assistent?\n\nAntwoord in het Nederlands" in str(user)
+    assert str(user).endswith("zoals [1].")  # the format, last, where small models look
 
 
 def test_failures_are_told_apart_by_their_exception() -> None:
@@ -142,3 +145,22 @@ def test_failures_are_told_apart_by_their_exception() -> None:
     assert failure_reason(APITimeoutError()) == "timeout"
     assert failure_reason(APIConnectionError()) == "unreachable"
     assert failure_reason(ValueError("bad")) == "error"
+
+
+def test_a_reply_must_cite_and_be_in_the_questions_language() -> None:
+    assert reply_problem("HR advises managers [1].", [1], "en") is None
+    assert reply_problem("The passages do not say.", [], "en") == "no_citation"
+    assert (
+        reply_problem("De HR-officer adviseert de managers over het beleid [1].", [1], "en")
+        == "wrong_language"
+    )
+    assert (
+        reply_problem("De HR-officer adviseert de managers over het beleid [1].", [1], "nl") is None
+    )
+
+
+def test_every_fallback_reason_has_a_note_in_both_languages() -> None:
+    from assistant.language import phrase
+
+    for reason in FALLBACK_REASONS:
+        assert phrase("en", f"llm_{reason}") != phrase("nl", f"llm_{reason}")
