@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     llm: str | None = None
     llm_api_key: SecretStr | None = None
     llm_timeout_s: float = Field(default=60.0, gt=0)
-    llm_max_tokens: int = Field(default=300, ge=1)
+    llm_max_tokens: int = Field(default=256, ge=1)
     llm_passages: int = Field(default=3, ge=1, le=10)
     llm_context_tokens: int = Field(default=4096, ge=512)
     llm_threads: int | None = None
