@@ -103,11 +103,6 @@ class LLMSpec:
     model: str  # the model's name (openai) or the path of its .gguf file (gguf)
     base_url: str = ""
 
-    @property
-    def label(self) -> str:
-        """A short name for notes and logs."""
-        return self.model if self.backend == "openai" else Path(self.model).name
-
 
 class GenerationFailed(Exception):
     """The model gave no usable reply; ``reason`` picks the note shown with the fallback."""

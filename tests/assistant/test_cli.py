@@ -74,6 +74,20 @@ def test_bad_input_is_one_line_without_traceback(cli_data: Path, args, message):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("llm", "message"),
+    [
+        ("ollama:llama3", "HR_ASSISTANT_LLM must be"),
+        ("gguf:/nowhere/model.gguf", "cannot read the model file"),
+    ],
+)
+def test_a_bad_language_model_setting_is_one_line(cli_data: Path, llm: str, message: str):
+    result = run_cli("ask", "What is HR?", data_dir=cli_data, HR_ASSISTANT_LLM=llm)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr
+
+
 def test_ask_before_ingest_and_missing_knowledge_folder(tmp_path: Path):
     result = run_cli("ask", "What is HR?", data_dir=tmp_path / "fresh")
     assert result.returncode != 0 and "run 'hr-assistant ingest'" in result.stderr

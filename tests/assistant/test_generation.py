@@ -164,3 +164,16 @@ def test_every_fallback_reason_has_a_note_in_both_languages() -> None:
 
     for reason in FALLBACK_REASONS:
         assert phrase("en", f"llm_{reason}") != phrase("nl", f"llm_{reason}")
+
+
+def test_a_missing_or_foreign_model_file_is_a_one_line_error(tmp_path) -> None:
+    from assistant.generation import build_chat_model
+    from assistant.settings import Settings
+
+    not_gguf = tmp_path / "notes.gguf"
+    not_gguf.write_text("just text", encoding="utf-8")
+    for path, message in ((tmp_path / "absent.gguf", "cannot read"), (not_gguf, "not a GGUF")):
+        settings = Settings(_env_file=None, data_dir=tmp_path, llm=f"gguf:{path}")
+        with pytest.raises(AssistantError, match=message) as error:
+            build_chat_model(settings)
+        assert "\n" not in str(error.value)
