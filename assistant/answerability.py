@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.text import TermWeights, query_terms, terms
+from assistant.text import TermWeights, joined_pairs, query_terms, terms
 from assistant.types import Passage
 
 _INSTRUCTION = re.compile(
@@ -112,6 +112,7 @@ def coverage(
     present: set[str] = set()
     for passage in evidence:
         present.update(terms(passage.searchable_text))
+        present.update(joined_pairs(passage.searchable_text))
 
     def weight(group: list[str]) -> float:
         if unknown_weight is not None and not weights.is_known(group):

@@ -7,6 +7,7 @@ in ``data/glossary.yaml`` also share a concept term, so "werving" matches "recru
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Iterable
@@ -168,15 +169,21 @@ def terms_of_words(words: Iterable[str]) -> list[str]:
     return out
 
 
+def joined_pairs(text: str) -> set[str]:
+    """Neighbouring words joined by a hyphen: "HR Generalist" → "hr-generalist".
+
+    Dutch writes a role name as one hyphenated word that an English article writes as
+    two; this lets such a question word be found in the article.
+    """
+    words = [match.group(0) for match in _TOKEN.finditer(text.lower())]
+    return {f"{a}-{b}" for a, b in itertools.pairwise(words)}
+
+
 def query_terms(text: str) -> list[list[str]]:
     """Per content word of a question, the terms that would show it is addressed."""
     groups: list[list[str]] = []
     for word in content_words(text):
         concept = concept_of(word)
-        if not concept and len([p for p in word.split("-") if p]) > 1:
-            # "HR-generalist" is addressed by its parts, which tokenize() adds as words
-            # of their own: an article that writes "HR Generalist" covers it.
-            continue
         group = [stem(word), concept] if concept else [stem(word)]
         if group not in groups:
             groups.append(group)
