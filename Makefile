@@ -72,6 +72,8 @@ bench: setup-dev
 	$(BIN)/python -m bench.reingest
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.scale
+	$(BIN)/python -m bench.qwen_model
+	$(BIN)/python -m bench.generative
 
 clean:
 	rm -rf $(VENV) .data
