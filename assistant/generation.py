@@ -3,7 +3,8 @@
 The model is asked only after the extractive path has decided that the evidence answers
 the question, and it sees only the passages that path retrieved. Its reply is then
 checked in code, not trusted to the prompt: every [n] must name a passage it was given
-(others are removed, the rest renumbered in order of use), and a reply that cites no
+(others are removed, the rest renumbered in order of use) and that passage must back
+the sentence the marker ends (else the marker moves or goes), and a reply that cites no
 passage, comes back empty, fails or runs past its deadline is replaced by the
 extractive answer with a note. Article text is passed as quoted data: chat-template
 control tokens are removed from it and sentences that address an AI assistant
@@ -17,7 +18,7 @@ import queue
 import re
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -290,13 +291,68 @@ class CitationGuard:
         return "".join(out)
 
     def finish(self) -> str:
-        """The final text: checked again from the start, without a self-made source list."""
+        """The final text: checked again from the start, without a self-made source list
+        and without bits of the prompt the model echoed (delimiters, passage headers)."""
         final = CitationGuard(self.given)
-        final.feed(_OWN_SOURCES.sub("", self._raw.strip()))
+        final.feed(without_echoes(_OWN_SOURCES.sub("", self._raw.strip())))
         final.shown += final._pending
         self.used, self.removed = final.used, final.removed
         self.shown = tidy(final.shown)
         return self.shown
+
+
+def without_echoes(reply: str) -> str:
+    """The reply without the prompt's passage delimiters and without markers that open a
+    line: a "[2]" there heads an echoed passage, it cites nothing written before it."""
+    reply = _DELIMITERS.sub("", reply)
+    return _LINE_OPENING_MARKERS.sub(r"\1", reply)
+
+
+_DELIMITERS = re.compile(r"<<<|>>>")
+_LINE_OPENING_MARKERS = re.compile(r"(^|\n)[ \t]*(?:" + _MARKER.pattern + r"[ \t]*)+", re.I)
+
+# Sentences of a checked reply: the text up to and including a run of markers.
+_CLAIM = re.compile(r"(?P<claim>[^\[\]]*(?:\[(?!\d+\])[^\[\]]*)*)(?P<markers>(?:\s*\[\d+\])+)")
+
+
+def keep_supported(
+    text: str,
+    used: Sequence[int],
+    support: Callable[[str, int], float],
+    floor: float,
+    given: int,
+) -> tuple[str, list[int]]:
+    """Keep a marker only where the passage backs the words it follows.
+
+    ``used`` maps the text's display numbers to given passages (1-based), ``support``
+    scores a claim against a given passage. A marker whose passage scores under
+    ``floor`` moves to the given passage that scores best, if that one reaches it, and
+    is removed otherwise; numbers are then renumbered in order of use.
+    """
+    new_used: list[int] = []
+
+    def check(match: re.Match[str]) -> str:
+        # The marker backs the sentence (or list line) it ends.
+        pieces = _SENTENCE.split(MARKERS.sub(" ", match["claim"]))
+        claim = next((p.strip(" .,;:") for p in reversed(pieces) if p.strip(" .,;:")), "")
+        kept: list[int] = []
+        for number in (int(n) for n in re.findall(r"\d+", match["markers"])):
+            passage = used[number - 1]
+            if claim and support(claim, passage) >= floor:
+                kept.append(passage)
+                continue
+            scores = {k: support(claim, k) for k in range(1, given + 1)} if claim else {}
+            best = max(scores, key=lambda k: scores[k], default=None)
+            if best is not None and scores[best] >= floor:
+                kept.append(best)
+        markers = []
+        for passage in dict.fromkeys(kept):
+            if passage not in new_used:
+                new_used.append(passage)
+            markers.append(f"[{new_used.index(passage) + 1}]")
+        return match["claim"] + ("".join(markers) and " " + "".join(markers))
+
+    return tidy(_CLAIM.sub(check, text)), new_used
 
 
 def tidy(text: str) -> str:
@@ -305,6 +361,7 @@ def tidy(text: str) -> str:
     text = re.sub(r"(\[\d+\])\s+([.,;:!?])", r"\1\2", text)
     text = re.sub(r"\s+([.,;:!?])(?=\s|$)", r"\1", text)
     text = re.sub(r"[ \t]{2,}", " ", text)
+    text = re.sub(r"\n[ \t]+(?=\n)", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip()
 

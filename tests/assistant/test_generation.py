@@ -10,6 +10,7 @@ from assistant.generation import (
     CitationGuard,
     build_messages,
     failure_reason,
+    keep_supported,
     parse_llm_spec,
     passage_as_data,
     reply_problem,
@@ -177,3 +178,33 @@ def test_a_missing_or_foreign_model_file_is_a_one_line_error(tmp_path) -> None:
         with pytest.raises(AssistantError, match=message) as error:
             build_chat_model(settings)
         assert "\n" not in str(error.value)
+
+
+def test_echoed_delimiters_and_passage_headers_cite_nothing() -> None:
+    guard = CitationGuard(given=2)
+    guard.feed("Managers set strategy.\n>>>\n\n[2] HR Generalist vs. HR Manager\n<<<\nSee above.")
+    assert guard.finish() == "Managers set strategy.\n\nHR Generalist vs. HR Manager\n\nSee above."
+    assert guard.used == []
+
+
+def test_a_marker_stays_only_where_a_given_passage_backs_its_sentence() -> None:
+    backing = {
+        "Managers set HR strategy": {2: 0.95},
+        "Generalists run payroll": {1: 0.70, 3: 0.91},
+        "The moon is made of cheese": {},
+    }
+
+    def support(claim: str, k: int) -> float:
+        return backing[claim].get(k, 0.5)
+
+    text = (
+        "Managers set HR strategy [1]. Generalists run payroll [2][3]. "
+        "The moon is made of cheese [3]."
+    )
+    checked, used = keep_supported(text, [2, 1, 3], support, 0.87, given=3)
+    # [1] → passage 2 backs it; [2] → passage 1 does not, passage 3 does (and is [3]);
+    # nothing backs the last sentence: its marker goes.
+    assert checked == (
+        "Managers set HR strategy [1]. Generalists run payroll [2]. The moon is made of cheese."
+    )
+    assert used == [2, 3]
