@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -125,3 +128,25 @@ def gguf_model() -> Path:
     if importlib.util.find_spec("llama_cpp") is None:
         missing("llama-cpp-python (pip install 'hr-assistant[gguf]')")
     return Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def wait_until_ready(
+    ready: Callable[[], object],
+    server: subprocess.Popen,
+    log_path: Path,
+    what: str,
+    timeout_s: float = 120,
+) -> None:
+    """Poll ``ready`` until it returns a true value; fail with the server's log if the
+    server exits or the time runs out."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            if ready():
+                return
+        except Exception:
+            pass  # not listening yet
+        if time.monotonic() > deadline or server.poll() is not None:
+            server.kill()
+            pytest.fail(f"{what} did not start: {log_path.read_text()[-2000:]}")
+        time.sleep(0.5)

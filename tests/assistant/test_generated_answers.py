@@ -28,7 +28,7 @@ from assistant.generation import Generator
 from assistant.language import phrase
 from assistant.settings import Settings
 from assistant.types import Answer
-from tests.conftest import DATA, KNOWLEDGE
+from tests.conftest import DATA, KNOWLEDGE, wait_until_ready
 from tests.ui.conftest import free_port
 
 pytestmark = pytest.mark.integration
@@ -101,17 +101,12 @@ def served_model(gguf_model: Path, tmp_path_factory: pytest.TempPathFactory) -> 
             stderr=subprocess.STDOUT,
         )
     base_url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            if httpx.get(f"{base_url}/models", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline or server.poll() is not None:
-            server.kill()
-            pytest.fail(f"llama_cpp.server did not start: {log_path.read_text()[-2000:]}")
-        time.sleep(0.5)
+    wait_until_ready(
+        lambda: httpx.get(f"{base_url}/models", timeout=2).status_code == 200,
+        server,
+        log_path,
+        "llama_cpp.server",
+    )
     yield base_url
     server.terminate()
     server.wait(timeout=30)

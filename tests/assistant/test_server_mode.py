@@ -9,24 +9,16 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from assistant.settings import Settings
-from tests.conftest import KNOWLEDGE
+from tests.conftest import KNOWLEDGE, missing, wait_until_ready
 from tests.ui.conftest import free_port
 
 pytestmark = pytest.mark.integration
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-def _missing(what: str) -> None:
-    if IN_CI:
-        pytest.fail(f"{what} is missing: make test installs it")
-    pytest.skip(f"{what} is not installed")
 
 
 @pytest.fixture(scope="module")
@@ -53,18 +45,16 @@ def chroma_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            chromadb.HttpClient(
-                host="127.0.0.1", port=port, settings=ChromaSettings(anonymized_telemetry=False)
-            ).heartbeat()
-            break
-        except Exception:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                pytest.fail(f"chroma run did not start: {(folder / 'server.log').read_text()}")
-            time.sleep(0.5)
+    client_settings = ChromaSettings(anonymized_telemetry=False)
+    wait_until_ready(
+        lambda: chromadb.HttpClient(
+            host="127.0.0.1", port=port, settings=client_settings
+        ).heartbeat(),
+        server,
+        folder / "server.log",
+        "chroma run",
+        timeout_s=90,
+    )
     yield port
     server.terminate()
     server.wait(timeout=30)
@@ -83,7 +73,7 @@ def postgres_url() -> Iterator[str]:
     """A throwaway PostgreSQL server in a temporary folder (never the system's cluster)."""
     initdb, pg_ctl = _postgres_bin("initdb"), _postgres_bin("pg_ctl")
     if not initdb or not pg_ctl:
-        _missing("PostgreSQL (Debian package postgresql)")
+        missing("PostgreSQL (Debian package postgresql)")
     # Not under pytest's folder: that one is private to root, and PostgreSQL runs as its
     # own user when the tests run as root.
     folder = Path(tempfile.mkdtemp(prefix="hr-assistant-postgres-"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.settings import PROJECT_ROOT
+from tests.conftest import missing
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = PROJECT_ROOT / "test-output" / "screenshots"
@@ -39,9 +39,8 @@ def feedback_store(tmp_path_factory: pytest.TempPathFactory):
     return FeedbackStore(f"sqlite:///{tmp_path_factory.mktemp('feedback') / 'feedback.sqlite'}")
 
 
-@pytest.fixture(scope="module")
-def served(assistant, feedback_store) -> Iterator[str]:
-    """The real app on a free loopback port, with its own feedback database."""
+def serve_app(assistant, feedback_store) -> Iterator[str]:
+    """Serve the real app for ``assistant`` on a free loopback port; yields its URL."""
     from ui.app import build_app, launch_kwargs
 
     app = build_app(assistant, feedback=feedback_store)
@@ -57,12 +56,16 @@ def served(assistant, feedback_store) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
+def served(assistant, feedback_store) -> Iterator[str]:
+    """The real app on a free loopback port, with its own feedback database."""
+    yield from serve_app(assistant, feedback_store)
+
+
+@pytest.fixture(scope="module")
 def browser():
     """Debian's Chromium; in CI a missing browser fails instead of skipping."""
     if not CHROMIUM.exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs it with apt-get")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+        missing(f"{CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -10,7 +10,7 @@ import pytest
 from assistant.chain import Assistant
 from assistant.generation import Generator
 from assistant.language import phrase
-from tests.ui.conftest import free_port
+from tests.ui.conftest import serve_app
 
 pytestmark = pytest.mark.integration
 
@@ -25,18 +25,7 @@ def llm_assistant(settings, embeddings, ingest_report, gguf_model) -> Assistant:
 
 @pytest.fixture(scope="module")
 def llm_served(llm_assistant, feedback_store) -> Iterator[str]:
-    from ui.app import build_app, launch_kwargs
-
-    app = build_app(llm_assistant, feedback=feedback_store)
-    port = free_port()
-    app.queue().launch(
-        server_name="127.0.0.1",
-        server_port=port,
-        prevent_thread_lock=True,
-        **launch_kwargs(llm_assistant.settings),
-    )
-    yield f"http://127.0.0.1:{port}/"
-    app.close()
+    yield from serve_app(llm_assistant, feedback_store)
 
 
 def test_the_bubble_grows_with_the_reply_then_shows_the_checked_answer(
