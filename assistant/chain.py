@@ -149,8 +149,7 @@ class Assistant:
         """
         started = time.perf_counter()
         extractive, passages, query_context = self._extractive(question, history)
-        use_model = self.generator is not None and generate is not False
-        if extractive.abstained or not use_model or self.generator is None:
+        if extractive.abstained or self.generator is None or generate is False:
             extractive.latency_ms = (time.perf_counter() - started) * 1000
             yield extractive
             return

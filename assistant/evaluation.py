@@ -171,30 +171,28 @@ def evaluate(
 
 def format_metrics(metrics: dict[str, float]) -> str:
     """The metrics as a two-column table for the terminal."""
-    width = max(len(k) for k in metrics)
-    lines = [f"{'metric'.ljust(width)}  value", f"{'-' * width}  -----"]
-    for key, value in metrics.items():
-        shown = f"{value:.1f}" if key.startswith("latency") else f"{value:.3f}"
-        lines.append(f"{key.ljust(width)}  {shown}")
-    return "\n".join(lines)
+    return format_comparison({"value": metrics})
+
+
+def _shown(key: str, value: float) -> str:
+    return f"{value:.1f}" if key.startswith("latency") else f"{value:.3f}"
 
 
 def format_comparison(metrics_by_mode: dict[str, dict[str, float]]) -> str:
     """Several modes' metrics side by side, one column per mode."""
-    modes = list(metrics_by_mode)
     keys = list(next(iter(metrics_by_mode.values())))
     width = max(len(k) for k in keys)
-    columns = [max(len(m), 10) for m in modes]
-    header = "  ".join(m.rjust(c) for m, c in zip(modes, columns, strict=True))
+    cells = {
+        mode: [_shown(key, metrics[key]) for key in keys]
+        for mode, metrics in metrics_by_mode.items()
+    }
+    columns = {mode: max(len(mode), *map(len, shown)) for mode, shown in cells.items()}
     lines = [
-        f"{'metric'.ljust(width)}  {header}",
-        f"{'-' * width}  " + "  ".join("-" * c for c in columns),
+        "  ".join(["metric".ljust(width), *(mode.rjust(columns[mode]) for mode in cells)]),
+        "  ".join(["-" * width, *("-" * columns[mode] for mode in cells)]),
     ]
-    for key in keys:
-        cells = []
-        for mode, column in zip(modes, columns, strict=True):
-            value = metrics_by_mode[mode][key]
-            shown = f"{value:.1f}" if key.startswith("latency") else f"{value:.3f}"
-            cells.append(shown.rjust(column))
-        lines.append(f"{key.ljust(width)}  " + "  ".join(cells))
+    for row, key in enumerate(keys):
+        lines.append(
+            "  ".join([key.ljust(width), *(cells[m][row].rjust(columns[m]) for m in cells)])
+        )
     return "\n".join(lines)

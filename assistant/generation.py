@@ -137,11 +137,13 @@ def _check_gguf(path: Path) -> None:
         raise AssistantError(f"{path} is not a GGUF model file")
 
 
-def build_chat_model(settings: Settings) -> BaseChatModel:
-    """The LangChain chat model that ``settings.llm`` names (loads a local model now)."""
-    if not settings.llm:
-        raise AssistantError("no language model configured (HR_ASSISTANT_LLM is unset)")
-    spec = parse_llm_spec(settings.llm)
+def build_chat_model(settings: Settings, spec: LLMSpec | None = None) -> BaseChatModel:
+    """The LangChain chat model that ``settings.llm`` (or ``spec``, already read from it)
+    names; a local model is loaded now."""
+    if spec is None:
+        if not settings.llm:
+            raise AssistantError("no language model configured (HR_ASSISTANT_LLM is unset)")
+        spec = parse_llm_spec(settings.llm)
     if spec.backend == "openai":
         from langchain_openai import ChatOpenAI
 
@@ -402,7 +404,8 @@ class Generator:
         """The configured generator, or None when ``HR_ASSISTANT_LLM`` is unset."""
         if not settings.llm:
             return None
-        return cls(build_chat_model(settings), parse_llm_spec(settings.llm), settings.llm_timeout_s)
+        spec = parse_llm_spec(settings.llm)
+        return cls(build_chat_model(settings, spec), spec, settings.llm_timeout_s)
 
     def stream(self, messages: list[BaseMessage]) -> Iterator[str]:
         """The reply in pieces; raises :class:`GenerationFailed` past the deadline.
