@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from assistant.answerability import CONTROL_TOKENS, reads_like_injection
 from assistant.language import phrase
+from assistant.retrieval import evidence_passages
 from assistant.text import (
     TermWeights,
     content_words,
@@ -37,10 +38,6 @@ _ANAPHORA = re.compile(
     r"daarnaast|daarom|bovendien|also|however)\b",
     re.IGNORECASE,
 )
-# Passages scoring this close to the best one may add sentences to the answer.
-PASSAGE_MARGIN = 0.08
-OTHER_ARTICLE_MARGIN = 0.015
-MAX_ANSWER_PASSAGES = 4
 _DUTY_WORDS = "tasks duties responsibilities taken"
 _DOES_QUESTION = re.compile(r"\b(what does .{1,40} do|wat doet|wat doen)\b", re.IGNORECASE)
 _LIST_QUESTION = re.compile(
@@ -157,20 +154,6 @@ def _near_duplicate(a: Unit, b: Unit) -> bool:
     if not a.terms or not b.terms:
         return a.text == b.text
     return len(a.terms & b.terms) / len(a.terms | b.terms) > 0.7
-
-
-def evidence_passages(passages: list[Passage]) -> list[Passage]:
-    """The passages an answer may quote: the best article's, and another article's only
-    when it scores nearly as well (a question that spans two articles)."""
-    if not passages:
-        return []
-    top = passages[0]
-    return [
-        p
-        for p in passages
-        if p.score >= top.score - PASSAGE_MARGIN
-        and (p.article_id == top.article_id or p.score >= top.score - OTHER_ARTICLE_MARGIN)
-    ][:MAX_ANSWER_PASSAGES]
 
 
 def select_units(
@@ -340,11 +323,11 @@ def citation_of(passage: Passage, n: int) -> Citation:
     )
 
 
-def render_sources(citations: list[Citation], language: str) -> str:
-    """The "Sources"/"Bronnen" list that follows an answer in plain text and Markdown."""
+def render_sources(citations: list[Citation], language: str, heading: str = "sources") -> str:
+    """The "Sources"/"Bronnen" list (or, for a refusal, "closest") in plain text."""
     if not citations:
         return ""
-    lines = [f"{phrase(language, 'sources')}:"]
+    lines = [f"{phrase(language, heading)}:"]
     for c in citations:
         lines.append(f"[{c.n}] {c.where} ({c.source})")
     return "\n".join(lines)

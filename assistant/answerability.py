@@ -9,11 +9,25 @@ evidence covers, weighted by how rare each word is.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
-from assistant.text import TermWeights, joined_pairs, query_terms, terms
+from assistant.retrieval import evidence_passages
+from assistant.text import (
+    STOP_WORDS,
+    TermWeights,
+    concept_of,
+    content_words,
+    is_stop_word,
+    joined_pairs,
+    stem,
+    terms,
+    tokenize,
+)
 from assistant.types import Passage
+
+_WORDS = re.compile(r"[0-9a-zà-ÿ]+(?:-[0-9a-zà-ÿ]+)*", re.IGNORECASE)
 
 _INSTRUCTION = re.compile(
     r"\b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(instructions?|prompts?|rules?|"
@@ -53,13 +67,47 @@ _ASKS_FIGURE = re.compile(
     r"salaris|salarissen|loon|lonen|minimumloon|verdient|verdienen|inkomen|bedrag|tarief)\b",
     re.IGNORECASE,
 )
+# What kind of figure a question asks for decides what the evidence must contain: an
+# amount of money needs a currency or a large number, a share needs a percentage.
+_ASKS_MONEY = re.compile(
+    r"\b(salary|salaries|wages?|pay|paid|earn|earns|earning|income|cost|costs|price|fee|fees|"
+    r"charge|charges|salaris|salarissen|loon|lonen|verdient|verdienen|inkomen|kost|kosten|"
+    r"prijs|tarief|honorarium|rekent)\b",
+    re.IGNORECASE,
+)
+_ASKS_SHARE = re.compile(r"\b(percent|percentage|procent|share of|aandeel)\b|%", re.IGNORECASE)
 _FIGURE = re.compile(r"\d|[€$£]")
+_MONEY = re.compile(
+    r"[€$£]\s?\d|\d\s?(euro|eur|dollars?|pounds?)\b|\b(euro|eur)\s?\d|\d{1,3}[.,]\d{3}\b",
+    re.IGNORECASE,
+)
+_SHARE = re.compile(r"\d\s?(%|procent|percent)", re.IGNORECASE)
+# A place, company or year the question is scoped to ("in the UK", "at Philips",
+# "in 2025"): the evidence must name it, or the answer would be about somewhere else.
+_SCOPE = re.compile(
+    r"\b(?:in|at|bij|within|binnen|for|voor|van)\s+(?:the\s+|de\s+|het\s+)?"
+    r"((?:[A-Z][\w&.-]*)(?:\s+[A-Z][\w&.-]*)*)"
+)
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
+# What an article in a language takes for granted about its scope: a Dutch article is
+# about the Netherlands unless it says otherwise.
+IMPLIED_SCOPE = {
+    "nl": {"netherlands", "nederland", "dutch", "holland", "nl", "nederlandse"},
+    "en": {"english"},
+}
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+# Weight of a question word the articles never use and that names no topic: "offer",
+# "roughly", "shadow" are how people talk, not what they ask about.
+FILLER_WEIGHT = 0.0
+# Share of its rarity a word keeps when no title or heading uses it: "ever", "above",
+# "separate" are rare in HR articles without being what a question is about.
+NON_TOPIC_WEIGHT = 0.35
+# Words of the sentences around the question ("I'm a team lead in sales.") count this
+# much: they say who asks, not what.
+CONTEXT_WEIGHT = 0.25
 
-# Tuned on the development questions and the project's own extra questions (tests/data).
+# Tuned on the development questions, our own extra questions (tests/data) and the devset.
 MIN_COVERAGE = 0.5
-# Weight of a question word the articles never use, when the evidence is in the other
-# language (about a common word's weight, instead of the highest).
-CROSS_LINGUAL_UNKNOWN_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
@@ -95,33 +143,129 @@ def asks_for_figure(question: str) -> bool:
     return bool(_ASKS_FIGURE.search(question))
 
 
+def figure_missing(question: str, evidence: list[Passage]) -> bool:
+    """The question asks for a kind of figure that the evidence does not contain."""
+    text = " ".join(p.text for p in evidence)
+    if _ASKS_SHARE.search(question):
+        return not _SHARE.search(text)
+    if _ASKS_MONEY.search(question):
+        return not _MONEY.search(text)
+    return asks_for_figure(question) and not _FIGURE.search(text)
+
+
+def question_parts(question: str) -> tuple[str, str]:
+    """The sentences that ask, and the ones around them that tell who asks and why.
+
+    "I'm a team lead in sales. HR hired a business partner. What will they do?" asks
+    only its last sentence; the rest is context. A question without a question mark is
+    all question.
+    """
+    sentences = [s for s in _SENTENCE.split(question.strip()) if s.strip()]
+    asked = [s for s in sentences if "?" in s]
+    if not asked or len(asked) == len(sentences):
+        return question.strip(), ""
+    return " ".join(asked), " ".join(s for s in sentences if "?" not in s)
+
+
+def scope_names(question: str) -> list[str]:
+    """Places, companies and years the question is limited to ("in Belgium", "in 2025")."""
+    names = [m.group(1) for m in _SCOPE.finditer(question)]
+    names += [m.group(0) for m in _YEAR.finditer(question)]
+    return [n for n in names if n.lower() not in STOP_WORDS]
+
+
+def missing_scope(question: str, evidence: list[Passage], weights: TermWeights) -> str:
+    """A scope of the question that the evidence never names, or ''."""
+    present: set[str] = set()
+    for passage in evidence:
+        present.update(tokenize(passage.searchable_text))
+        present.update(IMPLIED_SCOPE.get(passage.language, ()))
+        present.update(tokenize(passage.searchable_text.replace(".", "")))  # "U.S." → "us"
+    for name in scope_names(question):
+        words = [w for w in tokenize(name) if "-" not in w and not weights.names_topic(w)]
+        if not words:
+            continue  # a role or topic of the articles ("in HR"), not a place
+        if not any(_names_word(word, present) for word in words):
+            return name
+    return ""
+
+
+def _names_word(word: str, present: set[str]) -> bool:
+    """``word`` or a form of it ("KPIs" → "kpi", "Belgian" → "belgium") is present."""
+    if word in present:
+        return True
+    concept = concept_of(word)
+    if concept and any(concept_of(p) == concept for p in present if len(p) > 2):
+        return True
+    root = word[: max(3, len(word) - 2)]
+    return len(word) > 3 and any(p.startswith(root) for p in present)
+
+
 def coverage(
     question: str,
     evidence: list[Passage],
     weights: TermWeights,
-    unknown_weight: float | None = None,
+    context: str = "",
 ) -> float:
     """Share of the question's meaning (rarity-weighted words) present in the evidence.
 
-    ``unknown_weight`` replaces the weight of words the articles never use; a question
-    about an article in the other language misses words by translation, not by topic.
+    Only words that the evidence's language uses can be expected in it: others are how
+    people talk ("offer", "roughly") or words of the other language, a translation away.
+    They count only when they name what is asked, standing right before a word of the
+    articles' titles ("global mobility specialist"), as a role name does. Words of
+    ``context`` (the sentences around the question) count a quarter.
     """
-    groups = query_terms(question)
-    if not groups:
+    language = evidence[0].language if evidence else ""
+    groups = _weighted_groups(question, weights, language)
+    asked = {tuple(g) for g, _ in groups}
+    groups += [
+        (g, CONTEXT_WEIGHT * w)
+        for g, w in _weighted_groups(context, weights, language)
+        if tuple(g) not in asked
+    ]
+    if not any(w > 0 for _, w in groups):
         return 0.0
     present: set[str] = set()
     for passage in evidence:
         present.update(terms(passage.searchable_text))
         present.update(joined_pairs(passage.searchable_text))
-
-    def weight(group: list[str]) -> float:
-        if unknown_weight is not None and not weights.is_known(group):
-            return unknown_weight
-        return weights.group_weight(group)
-
-    total = sum(weight(g) for g in groups)
-    covered = sum(weight(g) for g in groups if any(t in present for t in g))
+        present.update(terms(" ".join(IMPLIED_SCOPE.get(passage.language, ()))))
+    total = sum(w for _, w in groups)
+    covered = sum(w for g, w in groups if any(t in present for t in g))
     return covered / total if total else 0.0
+
+
+def _weighted_groups(
+    text: str, weights: TermWeights, language: str
+) -> list[tuple[list[str], float]]:
+    """Each content word's terms with the weight it carries against evidence in ``language``."""
+    if not text:
+        return []
+    followers = _followers(text)
+    out: list[tuple[list[str], float]] = []
+    seen: list[list[str]] = []
+    for word in content_words(text):
+        concept = concept_of(word)
+        group = [stem(word), concept] if concept else [stem(word)]
+        if group in seen:
+            continue
+        seen.append(group)
+        if weights.is_known(group, language or None):
+            weight = weights.group_weight(group)
+            if not weights.is_topic(group):
+                weight *= NON_TOPIC_WEIGHT
+        elif not weights.is_known(group) and weights.names_topic(followers.get(word, "")):
+            weight = weights.group_weight(group)  # the unknown word's (highest) weight
+        else:
+            weight = FILLER_WEIGHT
+        out.append((group, weight))
+    return out
+
+
+def _followers(text: str) -> dict[str, str]:
+    """Each word and the word right after it, when no stop word stands between."""
+    tokens = [t for t in _WORDS.findall(text.lower())]
+    return {a: b for a, b in itertools.pairwise(tokens) if not is_stop_word(b)}
 
 
 def judge(
@@ -142,15 +286,13 @@ def judge(
         return Verdict(False, "no_evidence")
     if max(p.similarity for p in evidence) < similarity_floor:
         return Verdict(False, "far")
-    if asks_for_figure(question) and not any(_FIGURE.search(p.text) for p in evidence[:2]):
+    asked, around = question_parts(question)
+    quoted = evidence_passages(evidence)
+    if figure_missing(asked, quoted):
         return Verdict(False, "no_figure")
-    cross_lingual = bool(language) and evidence[0].language not in ("", language)
-    covered = coverage(
-        f"{context} {question}" if context else question,
-        evidence,
-        weights,
-        CROSS_LINGUAL_UNKNOWN_WEIGHT if cross_lingual else None,
-    )
+    if missing_scope(asked, quoted, weights):
+        return Verdict(False, "other_scope")
+    covered = coverage(asked, evidence, weights, f"{context} {around}".strip())
     if covered < MIN_COVERAGE:
         return Verdict(False, "not_covered", covered)
     return Verdict(True, "", covered)

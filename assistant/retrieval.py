@@ -32,6 +32,10 @@ HISTORY_WEIGHT = 0.5
 DEFAULT_K = 6
 # Nearest passages asked of Chroma per question; the rest are ranked by BM25 and titles.
 DENSE_CANDIDATES = 100
+# Passages scoring this close to the best one may add sentences to the answer.
+PASSAGE_MARGIN = 0.08
+OTHER_ARTICLE_MARGIN = 0.015
+MAX_ANSWER_PASSAGES = 4
 
 
 def passage_from_metadata(metadata: dict[str, Any], score: float = 0.0) -> Passage:
@@ -150,7 +154,8 @@ class HybridRetriever:
         # Each passage is split into words once; its stored text holds its title, section
         # and text, the same words the term weights and BM25 both need.
         words = [content_words(d) for d in documents]
-        self.weights = TermWeights.from_words(words)
+        self.weights = TermWeights.from_words(words, [p.language for p in self.passages])
+        self.weights.add_titles({h for p in self.passages for h in (p.title, p.section)})
         self._titles = TitleIndex([p.title for p in self.passages])
         self._bm25 = SparseBM25([terms_of_words(w) for w in words])
 
@@ -215,3 +220,17 @@ def ranked_articles(passages: list[Passage]) -> list[str]:
         if passage.article_id not in seen:
             seen.append(passage.article_id)
     return seen
+
+
+def evidence_passages(passages: list[Passage]) -> list[Passage]:
+    """The passages an answer may quote: the best article's, and another article's only
+    when it scores nearly as well (a question that spans two articles)."""
+    if not passages:
+        return []
+    top = passages[0]
+    return [
+        p
+        for p in passages
+        if p.score >= top.score - PASSAGE_MARGIN
+        and (p.article_id == top.article_id or p.score >= top.score - OTHER_ARTICLE_MARGIN)
+    ][:MAX_ANSWER_PASSAGES]

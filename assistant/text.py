@@ -29,7 +29,7 @@ STOP_WORDS = frozenset(
     there their they them this that these those it its from by as at about into than then also
     i me my we our you your he she his her him not no yes have has had any some such so very
     more most much many other others each both all just only own same too up out over under
-    one two tell please help me explain describe know want like get let lets need needs
+    one two vs versus tell please help me explain describe know want like get let lets need needs
     needed require requires required per usually typically often generally really exactly
     de het een en of van in op voor met is zijn was waren wordt worden doet doen deed wat welke
     wie hoe waarom wanneer waar kan kunnen zou zouden zal moet moeten er hun zij ze dit dat deze
@@ -117,7 +117,13 @@ def is_stop_word(token: str) -> bool:
         return True
     if len(token) < 4 or concept_of(token):
         return False  # short words and known HR words ("hire" ≠ "hier") are never typos
-    return any(_one_edit_apart(token, w) for w in STOP_WORDS if len(w) >= 3 and w[0] in token[:2])
+    # A short word one letter longer or shorter than a stop word is more often an
+    # acronym ("hris" vs "his") than a typo; short typos swap or change a letter.
+    return any(
+        _one_edit_apart(token, w)
+        for w in STOP_WORDS
+        if len(w) >= 3 and w[0] in token[:2] and (len(token) >= 5 or len(w) == len(token))
+    )
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -203,29 +209,54 @@ class TermWeights:
         # Known words by first letter and length: where a misspelt word is looked up.
         self._vocabulary: dict[tuple[str, int], set[str]] = {}
         self._corrections: dict[str, str] = {}
+        # Terms of the articles' titles: the roles and topics the articles are about.
+        self._topic_terms: set[str] = set()
+        # Which terms each language's passages use: a Dutch word missing from an English
+        # passage is a translation away, not a sign that the passage misses the point.
+        self._terms_by_language: dict[str, set[str]] = {}
         for text in texts:
             self.add(content_words(text))
 
     @classmethod
-    def from_words(cls, documents: Iterable[list[str]]) -> TermWeights:
+    def from_words(
+        cls, documents: Iterable[list[str]], languages: Iterable[str] = ()
+    ) -> TermWeights:
         """Weights from passages already split into content words (split once, used twice)."""
         weights = cls()
-        for words in documents:
-            weights.add(words)
+        for words, language in itertools.zip_longest(documents, languages, fillvalue=""):
+            weights.add(words or [], language or "")
         return weights
 
-    def add(self, words: list[str]) -> None:
-        """Count one passage, given as its content words."""
+    def add(self, words: list[str], language: str = "") -> None:
+        """Count one passage, given as its content words (and its language, if known)."""
         self._n += 1
-        for term in set(terms_of_words(words)):
+        passage_terms = set(terms_of_words(words))
+        for term in passage_terms:
             self._df[term] = self._df.get(term, 0) + 1
+        self._terms_by_language.setdefault(language, set()).update(passage_terms)
         for word in words:
             if len(word) >= 4 and "-" not in word:
                 self._vocabulary.setdefault((word[0], len(word)), set()).add(word)
 
-    def is_known(self, group: list[str]) -> bool:
-        """Whether any form of a question word occurs in the passages."""
-        return any(term in self._df for term in group)
+    def add_titles(self, titles: Iterable[str]) -> None:
+        """Remember titles and headings: their words name what the articles are about."""
+        for title in titles:
+            self._topic_terms.update(terms(title))
+
+    def names_topic(self, word: str) -> bool:
+        """Whether ``word`` is a word of some article's title (a role or topic name)."""
+        return bool(word) and self.is_topic(terms(word))
+
+    def is_topic(self, group: list[str]) -> bool:
+        """Whether a question word's terms name a topic of the articles' titles and headings."""
+        return any(t in self._topic_terms for t in group)
+
+    def is_known(self, group: list[str], language: str | None = None) -> bool:
+        """Whether any form of a question word occurs in the passages (of ``language``)."""
+        if language is None or language not in self._terms_by_language:
+            return any(term in self._df for term in group)
+        known = self._terms_by_language[language]
+        return any(term in known for term in group)
 
     def correct_typos(self, text: str) -> str:
         """``text`` with words the passages never use replaced by a close known word.

@@ -1,7 +1,14 @@
 import pytest
 
-from assistant.answerability import asks_for_figure, coverage, is_instruction
-from assistant.text import TermWeights
+from assistant.answerability import (
+    asks_for_figure,
+    coverage,
+    figure_missing,
+    is_instruction,
+    missing_scope,
+    question_parts,
+)
+from assistant.text import TermWeights, content_words
 from assistant.types import Passage
 
 
@@ -37,28 +44,88 @@ def test_questions_asking_for_figures():
     assert not asks_for_figure("What does an HR Manager do?")
 
 
-def _passage(text: str) -> Passage:
-    return Passage("a#0", "a", "HR roles", "en", "", 0, text)
+def _passage(text: str, language: str = "en", title: str = "HR roles") -> Passage:
+    return Passage("a#0", "a", title, language, "", 0, text)
 
 
-def test_coverage_weighs_words_the_articles_never_use_heavily():
+def weights_with_titles(passages: list[Passage]) -> TermWeights:
+    weights = TermWeights.from_words(
+        [content_words(p.searchable_text) for p in passages], [p.language for p in passages]
+    )
+    weights.add_titles(p.title for p in passages)
+    return weights
+
+
+def test_coverage_counts_what_the_question_asks_about():
     passages = [
-        _passage("An HR Manager formulates policy."),
-        _passage("An HR Generalist handles recruitment."),
-        _passage("People Operations improves the employee experience."),
+        _passage("An HR Manager formulates policy.", title="HR Manager"),
+        _passage("An HR Generalist handles recruitment.", title="HR Generalist"),
+        _passage("People Operations improves the employee experience.", title="People Ops"),
     ]
-    weights = weights_for(passages)
+    weights = weights_with_titles(passages)
     assert coverage("Who formulates HR policy?", passages[:1], weights) == 1.0
+    # No word of the question is a word of the articles: nothing of it is covered.
     assert coverage("What is the capital of France?", passages, weights) == 0.0
+    # A word the articles use but this evidence lacks is missing meaning.
+    assert coverage("Who handles recruitment?", passages[:1], weights) < 0.5
 
 
-def test_unknown_words_weigh_less_when_the_evidence_is_in_the_other_language():
+def test_how_people_talk_is_not_missing_meaning():
     passages = [
-        _passage("People Operations and HR are often used interchangeably."),
-        _passage("An HR Generalist handles recruitment."),
-        _passage("An HR Manager formulates policy."),
+        _passage("An HR Manager formulates policy.", title="HR Manager"),
+        _passage("An HR Generalist handles recruitment.", title="HR Generalist"),
     ]
-    weights = weights_for(passages)
-    question = "Waarom worden People Operations en HR verward?"
-    same_language = coverage(question, passages, weights)
-    assert coverage(question, passages, weights, unknown_weight=1.0) > same_language + 0.1
+    weights = weights_with_titles(passages)
+    chatty = "I just got an offer, roughly who formulates the HR policy normally?"
+    assert coverage(chatty, passages[:1], weights) == 1.0
+
+
+def test_an_unknown_name_before_a_role_word_is_what_is_asked():
+    passages = [
+        _passage("An HR Specialist focuses on one area.", title="HR Specialist"),
+        _passage("An HR Generalist handles recruitment.", title="HR Generalist"),
+    ]
+    weights = weights_with_titles(passages)
+    assert coverage("What does a global mobility specialist do?", passages[:1], weights) < 0.5
+    assert coverage("What does an HR specialist do?", passages[:1], weights) == 1.0
+
+
+def test_words_of_the_other_language_are_a_translation_away():
+    english = _passage("People Operations and HR are often used interchangeably.", title="PO")
+    dutch = _passage("De salarisadministrateur verwerkt mutaties.", "nl", "Salaris")
+    weights = weights_with_titles([english, dutch])
+    # "verwerkt" is a Dutch word of the articles, but English evidence cannot hold it.
+    question = "Worden People Operations en HR verwerkt?"
+    assert coverage(question, [english], weights) == 1.0
+
+
+def test_context_sentences_weigh_less_than_the_question():
+    passages = [
+        _passage("An HR Manager formulates policy.", title="HR Manager"),
+        _passage("An HR Generalist handles recruitment.", title="HR Generalist"),
+    ]
+    weights = weights_with_titles(passages)
+    asked, context = question_parts("I work on recruitment. Who formulates HR policy?")
+    assert asked == "Who formulates HR policy?" and context == "I work on recruitment."
+    assert coverage(asked, passages[:1], weights, context) > 0.7
+
+
+def test_a_figure_of_the_right_kind_must_be_in_the_evidence():
+    salary = [_passage("The median pay was $78,280 per year in 2023.")]
+    hours = [_passage("Small businesses spend about 18 hours a month on HR.")]
+    assert not figure_missing("What does a C&B specialist earn?", salary)
+    assert figure_missing("What does an HR assistant earn?", hours)  # 18 is no amount
+    assert figure_missing("What percentage of SMEs has no HR?", hours)
+    assert not figure_missing("How many hours does HR take?", hours)
+
+
+def test_a_place_or_year_the_question_is_scoped_to_must_be_named():
+    us = [_passage("In the U.S. the median pay was $78,280 in 2023.")]
+    dutch = [_passage("Een OR is verplicht vanaf 50 werknemers.", "nl")]
+    weights = weights_with_titles(us + dutch)
+    assert missing_scope("What does it pay in the UK?", us, weights) == "UK"
+    assert missing_scope("What does it pay in the US?", us, weights) == ""
+    assert missing_scope("What was it in 2019?", us, weights) == "2019"
+    # A Dutch article is about the Netherlands unless it says otherwise.
+    assert missing_scope("When is an OR required in the Netherlands?", dutch, weights) == ""
+    assert missing_scope("When is an OR required in Belgium?", dutch, weights) == "Belgium"
