@@ -13,10 +13,10 @@ from assistant.answer import (
     SentenceSimilarity,
     citation_of,
     compose,
-    evidence_passages,
     split_units,
 )
 from assistant.answerability import judge
+from assistant.conversation import clean_question, follows_previous
 from assistant.embeddings import IdentifiedEmbeddings, build_embeddings
 from assistant.errors import AssistantError
 from assistant.generation import (
@@ -29,12 +29,14 @@ from assistant.generation import (
     reply_problem,
 )
 from assistant.language import detect_language, phrase
-from assistant.retrieval import HybridRetriever, Query, ranked_articles
+from assistant.retrieval import HybridRetriever, Query, evidence_passages, ranked_articles
 from assistant.settings import Settings
 from assistant.store import open_store
 from assistant.types import Answer, Citation, Passage
 
 MAX_TOPICS = 6
+# Passages shown with a refusal (one per article).
+MAX_CLOSEST = 3
 SENTENCE_CACHE_SIZE = 20_000
 
 
@@ -160,13 +162,18 @@ class Assistant:
     ) -> tuple[Answer, list[Passage], tuple[str, ...]]:
         """The extractive answer (or abstention), the passages it chose from, the history."""
         question = validate_question(question, self.settings.max_question_chars)
-        history = tuple(h.strip() for h in history if h and h.strip())
+        history = tuple(clean_question(h) for h in history if h and h.strip())
+        history = tuple(h for h in history if h)
         language = question_language(question, history)
         retriever = self.retriever  # one consistent view, even if reload() runs meanwhile
         weights = retriever.weights
-        # Misspelt words are read as the closest word the articles use, for every step.
-        asked = weights.correct_typos(question)
-        query = Query(asked, tuple(weights.correct_typos(turn) for turn in history))
+        # Pasted markup is not part of the question; misspelt words are read as the
+        # closest word the articles use, for every step.
+        asked = weights.correct_typos(clean_question(question) or question)
+        # Only a turn that leans on the previous one is read with it: a new topic in the
+        # same chat is a new question.
+        context = history if follows_previous(asked, history) else ()
+        query = Query(asked, tuple(weights.correct_typos(turn) for turn in context))
         passages = retriever.search(query)
         verdict = judge(
             asked, query.context, passages, weights, self.embeddings.similarity_floor, language
@@ -180,11 +187,16 @@ class Assistant:
                 else None
             )
             text, citations = compose(asked, language, query.context, passages, weights, similarity)
+        closest: list[Citation] = []
         if not citations:  # no verdict to answer, or no sentence worth quoting
-            key = "instruction" if verdict.reason == "instruction" else "abstain"
-            if not self.titles:
-                key = "abstain_no_articles"
-            text = phrase(language, key, topics=self.topics())
+            if verdict.reason == "instruction":
+                text = phrase(language, "instruction", topics=self.topics())
+            elif not self.titles:
+                text = phrase(language, "abstain_no_articles")
+            else:
+                closest = closest_passages(passages)
+                key = "abstain_closest" if closest else "abstain"
+                text = phrase(language, key, topics=self.topics())
         answer = Answer(
             question=question,
             text=text,
@@ -192,8 +204,9 @@ class Assistant:
             abstained=not citations,
             citations=citations,
             retrieved=retrieved,
+            closest=closest,
         )
-        return answer, passages, history
+        return answer, passages, context
 
     def _generated(
         self,
@@ -246,3 +259,11 @@ def model_passages(
         if passage not in chosen:
             chosen.append(passage)
     return chosen[: max(limit, len(cited))]
+
+
+def closest_passages(passages: Sequence[Passage], limit: int = MAX_CLOSEST) -> list[Citation]:
+    """For a refusal: the best passage of each of the closest articles, best first."""
+    best: dict[str, Passage] = {}
+    for passage in passages:
+        best.setdefault(passage.article_id, passage)
+    return [citation_of(p, n) for n, p in enumerate(list(best.values())[:limit], start=1)]

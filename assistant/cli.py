@@ -87,7 +87,9 @@ def ask(question: str, history: tuple[str, ...], as_json: bool) -> None:
     if answer.note:
         click.echo(answer.note, err=True)
     click.echo(answer.text)
-    sources = render_sources(answer.citations, answer.language)
+    sources = render_sources(answer.citations, answer.language) or render_sources(
+        answer.closest, answer.language, "closest"
+    )
     if sources:
         click.echo(f"\n{sources}")
 

@@ -53,6 +53,11 @@ PHRASES: dict[str, dict[str, str]] = {
             "Try asking about one of those."
         ),
         "abstain_no_articles": "I can't answer that: there are no articles in the store yet.",
+        "abstain_closest": (
+            "The articles I have don't answer that. The passages that come closest are "
+            "listed below, so you can judge for yourself."
+        ),
+        "closest": "Closest the articles come",
         "other_language_article": "The {article_language} article says: ",
         "language_name_en": "English",
         "language_name_nl": "Dutch",
@@ -88,6 +93,11 @@ PHRASES: dict[str, dict[str, str]] = {
         "abstain_no_articles": (
             "Dat kan ik niet beantwoorden: er staan nog geen artikelen in de opslag."
         ),
+        "abstain_closest": (
+            "De artikelen die ik heb geven daar geen antwoord op. Hieronder staan de "
+            "passages die er het dichtst bij komen, zodat u zelf kunt oordelen."
+        ),
+        "closest": "Het dichtst bij komen",
         "other_language_article": "Het {article_language} artikel zegt: ",
         "language_name_en": "Engelstalige",
         "language_name_nl": "Nederlandstalige",

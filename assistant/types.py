@@ -83,6 +83,9 @@ class Answer:
     latency_ms: float = 0.0
     mode: str = "extractive"  # "generative" when a language model worded it
     note: str = ""  # why a generated answer was replaced by the extractive one
+    # For a refusal: the passages that came closest, so the user can judge; they are
+    # not citations (the answer quotes nothing from them).
+    closest: list[Citation] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -95,4 +98,5 @@ class Answer:
             "latency_ms": round(self.latency_ms, 1),
             "mode": self.mode,
             "note": self.note,
+            "closest": [c.to_json() for c in self.closest],
         }

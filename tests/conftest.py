@@ -29,6 +29,7 @@ ANSWER_KEYS = {
     "latency_ms",
     "mode",
     "note",
+    "closest",
 }
 
 

@@ -149,8 +149,9 @@ class ChatApp:
                 yield chat, records, gr.update(), gr.update(), ""
                 time.sleep(STREAM_STEP_SECONDS)
         chat[-1] = {"role": "assistant", "content": final}
-        cards = render_source_cards(answer.citations, ui_language)
-        choices = _source_choices(answer.citations)
+        # A refusal shows the closest passages where an answer shows its sources.
+        cards = render_source_cards(answer.citations or answer.closest, ui_language)
+        choices = _source_choices(answer.citations or answer.closest)
         yield (
             chat,
             records,

@@ -39,10 +39,13 @@ def render_markdown(answer: Answer) -> str:
     body = escape(answer.text)
     if answer.note:
         body = f"*{escape(answer.note)}*\n\n{body}"
-    if not answer.citations:
+    shown, heading = (answer.citations, "sources")
+    if not shown:  # a refusal lists the closest passages instead
+        shown, heading = answer.closest, "closest"
+    if not shown:
         return body
-    lines = [body, "", f"**{phrase(answer.language, 'sources')}**", ""]
-    for c in answer.citations:
+    lines = [body, "", f"**{phrase(answer.language, heading)}**", ""]
+    for c in shown:
         preview = " ".join(c.snippet.split())
         if len(preview) > SNIPPET_PREVIEW_CHARS:
             preview = preview[:SNIPPET_PREVIEW_CHARS].rsplit(" ", 1)[0] + " …"

@@ -1,0 +1,68 @@
+"""Read a chat turn as people type it: pasted markup stripped, follow-up or new topic.
+
+Real chats change topic: "How does People Operations differ from HR?" then "What does
+an HR manager do?" is a new question, and reading it together with the previous turn
+answers the old one again. Only a turn that leans on the previous one (a pronoun, an
+ellipsis like "And the manager?", too few words to stand alone) takes the history along.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from assistant.text import content_words
+
+# Markdown images and links keep their visible text; HTML tags, URLs and code fences go.
+_MARKDOWN_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
+_URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
+_FENCE = re.compile(r"`{1,3}")
+_EMPHASIS = re.compile(r"(\*{1,3}|_{2,3})(?=\S)(.+?)(?<=\S)\1")
+_SPACE = re.compile(r"\s+")
+
+# A turn that opens like this continues the previous one.
+_CONTINUES = re.compile(
+    r"^\W*(and|but|also|so|then|what about|how about|and what about|en|maar|ook|dus|"
+    r"en wat|hoe zit het met|wat als|en als)\b",
+    re.IGNORECASE,
+)
+# Words that point back at something said before ("they", "that role", "daarvoor").
+_POINTS_BACK = re.compile(
+    r"\b(they|them|their|theirs|he|she|him|his|her|it|its|those|these|the two|both|"
+    r"either of them|that role|this role|that one|this one|such a|such an|"
+    r"ze|zij|hun|hen|hij|hem|haar|eentje|die twee|allebei|beide|zo iemand|zo'n functie|"
+    r"daar\w+|hier(voor|van|bij|mee|in|op|over|door)|er(voor|van|bij|mee|in|op|over|door|"
+    r"toe|aan))\b|"
+    # a pronoun closing the question: "werkt die samen?", "what is that?"
+    r"\b(die|dat|deze|dit|that|this)(\s+\w+)?\s*\?",
+    re.IGNORECASE,
+)
+# A turn without a single content word ("Why?", "Hoezo?") cannot name a topic.
+MIN_STANDALONE_WORDS = 1
+
+
+def clean_question(text: str) -> str:
+    """The question without pasted markup: tags, image and link syntax, URLs, code ticks.
+
+    "<b>x</b> What does an HR manager do?" is asked as "x What does an HR manager do?";
+    the words people typed all stay.
+    """
+    text = html.unescape(text)
+    text = _MARKDOWN_IMAGE.sub(r"\1", text)
+    text = _MARKDOWN_LINK.sub(r"\1", text)
+    text = _HTML_TAG.sub(" ", text)
+    text = _URL.sub(" ", text)
+    text = _FENCE.sub("", text)
+    text = _EMPHASIS.sub(r"\2", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def follows_previous(question: str, history: tuple[str, ...] | list[str]) -> bool:
+    """Whether ``question`` continues the chat's previous turn rather than starting anew."""
+    if not history:
+        return False
+    if _CONTINUES.search(question) or _POINTS_BACK.search(question):
+        return True
+    return len(content_words(question)) < MIN_STANDALONE_WORDS

@@ -1,0 +1,56 @@
+import pytest
+
+from assistant.conversation import clean_question, follows_previous
+
+
+@pytest.mark.parametrize(
+    ("pasted", "asked"),
+    [
+        ("<b>x</b> What does an HR manager do?", "x What does an HR manager do?"),
+        (
+            "![x](http://198.51.100.7/p.png) What does an HR generalist do?",
+            "x What does an HR generalist do?",
+        ),
+        (
+            "[this page](https://example.invalid) Wat doet een HR-officer?",
+            "this page Wat doet een HR-officer?",
+        ),
+        ("What does **People Ops** do? https://example.invalid/x", "What does People Ops do?"),
+        ("Wat is `HRIS` &amp; wie beheert het?", "Wat is HRIS & wie beheert het?"),
+    ],
+)
+def test_pasted_markup_is_not_part_of_the_question(pasted: str, asked: str):
+    assert clean_question(pasted) == asked
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "And the manager?",
+        "En de salarisadministrateur?",
+        "Who do they report to?",
+        "Welke certificaten zijn daarvoor handig?",
+        "Vanaf wanneer moet een werkgever er verplicht eentje aanwijzen?",
+        "Which of the two negotiates the offer?",
+        "Why?",
+        "Met welke afdelingen werkt die samen?",
+    ],
+)
+def test_a_turn_that_leans_on_the_previous_one_is_a_follow_up(question: str):
+    assert follows_previous(question, ["What does a sourcer do?"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What does an HR manager do?",
+        "Wat doet een salarisadministrateur?",
+        "Which certifications help an HR generalist become an HR manager?",
+    ],
+)
+def test_a_new_topic_in_the_same_chat_stands_alone(question: str):
+    assert not follows_previous(question, ["How does People Operations differ from HR?"])
+
+
+def test_the_first_turn_is_never_a_follow_up():
+    assert not follows_previous("And the manager?", [])
