@@ -15,7 +15,7 @@ from assistant.answer import (
     compose,
     split_units,
 )
-from assistant.answerability import judge
+from assistant.answerability import judge, question_parts
 from assistant.conversation import clean_question, follows_previous
 from assistant.embeddings import IdentifiedEmbeddings, build_embeddings
 from assistant.errors import AssistantError
@@ -186,7 +186,16 @@ class Assistant:
                 if passages and passages[0].language != language
                 else None
             )
-            text, citations = compose(asked, language, query.context, passages, weights, similarity)
+            # Sentences are picked for what is asked; who asks and why only breaks ties.
+            asked_part, around = question_parts(asked)
+            text, citations = compose(
+                asked_part,
+                language,
+                f"{query.context} {around}".strip(),
+                passages,
+                weights,
+                similarity,
+            )
         closest: list[Citation] = []
         if not citations:  # no verdict to answer, or no sentence worth quoting
             if verdict.reason == "instruction":
