@@ -223,8 +223,10 @@ class TermWeights:
     ) -> TermWeights:
         """Weights from passages already split into content words (split once, used twice)."""
         weights = cls()
-        for words, language in itertools.zip_longest(documents, languages, fillvalue=""):
-            weights.add(words or [], language or "")
+        documents = list(documents)
+        languages = list(languages) or [""] * len(documents)
+        for words, language in zip(documents, languages, strict=True):
+            weights.add(words, language)
         return weights
 
     def add(self, words: list[str], language: str = "") -> None:
