@@ -49,7 +49,9 @@ def render_markdown(answer: Answer) -> str:
         preview = " ".join(c.snippet.split())
         if len(preview) > SNIPPET_PREVIEW_CHARS:
             preview = preview[:SNIPPET_PREVIEW_CHARS].rsplit(" ", 1)[0] + " …"
-        lines.append(f"[{c.n}] {escape(c.where)}  ")
+        # Closest passages are not citations: the answer has no [n] that points at them.
+        label = f"[{c.n}]" if heading == "sources" else "-"
+        lines.append(f"{label} {escape(c.where)}  ")
         lines.append(f"> {escape(preview)}")
         lines.append("")
     return "\n".join(lines).rstrip()

@@ -66,8 +66,28 @@ def test_out_of_scope_questions_abstain_in_their_language(assistant, question):
     answer = assistant.ask(question)
     assert answer.abstained
     assert answer.citations == []
-    expected = "Daar kan ik" if "minimumloon" in question else "I "
+    if "instructions" in question:
+        assert answer.text.startswith("I only answer") and answer.closest == []
+        return
+    expected = "De artikelen" if "minimumloon" in question else "The articles"
     assert answer.text.startswith(expected)
+    # A refusal still helps: the closest passages, one per article, to judge by.
+    assert answer.closest
+    assert len({c.source for c in answer.closest}) == len(answer.closest)
+
+
+def test_a_new_topic_in_the_same_chat_is_answered_as_a_new_question(assistant):
+    answer = assistant.ask(
+        "What does an HR manager do?", ["How does People Operations differ from HR?"]
+    )
+    assert not answer.abstained
+    assert answer.citations[0].source == "hr-generalist-vs-hr-manager"
+
+
+def test_markup_pasted_into_a_question_is_ignored(assistant):
+    answer = assistant.ask("<b>x</b> What does an HR manager do?")
+    assert not answer.abstained
+    assert answer.citations[0].source == "hr-generalist-vs-hr-manager"
 
 
 def test_follow_up_uses_the_earlier_turn(assistant):

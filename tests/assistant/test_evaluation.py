@@ -119,7 +119,7 @@ DEVSET_FLOORS = {
     "hit@1": 0.84,
     "hit@3": 0.92,
     "source hit": 0.80,
-    "citation precision": 0.85,
+    "citation precision": 0.86,
     "snippet fidelity": 1.0,
     "fact coverage": 0.64,
     "abstention": 0.70,

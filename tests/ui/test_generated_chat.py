@@ -62,4 +62,5 @@ def test_the_chat_api_answers_with_a_model_configured(llm_served) -> None:
     refusal = Client(llm_served, verbose=False).predict(
         message="What is the capital of France?", api_name="/chat"
     )
-    assert "answer that from the articles" in refusal and "[1]" not in refusal
+    assert refusal.startswith("The articles I have") and "[1]" not in refusal
+    assert "**Closest the articles come**" in refusal
