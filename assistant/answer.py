@@ -27,8 +27,13 @@ from assistant.types import Citation, Passage
 # languages; used when the answer quotes an article in the other language.
 SentenceSimilarity = Callable[[list[str]], list[float]]
 SEMANTIC_WEIGHT = 0.5
-MAX_SENTENCES = 4
-MAX_ANSWER_CHARS = 700
+MAX_SENTENCES = 5
+MAX_ANSWER_CHARS = 900
+# A next sentence must be at least this share as relevant as the lead sentence.
+RELEVANCE_FLOOR = 0.5
+# Weight of the passage's retrieval rank in a sentence's relevance: a sentence of the
+# best passage is likelier to answer than an equally worded one further down.
+PRIOR_WEIGHT = 0.5
 MAX_LIST_ITEMS = 6
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9À-Ý\"“‘(])")
 _BULLET = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s+")
@@ -142,7 +147,7 @@ def _add_semantic_scores(scored: list[_Scored], similarity: SentenceSimilarity) 
 def _relevance(item: _Scored, weights: list[float]) -> float:
     total = sum(weights) or 1.0
     lexical = sum(weights[i] * m for i, m in item.match.items()) / total
-    return lexical + 0.35 * item.prior + SEMANTIC_WEIGHT * item.semantic
+    return lexical + PRIOR_WEIGHT * item.prior + SEMANTIC_WEIGHT * item.semantic
 
 
 def _gain(item: _Scored, weights: list[float], covered: set[int]) -> float:
@@ -184,7 +189,7 @@ def select_units(
     lead = max(
         candidates, key=lambda s: _relevance(s, group_weights) + _gain(s, group_weights, set())
     )
-    floor = 0.5 * _relevance(lead, group_weights)
+    floor = RELEVANCE_FLOOR * _relevance(lead, group_weights)
     chosen = [lead]
     covered = {i for i, m in lead.match.items() if m >= 1.0}
     length = len(lead.unit.text)
@@ -203,10 +208,33 @@ def select_units(
         length += len(best.unit.text)
         covered.update(i for i, m in best.match.items() if m >= 1.0)
     units = _with_antecedents([s.unit for s in chosen], [s.unit for s in scored])
+    units = _with_continuations(units, [s.unit for s in scored], MAX_ANSWER_CHARS)
     plain_question = correct_stop_word_typos(question)
     if _LIST_QUESTION.search(plain_question):
         units = _with_whole_list(units, scored, group_weights, plain_question)
     return units
+
+
+def _with_continuations(units: list[Unit], all_units: list[Unit], limit: int) -> list[Unit]:
+    """Add the sentence right after a quoted one when it carries on about the same thing
+    ("This professional also investigates ..."), while the answer has room for it."""
+    by_order = {u.order: u for u in all_units}
+    out = list(units)
+    length = sum(len(u.text) for u in out)
+    for unit in units:
+        after = by_order.get(unit.order + 1)
+        if (
+            after is not None
+            and after not in out
+            and after.list_id is None
+            and unit.list_id is None
+            and after.passage.chunk_id == unit.passage.chunk_id
+            and _ANAPHORA.match(after.text)
+            and length + len(after.text) <= limit
+        ):
+            out.insert(out.index(unit) + 1, after)
+            length += len(after.text)
+    return out
 
 
 def _with_antecedents(units: list[Unit], all_units: list[Unit]) -> list[Unit]:
