@@ -96,12 +96,13 @@ IMPLIED_SCOPE = {
     "en": {"english"},
 }
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_ACRONYM = re.compile(r"\b([A-Z]{2,6})s?\b")
 # Weight of a question word the articles never use and that names no topic: "offer",
 # "roughly", "shadow" are how people talk, not what they ask about.
 FILLER_WEIGHT = 0.0
 # Share of its rarity a word keeps when no title or heading uses it: "ever", "above",
 # "separate" are rare in HR articles without being what a question is about.
-NON_TOPIC_WEIGHT = 0.35
+NON_TOPIC_WEIGHT = 0.2
 # Words of the sentences around the question ("I'm a team lead in sales.") count this
 # much: they say who asks, not what.
 CONTEXT_WEIGHT = 0.25
@@ -162,7 +163,9 @@ def question_parts(question: str) -> tuple[str, str]:
     """
     sentences = [s for s in _SENTENCE.split(question.strip()) if s.strip()]
     asked = [s for s in sentences if "?" in s]
-    if not asked or len(asked) == len(sentences):
+    if not asked or len(asked) == len(sentences) or not content_words(" ".join(asked)):
+        # "My colleague keeps saying 'intercedent'. What is that?": the asking sentence
+        # names nothing, so the whole text is the question.
         return question.strip(), ""
     return " ".join(asked), " ".join(s for s in sentences if "?" not in s)
 
@@ -206,6 +209,7 @@ def coverage(
     evidence: list[Passage],
     weights: TermWeights,
     context: str = "",
+    question_language: str = "",
 ) -> float:
     """Share of the question's meaning (rarity-weighted words) present in the evidence.
 
@@ -216,11 +220,13 @@ def coverage(
     ``context`` (the sentences around the question) count a quarter.
     """
     language = evidence[0].language if evidence else ""
-    groups = _weighted_groups(question, weights, language)
+    # Names the articles never use can only be expected in evidence of the same language.
+    same = not question_language or language in ("", question_language)
+    groups = _weighted_groups(question, weights, language, same)
     asked = {tuple(g) for g, _ in groups}
     groups += [
         (g, CONTEXT_WEIGHT * w)
-        for g, w in _weighted_groups(context, weights, language)
+        for g, w in _weighted_groups(context, weights, language, same)
         if tuple(g) not in asked
     ]
     if not any(w > 0 for _, w in groups):
@@ -230,18 +236,19 @@ def coverage(
         present.update(terms(passage.searchable_text))
         present.update(joined_pairs(passage.searchable_text))
         present.update(terms(" ".join(IMPLIED_SCOPE.get(passage.language, ()))))
+    present.update(_compound_parts(f"{question} {context}", evidence))
     total = sum(w for _, w in groups)
     covered = sum(w for g, w in groups if any(t in present for t in g))
     return covered / total if total else 0.0
 
 
 def _weighted_groups(
-    text: str, weights: TermWeights, language: str
+    text: str, weights: TermWeights, language: str, same_language: bool = True
 ) -> list[tuple[list[str], float]]:
     """Each content word's terms with the weight it carries against evidence in ``language``."""
     if not text:
         return []
-    followers = _followers(text)
+    names = _naming_words(text, weights) if same_language else set()
     out: list[tuple[list[str], float]] = []
     seen: list[list[str]] = []
     for word in content_words(text):
@@ -254,7 +261,7 @@ def _weighted_groups(
             weight = weights.group_weight(group)
             if not weights.is_topic(group):
                 weight *= NON_TOPIC_WEIGHT
-        elif not weights.is_known(group) and weights.names_topic(followers.get(word, "")):
+        elif word in names and not weights.is_known(group):
             weight = weights.group_weight(group)  # the unknown word's (highest) weight
         else:
             weight = FILLER_WEIGHT
@@ -262,10 +269,42 @@ def _weighted_groups(
     return out
 
 
-def _followers(text: str) -> dict[str, str]:
-    """Each word and the word right after it, when no stop word stands between."""
-    tokens = [t for t in _WORDS.findall(text.lower())]
-    return {a: b for a, b in itertools.pairwise(tokens) if not is_stop_word(b)}
+def _compound_parts(text: str, evidence: list[Passage]) -> list[str]:
+    """Terms of two neighbouring question words that the evidence writes as one word:
+    "case manager" is covered by "casemanager", "payroll specialist" by "payrollspecialist"."""
+    words = set(tokenize(" ".join(p.searchable_text for p in evidence)))
+    tokens = _WORDS.findall(text.lower())
+    return [
+        term
+        for a, b in itertools.pairwise(tokens)
+        if f"{a}{b}" in words
+        for term in terms(f"{a} {b}")
+    ]
+
+
+def _naming_words(text: str, weights: TermWeights) -> set[str]:
+    """Words the articles never use that name what is asked, not how it is asked.
+
+    Two words in a row before a word of the titles, one of them unknown, name a role
+    ("global mobility specialist"; one word alone is mostly an adjective: "een gewone
+    recruiter"), and an acronym names a thing ("PVT", "KPIs").
+    """
+    names = {
+        m.group(1).lower()
+        for m in _ACRONYM.finditer(text)
+        if not weights.is_known(terms(m.group(1)) or [m.group(1).lower()])
+    }
+    run: list[str] = []
+    for token in _WORDS.findall(text.lower()):
+        if is_stop_word(token):
+            run = []
+        elif weights.names_topic(token):
+            if len(run) >= 2:
+                names.update(w for w in run if not weights.is_known(terms(w) or [w]))
+            run = []
+        else:
+            run.append(token)
+    return names
 
 
 def judge(
@@ -292,7 +331,7 @@ def judge(
         return Verdict(False, "no_figure")
     if missing_scope(asked, quoted, weights):
         return Verdict(False, "other_scope")
-    covered = coverage(asked, evidence, weights, f"{context} {around}".strip())
+    covered = coverage(asked, evidence, weights, f"{context} {around}".strip(), language)
     if covered < MIN_COVERAGE:
         return Verdict(False, "not_covered", covered)
     return Verdict(True, "", covered)

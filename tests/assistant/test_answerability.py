@@ -129,3 +129,27 @@ def test_a_place_or_year_the_question_is_scoped_to_must_be_named():
     # A Dutch article is about the Netherlands unless it says otherwise.
     assert missing_scope("When is an OR required in the Netherlands?", dutch, weights) == ""
     assert missing_scope("When is an OR required in Belgium?", dutch, weights) == "Belgium"
+
+
+def test_an_acronym_the_articles_never_use_is_what_is_asked():
+    passages = [
+        _passage("Vanaf 50 werknemers is een ondernemingsraad verplicht.", "nl", "OR"),
+        _passage("De OR heeft instemmingsrecht.", "nl", "Ondernemingsraad"),
+    ]
+    weights = weights_with_titles(passages)
+    asked = "Moeten we een personeelsvertegenwoordiging (PVT) instellen?"
+    assert coverage(asked, passages, weights, question_language="nl") < 0.5
+
+
+def test_two_question_words_written_as_one_in_the_evidence_are_covered():
+    passages = [
+        _passage("De casemanager is verplicht na acht weken verzuim.", "nl", "Casemanager"),
+        _passage("De bedrijfsarts beoordeelt arbeidsongeschiktheid.", "nl", "Bedrijfsarts"),
+    ]
+    weights = weights_with_titles(passages)
+    assert coverage("Wanneer is een case manager verplicht?", passages[:1], weights) == 1.0
+
+
+def test_a_question_whose_asking_sentence_names_nothing_is_read_whole():
+    text = 'My colleague keeps saying "intercedent". What is that?'
+    assert question_parts(text) == (text, "")
