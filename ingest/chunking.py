@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from assistant.types import Article, Passage
-from ingest.cleaning import is_list_item, split_blocks
+from ingest.cleaning import is_list_item, split_blocks_marking_gaps
 
 MAX_PASSAGE_CHARS = 900
 # Neighbouring paragraphs are packed only up to this size: smaller passages make
@@ -27,6 +27,9 @@ _HEADING_MAX_CHARS = 120
 class _Unit:
     section: str
     text: str
+    # Something stood between this unit and the one before it in the source (removed
+    # furniture, a heading): the two are never packed into one passage.
+    after_gap: bool = False
 
 
 def is_heading(block: str) -> bool:
@@ -45,21 +48,26 @@ def _units(article: Article) -> list[_Unit]:
     """Paragraph units with their section; list intros are glued to their list."""
     units: list[_Unit] = []
     section = ""
-    blocks = split_blocks(article.text)
-    for index, block in enumerate(blocks):
+    blocks = split_blocks_marking_gaps(article.text)
+    heading_before = False
+    for index, (block, gap) in enumerate(blocks):
         has_next = index + 1 < len(blocks)
         if is_heading(block) and has_next:
             section = block.strip().lstrip("#").strip()
+            heading_before = True
             continue
         if (
             _is_list(block)
+            and not gap
+            and not heading_before
             and units
             and units[-1].section == section
             and units[-1].text.rstrip().endswith(":")
         ):
             units[-1].text = f"{units[-1].text}\n\n{block}"
             continue
-        units.append(_Unit(section=section, text=block))
+        units.append(_Unit(section=section, text=block, after_gap=gap or heading_before))
+        heading_before = False
     return units
 
 
@@ -83,6 +91,7 @@ def chunk_article(article: Article) -> list[Passage]:
         last = pieces[-1] if pieces else None
         if (
             last is not None
+            and not unit.after_gap
             and last.section == unit.section
             and len(last.text) + len(unit.text) + 2 <= PACK_CHARS
             and not last.text.rstrip().endswith(":")

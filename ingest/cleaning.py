@@ -57,34 +57,96 @@ def _dedupe_lines(block: str) -> str:
     return "\n".join(lines)
 
 
+# Blocks are separated by one blank line; two blank lines mark a gap where cleaning
+# removed something, so the chunker never joins text that was not contiguous in the
+# source (a cited passage must be one excerpt the viewer can highlight).
+BLOCK_BREAK = "\n\n"
+GAP = "\n\n\n"
+
+
 def clean_text(text: str, author: str = "") -> str:
     """Return the article text without page furniture, blocks separated by blank lines.
+
+    Where something was removed between two kept blocks they are separated by
+    :data:`GAP` instead of :data:`BLOCK_BREAK`.
 
     Args:
         text: the article body (front matter already removed).
         author: the byline name; lines holding only it, and a short bio right after, go.
     """
-    blocks: list[str] = []
+    blocks: list[tuple[str, bool]] = []  # (block, something was removed right before it)
     after_byline = False
+    dropped = False
     for raw_block in split_blocks(text):
-        block = _dedupe_lines(raw_block)
-        lines = [ln for ln in block.splitlines() if not _is_furniture_line(ln)]
-        block = "\n".join(lines).strip()
+        pieces = _split_at_furniture(_dedupe_lines(raw_block))
+        block = "\n".join(piece for piece, _ in pieces)
         if not block:
+            dropped = True
             continue
         if author and all(ln.strip() == author.strip() for ln in block.splitlines()):
-            after_byline = True
+            after_byline, dropped = True, True
             continue
         if after_byline and len(block) < 300 and "\n" not in block:
-            after_byline = False  # the author's short bio under the byline
+            after_byline, dropped = False, True  # the author's short bio under the byline
             continue
         after_byline = False
-        if blocks and block == blocks[-1]:
+        if blocks and block == blocks[-1][0]:
+            dropped = True
             continue  # a title repeated by the page template
-        blocks.append(block)
+        for index, (piece, removed_before) in enumerate(pieces):
+            blocks.append((piece, removed_before or (index == 0 and dropped)))
+        dropped = False
     # Calls to action stay until the footer is found: they are what marks it.
-    kept = [b for b in _drop_marketing_tail(blocks) if not _is_call_to_action(b)]
-    return "\n\n".join(kept)
+    tail = _drop_marketing_tail([b for b, _ in blocks])
+    out: list[str] = []
+    gap = False
+    for block, removed_before in blocks[: len(tail)]:
+        if _is_call_to_action(block):
+            gap = True
+            continue
+        if out:
+            out.append(GAP if gap or removed_before else BLOCK_BREAK)
+        out.append(block)
+        gap = False
+    return "".join(out)
+
+
+def _split_at_furniture(block: str) -> list[tuple[str, bool]]:
+    """The block's runs of lines between furniture lines, each with whether a furniture
+    line was removed right before it."""
+    pieces: list[tuple[str, bool]] = []
+    current: list[str] = []
+    removed = False
+    removed_before_current = False
+    for line in block.splitlines():
+        if _is_furniture_line(line):
+            if current:
+                pieces.append(("\n".join(current).strip(), removed_before_current))
+                current = []
+            removed = True
+            continue
+        if not current:
+            removed_before_current, removed = removed, False
+        current.append(line)
+    if current:
+        pieces.append(("\n".join(current).strip(), removed_before_current))
+    return [(piece, gap) for piece, gap in pieces if piece]
+
+
+def split_blocks_marking_gaps(text: str) -> list[tuple[str, bool]]:
+    """Blocks with whether cleaning removed something right before each (see GAP)."""
+    normal = text.replace("\r\n", "\n").replace("\r", "\n")
+    parts = re.split(r"(\n\s*\n)", normal)
+    out: list[tuple[str, bool]] = []
+    gap = False
+    for index, part in enumerate(parts):
+        if index % 2:  # a separator
+            gap = gap or part.count("\n") >= 3
+            continue
+        if part.strip():
+            out.append((part.strip("\n"), gap and bool(out)))
+            gap = False
+    return out
 
 
 def _drop_marketing_tail(blocks: list[str]) -> list[str]:

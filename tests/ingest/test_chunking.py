@@ -61,3 +61,20 @@ def test_an_oversized_paragraph_is_split_at_sentences():
 def test_embedding_text_carries_title_and_section():
     passage = chunk_article(_article())[0]
     assert embedding_text(passage).startswith("Demo — What is an HR Generalist?")
+
+
+def test_text_around_removed_furniture_is_never_one_passage():
+    from ingest.cleaning import clean_text
+
+    raw = (
+        "The HR assistant keeps the personnel files up to date.\n\n"
+        "12 views\n\n"
+        "The HR officer advises managers on policy.\n\n"
+        "Share this article\n\n"
+        "Both report to the HR manager."
+    )
+    article = Article("a", "HR roles", "en", clean_text(raw))
+    passages = chunk_article(article)
+    flat = " ".join(raw.split())
+    assert len(passages) == 3
+    assert all(" ".join(p.text.split()) in flat for p in passages)
