@@ -60,6 +60,15 @@ _OFF_TASK = re.compile(
     r"mop|essay|code|script|tekening|brief)\b",
     re.IGNORECASE,
 )
+# Requests for the assistant's own choice or opinion ("which software would you
+# recommend?"): the articles describe roles, the assistant does not pick for anyone.
+_ASKS_OPINION = re.compile(
+    r"\b(would|do|can|could|should) you (recommend|suggest|advise|pick|choose|prefer)\b|"
+    r"\bwhat do you (think|recommend|suggest|prefer)\b|\byour (personal )?(opinion|"
+    r"recommendation|favou?rite)\b|\b(raad|raadt|beveel|beveelt) (je|jij|u)\b.{0,60}\baan\b|"
+    r"\bwat (vind|vindt|denk|denkt) (je|jij|u)\b|\bjouw (mening|aanrader|favoriet)\b",
+    re.IGNORECASE,
+)
 _ASKS_FIGURE = re.compile(
     r"\bhow (many|much|high|old)\b|\bhoeveel\b|\bhoe (hoog|oud)\b|\bwhat age\b|"
     r"\bwelke leeftijd\b|\bwhat percentage\b|\bwelk percentage\b|"
@@ -321,6 +330,8 @@ def judge(
     """
     if is_instruction(question):
         return Verdict(False, "instruction")
+    if _ASKS_OPINION.search(question):
+        return Verdict(False, "opinion")
     if not evidence:
         return Verdict(False, "no_evidence")
     if max(p.similarity for p in evidence) < similarity_floor:

@@ -5,6 +5,7 @@ from assistant.answerability import (
     coverage,
     figure_missing,
     is_instruction,
+    judge,
     missing_scope,
     question_parts,
 )
@@ -153,3 +154,17 @@ def test_two_question_words_written_as_one_in_the_evidence_are_covered():
 def test_a_question_whose_asking_sentence_names_nothing_is_read_whole():
     text = 'My colleague keeps saying "intercedent". What is that?'
     assert question_parts(text) == (text, "")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "And which HR software would you recommend we buy for them?",
+        "What do you think: should we hire a recruiter?",
+        "Welk systeem raad je ons aan?",
+    ],
+)
+def test_requests_for_the_assistants_own_pick_are_refused(question: str):
+    passages = [_passage("An HR system keeps records.", title="HR systems")]
+    verdict = judge(question, "", passages, weights_with_titles(passages), 0.0)
+    assert not verdict.answerable and verdict.reason == "opinion"
