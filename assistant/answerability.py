@@ -86,6 +86,9 @@ _ASKS_MONEY = re.compile(
 )
 _ASKS_SHARE = re.compile(r"\b(percent|percentage|procent|share of|aandeel)\b|%", re.IGNORECASE)
 _FIGURE = re.compile(r"\d|[€$£]")
+# What "how many" counts: of the two words after it, the last that carries meaning
+# ("how many training days" counts days, "how many employees does" employees).
+_COUNTED = re.compile(r"\b(?:how many|hoeveel)\s+([a-zà-ÿ]+(?:\s+[a-zà-ÿ]+)?)", re.IGNORECASE)
 _MONEY = re.compile(
     r"[€$£]\s?\d|\d\s?(euro|eur|dollars?|pounds?)\b|\b(euro|eur)\s?\d|\d{1,3}[.,]\d{3}\b",
     re.IGNORECASE,
@@ -160,7 +163,19 @@ def figure_missing(question: str, evidence: list[Passage]) -> bool:
         return not _SHARE.search(text)
     if _ASKS_MONEY.search(question):
         return not _MONEY.search(text)
-    return asks_for_figure(question) and not _FIGURE.search(text)
+    if not asks_for_figure(question):
+        return False
+    unit = _COUNTED.search(question)
+    counted_words = content_words(unit.group(1)) if unit else []
+    if counted_words:
+        # "How many training days ...": a number must stand with what is counted.
+        counted = set(terms(counted_words[-1]))
+        return not any(
+            _FIGURE.search(sentence) and counted & set(terms(sentence))
+            for passage in evidence
+            for sentence in _SENTENCE.split(passage.text)
+        )
+    return not _FIGURE.search(text)
 
 
 def question_parts(question: str) -> tuple[str, str]:
