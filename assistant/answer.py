@@ -26,7 +26,7 @@ from assistant.types import Citation, Passage
 # Cosine similarities of sentences to the question, for words no glossary links across
 # languages; used when the answer quotes an article in the other language.
 SentenceSimilarity = Callable[[list[str]], list[float]]
-SEMANTIC_WEIGHT = 0.5
+SEMANTIC_WEIGHT = 0.3
 MAX_SENTENCES = 5
 MAX_ANSWER_CHARS = 900
 # A next sentence must be at least this share as relevant as the lead sentence.
