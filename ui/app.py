@@ -83,6 +83,15 @@ def _citations_of(record: Record | None) -> list[Citation]:
     return [Citation(**c) for c in record["citations"]]
 
 
+def _cards_of(record: Record | None, ui_language: str) -> str:
+    """The source cards of an answer, or of a refusal's closest passages."""
+    citations = _citations_of(record)
+    if citations or not record:
+        return render_source_cards(citations, ui_language)
+    closest = [Citation(**c) for c in record.get("closest", [])]
+    return render_source_cards(closest, ui_language, closest=bool(closest))
+
+
 def _source_choices(citations: list[Citation]) -> list[tuple[str, str]]:
     return [(f"[{c.n}] {c.where}", c.chunk_id) for c in citations]
 
@@ -140,6 +149,7 @@ class ChatApp:
                 "asked": answer.question,
                 "language": answer.language,
                 "citations": [c.__dict__ for c in answer.citations],
+                "closest": [c.__dict__ for c in answer.closest],
             }
         )
         final = answer_markdown(answer)
@@ -150,8 +160,10 @@ class ChatApp:
                 time.sleep(STREAM_STEP_SECONDS)
         chat[-1] = {"role": "assistant", "content": final}
         # A refusal shows the closest passages where an answer shows its sources.
-        cards = render_source_cards(answer.citations or answer.closest, ui_language)
-        choices = _source_choices(answer.citations or answer.closest)
+        cards = _cards_of(records[-1], ui_language)
+        choices = _source_choices(answer.citations) or [
+            (c.where, c.chunk_id) for c in answer.closest
+        ]
         yield (
             chat,
             records,
@@ -477,7 +489,7 @@ def build_app(
                 gr.update(value=text(language, "send")),
                 gr.update(value=text(language, "new_chat")),
                 text(language, "sources"),
-                render_source_cards(_citations_of(last), language),
+                _cards_of(last, language),
                 gr.update(label=text(language, "open_source")),
                 text(language, "articles_intro"),
                 gr.update(value=article_rows(language), headers=headers(language)),

@@ -57,18 +57,25 @@ def render_markdown(answer: Answer) -> str:
     return "\n".join(lines).rstrip()
 
 
-def source_cards(citations: Sequence[Citation], ui_language: str) -> str:
-    """One card per citation: number, title, publisher, language and the exact passage."""
+def source_cards(citations: Sequence[Citation], ui_language: str, closest: bool = False) -> str:
+    """One card per citation: number, title, publisher, language and the exact passage.
+
+    ``closest``: the passages shown with a refusal, under a line that says so and
+    without [n] numbers, since the refusal cites none of them.
+    """
     if not citations:
         return f'<p class="hr-muted">{escape(text(ui_language, "no_sources"))}</p>'
     cards = []
+    if closest:
+        cards.append(f'<p class="hr-closest">{escape(text(ui_language, "closest_note"))}</p>')
     for c in citations:
+        label = "–" if closest else f"[{c.n}]"
         meta = [text(ui_language, f"lang_{c.language}") if c.language else ""]
         if c.publisher:
             meta.append(f"{text(ui_language, 'publisher')}: {c.publisher}")
         cards.append(
             f'<div class="hr-card" data-n="{c.n}">'
-            f'<div class="hr-card-head"><span class="hr-n">[{c.n}]</span> '
+            f'<div class="hr-card-head"><span class="hr-n">{label}</span> '
             f"<strong>{escape(c.title)}</strong></div>"
             f'<div class="hr-meta">{escape(" · ".join(m for m in meta if m))}'
             f"{' · ' + escape(c.section) if c.section and c.section != c.title else ''}</div>"

@@ -18,6 +18,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "examples": "Example questions",
         "sources": "### Sources",
         "no_sources": "The sources of the latest answer appear here.",
+        "closest_note": ("The articles do not answer this question. These passages come closest:"),
         "open_source": "Open a source in its article",
         "articles_intro": "The articles the assistant answers from.",
         "col_title": "Title",
@@ -62,6 +63,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "examples": "Voorbeeldvragen",
         "sources": "### Bronnen",
         "no_sources": "Hier verschijnen de bronnen van het laatste antwoord.",
+        "closest_note": (
+            "De artikelen beantwoorden deze vraag niet. Deze passages komen het dichtst bij:"
+        ),
         "open_source": "Open een bron in het artikel",
         "articles_intro": "De artikelen waaruit de assistent antwoordt.",
         "col_title": "Titel",
