@@ -119,7 +119,7 @@ DEVSET_FLOORS = {
     "hit@1": 0.88,
     "hit@3": 0.96,
     "source hit": 0.88,
-    "citation precision": 0.88,
+    "citation precision": 0.90,
     "snippet fidelity": 1.0,
     "fact coverage": 0.73,
     "abstention": 0.82,
