@@ -37,6 +37,8 @@ PRIOR_WEIGHT = 0.5
 MAX_LIST_ITEMS = 6
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9À-Ý\"“‘(])")
 _BULLET = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s+")
+# A line that names what follows rather than saying something: short, no end mark.
+_HEADING_LINE = re.compile(r"^[^.!?:;,]{1,60}[^.!?:;,\s\"”’)]$")
 # Sentences that lean on the one before them ("They play a pivotal role ...").
 _ANAPHORA = re.compile(
     r"^(they|them|their|it|its|this|these|those|he|she|such|zij|ze|hij|het|dit|deze|die|"
@@ -69,36 +71,59 @@ class Unit:
 
 
 def split_units(passage: Passage, first_order: int = 0) -> list[Unit]:
-    """Sentences and list items of a passage, in reading order."""
+    """Sentences and list items of a passage, in reading order.
+
+    Web pages mix bullets, headings and prose in one block ("Overlegrecht\nDe OR heeft
+    ..."); each run is read apart, and a heading line is never glued to the sentence
+    after it.
+    """
     units: list[Unit] = []
     order = first_order
-    for block_index, block in enumerate(passage.text.split("\n\n")):
+    list_number = 0
+    for block in passage.text.split("\n\n"):
         lines = [ln for ln in block.splitlines() if ln.strip()]
-        is_list = bool(lines) and all(_BULLET.match(ln) for ln in lines)
-        pieces = (
-            [_BULLET.sub("", ln).strip() for ln in lines]
-            if is_list
-            else [
-                sentence.strip()
-                # A chat-template token in an article ends a sentence, as a full stop does.
-                for part in CONTROL_TOKENS.split(" ".join(ln.strip() for ln in lines))
-                for sentence in _SENTENCE_END.split(part)
-            ]
-        )
-        for piece in pieces:
-            # Orders to an AI assistant hidden in an article are not evidence.
-            if piece and not reads_like_injection(piece):
-                units.append(
-                    Unit(
-                        passage=passage,
-                        text=piece,
-                        order=order,
-                        list_id=block_index if is_list else None,
-                        terms=set(terms(piece)),
+        for is_list, run in _runs(lines):
+            list_number += is_list
+            pieces = (
+                [_BULLET.sub("", ln).strip() for ln in run]
+                if is_list
+                else [
+                    sentence.strip()
+                    # A chat-template token in an article ends a sentence, as a full stop does.
+                    for part in CONTROL_TOKENS.split(" ".join(ln.strip() for ln in run))
+                    for sentence in _SENTENCE_END.split(part)
+                ]
+            )
+            for piece in pieces:
+                # Orders to an AI assistant hidden in an article are not evidence.
+                if piece and not reads_like_injection(piece):
+                    units.append(
+                        Unit(
+                            passage=passage,
+                            text=piece,
+                            order=order,
+                            list_id=list_number if is_list else None,
+                            terms=set(terms(piece)),
+                        )
                     )
-                )
-                order += 1
+                    order += 1
     return units
+
+
+def _runs(lines: list[str]) -> list[tuple[bool, list[str]]]:
+    """A block's lines as runs of list items and runs of prose; heading lines (short,
+    unpunctuated, with text after them) separate runs and are left out."""
+    runs: list[tuple[bool, list[str]]] = []
+    for index, line in enumerate(lines):
+        is_item = bool(_BULLET.match(line))
+        if not is_item and index + 1 < len(lines) and _HEADING_LINE.match(line.strip()):
+            runs.append((False, []))  # a break: the next line starts a new run
+            continue
+        if runs and runs[-1][0] == is_item and (is_item or runs[-1][1]):
+            runs[-1][1].append(line)
+        else:
+            runs.append((is_item, [line]))
+    return [(is_list, run) for is_list, run in runs if run]
 
 
 @dataclass

@@ -92,3 +92,19 @@ def test_orders_to_an_ai_and_template_tokens_in_an_article_are_never_quoted() ->
     )
     units = [u.text for u in split_units(passage)]
     assert units == ["A payroll specialist pays employees.", "They also check timesheets."]
+
+
+def test_a_heading_line_is_never_glued_to_the_sentence_after_it():
+    from assistant.types import Passage
+
+    text = (
+        "Ondernemingsraad\nOrganisaties met ten minste 50 werknemers moeten een OR instellen."
+        "\n\nArticle Details\n  • Written By: Koren Allen\nAn ER specialist monitors staff."
+    )
+    units = split_units(Passage("a#0", "a", "T", "nl", "", 0, text))
+    assert [u.text for u in units] == [
+        "Organisaties met ten minste 50 werknemers moeten een OR instellen.",
+        "Written By: Koren Allen",
+        "An ER specialist monitors staff.",
+    ]
+    assert units[1].list_id is not None and units[2].list_id is None
