@@ -80,9 +80,13 @@ def _concepts() -> tuple[dict[str, str], dict[str, str]]:
     by_word: dict[str, str] = {}
     by_stem: dict[str, str] = {}
     for number, group in enumerate(groups):
-        for word in group:
+        # {exact: [...]}: words whose five-letter stem is shared by unrelated words
+        # ("geschil"/"geschikt", "confidential"/"confirm"); every form is listed instead.
+        exact = isinstance(group, dict)
+        for word in group["exact"] if exact else group:
             by_word.setdefault(str(word).lower(), f"~{number}")
-            by_stem.setdefault(stem(str(word)), f"~{number}")
+            if not exact:
+                by_stem.setdefault(stem(str(word)), f"~{number}")
     return by_word, by_stem
 
 
