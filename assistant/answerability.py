@@ -84,10 +84,22 @@ _ASKS_MONEY = re.compile(
     r"prijs|tarief|honorarium|rekent)\b",
     re.IGNORECASE,
 )
+# A question that wants a quantity, not one that merely mentions pay or costs.
+_ASKS_QUANTITY = re.compile(
+    r"\bhow (much|many|high|old)\b|\bhoeveel\b|\bhoe (hoog|duur|oud)\b|"
+    r"\bwhat\b.{0,60}\b(earn|earns|make|makes|cost|costs|charge|charges|paid)\b|"
+    r"\bwat\b.{0,60}\b(verdient|verdienen|kost|kosten|rekent|betaalt|betaald)\b|"
+    r"\bwhat('s| is| are| was| were)\s+(the\s+|a\s+|an\s+)?(typical\s+|average\s+|median\s+|"
+    r"starting\s+)?(salary|salaries|pay|wage|cost|fee|price|percentage|share|age)\b|"
+    r"\bwat (is|zijn|was) (het|de) (gemiddelde\s+|mediane\s+)?(salaris|salarissen|loon|tarief|"
+    r"prijs|kosten|percentage|aandeel|leeftijd)\b|\bwhat age\b|\bwelke leeftijd\b|"
+    r"\b(percentage|procent|percent)\b|%",
+    re.IGNORECASE,
+)
 _ASKS_SHARE = re.compile(r"\b(percent|percentage|procent|share of|aandeel)\b|%", re.IGNORECASE)
 _FIGURE = re.compile(r"\d|[€$£]")
-# What "how many" counts: of the two words after it, the last that carries meaning
-# ("how many training days" counts days, "how many employees does" employees).
+# What "how many" counts: the words after it that carry meaning ("how many training
+# days", "hoeveel dagen vakantie"); English and Dutch put the counted noun on either side.
 _COUNTED = re.compile(r"\b(?:how many|hoeveel)\s+([a-zà-ÿ]+(?:\s+[a-zà-ÿ]+)?)", re.IGNORECASE)
 _MONEY = re.compile(
     r"[€$£]\s?\d|\d\s?(euro|eur|dollars?|pounds?)\b|\b(euro|eur)\s?\d|\d{1,3}[.,]\d{3}\b",
@@ -101,6 +113,9 @@ _SCOPE = re.compile(
     r"((?:[A-Z][\w&.-]*)(?:\s+[A-Z][\w&.-]*)*)"
 )
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
+LANGUAGE_NAMES = frozenset(
+    "english dutch engels nederlands german duits french frans spanish spaans".split()
+)
 # What an article in a language takes for granted about its scope: a Dutch article is
 # about the Netherlands unless it says otherwise.
 IMPLIED_SCOPE = {
@@ -108,6 +123,12 @@ IMPLIED_SCOPE = {
     "en": {"english"},
 }
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
+# A sentence that asks without a question mark: "Tell me what a sourcer does."
+_ASKING = re.compile(
+    r"^\W*(please\s+)?(tell|explain|describe|list|name|give|show|"
+    r"vertel|leg|beschrijf|noem|geef)\b",
+    re.IGNORECASE,
+)
 _ACRONYM = re.compile(r"\b([A-Z]{2,6})s?\b")
 # Weight of a question word the articles never use and that names no topic: "offer",
 # "roughly", "shadow" are how people talk, not what they ask about.
@@ -156,25 +177,37 @@ def asks_for_figure(question: str) -> bool:
     return bool(_ASKS_FIGURE.search(question))
 
 
-def figure_missing(question: str, evidence: list[Passage]) -> bool:
-    """The question asks for a kind of figure that the evidence does not contain."""
+def figure_missing(
+    question: str, evidence: list[Passage], weights: TermWeights | None = None
+) -> bool:
+    """The question asks for a kind of figure that the evidence does not contain.
+
+    ``weights`` tells which counted words the evidence's language uses at all; a word
+    it never uses ("hoeveel man") cannot be looked for next to the number.
+    """
+    if not _ASKS_QUANTITY.search(question):
+        return False  # "Who is responsible for salary payments?" asks for no figure
     text = " ".join(p.text for p in evidence)
+    unit = _COUNTED.search(question)
+    language = evidence[0].language if evidence else ""
+    counted_words = [
+        w
+        for w in (content_words(unit.group(1)) if unit else [])
+        if weights is None or weights.is_known(terms(w), language or None)
+    ]
     if _ASKS_SHARE.search(question):
         return not _SHARE.search(text)
-    if _ASKS_MONEY.search(question):
-        return not _MONEY.search(text)
-    if not asks_for_figure(question):
-        return False
-    unit = _COUNTED.search(question)
-    counted_words = content_words(unit.group(1)) if unit else []
-    if counted_words:
-        # "How many training days ...": a number must stand with what is counted.
-        counted = set(terms(counted_words[-1]))
+    if counted_words and not _ASKS_MONEY.search(counted_words[0]):
+        # "How many training days ...", "hoeveel tijd kost ...": a number must stand
+        # with what is counted.
+        counted = {t for w in counted_words if not _ASKS_MONEY.search(w) for t in terms(w)}
         return not any(
             _FIGURE.search(sentence) and counted & set(terms(sentence))
             for passage in evidence
             for sentence in _SENTENCE.split(passage.text)
         )
+    if _ASKS_MONEY.search(question):
+        return not _MONEY.search(text)
     return not _FIGURE.search(text)
 
 
@@ -182,11 +215,11 @@ def question_parts(question: str) -> tuple[str, str]:
     """The sentences that ask, and the ones around them that tell who asks and why.
 
     "I'm a team lead in sales. HR hired a business partner. What will they do?" asks
-    only its last sentence; the rest is context. A question without a question mark is
-    all question.
+    only its last sentence; the rest is context. "Tell me …" and "Leg uit …" ask too. A
+    question without any asking sentence is all question.
     """
     sentences = [s for s in _SENTENCE.split(question.strip()) if s.strip()]
-    asked = [s for s in sentences if "?" in s]
+    asked = [s for s in sentences if "?" in s or _ASKING.match(s)]
     if not asked or len(asked) == len(sentences) or not content_words(" ".join(asked)):
         # "My colleague keeps saying 'intercedent'. What is that?": the asking sentence
         # names nothing, so the whole text is the question.
@@ -198,7 +231,8 @@ def scope_names(question: str) -> list[str]:
     """Places, companies and years the question is limited to ("in Belgium", "in 2025")."""
     names = [m.group(1) for m in _SCOPE.finditer(question)]
     names += [m.group(0) for m in _YEAR.finditer(question)]
-    return [n for n in names if n.lower() not in STOP_WORDS]
+    # "in English", "in het Nederlands" ask for a language, not a place.
+    return [n for n in names if n.lower() not in STOP_WORDS | LANGUAGE_NAMES]
 
 
 def missing_scope(question: str, evidence: list[Passage], weights: TermWeights) -> str:
@@ -212,20 +246,23 @@ def missing_scope(question: str, evidence: list[Passage], weights: TermWeights) 
         words = [w for w in tokenize(name) if "-" not in w and not weights.names_topic(w)]
         if not words:
             continue  # a role or topic of the articles ("in HR"), not a place
-        if not any(_names_word(word, present) for word in words):
+        if not all(_names_word(word, present) for word in words):
             return name
     return ""
 
 
 def _names_word(word: str, present: set[str]) -> bool:
-    """``word`` or a form of it ("KPIs" → "kpi", "Belgian" → "belgium") is present."""
+    """``word`` or an inflected form of it ("Belgium" → "belgische") is present; a year
+    only as itself."""
     if word in present:
         return True
+    if word.isdigit():
+        return False
     concept = concept_of(word)
     if concept and any(concept_of(p) == concept for p in present if len(p) > 2):
         return True
-    root = word[: max(3, len(word) - 2)]
-    return len(word) > 3 and any(p.startswith(root) for p in present)
+    root = word[: max(5, len(word) - 2)]
+    return len(word) > 5 and any(p.startswith(root) for p in present)
 
 
 def coverage(
@@ -261,6 +298,12 @@ def coverage(
         present.update(joined_pairs(passage.searchable_text))
         present.update(terms(" ".join(IMPLIED_SCOPE.get(passage.language, ()))))
     present.update(_compound_parts(f"{question} {context}", evidence))
+    found = [g for g, _ in groups if any(t in present for t in g)]
+    if not same and not any(weights.is_topic(g) for g in found):
+        # Evidence in the other language can only be checked on shared words and the
+        # glossary; unless one of them names what the articles are about, a match on
+        # side words ("file my income tax return" / "belasting") is no answer.
+        return 0.0
     total = sum(w for _, w in groups)
     covered = sum(w for g, w in groups if any(t in present for t in g))
     return covered / total if total else 0.0
@@ -313,9 +356,11 @@ def _naming_words(text: str, weights: TermWeights) -> set[str]:
     ("global mobility specialist"; one word alone is mostly an adjective: "een gewone
     recruiter"), and an acronym names a thing ("PVT", "KPIs").
     """
+    letters = [c for c in text if c.isalpha()]
+    shouting = sum(c.isupper() for c in letters) > len(letters) / 2
     names = {
         m.group(1).lower()
-        for m in _ACRONYM.finditer(text)
+        for m in ([] if shouting else _ACRONYM.finditer(text))  # all caps: no acronyms
         if not weights.is_known(terms(m.group(1)) or [m.group(1).lower()])
     }
     run: list[str] = []
@@ -353,7 +398,7 @@ def judge(
         return Verdict(False, "far")
     asked, around = question_parts(question)
     quoted = evidence_passages(evidence)
-    if figure_missing(asked, quoted):
+    if figure_missing(asked, quoted, weights):
         return Verdict(False, "no_figure")
     if missing_scope(asked, quoted, weights):
         return Verdict(False, "other_scope")

@@ -22,7 +22,7 @@ _NL_WORDS = frozenset(
     welke wie hoe waarom wanneer waar kan kunnen zou zouden zal moet moeten er hun zij ze dit
     dat deze die uit door als bij over tussen dan meer meest jouw je jij u ik wij we ons onze
     mijn niet geen ja heeft hebben had ook andere verschil verschillen tegenover word krijg
-    rol rollen naar nog al aan maar""".split()
+    rol rollen naar nog al aan maar hoeveel vanaf""".split()
 )
 _WORD = re.compile(r"[a-zà-ÿ]+", re.IGNORECASE)
 _DUTCH_MARKERS = re.compile(r"(ij|oe|aa|ee|uu|sch)", re.IGNORECASE)
@@ -34,7 +34,8 @@ def detect_language(text: str, default: str | None = None) -> str:
     When the stop words are even, ``default`` (say, the chat's language so far) decides;
     without one, spelling patterns break the tie for short or typo-ridden questions.
     """
-    words = [w.lower() for w in _WORD.findall(text)]
+    # All-caps words are acronyms ("OR" is the works council), not English "or".
+    words = [w.lower() for w in _WORD.findall(text) if not (len(w) > 1 and w.isupper())]
     en = sum(w in _EN_WORDS for w in words)
     nl = sum(w in _NL_WORDS for w in words)
     if en != nl:

@@ -168,3 +168,35 @@ def test_requests_for_the_assistants_own_pick_are_refused(question: str):
     passages = [_passage("An HR system keeps records.", title="HR systems")]
     verdict = judge(question, "", passages, weights_with_titles(passages), 0.0)
     assert not verdict.answerable and verdict.reason == "opinion"
+
+
+def test_a_scope_is_named_only_by_itself_or_its_own_forms():
+    evidence = [_passage("Industry and individual performance in 2024 at United Parcel.")]
+    weights = weights_with_titles(evidence)
+    assert missing_scope("What does it pay in India?", evidence, weights) == "India"
+    assert missing_scope("And in 2025?", evidence, weights) == "2025"
+    assert missing_scope("Is it so in the United Kingdom?", evidence, weights)
+    assert missing_scope("Explain it in English", evidence, weights) == ""
+
+
+def test_only_a_question_for_a_quantity_needs_a_figure():
+    hours = [_passage("It takes about 3 months of tijd and training.")]
+    assert not figure_missing("Who is responsible for salary payments?", hours)
+    assert not figure_missing("Which costs does an HR manager control?", hours)
+    assert not figure_missing("Hoeveel tijd kost het om recruiter te worden?", hours)
+    assert figure_missing("How many employees does it take?", hours)
+
+
+def test_a_shouted_question_has_no_acronyms():
+    passages = [
+        _passage("A payroll specialist pays the staff.", title="Payroll specialist"),
+        _passage("An HR Generalist handles recruitment.", title="HR Generalist"),
+    ]
+    weights = weights_with_titles(passages)
+    shouted = "WHAT DOES A PAYROLL SPECIALIST DO?"
+    assert coverage(shouted, passages[:1], weights, question_language="en") == 1.0
+
+
+def test_a_request_without_question_mark_asks_too():
+    text = "Tell me what a payroll specialist does. Is it a good job?"
+    assert question_parts(text) == (text, "")
