@@ -55,6 +55,16 @@ _LIST_QUESTION = re.compile(
 )
 
 
+# A next sentence that carries on about the same subject ("This professional also ...");
+# narrower than _ANAPHORA: a Dutch "Het"/"Die" mostly opens a new statement.
+_CARRIES_ON = re.compile(
+    r"^(they|their|he|she|his|her|this (professional|person|role|specialist|position|employee)|"
+    r"these (professionals|specialists|duties|tasks)|zij|hij|ze|deze (functie|rol|persoon|"
+    r"specialist|medewerker)|daarnaast|bovendien|also|ook)\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass
 class Unit:
     """A sentence or list item: an exact piece of a passage's text."""
@@ -254,7 +264,7 @@ def _with_continuations(units: list[Unit], all_units: list[Unit], limit: int) ->
             and after.list_id is None
             and unit.list_id is None
             and after.passage.chunk_id == unit.passage.chunk_id
-            and _ANAPHORA.match(after.text)
+            and _CARRIES_ON.match(after.text)
             and length + len(after.text) <= limit
         ):
             out.insert(out.index(unit) + 1, after)
@@ -382,5 +392,7 @@ def render_sources(citations: list[Citation], language: str, heading: str = "sou
         return ""
     lines = [f"{phrase(language, heading)}:"]
     for c in citations:
-        lines.append(f"[{c.n}] {c.where} ({c.source})")
+        # Closest passages are not citations: no [n] in the refusal points at them.
+        label = f"[{c.n}]" if heading == "sources" else "-"
+        lines.append(f"{label} {c.where} ({c.source})")
     return "\n".join(lines)

@@ -160,19 +160,21 @@ class Assistant:
     def _extractive(
         self, question: str, history: Sequence[str]
     ) -> tuple[Answer, list[Passage], tuple[str, ...]]:
-        """The extractive answer (or abstention), the passages it chose from, the history."""
+        """The extractive answer (or abstention), the passages it chose from, and the
+        earlier turns it was read with (none for a new topic)."""
         question = validate_question(question, self.settings.max_question_chars)
+        # Pasted markup is not part of the question; a question of markup alone is none.
+        cleaned = validate_question(clean_question(question), self.settings.max_question_chars)
         history = tuple(clean_question(h) for h in history if h and h.strip())
         history = tuple(h for h in history if h)
-        language = question_language(question, history)
+        language = question_language(cleaned, history)
         retriever = self.retriever  # one consistent view, even if reload() runs meanwhile
         weights = retriever.weights
-        # Pasted markup is not part of the question; misspelt words are read as the
-        # closest word the articles use, for every step.
-        asked = weights.correct_typos(clean_question(question) or question)
+        # Misspelt words are read as the closest word the articles use, for every step.
+        asked = weights.correct_typos(cleaned)
         # Only a turn that leans on the previous one is read with it: a new topic in the
         # same chat is a new question.
-        context = history if follows_previous(asked, history) else ()
+        context = history if follows_previous(asked, history, weights.names_topic) else ()
         query = Query(asked, tuple(weights.correct_typos(turn) for turn in context))
         passages = retriever.search(query)
         verdict = judge(
@@ -203,7 +205,10 @@ class Assistant:
             elif not self.titles:
                 text = phrase(language, "abstain_no_articles")
             else:
-                closest = closest_passages(passages)
+                # Passages far from the question, or beside a request for an opinion,
+                # would not help anyone judge.
+                near = verdict.reason not in ("far", "no_evidence", "opinion")
+                closest = closest_passages(passages) if near else []
                 key = "abstain_closest" if closest else "abstain"
                 text = phrase(language, key, topics=self.topics())
         answer = Answer(

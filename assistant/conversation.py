@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 from assistant.text import content_words
 
-# Markdown images and links keep their visible text; HTML tags, URLs and code fences go.
+# Markdown images and links keep their visible text; HTML tags, URLs and backticks go.
 _MARKDOWN_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
+# Only real HTML tag names: "<Team lead>" typed around words is kept as words.
+_HTML_TAG = re.compile(
+    r"</?(?:a|abbr|b|blockquote|br|code|div|em|font|h[1-6]|i|iframe|img|li|link|meta|ol|p|"
+    r"pre|script|small|span|strong|style|sub|sup|svg|table|tbody|td|th|thead|tr|u|ul)"
+    r"\b[^<>]{0,200}>",
+    re.IGNORECASE,
+)
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 _FENCE = re.compile(r"`{1,3}")
 _EMPHASIS = re.compile(r"(\*{1,3}|_{2,3})(?=\S)(.+?)(?<=\S)\1")
@@ -39,8 +46,9 @@ _POINTS_BACK = re.compile(
     r"\b(die|dat|deze|dit|that|this)(\s+\w+)?\s*\?",
     re.IGNORECASE,
 )
-# A turn without a single content word ("Why?", "Hoezo?") cannot name a topic.
-MIN_STANDALONE_WORDS = 1
+# A turn with fewer content words than this that names no topic of the articles
+# ("Salary?", "In Belgium?", "Who earns more?") continues the previous one.
+MIN_STANDALONE_WORDS = 2
 
 
 def clean_question(text: str) -> str:
@@ -59,10 +67,19 @@ def clean_question(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def follows_previous(question: str, history: tuple[str, ...] | list[str]) -> bool:
-    """Whether ``question`` continues the chat's previous turn rather than starting anew."""
+def follows_previous(
+    question: str,
+    history: tuple[str, ...] | list[str],
+    names_topic: Callable[[str], bool] = lambda word: False,
+) -> bool:
+    """Whether ``question`` continues the chat's previous turn rather than starting anew.
+
+    ``names_topic`` tells whether a word names a topic of the articles (a word of their
+    titles): "Wat doet een salarisadministrateur?" is short but stands on its own.
+    """
     if not history:
         return False
     if _CONTINUES.search(question) or _POINTS_BACK.search(question):
         return True
-    return len(content_words(question)) < MIN_STANDALONE_WORDS
+    words = content_words(question)
+    return len(words) < MIN_STANDALONE_WORDS and not any(names_topic(w) for w in words)

@@ -48,15 +48,6 @@ def split_blocks(text: str) -> list[str]:
     return [b.strip("\n") for b in blocks if b.strip()]
 
 
-def _dedupe_lines(block: str) -> str:
-    lines: list[str] = []
-    for line in block.splitlines():
-        if lines and line.strip() == lines[-1].strip():
-            continue
-        lines.append(line.rstrip())
-    return "\n".join(lines)
-
-
 # Blocks are separated by one blank line; two blank lines mark a gap where cleaning
 # removed something, so the chunker never joins text that was not contiguous in the
 # source (a cited passage must be one excerpt the viewer can highlight).
@@ -78,7 +69,7 @@ def clean_text(text: str, author: str = "") -> str:
     after_byline = False
     dropped = False
     for raw_block in split_blocks(text):
-        pieces = _split_at_furniture(_dedupe_lines(raw_block))
+        pieces = _split_at_furniture(raw_block)
         block = "\n".join(piece for piece, _ in pieces)
         if not block:
             dropped = True
@@ -112,14 +103,17 @@ def clean_text(text: str, author: str = "") -> str:
 
 
 def _split_at_furniture(block: str) -> list[tuple[str, bool]]:
-    """The block's runs of lines between furniture lines, each with whether a furniture
-    line was removed right before it."""
+    """The block's runs of lines between furniture lines (and lines repeating the one
+    before), each with whether such a line was removed right before it."""
     pieces: list[tuple[str, bool]] = []
     current: list[str] = []
     removed = False
     removed_before_current = False
+    previous = ""
     for line in block.splitlines():
-        if _is_furniture_line(line):
+        repeated = bool(line.strip()) and line.strip() == previous
+        previous = line.strip() or previous
+        if repeated or _is_furniture_line(line):
             if current:
                 pieces.append(("\n".join(current).strip(), removed_before_current))
                 current = []

@@ -97,7 +97,7 @@ def test_follow_up_uses_the_earlier_turn(assistant):
     assert answer.citations[0].source == "hr-assistent-vs-hr-officer"
 
 
-@pytest.mark.parametrize("question", ["", "   \n"])
+@pytest.mark.parametrize("question", ["", "   \n", "<b></b>", "![](x.png)"])
 def test_empty_question_is_refused(assistant, question):
     with pytest.raises(AssistantError, match="type a question"):
         assistant.ask(question)
