@@ -24,7 +24,7 @@ from assistant.chain import Assistant
 from assistant.embeddings import build_embeddings
 from assistant.evaluation import Case, evaluate, format_comparison, load_cases, read_articles
 from assistant.settings import PROJECT_ROOT, Settings
-from bench.common import EXTRA_KNOWLEDGE, KNOWLEDGE, TEST_DATA, write_result
+from bench.common import EXTRA_KNOWLEDGE, KNOWLEDGE, RESULTS, TEST_DATA, write_result
 from ingest.indexer import ingest_folder
 
 DEVSET = PROJECT_ROOT.parent / "shared" / "devset"
@@ -91,7 +91,11 @@ def main() -> None:
     report = format_comparison(table)
     print(report)
     if args.write:
-        write_result("quality.md", f"# Answer quality on every set\n\n```\n{report}\n```\n")
+        # Only the table at the top is rewritten; notes below it (the figures before
+        # earlier work) are kept.
+        path = RESULTS / "quality.md"
+        kept = path.read_text(encoding="utf-8").split("```\n", 2)[-1] if path.exists() else ""
+        write_result("quality.md", f"# Answer quality on every set\n\n```\n{report}\n```\n{kept}")
 
 
 def _print_failures(name: str, cases: list[Case], results: list[dict]) -> None:
