@@ -205,10 +205,9 @@ class Assistant:
             elif not self.titles:
                 text = phrase(language, "abstain_no_articles")
             else:
-                # Passages far from the question, or beside a request for an opinion,
-                # would not help anyone judge.
-                near = verdict.reason not in ("far", "no_evidence", "opinion")
-                closest = closest_passages(passages) if near else []
+                # Even for an off-topic question the closest passages show what the
+                # articles do cover, better than a list of titles.
+                closest = closest_passages(passages)
                 key = "abstain_closest" if closest else "abstain"
                 text = phrase(language, key, topics=self.topics())
         answer = Answer(
