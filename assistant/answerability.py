@@ -21,13 +21,12 @@ from assistant.text import (
     content_words,
     is_stop_word,
     joined_pairs,
-    stem,
+    query_words,
     terms,
     tokenize,
+    word_tokens,
 )
 from assistant.types import Passage
-
-_WORDS = re.compile(r"[0-9a-zà-ÿ]+(?:-[0-9a-zà-ÿ]+)*", re.IGNORECASE)
 
 _INSTRUCTION = re.compile(
     r"\b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(instructions?|prompts?|rules?|"
@@ -298,15 +297,14 @@ def coverage(
         present.update(joined_pairs(passage.searchable_text))
         present.update(terms(" ".join(IMPLIED_SCOPE.get(passage.language, ()))))
     present.update(_compound_parts(f"{question} {context}", evidence))
-    found = [g for g, _ in groups if any(t in present for t in g)]
-    if not same and not any(weights.is_topic(g) for g in found):
+    found = [(g, w) for g, w in groups if any(t in present for t in g)]
+    if not same and not any(weights.is_topic(g) for g, _ in found):
         # Evidence in the other language can only be checked on shared words and the
         # glossary; unless one of them names what the articles are about, a match on
         # side words ("file my income tax return" / "belasting") is no answer.
         return 0.0
     total = sum(w for _, w in groups)
-    covered = sum(w for g, w in groups if any(t in present for t in g))
-    return covered / total if total else 0.0
+    return sum(w for _, w in found) / total if total else 0.0
 
 
 def _weighted_groups(
@@ -317,13 +315,7 @@ def _weighted_groups(
         return []
     names = _naming_words(text, weights) if same_language else set()
     out: list[tuple[list[str], float]] = []
-    seen: list[list[str]] = []
-    for word in content_words(text):
-        concept = concept_of(word)
-        group = [stem(word), concept] if concept else [stem(word)]
-        if group in seen:
-            continue
-        seen.append(group)
+    for word, group in query_words(text):
         if weights.is_known(group, language or None):
             weight = weights.group_weight(group)
             if not weights.is_topic(group):
@@ -340,7 +332,7 @@ def _compound_parts(text: str, evidence: list[Passage]) -> list[str]:
     """Terms of two neighbouring question words that the evidence writes as one word:
     "case manager" is covered by "casemanager", "payroll specialist" by "payrollspecialist"."""
     words = set(tokenize(" ".join(p.searchable_text for p in evidence)))
-    tokens = _WORDS.findall(text.lower())
+    tokens = word_tokens(text)
     return [
         term
         for a, b in itertools.pairwise(tokens)
@@ -364,7 +356,7 @@ def _naming_words(text: str, weights: TermWeights) -> set[str]:
         if not weights.is_known(terms(m.group(1)) or [m.group(1).lower()])
     }
     run: list[str] = []
-    for token in _WORDS.findall(text.lower()):
+    for token in word_tokens(text):
         if is_stop_word(token):
             run = []
         elif weights.names_topic(token):

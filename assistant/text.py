@@ -148,7 +148,7 @@ def edit_distance(a: str, b: str, limit: int) -> int:
 def correct_stop_word_typos(text: str) -> str:
     """Lower-cased words with typos of stop words put right ("waht does" → "what does")."""
     out: list[str] = []
-    for token in _TOKEN.findall(text.lower()):
+    for token in word_tokens(text):
         if token not in STOP_WORDS and is_stop_word(token):
             matches = [w for w in STOP_WORDS if len(w) >= 3 and _one_edit_apart(token, w)]
             # Swapped letters are the commonest typo: prefer a word with the same letters.
@@ -185,19 +185,31 @@ def joined_pairs(text: str) -> set[str]:
     Dutch writes a role name as one hyphenated word that an English article writes as
     two; this lets such a question word be found in the article.
     """
-    words = [match.group(0) for match in _TOKEN.finditer(text.lower())]
-    return {f"{a}-{b}" for a, b in itertools.pairwise(words)}
+    return {f"{a}-{b}" for a, b in itertools.pairwise(word_tokens(text))}
+
+
+def word_tokens(text: str) -> list[str]:
+    """Lower-case words in reading order, hyphenated words whole, stop words kept."""
+    return _TOKEN.findall(text.lower())
+
+
+def query_words(text: str) -> list[tuple[str, list[str]]]:
+    """Per content word of a question (first occurrence of each meaning), the word and
+    the terms that would show it is addressed."""
+    out: list[tuple[str, list[str]]] = []
+    seen: list[list[str]] = []
+    for word in content_words(text):
+        concept = concept_of(word)
+        group = [stem(word), concept] if concept else [stem(word)]
+        if group not in seen:
+            seen.append(group)
+            out.append((word, group))
+    return out
 
 
 def query_terms(text: str) -> list[list[str]]:
     """Per content word of a question, the terms that would show it is addressed."""
-    groups: list[list[str]] = []
-    for word in content_words(text):
-        concept = concept_of(word)
-        group = [stem(word), concept] if concept else [stem(word)]
-        if group not in groups:
-            groups.append(group)
-    return groups
+    return [group for _, group in query_words(text)]
 
 
 class TermWeights:
@@ -250,7 +262,7 @@ class TermWeights:
             self._topic_terms.update(terms(title))
 
     def names_topic(self, word: str) -> bool:
-        """Whether ``word`` is a word of some article's title (a role or topic name)."""
+        """Whether ``word`` is a word of some title or heading (a role or topic name)."""
         return bool(word) and self.is_topic(terms(word))
 
     def is_topic(self, group: list[str]) -> bool:

@@ -44,8 +44,7 @@ def _is_call_to_action(block: str) -> bool:
 
 def split_blocks(text: str) -> list[str]:
     """Blocks are runs of non-empty lines, separated by blank lines."""
-    blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
-    return [b.strip("\n") for b in blocks if b.strip()]
+    return [block for block, _ in split_blocks_marking_gaps(text)]
 
 
 # Blocks are separated by one blank line; two blank lines mark a gap where cleaning
