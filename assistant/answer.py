@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from assistant.answerability import CONTROL_TOKENS, reads_like_injection
+from assistant.answerability import CONTROL_TOKENS, asks_for_figure, reads_like_injection
 from assistant.language import phrase
 from assistant.retrieval import evidence_passages
 from assistant.text import (
@@ -34,6 +34,12 @@ RELEVANCE_FLOOR = 0.5
 # Weight of the passage's retrieval rank in a sentence's relevance: a sentence of the
 # best passage is likelier to answer than an equally worded one further down.
 PRIOR_WEIGHT = 0.5
+# Bonus for a sentence with a figure when the question asks for a number ("At what
+# headcount …"): the sentence giving the number answers, the ones around it explain.
+FIGURE_BONUS = 0.3
+# How much of a question word the sentence after an article's own question inherits.
+ASKED_BEFORE = 0.75
+_FIGURE = re.compile(r"\d")
 MAX_LIST_ITEMS = 6
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9À-Ý\"“‘(])")
 _BULLET = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s+")
@@ -46,11 +52,17 @@ _ANAPHORA = re.compile(
     re.IGNORECASE,
 )
 _DUTY_WORDS = "tasks duties responsibilities taken"
-_DOES_QUESTION = re.compile(r"\b(what does .{1,40} do|wat doet|wat doen)\b", re.IGNORECASE)
+# Questions that ask what a job consists of: "What does X do?", "What does the role
+# involve?", "Wat houdt die functie in?", "… on a normal working day?".
+_DOES = (
+    r"what does .{1,40} (do|involve|entail)|wat (doet|doen)|wat houdt .{0,40}\bin|"
+    r"day[- ]to[- ]day|(gewone|normale) werkdag|typical (work)?day"
+)
+_DOES_QUESTION = re.compile(rf"\b({_DOES})\b", re.IGNORECASE)
 _LIST_QUESTION = re.compile(
     r"\b(what|which|welke|wat)\b.{0,30}\b(responsibilit\w*|tasks?|duties|skills?|steps?|"
     r"qualifications?|taken|verantwoordelijkhed\w*|vaardighed\w*|stappen|kwalificaties)\b|"
-    r"\bwhat does .{1,40} do\b|\bwat (doet|doen)\b",
+    rf"\b({_DOES})\b",
     re.IGNORECASE,
 )
 
@@ -78,6 +90,10 @@ class Unit:
     @property
     def is_intro(self) -> bool:
         return self.text.rstrip().endswith(":")
+
+    @property
+    def is_question(self) -> bool:
+        return self.text.rstrip().rstrip('"”’)').endswith("?")
 
 
 def split_units(passage: Passage, first_order: int = 0) -> list[Unit]:
@@ -142,6 +158,7 @@ class _Scored:
     match: dict[int, float]  # question word index → 1.0 (in the sentence) / 0.5 (heading)
     prior: float
     semantic: float = 0.0  # meaning-level closeness to the question, 0..1 among candidates
+    figure: float = 0.0  # FIGURE_BONUS when the question asks a number and this gives one
 
 
 def _score_units(
@@ -154,20 +171,28 @@ def _score_units(
         0.4 * weights.group_weight(g) for g in context_groups
     ]
     top, bottom = passages[0].score, passages[-1].score
+    wants_figure = asks_for_figure(question)
     scored: list[_Scored] = []
     order = 0
     for passage in passages:
         heading = set(terms(f"{passage.title} {passage.section}"))
         prior = (passage.score - bottom) / (top - bottom) if top > bottom else 1.0
+        asked: set[int] = set()  # question words of the article's own question just before
         for unit in split_units(passage, order):
             order = unit.order + 1
             match: dict[int, float] = {}
             for i, group in enumerate(all_groups):
                 if any(t in unit.terms for t in group):
                     match[i] = 1.0
+                elif i in asked:
+                    match[i] = ASKED_BEFORE
                 elif any(t in heading for t in group):
                     match[i] = 0.5
-            scored.append(_Scored(unit, match, prior))
+            # Pages ask their own questions ("Wat doen vertrouwenspersonen zoal?") and
+            # answer them in the next sentence, which seldom repeats the question's words.
+            asked = {i for i, m in match.items() if m >= 1.0} if unit.is_question else set()
+            figure = FIGURE_BONUS if wants_figure and _FIGURE.search(unit.text) else 0.0
+            scored.append(_Scored(unit, match, prior, figure=figure))
     return scored, group_weights
 
 
@@ -182,7 +207,7 @@ def _add_semantic_scores(scored: list[_Scored], similarity: SentenceSimilarity) 
 def _relevance(item: _Scored, weights: list[float]) -> float:
     total = sum(weights) or 1.0
     lexical = sum(weights[i] * m for i, m in item.match.items()) / total
-    return lexical + PRIOR_WEIGHT * item.prior + SEMANTIC_WEIGHT * item.semantic
+    return lexical + PRIOR_WEIGHT * item.prior + SEMANTIC_WEIGHT * item.semantic + item.figure
 
 
 def _gain(item: _Scored, weights: list[float], covered: set[int]) -> float:
@@ -217,6 +242,7 @@ def select_units(
         s
         for s in scored
         if not s.unit.is_intro
+        and not s.unit.is_question
         and len(content_words(s.unit.text)) >= (2 if s.unit.list_id is not None else 3)
     ]
     if not candidates:
@@ -242,12 +268,29 @@ def select_units(
         chosen.append(best)
         length += len(best.unit.text)
         covered.update(i for i, m in best.match.items() if m >= 1.0)
-    units = _with_antecedents([s.unit for s in chosen], [s.unit for s in scored])
+    units = _in_reading_runs([s.unit for s in chosen])
+    units = _with_antecedents(units, [s.unit for s in scored])
     units = _with_continuations(units, [s.unit for s in scored], MAX_ANSWER_CHARS)
     plain_question = correct_stop_word_typos(question)
     if _LIST_QUESTION.search(plain_question):
         units = _with_whole_list(units, scored, group_weights, plain_question)
     return units
+
+
+def _in_reading_runs(units: list[Unit]) -> list[Unit]:
+    """Keep the lead first, but put a quoted sentence right after the one it follows in
+    the article, so consecutive sentences read as the article wrote them."""
+    by_key = {(u.passage.chunk_id, u.order): u for u in units}
+    out: list[Unit] = []
+    for unit in units:
+        if unit in out:
+            continue
+        out.append(unit)
+        after = by_key.get((unit.passage.chunk_id, unit.order + 1))
+        while after is not None and after not in out:
+            out.append(after)
+            after = by_key.get((after.passage.chunk_id, after.order + 1))
+    return out
 
 
 def _with_continuations(units: list[Unit], all_units: list[Unit], limit: int) -> list[Unit]:
@@ -285,6 +328,7 @@ def _with_antecedents(units: list[Unit], all_units: list[Unit]) -> list[Unit]:
             and before.passage.chunk_id == unit.passage.chunk_id
             and before.list_id is None
             and not before.is_intro
+            and not before.is_question
             and before not in out
         ):
             out.append(before)

@@ -68,13 +68,6 @@ _ASKS_OPINION = re.compile(
     r"\bwat (vind|vindt|denk|denkt) (je|jij|u)\b|\bjouw (mening|aanrader|favoriet)\b",
     re.IGNORECASE,
 )
-_ASKS_FIGURE = re.compile(
-    r"\bhow (many|much|high|old)\b|\bhoeveel\b|\bhoe (hoog|oud)\b|\bwhat age\b|"
-    r"\bwelke leeftijd\b|\bwhat percentage\b|\bwelk percentage\b|"
-    r"\b(salary|salaries|wage|wages|pay|earn|earns|earning|minimum wage|income|bonus|"
-    r"salaris|salarissen|loon|lonen|minimumloon|verdient|verdienen|inkomen|bedrag|tarief)\b",
-    re.IGNORECASE,
-)
 # What kind of figure a question asks for decides what the evidence must contain: an
 # amount of money needs a currency or a large number, a share needs a percentage.
 _ASKS_MONEY = re.compile(
@@ -92,7 +85,10 @@ _ASKS_QUANTITY = re.compile(
     r"starting\s+)?(salary|salaries|pay|wage|cost|fee|price|percentage|share|age)\b|"
     r"\bwat (is|zijn|was) (het|de) (gemiddelde\s+|mediane\s+)?(salaris|salarissen|loon|tarief|"
     r"prijs|kosten|percentage|aandeel|leeftijd)\b|\bwhat age\b|\bwelke leeftijd\b|"
-    r"\b(percentage|procent|percent)\b|%",
+    r"\b(percentage|procent|percent)\b|%|"
+    # "At what headcount …", "Vanaf welke bedrijfsgrootte …": a size asked as a threshold.
+    r"\bat what (size|headcount|head count|number|age)\b|"
+    r"\b(vanaf|bij) welke (\w*grootte|omvang|leeftijd|aantal)\b",
     re.IGNORECASE,
 )
 _ASKS_SHARE = re.compile(r"\b(percent|percentage|procent|share of|aandeel)\b|%", re.IGNORECASE)
@@ -171,11 +167,6 @@ def reads_like_injection(text: str) -> bool:
     return bool(_INJECTION.search(text))
 
 
-def asks_for_figure(question: str) -> bool:
-    """The question wants a number or an amount (salary, days, a percentage)."""
-    return bool(_ASKS_FIGURE.search(question))
-
-
 def figure_missing(
     question: str, evidence: list[Passage], weights: TermWeights | None = None
 ) -> bool:
@@ -184,7 +175,7 @@ def figure_missing(
     ``weights`` tells which counted words the evidence's language uses at all; a word
     it never uses ("hoeveel man") cannot be looked for next to the number.
     """
-    if not _ASKS_QUANTITY.search(question):
+    if not asks_for_figure(question):
         return False  # "Who is responsible for salary payments?" asks for no figure
     text = " ".join(p.text for p in evidence)
     unit = _COUNTED.search(question)
@@ -208,6 +199,11 @@ def figure_missing(
     if _ASKS_MONEY.search(question):
         return not _MONEY.search(text)
     return not _FIGURE.search(text)
+
+
+def asks_for_figure(question: str) -> bool:
+    """The question wants a number: a count, size, share, age or amount of money."""
+    return bool(_ASKS_QUANTITY.search(question))
 
 
 def question_parts(question: str) -> tuple[str, str]:

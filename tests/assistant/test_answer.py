@@ -108,3 +108,55 @@ def test_a_heading_line_is_never_glued_to_the_sentence_after_it():
         "An ER specialist monitors staff.",
     ]
     assert units[1].list_id is not None and units[2].list_id is None
+
+
+def test_a_question_asking_a_number_leads_with_the_sentence_that_gives_one():
+    passages = [
+        _p(
+            "hire#0",
+            "Hiring a full-time HR person is a big step for a small company. "
+            "Many founders handle HR themselves for years. "
+            "Consider a full-time HR person once the company approaches 50 employees.",
+            1.0,
+        )
+    ]
+    text, _ = compose(
+        "At what headcount should a company hire a full-time HR person?",
+        "en",
+        "",
+        passages,
+        weights_for(passages),
+    )
+    assert text.startswith("Consider a full-time HR person once the company approaches 50")
+
+
+def test_an_articles_own_question_is_not_quoted_but_the_answer_after_it_is():
+    passages = [
+        _p(
+            "vp#0",
+            "Wat doen vertrouwenspersonen zoal? "
+            "Zij bieden collega's allereerst een luisterend oor. "
+            "Het bureau is opgericht in 2001 door vertrouwenspersonen.",
+            1.0,
+            language="nl",
+        )
+    ]
+    text, _ = compose("Wat doen vertrouwenspersonen?", "nl", "", passages, weights_for(passages))
+    assert "?" not in text
+    assert text.startswith("Zij bieden collega's allereerst een luisterend oor.")
+
+
+def test_what_a_job_involves_is_answered_with_its_list_of_duties():
+    passages = [
+        _p(
+            "officer#0",
+            "An HR officer makes sure the organisation has the right people.\n\n"
+            "Responsibilities:\n- write job descriptions\n- shortlist and interview candidates\n"
+            "- plan induction training",
+            1.0,
+        )
+    ]
+    text, _ = compose(
+        "Wat houdt de functie van HR officer in?", "nl", "", passages, weights_for(passages)
+    )
+    assert "- write job descriptions" in text and "- plan induction training" in text

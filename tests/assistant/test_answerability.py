@@ -43,6 +43,8 @@ def test_questions_asking_for_figures():
     assert asks_for_figure("What salary does an HR Manager earn?")
     assert asks_for_figure("Hoeveel vakantiedagen krijg ik?")
     assert not asks_for_figure("What does an HR Manager do?")
+    assert asks_for_figure("At what headcount should we hire an HR person?")
+    assert asks_for_figure("Vanaf welke bedrijfsgrootte is een HR-manager zinvol?")
 
 
 def _passage(text: str, language: str = "en", title: str = "HR roles") -> Passage:
