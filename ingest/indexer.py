@@ -24,7 +24,14 @@ from assistant.settings import Settings
 from assistant.store import open_record_manager, open_store, read_all
 from assistant.types import Article, Passage
 from ingest.chunking import chunk_article, embedding_text
-from ingest.loaders import SUPPORTED_SUFFIXES, LoadError, list_article_files, load_article
+from ingest.loaders import (
+    OUTSIDE_LINK,
+    SUPPORTED_SUFFIXES,
+    LoadError,
+    article_id_for,
+    list_article_files,
+    load_article,
+)
 
 SOURCE_KEY = "article_id"
 # Articles indexed together: each batch adds its new passages before its stale ones go
@@ -69,24 +76,30 @@ def passage_to_document(passage: Passage) -> Document:
 
 
 def load_folder(folder: Path, max_bytes: int) -> tuple[list[Article], list[dict[str, str]]]:
-    """Load every article in ``folder``; unreadable files become errors, not failures."""
+    """Load every article in ``folder``; unreadable files become errors, not failures.
+
+    Files that share an article id (``x.md`` and ``x.txt``) are all reported and none is
+    loaded, whether or not each reads well: the store keeps what it had for that id
+    until one of them is renamed, instead of one file silently replacing the other.
+    """
     if not folder.is_dir():
         raise AssistantError(f"knowledge folder not found: {folder}")
     articles: list[Article] = []
-    errors: list[dict[str, str]] = []
-    seen: dict[str, Path] = {}
-    for path in list_article_files(folder):
+    paths, refused = list_article_files(folder)
+    errors = [{"file": str(p.relative_to(folder)), "error": why} for p, why in refused]
+    by_id: dict[str, list[Path]] = {}
+    for path in paths:
+        by_id.setdefault(article_id_for(path), []).append(path)
+    for path in paths:
         name = str(path.relative_to(folder))
+        clashing = [p.name for p in by_id[article_id_for(path)] if p != path]
+        if clashing:
+            errors.append({"file": name, "error": f"same article id as {', '.join(clashing)}"})
+            continue
         try:
-            article = load_article(path, max_bytes=max_bytes)
+            articles.append(load_article(path, max_bytes=max_bytes))
         except LoadError as exc:
             errors.append({"file": name, "error": str(exc)})
-            continue
-        if article.id in seen:
-            errors.append({"file": name, "error": f"same article id as {seen[article.id].name}"})
-            continue
-        seen[article.id] = path
-        articles.append(article)
     return articles, errors
 
 
@@ -205,7 +218,9 @@ def ingest_folder(
                 bar.set_postfix_str(f"{report.chunks} passages")
                 bar.update(len(batch))
 
-        failed_ids = {Path(e["file"]).stem for e in errors}
+        # A file that failed to load keeps its article's passages until it reads again;
+        # a link out of the folder was never an article and keeps nothing.
+        failed_ids = {Path(e["file"]).stem for e in errors if e["error"] != OUTSIDE_LINK}
         present_ids = {a.id for a in articles}
         for gone in sorted(_stored_article_ids(record_manager) - present_ids - failed_ids):
             keys = record_manager.list_keys(group_ids=[gone])

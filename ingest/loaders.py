@@ -16,6 +16,8 @@ SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".doc
 
 # Less text than this is a page without an article (a menu, a cookie notice), not content.
 MIN_ARTICLE_CHARS = 40
+# Why a link is refused; its article id keeps nothing in the store (it was never content).
+OUTSIDE_LINK = "link to a file outside the knowledge folder"
 
 
 class LoadError(Exception):
@@ -42,6 +44,8 @@ def _split_front_matter(raw: str) -> tuple[dict[str, object], str]:
             if not isinstance(meta, dict):
                 raise LoadError("front matter is not a mapping")
             return meta, "\n".join(lines[end + 1 :])
+    if lines[0].strip() == "---":
+        raise LoadError("front matter has no closing '---' line")
     return {}, raw
 
 
@@ -101,13 +105,16 @@ def _read_html(path: Path, max_bytes: int) -> tuple[dict[str, object], str]:
 
 def _read_pdf(path: Path, max_bytes: int) -> tuple[dict[str, object], str]:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError, PdfReadError
 
     _check_size(path, max_bytes)
     try:
         reader = PdfReader(path)
         pages = [page.extract_text() or "" for page in reader.pages]
         title = str(reader.metadata.title or "") if reader.metadata else ""
+    except LimitReachedError as exc:
+        # pypdf stops inflating a stream past its own output limits (a PDF bomb).
+        raise LoadError("PDF stream inflates past the decompression limit") from exc
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise LoadError("not a readable PDF") from exc
     except Exception as exc:  # a corrupt PDF can raise almost anything inside pypdf
@@ -145,10 +152,39 @@ def _paragraphs_from_lines(page_text: str) -> str:
     return "\n\n".join(merged)
 
 
+# A .docx is a zip of XML parts. A crafted one inflates a 1 MB file to gigabytes of XML
+# that python-docx would parse in memory; its declared sizes are checked first.
+MAX_UNPACKED_FACTOR = 10
+MAX_COMPRESSION_RATIO = 100
+
+
+def check_archive(path: Path, max_bytes: int) -> None:
+    """Refuse a zip (.docx) whose parts unpack to more than ``MAX_UNPACKED_FACTOR`` times
+    the file size limit, or that compress suspiciously well (a zip bomb)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise LoadError("not a readable Word document") from exc
+    unpacked = sum(part.file_size for part in parts)
+    limit = MAX_UNPACKED_FACTOR * max_bytes
+    if unpacked > limit:
+        raise LoadError(
+            f"Word document unpacks to {_human_size(unpacked)}, over the {_human_size(limit)} limit"
+        )
+    for part in parts:
+        ratio = part.file_size // max(part.compress_size, 1)
+        if part.file_size > 1024 * 1024 and ratio > MAX_COMPRESSION_RATIO:
+            raise LoadError(f"Word document part {part.filename} inflates {ratio}-fold")
+
+
 def _read_docx(path: Path, max_bytes: int) -> tuple[dict[str, object], str]:
     import docx
 
     _check_size(path, max_bytes)
+    check_archive(path, max_bytes)
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises package, zip and XML errors alike
@@ -227,10 +263,30 @@ def _first_line(text: str) -> str:
     return ""
 
 
-def list_article_files(folder: Path) -> list[Path]:
-    """Files in ``folder`` (recursively) that look like articles, in a stable order."""
-    return sorted(
-        p
-        for p in folder.rglob("*")
-        if p.is_file() and not p.name.startswith(".") and not p.name.startswith("~")
-    )
+def list_article_files(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Regular files in ``folder`` (recursively) that may be articles, in a stable order,
+    and the entries refused with why: links leading outside the folder, broken links,
+    pipes, devices and other things that are not plain files."""
+    root = folder.resolve()
+    files: list[Path] = []
+    refused: list[tuple[Path, str]] = []
+    for path in sorted(folder.rglob("*")):
+        if any(part.startswith((".", "~")) for part in path.relative_to(folder).parts):
+            continue
+        if path.is_symlink():
+            target = path.resolve()
+            if not target.exists():
+                refused.append((path, "broken link"))
+                continue
+            if not target.is_relative_to(root):
+                refused.append((path, OUTSIDE_LINK))
+                continue
+            if target.is_dir():
+                continue  # a link to a folder inside: its files are listed where they are
+        if path.is_dir():
+            continue
+        if not path.is_file():
+            refused.append((path, "not a regular file"))
+            continue
+        files.append(path)
+    return files, refused

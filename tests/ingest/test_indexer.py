@@ -97,3 +97,42 @@ def test_missing_or_empty_folder_is_a_one_line_error(make_settings, tmp_path: Pa
     empty.mkdir()
     with pytest.raises(AssistantError, match="no articles"):
         ingest_folder(make_settings(), empty)
+
+
+def test_a_clashing_id_keeps_the_store_and_a_link_out_stores_nothing(
+    make_settings, embeddings, tmp_path: Path
+):
+    from assistant.store import open_store
+
+    folder = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, folder)
+    settings = make_settings(knowledge_dir=folder)
+    first = ingest_folder(settings, embeddings=embeddings)
+
+    def stored_chunks() -> list[str]:
+        stored = open_store(settings, embeddings).get(include=["metadatas"])
+        return sorted(m["chunk_id"] for m in stored["metadatas"])
+
+    before = stored_chunks()
+    assert len(before) == first.chunks
+    (folder / "people-operations-vs-hr.txt").write_text(
+        "A different text about People Operations that must not replace the article."
+    )
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash and enough text to be an article")
+    (folder / "passwd.txt").symlink_to(secret)
+    clash = ingest_folder(settings, embeddings=embeddings)
+    reasons = {e["file"]: e["error"] for e in clash.errors}
+    assert reasons["people-operations-vs-hr.md"] == "same article id as people-operations-vs-hr.txt"
+    assert reasons["people-operations-vs-hr.txt"] == "same article id as people-operations-vs-hr.md"
+    assert reasons["passwd.txt"] == "link to a file outside the knowledge folder"
+    assert stored_chunks() == before
+
+    # The .md turning unreadable does not hand its id to the .txt either.
+    (folder / "people-operations-vs-hr.md").write_bytes(b"\xff\xfe broken")
+    again = ingest_folder(settings, embeddings=embeddings)
+    assert {e["file"] for e in again.errors} >= {
+        "people-operations-vs-hr.md",
+        "people-operations-vs-hr.txt",
+    }
+    assert stored_chunks() == before

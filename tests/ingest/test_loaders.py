@@ -53,3 +53,35 @@ def test_oversized_file_is_refused(tmp_path: Path):
     path.write_text("x" * 2048, encoding="utf-8")
     with pytest.raises(LoadError, match="larger than"):
         load_article(path, max_bytes=1024)
+
+
+def test_front_matter_without_its_closing_line_is_an_error(tmp_path: Path):
+    path = tmp_path / "open.md"
+    path.write_text("---\ntitle: HR roles\n\nThe HR officer handles recruitment.\n")
+    with pytest.raises(LoadError, match="no closing '---'"):
+        load_article(path)
+
+
+def test_links_out_of_the_folder_and_odd_files_are_refused_with_a_reason(tmp_path: Path):
+    import os
+
+    from ingest.loaders import OUTSIDE_LINK, list_article_files
+
+    outside = tmp_path / "secret.txt"
+    outside.write_text("password: hunter2")
+    folder = tmp_path / "knowledge"
+    folder.mkdir()
+    (folder / "real.md").write_text("The HR officer handles recruitment and onboarding.")
+    (folder / "passwd.txt").symlink_to(outside)
+    (folder / "inside.md").symlink_to(folder / "real.md")
+    (folder / "dangling.md").symlink_to(tmp_path / "gone.md")
+    os.mkfifo(folder / "pipe.txt")
+    (folder / ".hidden.md").write_text("not listed")
+
+    files, refused = list_article_files(folder)
+    assert [p.name for p in files] == ["inside.md", "real.md"]
+    assert {p.name: why for p, why in refused} == {
+        "dangling.md": "broken link",
+        "passwd.txt": OUTSIDE_LINK,
+        "pipe.txt": "not a regular file",
+    }
