@@ -40,6 +40,10 @@ MAX_CLOSEST = 3
 SENTENCE_CACHE_SIZE = 20_000
 
 
+# Earlier turns read per question: enough to follow a conversation, few enough that a
+# client sending a huge history cannot stall the others.
+MAX_HISTORY_TURNS = 10
+
 def question_language(question: str, history: Sequence[str] = ()) -> str:
     """The question's language; a follow-up too short to tell takes the chat's language."""
     fallback = detect_language(" ".join(history)) if history else None
@@ -165,7 +169,11 @@ class Assistant:
         question = validate_question(question, self.settings.max_question_chars)
         # Pasted markup is not part of the question; a question of markup alone is none.
         cleaned = validate_question(clean_question(question), self.settings.max_question_chars)
-        history = tuple(clean_question(h) for h in history if h and h.strip())
+        # Bounded work per question whatever a client sends: the last few turns, each no
+        # longer than a question may be (only the last one is ever searched with).
+        recent = [h for h in history if h and h.strip()][-MAX_HISTORY_TURNS:]
+        limit = self.settings.max_question_chars
+        history = tuple(clean_question(h[:limit]) for h in recent)
         history = tuple(h for h in history if h)
         language = question_language(cleaned, history)
         retriever = self.retriever  # one consistent view, even if reload() runs meanwhile

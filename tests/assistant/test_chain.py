@@ -106,3 +106,22 @@ def test_empty_question_is_refused(assistant, question):
 def test_overlong_question_is_refused(assistant):
     with pytest.raises(AssistantError, match="too long"):
         assistant.ask("What does HR do? " * 200)
+
+
+def test_a_huge_history_is_cut_to_the_last_turns_before_any_work(assistant, monkeypatch):
+    import assistant.chain as chain
+
+    seen: list[int] = []
+    real_clean = chain.clean_question
+
+    def recording_clean(text: str) -> str:
+        seen.append(len(text))
+        return real_clean(text)
+
+    monkeypatch.setattr(chain, "clean_question", recording_clean)
+    history = ["What does an HR generalist do? " * 4000] * 40
+    answer = assistant.ask("What does an HR manager do?", history)
+    assert not answer.abstained
+    assert answer.retrieved[0] == "hr-generalist-vs-hr-manager"
+    assert len(seen) <= chain.MAX_HISTORY_TURNS + 1
+    assert max(seen) <= assistant.settings.max_question_chars
