@@ -77,5 +77,16 @@ class FeedbackStore:
         rows = self.rows()
         writer = csv.writer(out)
         writer.writerow(COLUMNS)
-        writer.writerows(rows)
+        writer.writerows([_spreadsheet_safe(cell) for cell in row] for row in rows)
         return len(rows)
+
+
+# A cell starting with one of these is run as a formula by spreadsheet programs; the
+# question and answer are typed by users, so such cells get a leading apostrophe (OWASP).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _spreadsheet_safe(cell: Any) -> Any:
+    if isinstance(cell, str) and cell.startswith(_FORMULA_START):
+        return "'" + cell
+    return cell
