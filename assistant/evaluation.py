@@ -31,29 +31,68 @@ class Case:
     history: list[str] = field(default_factory=list)
 
 
+# A question set is a few hundred cases; a bigger file is a mistake, not a workload.
+MAX_QUESTION_FILE_BYTES = 10 * 1024 * 1024
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """PyYAML's safe loader without anchors and aliases: a question set needs none, and
+    nested aliases ("billion laughs") make a small file expand beyond any memory."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.YAMLError("aliases (*name) are not allowed in a question set")
+        return super().compose_node(parent, index)
+
+
+def _strings(value: Any, what: str, where: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
+        raise AssistantError(f"{where}: '{what}' must be a list of texts")
+    return [str(v) for v in value]
+
+
 def load_cases(path: Path) -> list[Case]:
     """Read a question set, with a one-line error for a missing or malformed file."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if path.stat().st_size > MAX_QUESTION_FILE_BYTES:
+            raise AssistantError(f"question set {path} is larger than 10 MB")
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_NoAliasLoader)
     except OSError as exc:
         raise AssistantError(f"cannot read question set {path}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise AssistantError(f"question set {path} is not UTF-8 text") from exc
     except yaml.YAMLError as exc:
-        raise AssistantError(f"question set {path} is not valid YAML") from exc
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise AssistantError(f"question set {path} is not valid YAML ({problem})") from exc
     if not isinstance(raw, list):
         raise AssistantError(f"question set {path} must be a YAML list of cases")
     cases: list[Case] = []
     for number, item in enumerate(raw, start=1):
+        where = f"case {number} of {path}"
         if not isinstance(item, dict) or not item.get("question") or not item.get("id"):
-            raise AssistantError(f"case {number} of {path} needs an 'id' and a 'question'")
+            raise AssistantError(f"{where} needs an 'id' and a 'question'")
+        if not isinstance(item["question"], str):
+            raise AssistantError(f"{where}: 'question' must be a text")
+        answerable = item.get("answerable", True)
+        if not isinstance(answerable, bool):
+            raise AssistantError(f"{where}: 'answerable' must be true or false")
+        facts = item.get("facts") or []
+        if not isinstance(facts, list):
+            raise AssistantError(f"{where}: 'facts' must be a list of lists of texts")
         cases.append(
             Case(
                 id=str(item["id"]),
-                question=str(item["question"]),
+                question=item["question"],
                 language=str(item.get("language", "en")),
-                answerable=bool(item.get("answerable", True)),
-                sources=[str(s) for s in item.get("sources") or []],
-                facts=[[str(a) for a in group] for group in item.get("facts") or []],
-                history=[str(h) for h in item.get("history") or []],
+                answerable=answerable,
+                sources=_strings(item.get("sources"), "sources", where),
+                facts=[
+                    _strings(group if isinstance(group, list) else [group], "facts", where)
+                    for group in facts
+                ],
+                history=_strings(item.get("history"), "history", where),
             )
         )
     return cases

@@ -58,6 +58,32 @@ def test_a_malformed_question_set_is_a_one_line_error(tmp_path: Path):
         load_cases(bad)
 
 
+BILLION_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"- id: a\n  question: caf\xe9?\n", "not UTF-8"),
+        (BILLION_LAUGHS.encode() + b"- id: a\n  question: q\n", "aliases"),
+        (b"- id: a\n  question: [1, 2]\n", "'question' must be a text"),
+        (b"- id: a\n  question: q\n  answerable: maybe\n", "true or false"),
+        (b"- id: a\n  question: q\n  sources: {a: 1}\n", "'sources' must be a list"),
+        (b"- id: a\n  question: q\n  history: [[nested]]\n", "'history' must be a list"),
+        (b"- id: a\n  question: q\n  facts: 7\n", "'facts' must be a list"),
+        (b"- id: a\n  question: 'unclosed\n", "not valid YAML"),
+    ],
+)
+def test_each_malformed_case_is_named_in_one_line(tmp_path: Path, content: bytes, reason: str):
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes(content)
+    with pytest.raises(AssistantError, match=reason) as raised:
+        load_cases(bad)
+    assert "\n" not in str(raised.value)
+
+
 @pytest.mark.integration
 def test_development_set_passes_the_gates(assistant, tmp_path: Path):
     out = tmp_path / "results.jsonl"
