@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -31,18 +32,22 @@ from assistant.generation import (
 from assistant.language import detect_language, phrase
 from assistant.retrieval import HybridRetriever, Query, evidence_passages, ranked_articles
 from assistant.settings import Settings
-from assistant.store import open_store
+from assistant.store import StoreVersion, open_store
 from assistant.types import Answer, Citation, Passage
 
 MAX_TOPICS = 6
 # Passages shown with a refusal (one per article).
 MAX_CLOSEST = 3
 SENTENCE_CACHE_SIZE = 20_000
+# How often a question checks whether an ingest changed the store (one small query).
+VERSION_CHECK_SECONDS = 1.0
+logger = logging.getLogger(__name__)
 
 
 # Earlier turns read per question: enough to follow a conversation, few enough that a
 # client sending a huge history cannot stall the others.
 MAX_HISTORY_TURNS = 10
+
 
 def question_language(question: str, history: Sequence[str] = ()) -> str:
     """The question's language; a follow-up too short to tell takes the chat's language."""
@@ -74,17 +79,49 @@ class Assistant:
         self.embeddings = embeddings or build_embeddings(settings.embeddings)
         self.store = open_store(settings, self.embeddings, create=False)
         self.generator = generator or Generator.from_settings(settings)
+        self._versions = StoreVersion.for_settings(settings)
+        self._reload_lock = threading.Lock()
+        self._checked_at = time.monotonic()
         self.reload()
         self._sentence_vectors: dict[str, np.ndarray] = {}
         self._cache_lock = threading.Lock()
 
     def reload(self) -> None:
         """Read the store again (after an ingest); questions in flight keep the old view."""
-        retriever = HybridRetriever(self.store, self.embeddings)
-        titles: dict[str, str] = {}
-        for p in retriever.passages:
-            titles.setdefault(p.article_id, p.title)
-        self.retriever, self.weights, self.titles = retriever, retriever.weights, titles
+        with self._reload_lock:
+            # Read before the store: an ingest finishing meanwhile is seen by the next check.
+            version = self._versions.current()
+            retriever = HybridRetriever(self.store, self.embeddings)
+            titles: dict[str, str] = {}
+            for p in retriever.passages:
+                titles.setdefault(p.article_id, p.title)
+            self.retriever, self.weights, self.titles = retriever, retriever.weights, titles
+            self.version = version
+        logger.info("store view loaded: version %d, %d passages", version, len(retriever.passages))
+
+    def follow_store(self) -> bool:
+        """Reload when an ingest (by any process) changed the store since the last load.
+
+        Checked at most every ``VERSION_CHECK_SECONDS``; while one question reloads,
+        the others go on with the view they have instead of waiting.
+        """
+        now = time.monotonic()
+        if now - self._checked_at < VERSION_CHECK_SECONDS:
+            return False
+        self._checked_at = now
+        try:
+            changed = self._versions.current() != self.version
+        except Exception as exc:  # the bookkeeping database is down: answer from what we have
+            logger.warning("cannot read the store version, keeping the loaded view: %s", exc)
+            return False
+        if not changed or self._reload_lock.locked():
+            return False
+        try:
+            self.reload()
+        except Exception as exc:  # a store that cannot be read now: retry on a later question
+            logger.warning("cannot reload the changed store, keeping the loaded view: %s", exc)
+            return False
+        return True
 
     def _vectors_of(self, sentences: Sequence[str]) -> list[np.ndarray]:
         """Passage-side vectors of ``sentences``, cached across questions."""
@@ -167,6 +204,7 @@ class Assistant:
         """The extractive answer (or abstention), the passages it chose from, and the
         earlier turns it was read with (none for a new topic)."""
         question = validate_question(question, self.settings.max_question_chars)
+        self.follow_store()
         # Pasted markup is not part of the question; a question of markup alone is none.
         cleaned = validate_question(clean_question(question), self.settings.max_question_chars)
         # Bounded work per question whatever a client sends: the last few turns, each no

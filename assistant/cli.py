@@ -51,6 +51,7 @@ def ingest(knowledge: Path | None, as_json: bool, watch: bool) -> None:
             settings,
             knowledge or settings.knowledge_dir,
             on_report=lambda r: _print_report(r, as_json),
+            on_error=lambda message: click.echo(f"hr-assistant: {message}", err=True),
         )
     elif report.errors:
         sys.exit(1)
@@ -156,8 +157,15 @@ def feedback_export(out: Path | None) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=7860, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
-    """The chat in the browser; ingests first when the store is empty."""
+@click.option(
+    "--watch/--no-watch",
+    default=True,
+    show_default=True,
+    help="Re-ingest the articles folder whenever a file in it changes.",
+)
+def serve(host: str, port: int, watch: bool) -> None:
+    """The chat in the browser; ingests first when the store is empty, then follows
+    every change of the articles folder (and every ingest into a shared store)."""
     settings = get_settings()
     if host not in LOOPBACK_HOSTS and not settings.ui_password:
         raise AssistantError(
@@ -167,7 +175,7 @@ def serve(host: str, port: int) -> None:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     from ui.app import launch
 
-    launch(settings, host=host, port=port)
+    launch(settings, host=host, port=port, watch=watch)
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import fcntl
+import json
+import logging
+import os
+from typing import IO, TYPE_CHECKING, Any
 
 from assistant.embeddings import IdentifiedEmbeddings
 from assistant.errors import EmptyStoreError, StoreError
@@ -13,6 +17,8 @@ if TYPE_CHECKING:
     from langchain_classic.indexes import SQLRecordManager
 
 EMBEDDER_KEY = "embedder"
+OWNER_FILE = "serving.lock"
+logger = logging.getLogger(__name__)
 
 
 def _client(settings: Settings) -> Any:
@@ -116,3 +122,114 @@ def read_all(store: Chroma, include: list[str], page_size: int = 5000) -> dict[s
         if len(ids) < page_size:
             return result
         offset += page_size
+
+
+class StoreVersion:
+    """A counter in the bookkeeping database, raised by every ingest that changed the store.
+
+    Every serving process reads it before a question (at most once a second, one small
+    query) and reloads its in-memory view when it moved, so a chat follows ingests done
+    by any process or machine that shares the store (Chroma server + PostgreSQL).
+    """
+
+    def __init__(self, url: str, collection: str) -> None:
+        from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine
+
+        self.collection = collection
+        self._metadata = MetaData()
+        self._table = Table(
+            "hr_store_version",
+            self._metadata,
+            Column("collection", String(200), primary_key=True),
+            Column("version", Integer, nullable=False),
+        )
+        self._engine = create_engine(url)
+        self._metadata.create_all(self._engine)
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> StoreVersion:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return cls(settings.record_db_url, settings.collection)
+
+    def current(self) -> int:
+        from sqlalchemy import select
+
+        with self._engine.connect() as connection:
+            found = connection.execute(
+                select(self._table.c.version).where(self._table.c.collection == self.collection)
+            ).scalar()
+        return int(found or 0)
+
+    def bump(self) -> None:
+        """Raise the counter by one (atomically, in one transaction)."""
+        from sqlalchemy import insert, update
+
+        table = self._table
+        with self._engine.begin() as connection:
+            changed = connection.execute(
+                update(table)
+                .where(table.c.collection == self.collection)
+                .values(version=table.c.version + 1)
+            ).rowcount
+            if not changed:
+                connection.execute(insert(table).values(collection=self.collection, version=1))
+
+
+def claim_embedded_store(settings: Settings, about: dict[str, Any]) -> IO[str] | None:
+    """Make this process the one writer of an embedded store; keep the handle open.
+
+    ``about`` (its URL, whether it watches the articles folder) is shown to a CLI ingest
+    that the owner turns away.
+
+    Embedded Chroma keeps its vector index in the memory of the process that opened it:
+    passages another process adds reach that process's text search but never its dense
+    search. So one serving process owns an embedded store and does every ingest itself.
+    A Chroma server has no such limit: nothing is claimed (None).
+
+    Raises:
+        StoreError: another process already serves this embedded store.
+    """
+    if settings.chroma_host:
+        return None
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    handle = (settings.data_dir / OWNER_FILE).open("a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        owner = _owner_of(handle)
+        handle.close()
+        raise StoreError(
+            f"another chat (pid {owner.get('pid', '?')}, {owner.get('url', '?')}) already serves "
+            f"the store in {settings.data_dir}: several chats need a Chroma server "
+            "(HR_ASSISTANT_CHROMA_HOST)"
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(json.dumps({"pid": os.getpid(), **about}))
+    handle.flush()
+    return handle
+
+
+def embedded_store_owner(settings: Settings) -> dict[str, Any] | None:
+    """The other process serving this embedded store (its pid and URL), if any."""
+    path = settings.data_dir / OWNER_FILE
+    if settings.chroma_host or not path.exists():
+        return None
+    with path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            owner = _owner_of(handle)
+            return None if owner.get("pid") == os.getpid() else owner
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return None
+
+
+def _owner_of(handle: IO[str]) -> dict[str, Any]:
+    handle.seek(0)
+    try:
+        found = json.loads(handle.read() or "{}")
+    except json.JSONDecodeError as exc:
+        logger.warning("unreadable %s: %s", OWNER_FILE, exc)
+        return {}
+    return found if isinstance(found, dict) else {}

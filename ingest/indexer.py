@@ -21,7 +21,13 @@ from langchain_core.documents import Document
 from assistant.embeddings import IdentifiedEmbeddings, build_embeddings
 from assistant.errors import AssistantError
 from assistant.settings import Settings
-from assistant.store import open_record_manager, open_store, read_all
+from assistant.store import (
+    StoreVersion,
+    embedded_store_owner,
+    open_record_manager,
+    open_store,
+    read_all,
+)
 from assistant.types import Article, Passage
 from ingest.chunking import chunk_article, embedding_text
 from ingest.loaders import (
@@ -190,6 +196,18 @@ def ingest_folder(
         suffixes = ", ".join(SUPPORTED_SUFFIXES)
         raise AssistantError(f"no articles in {folder} (expected {suffixes} files)")
 
+    owner = embedded_store_owner(settings)
+    if owner:
+        how = (
+            "re-ingests its articles folder by itself when a file changes, or"
+            if owner.get("watching")
+            else "re-ingests"
+        )
+        raise AssistantError(
+            f"the running chat (pid {owner.get('pid', '?')}, {owner.get('url', '?')}) owns "
+            f"this embedded store and {how} when Re-ingest is pressed in its Articles tab; "
+            "stop it to ingest from the command line"
+        )
     embeddings = embeddings or build_embeddings(settings.embeddings)
     with _ingest_lock(settings):
         store = open_store(settings, embeddings)
@@ -228,6 +246,8 @@ def ingest_folder(
                 store.delete(keys)
                 record_manager.delete_keys(keys)
                 report.deleted += len(keys)
+        if report.added or report.updated or report.deleted:
+            StoreVersion.for_settings(settings).bump()  # serving chats reload
     report.seconds = time.perf_counter() - started
     return report
 

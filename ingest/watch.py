@@ -1,13 +1,18 @@
-"""``ingest --watch``: re-sync the store whenever the articles folder changes."""
+"""Re-sync the store whenever the articles folder changes (``ingest --watch``, ``serve``)."""
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from assistant.embeddings import IdentifiedEmbeddings
 from assistant.errors import AssistantError
 from assistant.settings import Settings
 from ingest.indexer import IngestReport, ingest_folder
+
+logger = logging.getLogger(__name__)
 
 
 def watch_folder(
@@ -15,17 +20,26 @@ def watch_folder(
     folder: Path,
     on_report: Callable[[IngestReport], None],
     stop_after: int | None = None,
+    *,
+    embeddings: IdentifiedEmbeddings | None = None,
+    stop_event: threading.Event | None = None,
+    on_error: Callable[[str], None] | None = None,
 ) -> None:
-    """Block, re-ingesting after each batch of changes (``stop_after``: for tests)."""
+    """Block, re-ingesting after each batch of changes, until ``stop_event`` is set
+    (``stop_after``: a number of re-syncs, for tests)."""
     from watchfiles import watch
 
     from assistant.embeddings import build_embeddings
 
-    embeddings = build_embeddings(settings.embeddings)  # loaded once for every re-sync
-    for runs, _changes in enumerate(watch(folder, debounce=800, rust_timeout=0), start=1):
+    # Loaded once for every re-sync (the chat passes the one it answers with).
+    embeddings = embeddings or build_embeddings(settings.embeddings)
+    changes = watch(folder, debounce=800, rust_timeout=0, stop_event=stop_event)
+    for runs, _changed in enumerate(changes, start=1):
         try:
             on_report(ingest_folder(settings, folder, embeddings))
         except AssistantError as exc:  # an emptied folder, say: report it, keep watching
-            print(f"hr-assistant: {exc}")
+            logger.warning("re-ingest of %s failed: %s", folder, exc)
+            if on_error is not None:
+                on_error(str(exc))
         if stop_after is not None and runs >= stop_after:
             return

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import glob
 import os
+import shutil
+import socket
 import subprocess
+import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -151,3 +156,91 @@ def wait_until_ready(
             server.kill()
             pytest.fail(f"{what} did not start: {log_path.read_text()[-2000:]}")
         time.sleep(0.5)
+
+
+@pytest.fixture(scope="session")
+def chroma_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """`chroma run` on a free loopback port with its own folder."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    port = free_port()
+    folder = tmp_path_factory.mktemp("chroma-server")
+    log = (folder / "server.log").open("w")
+    chroma = Path(sys.executable).parent / "chroma"
+    server = subprocess.Popen(
+        [
+            str(chroma),
+            "run",
+            "--path",
+            str(folder / "db"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    client_settings = ChromaSettings(anonymized_telemetry=False)
+    wait_until_ready(
+        lambda: chromadb.HttpClient(
+            host="127.0.0.1", port=port, settings=client_settings
+        ).heartbeat(),
+        server,
+        folder / "server.log",
+        "chroma run",
+        timeout_s=90,
+    )
+    yield port
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def _postgres_bin(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    return candidates[-1] if candidates else None
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throwaway PostgreSQL server in a temporary folder (never the system's cluster)."""
+    initdb, pg_ctl = _postgres_bin("initdb"), _postgres_bin("pg_ctl")
+    if not initdb or not pg_ctl:
+        missing("PostgreSQL (Debian package postgresql)")
+    # Not under pytest's folder: that one is private to root, and PostgreSQL runs as its
+    # own user when the tests run as root.
+    folder = Path(tempfile.mkdtemp(prefix="hr-assistant-postgres-"))
+    data = folder / "data"
+    run_as: list[str] = []
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+        folder.chmod(0o777)
+        shutil.chown(folder, "postgres")
+        run_as = ["runuser", "-u", "postgres", "--"]
+    port = free_port()
+    subprocess.run(
+        [*run_as, initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"],
+        check=True,
+        capture_output=True,
+    )
+    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1"
+    subprocess.run(
+        [*run_as, pg_ctl, "-D", str(data), "-o", options, "-l", str(folder / "log"), "-w", "start"],
+        check=True,
+        capture_output=True,
+    )
+    yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    subprocess.run(
+        [*run_as, pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True
+    )
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

@@ -7,6 +7,7 @@ The UI only presents: questions go to :class:`assistant.chain.Assistant`, rating
 from __future__ import annotations
 
 import hmac
+import logging
 import os
 import re
 import time
@@ -33,6 +34,8 @@ from ui.render import (
 )
 from ui.render import source_cards as render_source_cards
 from ui.texts import EXAMPLES, text
+
+logger = logging.getLogger(__name__)
 
 STREAM_STEP_SECONDS = 0.02
 # Picks the interface language from the browser on page load.
@@ -571,16 +574,65 @@ def launch_kwargs(settings: Settings) -> dict[str, Any]:
     }
 
 
-def launch(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None:
-    """Serve the chat until interrupted."""
-    from assistant.embeddings import build_embeddings
+def launch(
+    settings: Settings, host: str = "127.0.0.1", port: int = 7860, watch: bool = True
+) -> None:
+    """Serve the chat until interrupted.
 
+    With an embedded store this process becomes its only writer (see
+    :func:`assistant.store.claim_embedded_store`): it ingests on every change of the
+    articles folder itself (``watch``) and a CLI ingest is turned away with a message.
+    """
+    import threading
+
+    from assistant.embeddings import build_embeddings
+    from assistant.store import claim_embedded_store
+
+    url = f"http://{host}:{port}"
+    owner = claim_embedded_store(settings, {"url": url, "watching": watch})
     embeddings = build_embeddings(settings.embeddings)  # one model for ingest and answers
     ensure_ingested(settings, embeddings)
-    app = build_app(Assistant(settings, embeddings=embeddings), settings)
-    print(f"HR roles assistant on http://{host}:{port}")
+    assistant = Assistant(settings, embeddings=embeddings)
+    app = build_app(assistant, settings)
+    stop = threading.Event()
+    if watch:
+        threading.Thread(
+            target=follow_folder,
+            args=(settings, assistant, stop),
+            name="watch-knowledge",
+            daemon=True,
+        ).start()
+    print(f"HR roles assistant on {url}")
     if settings.ui_password:
         print("sign in as user 'hr' with HR_ASSISTANT_UI_PASSWORD")
-    app.queue(default_concurrency_limit=4).launch(
-        server_name=host, server_port=port, **launch_kwargs(settings)
+    try:
+        app.queue(default_concurrency_limit=4).launch(
+            server_name=host, server_port=port, **launch_kwargs(settings)
+        )
+    finally:
+        stop.set()
+        if owner is not None:
+            owner.close()
+
+
+def follow_folder(settings: Settings, assistant: Assistant, stop: Any) -> None:
+    """Re-ingest the articles folder on every change and let the chat see the result."""
+    from ingest.indexer import ingest_folder
+    from ingest.watch import watch_folder
+
+    def reload_if_changed(report: Any) -> None:
+        logger.info("re-ingested: %s", report.to_json())
+        if report.added or report.updated or report.deleted:
+            assistant.reload()
+
+    try:  # edits made while the chat was stopped
+        reload_if_changed(ingest_folder(settings, embeddings=assistant.embeddings))
+    except AssistantError as exc:
+        logger.warning("re-ingest at start failed: %s", exc)
+    watch_folder(
+        settings,
+        settings.knowledge_dir,
+        reload_if_changed,
+        embeddings=assistant.embeddings,
+        stop_event=stop,
     )

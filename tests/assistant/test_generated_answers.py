@@ -28,8 +28,7 @@ from assistant.generation import Generator
 from assistant.language import phrase
 from assistant.settings import Settings
 from assistant.types import Answer
-from tests.conftest import DATA, KNOWLEDGE, wait_until_ready
-from tests.ui.conftest import free_port
+from tests.conftest import DATA, KNOWLEDGE, free_port, wait_until_ready
 
 pytestmark = pytest.mark.integration
 MARKER = re.compile(r"\[(\d+)\]")

@@ -1,9 +1,12 @@
 """Embedders and the store: the sentence-transformers backend, and a mismatch is an error."""
 
+from pathlib import Path
+
 import pytest
 
 from assistant.embeddings import build_embeddings
 from assistant.errors import AssistantError, StoreError
+from assistant.settings import Settings
 from assistant.store import open_store
 
 pytestmark = pytest.mark.integration
@@ -75,3 +78,48 @@ def test_reading_the_store_in_pages_returns_every_passage_once(settings, embeddi
     assert len(paged["ids"]) == len(set(paged["ids"])) == ingest_report.chunks
     assert set(paged["ids"]) == set(store.get(include=[])["ids"])
     assert len(paged["metadatas"]) == ingest_report.chunks
+
+
+def test_one_process_owns_an_embedded_store_and_others_are_told_who(tmp_path: Path):
+    import subprocess
+    import sys
+
+    from assistant.errors import StoreError
+    from assistant.store import claim_embedded_store, embedded_store_owner
+
+    settings = Settings(data_dir=tmp_path / "data", _env_file=None)
+    handle = claim_embedded_store(settings, {"url": "http://127.0.0.1:7860", "watching": True})
+    assert handle is not None
+    assert embedded_store_owner(settings) is None  # this process may ingest itself
+    with pytest.raises(StoreError, match="already serves"):
+        claim_embedded_store(settings, {"url": "http://127.0.0.1:7861"})
+    seen = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; from assistant.settings import Settings; "
+            "from assistant.store import embedded_store_owner; "
+            "print(embedded_store_owner(Settings(data_dir=Path(sys.argv[1]), _env_file=None)))",
+            str(settings.data_dir),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "'url': 'http://127.0.0.1:7860'" in seen.stdout
+    handle.close()
+    assert embedded_store_owner(settings) is None
+    # A Chroma server has no single owner.
+    server = Settings(data_dir=tmp_path / "data", chroma_host="127.0.0.1", _env_file=None)
+    assert claim_embedded_store(server, {}) is None
+
+
+def test_the_store_version_moves_with_each_bump(tmp_path: Path):
+    from assistant.store import StoreVersion
+
+    settings = Settings(data_dir=tmp_path / "data", _env_file=None)
+    versions = StoreVersion.for_settings(settings)
+    assert versions.current() == 0
+    versions.bump()
+    versions.bump()
+    assert StoreVersion.for_settings(settings).current() == 2

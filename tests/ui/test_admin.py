@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 
 from assistant.settings import Settings
-from tests.conftest import KNOWLEDGE
-from tests.ui.conftest import free_port
+from tests.conftest import KNOWLEDGE, free_port
 
 pytestmark = pytest.mark.integration
 

@@ -1,0 +1,154 @@
+"""A running chat follows every re-ingest: real `serve` processes, real files, real stores.
+
+Embedded store: `serve` owns it, re-ingests on every change of the articles folder and
+turns a CLI ingest away. Chroma server + PostgreSQL: any process may ingest and every
+`serve` reloads when the store version in PostgreSQL moves.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import KNOWLEDGE, free_port, wait_until_ready
+
+pytestmark = pytest.mark.integration
+
+EXTRA = Path(__file__).resolve().parent.parent / "data" / "knowledge_extra"
+NEW_ARTICLE = "hr-business-partner"
+NEW_TITLE = "What is an HR Business Partner"  # the /chat reply names sources by title
+QUESTION = "What does an HR Business Partner do?"
+# How long a running chat may take to follow an ingest (the watcher waits 0.8 s for
+# edits to settle; ingest and reload take a few seconds on two cores).
+DEADLINE_S = 60
+
+
+@contextmanager
+def running_serve(env: dict[str, str], log: Path, *args: str) -> Iterator[str]:
+    from gradio_client import Client
+
+    port = free_port()
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "assistant", "serve", "--port", str(port), *args],
+            env={**env, "GRADIO_ANALYTICS_ENABLED": "False"},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_until_ready(lambda: Client(url, verbose=False), server, log, "serve", 180)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def ask(url: str, question: str) -> str:
+    from gradio_client import Client
+
+    return str(Client(url, verbose=False).predict(message=question, api_name="/chat"))
+
+
+def within_deadline(check: Callable[[], bool], what: str) -> float:
+    """Seconds until ``check`` holds; fails after ``DEADLINE_S``."""
+    started = time.monotonic()
+    while not check():
+        if time.monotonic() - started > DEADLINE_S:
+            pytest.fail(f"the running chat did not follow the ingest: {what}")
+        time.sleep(0.5)
+    return time.monotonic() - started
+
+
+def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture
+def knowledge(tmp_path: Path) -> Path:
+    folder = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, folder)
+    return folder
+
+
+def test_the_chat_follows_edits_of_the_articles_folder(knowledge: Path, tmp_path: Path):
+    env = {
+        **os.environ,
+        "HR_ASSISTANT_DATA_DIR": str(tmp_path / "data"),
+        "HR_ASSISTANT_KNOWLEDGE_DIR": str(knowledge),
+    }
+    with running_serve(env, tmp_path / "serve.log") as url:
+        assert NEW_TITLE not in ask(url, QUESTION)
+
+        # A CLI ingest would write vectors this process never sees: it is turned away.
+        refused = cli(env, "ingest")
+        assert refused.returncode != 0
+        assert refused.stderr.count("\n") == 1
+        assert "owns this embedded store" in refused.stderr
+
+        shutil.copy(EXTRA / f"{NEW_ARTICLE}.md", knowledge)
+        added = within_deadline(lambda: NEW_TITLE in ask(url, QUESTION), "added article")
+
+        article = knowledge / f"{NEW_ARTICLE}.md"
+        article.write_text(
+            article.read_text().replace(
+                'title: "What is an HR Business Partner?"', 'title: "The HRBP role explained"'
+            )
+        )
+        edited = within_deadline(
+            lambda: "The HRBP role explained" in ask(url, QUESTION), "edited title"
+        )
+
+        article.unlink()
+        deleted = within_deadline(
+            lambda: "The HRBP role explained" not in ask(url, QUESTION), "deletion"
+        )
+        print(f"embedded: followed in {added:.1f} s (add), {edited:.1f} s, {deleted:.1f} s")
+
+
+def test_two_chats_on_a_shared_server_follow_a_cli_ingest(
+    knowledge: Path, tmp_path: Path, chroma_port: int, postgres_url: str
+):
+    env = {
+        **os.environ,
+        "HR_ASSISTANT_DATA_DIR": str(tmp_path / "data"),
+        "HR_ASSISTANT_KNOWLEDGE_DIR": str(knowledge),
+        "HR_ASSISTANT_CHROMA_HOST": "127.0.0.1",
+        "HR_ASSISTANT_CHROMA_PORT": str(chroma_port),
+        "HR_ASSISTANT_DATABASE_URL": postgres_url,
+        "HR_ASSISTANT_COLLECTION": f"follow-{tmp_path.name[-8:]}",
+    }
+    assert cli(env, "ingest").returncode == 0
+    with (
+        running_serve(env, tmp_path / "serve-1.log", "--no-watch") as first,
+        running_serve(env, tmp_path / "serve-2.log", "--no-watch") as second,
+    ):
+        assert NEW_TITLE not in ask(first, QUESTION)
+        shutil.copy(EXTRA / f"{NEW_ARTICLE}.md", knowledge)
+        ingested = cli(env, "ingest")
+        assert ingested.returncode == 0, ingested.stderr
+        added = [
+            within_deadline(lambda url=url: NEW_TITLE in ask(url, QUESTION), "added")
+            for url in (first, second)
+        ]
+        (knowledge / f"{NEW_ARTICLE}.md").unlink()
+        assert cli(env, "ingest").returncode == 0
+        deleted = [
+            within_deadline(lambda url=url: NEW_TITLE not in ask(url, QUESTION), "deleted")
+            for url in (first, second)
+        ]
+        print(f"server mode: followed in {max(added):.1f} s (add), {max(deleted):.1f} s")
