@@ -18,9 +18,18 @@ CITED_ID = "cited-passage"
 _LIST_LINE = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s+")
 
 
+# "](", "]:" and "][" complete a Markdown link or image ("![x](http://…)" would make the
+# browser fetch from outside); an entity in their place shows the same text, inert.
+_LINK_JOINTS = {"](": "]&#40;", "]:": "]&#58;", "][": "]&#91;"}
+
+
 def escape(value: str) -> str:
-    """Escape for HTML and Markdown alike (Markdown passes entities through)."""
-    return html.escape(value, quote=True)
+    """Escape for HTML and Markdown alike (Markdown passes entities through): questions
+    and articles are shown as text, and no image or link in them ever loads or opens."""
+    escaped = html.escape(value, quote=True)
+    for joint, inert in _LINK_JOINTS.items():
+        escaped = escaped.replace(joint, inert)
+    return escaped
 
 
 def partial_markdown(text: str) -> str:

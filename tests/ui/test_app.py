@@ -54,3 +54,13 @@ def test_a_refusal_shows_the_closest_passages_as_cards(assistant, feedback_store
     assert final.startswith("De artikelen") and "[1]" not in final
     assert records[-1]["citations"] == [] and records[-1]["closest"]
     assert "Deze passages komen het dichtst bij" in cards and "[1]" not in cards
+
+
+def test_markdown_images_and_links_in_any_shown_text_are_inert():
+    from ui.render import escape
+
+    shown = escape(
+        "![logo](http://198.51.100.7/p.png) see [site](https://x.invalid) [1]\n[r]: http://y"
+    )
+    assert "](" not in shown and "]:" not in shown
+    assert shown.endswith("]&#58; http://y") and "[1]" in shown

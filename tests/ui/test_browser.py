@@ -130,6 +130,20 @@ def test_markup_in_a_question_runs_nothing(page):
     assert page.locator("#chat img[src='x']").count() == 0
 
 
+def test_an_image_or_link_in_a_question_stays_inert_text(page):
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    ask(
+        page,
+        "![x](http://198.51.100.7/p.png) [klik](http://198.51.100.7/) Wat doet een HR Generalist?",
+    )
+    page.wait_for_timeout(1000)
+    assert not [url for url in requested if "198.51.100.7" in url]
+    assert page.locator("#chat img[src*='198.51.100.7']").count() == 0
+    assert page.locator("#chat a[href*='198.51.100.7']").count() == 0
+    assert "![x](http://198.51.100.7/p.png)" in page.locator("#chat .user-row").last.inner_text()
+
+
 def test_follow_up_uses_the_history_and_new_chat_forgets_it(page):
     ask(page, "Wat doet een HR-assistent?")
     answer = ask(page, "En een HR-officer?")
