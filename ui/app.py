@@ -6,7 +6,6 @@ The UI only presents: questions go to :class:`assistant.chain.Assistant`, rating
 
 from __future__ import annotations
 
-import hmac
 import logging
 import os
 import re
@@ -33,6 +32,7 @@ from ui.render import (
     render_markdown,
 )
 from ui.render import source_cards as render_source_cards
+from ui.security import AttemptLimiter, sign_in_checker
 from ui.texts import EXAMPLES, text
 
 logger = logging.getLogger(__name__)
@@ -105,6 +105,7 @@ class ChatApp:
     def __init__(self, assistant: Assistant, feedback: FeedbackStore) -> None:
         self.assistant = assistant
         self.feedback = feedback
+        self.admin_attempts = AttemptLimiter()
 
     def ask(self, question: str, history: Sequence[str]) -> tuple[Answer | None, str]:
         """The answer, or the friendly refusal to show instead."""
@@ -214,9 +215,14 @@ class ChatApp:
 
     # --- managing articles (the same ingest as the CLI) ---------------------------------
 
-    def admin_allowed(self, password: str | None) -> bool:
+    def admin_refusal(self, password: str | None, ui_language: str) -> str:
+        """Why an admin action is refused ("" when the password is right or none is set)."""
         expected = self.assistant.settings.admin_password
-        return not expected or hmac.compare_digest((password or "").encode(), expected.encode())
+        if not expected or self.admin_attempts.check(password, expected):
+            return ""
+        if self.admin_attempts.blocked():
+            return text(ui_language, "too_many_attempts")
+        return text(ui_language, "wrong_password")
 
     def sync(self, ui_language: str, notes: list[str]) -> str:
         """Ingest the knowledge folder, let the chat see the result, and say what happened."""
@@ -235,8 +241,8 @@ class ChatApp:
     def upload(self, files: list[Any] | None, password: str, ui_language: str) -> str:
         from ingest.uploads import save_upload
 
-        if not self.admin_allowed(password):
-            return text(ui_language, "wrong_password")
+        if refusal := self.admin_refusal(password, ui_language):
+            return refusal
         notes = []
         for item in files or []:
             source = Path(getattr(item, "name", item))
@@ -256,8 +262,8 @@ class ChatApp:
     def delete(self, article_id: str | None, password: str, ui_language: str) -> str:
         from ingest.uploads import delete_article_file
 
-        if not self.admin_allowed(password):
-            return text(ui_language, "wrong_password")
+        if refusal := self.admin_refusal(password, ui_language):
+            return refusal
         if not article_id:
             return ""
         try:
@@ -267,8 +273,8 @@ class ChatApp:
         return self.sync(ui_language, [text(ui_language, "deleted", name=removed.name)])
 
     def reingest(self, password: str, ui_language: str) -> str:
-        if not self.admin_allowed(password):
-            return text(ui_language, "wrong_password")
+        if refusal := self.admin_refusal(password, ui_language):
+            return refusal
         return self.sync(ui_language, [])
 
     def api_chat(self, message: str) -> str:
@@ -567,7 +573,14 @@ def launch_kwargs(settings: Settings) -> dict[str, Any]:
     return {
         "theme": theme(),
         "css": CSS,
-        "auth": ("hr", settings.ui_password) if settings.ui_password else None,
+        "auth": (
+            sign_in_checker("hr", settings.ui_password, AttemptLimiter())
+            if settings.ui_password
+            else None
+        ),
+        # Gradio keeps an upload in its temporary folder before any handler runs: the
+        # article size limit holds there too.
+        "max_file_size": settings.max_file_bytes,
         "show_error": False,
         "quiet": True,
         "ssr_mode": False,

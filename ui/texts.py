@@ -38,6 +38,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "delete": "Delete article",
         "reingest": "Re-ingest the folder",
         "wrong_password": "Wrong or missing admin password.",
+        "too_many_attempts": "Too many wrong passwords: try again in a minute.",
         "ingested": (
             "{articles} articles, {chunks} passages: {added} added, {deleted} deleted, "
             "{skipped} unchanged."
@@ -85,6 +86,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "delete": "Artikel verwijderen",
         "reingest": "Map opnieuw inlezen",
         "wrong_password": "Onjuist of ontbrekend beheerderswachtwoord.",
+        "too_many_attempts": "Te vaak een verkeerd wachtwoord: probeer het over een minuut weer.",
         "ingested": (
             "{articles} artikelen, {chunks} passages: {added} toegevoegd, {deleted} verwijderd, "
             "{skipped} ongewijzigd."

@@ -1,0 +1,64 @@
+"""Slowing down password guessing on the page's sign-in and its admin password."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+
+logger = logging.getLogger(__name__)
+
+MAX_FAILURES = 5
+WINDOW_S = 60.0
+
+
+class AttemptLimiter:
+    """After ``max_failures`` wrong passwords within ``window_s`` seconds, every attempt
+    is refused until the oldest of them is ``window_s`` old, right password or not.
+
+    Process-wide on purpose: Gradio's sign-in callback is not told who is signing in, and
+    a guesser can open new sessions at will. A right password clears nothing, so a
+    guesser cannot reset the count by knowing one account.
+    """
+
+    def __init__(self, max_failures: int = MAX_FAILURES, window_s: float = WINDOW_S) -> None:
+        self.max_failures = max_failures
+        self.window_s = window_s
+        self._failures: deque[float] = deque()
+        self._lock = threading.Lock()
+
+    def _recent(self, now: float) -> int:
+        while self._failures and now - self._failures[0] > self.window_s:
+            self._failures.popleft()
+        return len(self._failures)
+
+    def blocked(self) -> bool:
+        with self._lock:
+            return self._recent(time.monotonic()) >= self.max_failures
+
+    def check(self, given: str | None, expected: str) -> bool:
+        """Whether ``given`` is ``expected``; always False while blocked."""
+        with self._lock:
+            now = time.monotonic()
+            if self._recent(now) >= self.max_failures:
+                logger.warning("password attempt refused: too many wrong ones in a row")
+                return False
+            if hmac.compare_digest((given or "").encode(), expected.encode()):
+                return True
+            self._failures.append(now)
+            return False
+
+
+def sign_in_checker(
+    user: str, password: str, limiter: AttemptLimiter
+) -> Callable[[str, str], bool]:
+    """Gradio's ``auth`` callback for one user name and password, rate-limited."""
+
+    def check(given_user: str, given_password: str) -> bool:
+        right_user = hmac.compare_digest((given_user or "").encode(), user.encode())
+        return limiter.check(given_password, password) and right_user
+
+    return check
