@@ -19,8 +19,15 @@ _LIST_LINE = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s+")
 
 
 # "](", "]:" and "][" complete a Markdown link or image ("![x](http://…)" would make the
-# browser fetch from outside); an entity in their place shows the same text, inert.
-_LINK_JOINTS = {"](": "]&#40;", "]:": "]&#58;", "][": "]&#91;"}
+# browser fetch from outside), and "://" or "www." make the chat's Markdown turn a bare
+# address into a link; an entity in their place shows the same text, inert.
+_LINK_JOINTS = {
+    "](": "]&#40;",
+    "]:": "]&#58;",
+    "][": "]&#91;",
+    "://": "&#58;//",
+    "www.": "www&#46;",
+}
 
 
 def escape(value: str) -> str:

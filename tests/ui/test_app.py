@@ -62,5 +62,5 @@ def test_markdown_images_and_links_in_any_shown_text_are_inert():
     shown = escape(
         "![logo](http://198.51.100.7/p.png) see [site](https://x.invalid) [1]\n[r]: http://y"
     )
-    assert "](" not in shown and "]:" not in shown
-    assert shown.endswith("]&#58; http://y") and "[1]" in shown
+    assert "](" not in shown and "]:" not in shown and "://" not in shown
+    assert shown.endswith("]&#58; http&#58;//y") and "[1]" in shown
