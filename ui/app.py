@@ -381,10 +381,13 @@ def build_app(
                     visible=bool(settings.admin_password),
                     elem_id="admin-password",
                 )
+                # With an admin password, files can be dropped only once it checks out:
+                # Gradio stores an upload before any handler could refuse it.
                 upload = gr.File(
                     label=text("en", "upload"),
                     file_count="multiple",
                     file_types=list(SUPPORTED_SUFFIXES),
+                    interactive=not settings.admin_password,
                     elem_id="upload",
                 )
                 with gr.Row():
@@ -465,6 +468,20 @@ def build_app(
         # Gradio shows ingest's tqdm bar when a handler declares a tracking Progress default.
         for handler in (on_upload, on_delete, on_reingest):
             handler.__defaults__ = (gr.Progress(track_tqdm=True),)
+
+        def unlock_upload(password: str, language: str) -> tuple[Any, str]:
+            refusal = handlers.admin_refusal(password, language) if password else ""
+            allowed = bool(password) and not refusal
+            return gr.update(interactive=allowed), refusal
+
+        if settings.admin_password:
+            for event in (admin_password.blur, admin_password.submit):
+                event(
+                    unlock_upload,
+                    inputs=[admin_password, ui_language],
+                    outputs=[upload, admin_status],
+                    api_visibility="private",
+                )
         upload.upload(
             on_upload,
             inputs=[upload, admin_password, ui_language],

@@ -70,11 +70,17 @@ def _status(page: Any, expected: str) -> str:
     return page.locator("#admin-status").inner_text()
 
 
+def _unlock(page: Any, password: str) -> None:
+    page.locator("#admin-password input").fill(password)
+    page.locator("#admin-password input").press("Tab")  # checked when the box is left
+
+
 def test_upload_needs_the_admin_password(admin_page, admin_site, tmp_path: Path):
-    upload = tmp_path / "recruiter.md"
-    upload.write_text(NEW_ARTICLE, encoding="utf-8")
-    admin_page.locator("#upload input[type=file]").set_input_files(str(upload))
+    # Nothing can be dropped, so nothing reaches the server, before the password checks out.
+    assert admin_page.locator("#upload input[type=file]").count() == 0
+    _unlock(admin_page, "wrong")
     _status(admin_page, "Wrong or missing admin password")
+    assert admin_page.locator("#upload input[type=file]").count() == 0
     assert not (admin_site[1] / "recruiter.md").exists()
 
 
@@ -82,7 +88,8 @@ def test_upload_then_delete_an_article(admin_page, admin_site, tmp_path: Path):
     knowledge = admin_site[1]
     upload = tmp_path / "Recruiter role (v2).md"
     upload.write_text(NEW_ARTICLE, encoding="utf-8")
-    admin_page.locator("#admin-password input").fill(PASSWORD)
+    _unlock(admin_page, PASSWORD)
+    admin_page.wait_for_selector("#upload input[type=file]", state="attached")
     admin_page.locator("#upload input[type=file]").set_input_files(str(upload))
     status = _status(admin_page, "articles")
     assert "Added Recruiter-role-v2.md" in status
@@ -106,3 +113,13 @@ def test_reingest_button_reports_what_it_did(admin_page):
     admin_page.locator("#admin-password input").fill(PASSWORD)
     admin_page.locator("#reingest").click()
     assert "3 articles" in _status(admin_page, "unchanged")
+
+
+def test_guessing_the_admin_password_is_stopped(admin_page):
+    # Last in this module: it leaves the admin password blocked for a minute.
+    for attempt in range(5):
+        _unlock(admin_page, f"guess-{attempt}")
+        admin_page.wait_for_timeout(300)
+    _unlock(admin_page, PASSWORD)
+    _status(admin_page, "Too many wrong passwords")
+    assert admin_page.locator("#upload input[type=file]").count() == 0
