@@ -38,11 +38,14 @@ def cli() -> None:
 @click.option("--watch", is_flag=True, help="Keep running and re-sync when files change.")
 def ingest(knowledge: Path | None, as_json: bool, watch: bool) -> None:
     """Bring the store in line with the articles folder."""
-    from ingest.indexer import ingest_folder
+    from assistant.embeddings import build_embeddings
+    from ingest.indexer import ensure_writable, ingest_folder
 
     settings = get_settings()
+    ensure_writable(settings)  # before loading the model: a refusal comes at once
     show_progress = not as_json and sys.stderr.isatty()
-    report = ingest_folder(settings, knowledge, progress=show_progress)
+    embeddings = build_embeddings(settings.embeddings)  # once, for every re-sync too
+    report = ingest_folder(settings, knowledge, embeddings, progress=show_progress)
     _print_report(report, as_json)
     if watch:
         from ingest.watch import watch_folder
@@ -50,6 +53,7 @@ def ingest(knowledge: Path | None, as_json: bool, watch: bool) -> None:
         watch_folder(
             settings,
             knowledge or settings.knowledge_dir,
+            embeddings=embeddings,
             on_report=lambda r: _print_report(r, as_json),
             on_error=lambda message: click.echo(f"hr-assistant: {message}", err=True),
         )

@@ -170,6 +170,27 @@ def _progress(total: int, enabled: bool) -> Any:
     return tqdm(total=total, unit="article", disable=not enabled, file=sys.stderr, leave=False)
 
 
+def ensure_writable(settings: Settings) -> None:
+    """Refuse, in one line, to write an embedded store that a running chat owns.
+
+    Raises:
+        AssistantError: another process serves this embedded store (see
+            :func:`assistant.store.claim_embedded_store`).
+    """
+    owner = embedded_store_owner(settings)
+    if owner:
+        how = (
+            "re-ingests its articles folder by itself when a file changes, or"
+            if owner.get("watching")
+            else "re-ingests"
+        )
+        raise AssistantError(
+            f"the running chat (pid {owner.get('pid', '?')}, {owner.get('url', '?')}) owns "
+            f"this embedded store and {how} when Re-ingest is pressed in its Articles tab; "
+            "stop it to ingest from the command line"
+        )
+
+
 def ingest_folder(
     settings: Settings,
     folder: Path | None = None,
@@ -185,10 +206,12 @@ def ingest_folder(
     A crash at any point is repaired by the next run (see :func:`_remove_orphans`).
 
     Raises:
-        AssistantError: the folder is missing or holds no article at all.
+        AssistantError: the folder is missing or holds no article at all, or a chat in
+            another process owns this embedded store.
     """
     from langchain_core.indexing import index
 
+    ensure_writable(settings)
     started = time.perf_counter()
     folder = folder or settings.knowledge_dir
     articles, errors = load_folder(folder, settings.max_file_bytes)
@@ -196,18 +219,6 @@ def ingest_folder(
         suffixes = ", ".join(SUPPORTED_SUFFIXES)
         raise AssistantError(f"no articles in {folder} (expected {suffixes} files)")
 
-    owner = embedded_store_owner(settings)
-    if owner:
-        how = (
-            "re-ingests its articles folder by itself when a file changes, or"
-            if owner.get("watching")
-            else "re-ingests"
-        )
-        raise AssistantError(
-            f"the running chat (pid {owner.get('pid', '?')}, {owner.get('url', '?')}) owns "
-            f"this embedded store and {how} when Re-ingest is pressed in its Articles tab; "
-            "stop it to ingest from the command line"
-        )
     embeddings = embeddings or build_embeddings(settings.embeddings)
     with _ingest_lock(settings):
         store = open_store(settings, embeddings)

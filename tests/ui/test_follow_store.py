@@ -145,10 +145,22 @@ def test_two_chats_on_a_shared_server_follow_a_cli_ingest(
             within_deadline(lambda url=url: NEW_TITLE in ask(url, QUESTION), "added")
             for url in (first, second)
         ]
+        # `ingest --watch` from another process: the chats follow its re-ingests too.
+        watcher = subprocess.Popen(
+            [sys.executable, "-m", "assistant", "ingest", "--watch"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        assert watcher.stdout is not None
+        watcher.stdout.readline()  # its first sync is done
+        time.sleep(2)  # and its watcher is set up
         (knowledge / f"{NEW_ARTICLE}.md").unlink()
-        assert cli(env, "ingest").returncode == 0
         deleted = [
             within_deadline(lambda url=url: NEW_TITLE not in ask(url, QUESTION), "deleted")
             for url in (first, second)
         ]
+        watcher.terminate()
+        watcher.wait(timeout=30)
         print(f"server mode: followed in {max(added):.1f} s (add), {max(deleted):.1f} s")
