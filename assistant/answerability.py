@@ -246,6 +246,40 @@ def missing_scope(question: str, evidence: list[Passage], weights: TermWeights) 
     return ""
 
 
+# Qualifiers that split a population in two: a question about one half is not answered
+# by evidence that speaks only of the other ("large enterprises" vs "small businesses").
+OPPOSITES = (
+    ("large", "small"),
+    ("larger", "smaller"),
+    ("big", "small"),
+    ("bigger", "smaller"),
+    ("groot", "klein"),
+    ("grote", "kleine"),
+    ("grotere", "kleinere"),
+    ("senior", "junior"),
+    ("full-time", "part-time"),
+    ("fulltime", "parttime"),
+    ("public", "private"),
+    ("publieke", "private"),
+    ("internal", "external"),
+    ("interne", "externe"),
+    ("permanent", "temporary"),
+)
+_OPPOSITE = {a: b for a, b in OPPOSITES} | {b: a for a, b in OPPOSITES}
+
+
+def contrasted_qualifier(question: str, evidence: list[Passage]) -> str:
+    """A qualifier of the question whose opposite the evidence uses instead, or ''."""
+    present: set[str] = set()
+    for passage in evidence:
+        present.update(w.lower() for w in tokenize(passage.text))
+    for word in (w.lower() for w in tokenize(question)):
+        opposite = _OPPOSITE.get(word)
+        if opposite and word not in present and opposite in present:
+            return word
+    return ""
+
+
 def _names_word(word: str, present: set[str]) -> bool:
     """``word`` or an inflected form of it ("Belgium" → "belgische") is present; a year
     only as itself."""
@@ -388,7 +422,7 @@ def judge(
     quoted = evidence_passages(evidence)
     if figure_missing(asked, quoted, weights):
         return Verdict(False, "no_figure")
-    if missing_scope(asked, quoted, weights):
+    if missing_scope(asked, quoted, weights) or contrasted_qualifier(asked, quoted):
         return Verdict(False, "other_scope")
     covered = coverage(asked, evidence, weights, f"{context} {around}".strip(), language)
     if covered < MIN_COVERAGE:

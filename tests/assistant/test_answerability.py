@@ -202,3 +202,16 @@ def test_a_shouted_question_has_no_acronyms():
 def test_a_request_without_question_mark_asks_too():
     text = "Tell me what a payroll specialist does. Is it a good job?"
     assert question_parts(text) == (text, "")
+
+
+def test_evidence_about_the_opposite_group_does_not_answer():
+    from assistant.answerability import contrasted_qualifier
+
+    small = [_passage("Small businesses spend about 18 hours a month on HR tasks.")]
+    both = [_passage("Small firms rely on one generalist; large firms have HR departments.")]
+    assert contrasted_qualifier("How many hours do large enterprises spend on HR?", small)
+    assert not contrasted_qualifier("How many hours do small businesses spend on HR?", small)
+    assert not contrasted_qualifier("Do large companies need an HR department?", both)
+    assert not contrasted_qualifier("How many hours do companies spend on HR?", small)
+    dutch = [_passage("Kleine bedrijven besteden HR vaak uit.", language="nl")]
+    assert contrasted_qualifier("Besteden grote bedrijven HR uit?", dutch) == "grote"
