@@ -37,6 +37,9 @@ PRIOR_WEIGHT = 0.5
 # Bonus for a sentence with a figure when the question asks for a number ("At what
 # headcount …"): the sentence giving the number answers, the ones around it explain.
 FIGURE_BONUS = 0.3
+# Bonus for a sentence that says what the asked-about role is or does ("An employee
+# relations specialist is usually the person who ..."), for "what is / what does X do".
+DEFINITION_BONUS = 0.5
 # How much of a question word the sentence after an article's own question inherits.
 ASKED_BEFORE = 0.75
 _FIGURE = re.compile(r"\d")
@@ -59,6 +62,18 @@ _DOES = (
     r"day[- ]to[- ]day|(gewone|normale) werkdag|typical (work)?day"
 )
 _DOES_QUESTION = re.compile(rf"\b({_DOES})\b", re.IGNORECASE)
+_ASKS_DEFINITION = re.compile(
+    rf"\b({_DOES}|what('s| is| are)|who('s| is| are)|wat (is|zijn)|wie (is|zijn)|"
+    r"duties|responsibilities|tasks|taken|verantwoordelijkheden)\b",
+    re.IGNORECASE,
+)
+# A sentence whose subject opens it and is followed by what it is or does.
+_DEFINITION = re.compile(
+    r"^(?:(?:an?|the|de|het|een)\s+)?(?P<subject>[^,.;:!?()]{2,60}?)\s*(?:\([^)]{1,30}\)\s*)?"
+    r"\b(?:is|are|zijn|acts|serves|works|werkt|plays|speelt|helps|helpt|handles|ensures|"
+    r"zorgt|manages|beheert|oversees|supports|ondersteunt|focuses|richt)\b",
+    re.IGNORECASE,
+)
 _LIST_QUESTION = re.compile(
     r"\b(what|which|welke|wat)\b.{0,30}\b(responsibilit\w*|tasks?|duties|skills?|steps?|"
     r"qualifications?|taken|verantwoordelijkhed\w*|vaardighed\w*|stappen|kwalificaties)\b|"
@@ -158,7 +173,9 @@ class _Scored:
     match: dict[int, float]  # question word index → 1.0 (in the sentence) / 0.5 (heading)
     prior: float
     semantic: float = 0.0  # meaning-level closeness to the question, 0..1 among candidates
-    figure: float = 0.0  # FIGURE_BONUS when the question asks a number and this gives one
+    # FIGURE_BONUS when the question asks a number and this gives one; DEFINITION_BONUS
+    # when it asks what a role is or does and this sentence says it.
+    bonus: float = 0.0
 
 
 def _score_units(
@@ -172,6 +189,7 @@ def _score_units(
     ]
     top, bottom = passages[0].score, passages[-1].score
     wants_figure = asks_for_figure(question)
+    wants_definition = bool(_ASKS_DEFINITION.search(correct_stop_word_typos(question)))
     scored: list[_Scored] = []
     order = 0
     for passage in passages:
@@ -191,9 +209,23 @@ def _score_units(
             # Pages ask their own questions ("Wat doen vertrouwenspersonen zoal?") and
             # answer them in the next sentence, which seldom repeats the question's words.
             asked = {i for i, m in match.items() if m >= 1.0} if unit.is_question else set()
-            figure = FIGURE_BONUS if wants_figure and _FIGURE.search(unit.text) else 0.0
-            scored.append(_Scored(unit, match, prior, figure=figure))
+            bonus = FIGURE_BONUS if wants_figure and _FIGURE.search(unit.text) else 0.0
+            if wants_definition and _defines(unit.text, groups, group_weights):
+                bonus += DEFINITION_BONUS
+            scored.append(_Scored(unit, match, prior, bonus=bonus))
     return scored, group_weights
+
+
+def _defines(text: str, groups: list[list[str]], weights: list[float]) -> bool:
+    """The sentence opens with most of what the question asks about, then says what it
+    is or does: the definition an answer to "what does X do?" should lead with."""
+    found = _DEFINITION.match(text)
+    if not found:
+        return False
+    subject = set(terms(found.group("subject")))
+    total = sum(weights[: len(groups)]) or 1.0
+    named = sum(w for g, w in zip(groups, weights, strict=False) if subject & set(g))
+    return named / total >= 0.5
 
 
 def _add_semantic_scores(scored: list[_Scored], similarity: SentenceSimilarity) -> None:
@@ -207,7 +239,7 @@ def _add_semantic_scores(scored: list[_Scored], similarity: SentenceSimilarity) 
 def _relevance(item: _Scored, weights: list[float]) -> float:
     total = sum(weights) or 1.0
     lexical = sum(weights[i] * m for i, m in item.match.items()) / total
-    return lexical + PRIOR_WEIGHT * item.prior + SEMANTIC_WEIGHT * item.semantic + item.figure
+    return lexical + PRIOR_WEIGHT * item.prior + SEMANTIC_WEIGHT * item.semantic + item.bonus
 
 
 def _gain(item: _Scored, weights: list[float], covered: set[int]) -> float:

@@ -160,3 +160,20 @@ def test_what_a_job_involves_is_answered_with_its_list_of_duties():
         "Wat houdt de functie van HR officer in?", "nl", "", passages, weights_for(passages)
     )
     assert "- write job descriptions" in text and "- plan induction training" in text
+
+
+def test_what_a_role_does_leads_with_the_sentence_that_defines_it():
+    passages = [
+        _p(
+            "er#0",
+            "Employee relations specialist duties differ between small and large employers. "
+            "An employee relations specialist is usually the person who monitors employee "
+            "well-being. This professional also investigates claims of harassment.",
+            1.0,
+        )
+    ]
+    text, _ = compose(
+        "What does an employee relations specialist do?", "en", "", passages, weights_for(passages)
+    )
+    assert text.startswith("An employee relations specialist is usually the person")
+    assert "This professional also investigates claims of harassment." in text
