@@ -7,6 +7,7 @@ the fusion is done here over Chroma's distances and BM25's scores.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -14,7 +15,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from assistant.store import read_all
-from assistant.text import TermWeights, content_words, query_terms, terms, terms_of_words
+from assistant.text import (
+    TermWeights,
+    content_words,
+    is_stop_word,
+    joined_pairs,
+    query_terms,
+    terms,
+    terms_of_words,
+    word_tokens,
+)
 from assistant.types import Passage
 
 if TYPE_CHECKING:
@@ -27,6 +37,9 @@ BM25_WEIGHT = 0.05
 # naming a role ("payroll administrator") belongs with the article about that role,
 # whatever language either is written in.
 TITLE_WEIGHT = 0.03
+# Weight of a role phrase of the question ("HR-manager", "HR officer") named whole in
+# the title: one rare word elsewhere in a page must not outweigh the page about the role.
+TITLE_PHRASE_WEIGHT = 0.02
 # Weight of the earlier turns' words when a follow-up question is retrieved.
 HISTORY_WEIGHT = 0.5
 DEFAULT_K = 6
@@ -113,12 +126,35 @@ class SparseBM25:
         return np.asarray(self._matrix[rows].sum(axis=0)).ravel()
 
 
+def role_phrases(text: str) -> set[str]:
+    """Two neighbouring content words, hyphen-joined ("hr-manager", "hr-officer"): how
+    a role is named. "Human resources X" is also read as "HR X"."""
+    text = re.sub(r"\bhuman resources?\b", "HR", text, flags=re.IGNORECASE)
+    return {
+        phrase
+        for phrase in joined_pairs(text) | {w for w in word_tokens(text) if "-" in w}
+        if not any(is_stop_word(part) for part in phrase.split("-"))
+    }
+
+
 class TitleIndex:
-    """Which question words each passage's article title contains, as a sparse matrix."""
+    """Which question words each passage's article title contains, as a sparse matrix,
+    and which passages' titles name a role phrase of the question."""
 
     def __init__(self, titles: list[str]) -> None:
         self._bm25 = SparseBM25([sorted(set(terms(title))) for title in titles])
         self._n = len(titles)
+        self._by_phrase: dict[str, list[int]] = {}
+        for index, title in enumerate(titles):
+            for phrase in role_phrases(title):
+                self._by_phrase.setdefault(phrase, []).append(index)
+
+    def names_phrase(self, question: str) -> np.ndarray:
+        """1 for passages whose title names a role phrase of the question, else 0."""
+        result = np.zeros(self._n)
+        for phrase in role_phrases(question):
+            result[self._by_phrase.get(phrase, [])] = 1.0
+        return result
 
     def share(self, groups: list[list[str]], weights: list[float]) -> np.ndarray:
         """Per passage, the weighted share of question words found in its title."""
@@ -203,6 +239,7 @@ class HybridRetriever:
             dense
             + BM25_WEIGHT * self._bm25_scores(query)
             + TITLE_WEIGHT * self._title_scores(query)
+            + TITLE_PHRASE_WEIGHT * self._titles.names_phrase(query.question or query.context)
         )
         k = min(k, len(fused))
         top = np.argpartition(-fused, k - 1)[:k]
