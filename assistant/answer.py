@@ -8,7 +8,7 @@ first sentence that answers and, for "X vs Y" questions, a sentence for each sid
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from assistant.answerability import CONTROL_TOKENS, asks_for_figure, reads_like_injection
@@ -179,7 +179,11 @@ class _Scored:
 
 
 def _score_units(
-    question: str, context: str, passages: list[Passage], weights: TermWeights
+    question: str,
+    context: str,
+    passages: list[Passage],
+    weights: TermWeights,
+    list_only: Sequence[Passage] = (),
 ) -> tuple[list[_Scored], list[float]]:
     groups = query_terms(question)
     context_groups = [g for g in query_terms(context) if g not in groups] if context else []
@@ -192,9 +196,10 @@ def _score_units(
     wants_definition = bool(_ASKS_DEFINITION.search(correct_stop_word_typos(question)))
     scored: list[_Scored] = []
     order = 0
-    for passage in passages:
+    for passage in [*passages, *list_only]:
         heading = set(terms(f"{passage.title} {passage.section}"))
         prior = (passage.score - bottom) / (top - bottom) if top > bottom else 1.0
+        prior = max(0.0, prior)  # a list-only passage may score below the evidence
         asked: set[int] = set()  # question words of the article's own question just before
         for unit in split_units(passage, order):
             order = unit.order + 1
@@ -265,15 +270,25 @@ def select_units(
     The next sentence is the one that adds most question words not yet covered, among
     those still relevant enough (at least half as relevant as the lead).
     """
-    passages = evidence_passages(passages)
-    scored, group_weights = _score_units(question, context, passages, weights)
+    plain_question = correct_stop_word_typos(question)
+    evidence = evidence_passages(passages)
+    # A list question may take its list from any retrieved passage of the best article
+    # ("Responsibilities" often follows the passage that answers best).
+    list_only = (
+        [p for p in passages if p.article_id == evidence[0].article_id and p not in evidence]
+        if evidence and _LIST_QUESTION.search(plain_question)
+        else []
+    )
+    scored, group_weights = _score_units(question, context, evidence, weights, list_only)
     if similarity is not None and scored:
         _add_semantic_scores(scored, similarity)
+    extra = {p.chunk_id for p in list_only}
     # Heading-like fragments ("Key Responsibilities:", "Denk hierbij aan:") say nothing alone.
     candidates = [
         s
         for s in scored
-        if not s.unit.is_intro
+        if s.unit.passage.chunk_id not in extra
+        and not s.unit.is_intro
         and not s.unit.is_question
         and len(content_words(s.unit.text)) >= (2 if s.unit.list_id is not None else 3)
     ]
@@ -303,7 +318,6 @@ def select_units(
     units = _in_reading_runs([s.unit for s in chosen])
     units = _with_antecedents(units, [s.unit for s in scored])
     units = _with_continuations(units, [s.unit for s in scored], MAX_ANSWER_CHARS)
-    plain_question = correct_stop_word_typos(question)
     if _LIST_QUESTION.search(plain_question):
         units = _with_whole_list(units, scored, group_weights, plain_question)
     return units
@@ -378,15 +392,21 @@ def _with_whole_list(
     section heading, since the items themselves rarely repeat the role's name.
     """
     lists: dict[tuple[str, int], list[_Scored]] = {}
-    intro_for: dict[tuple[str, int], _Scored] = {}
-    previous: _Scored | None = None
+    # What stands right before a list: its intro ("You'll need to:") and the heading
+    # above that ("Responsibilities"), which says what the list is.
+    labels: dict[tuple[str, int], list[_Scored]] = {}
+    before: list[_Scored] = []
     for item in scored:
         if item.unit.list_id is not None:
             key = (item.unit.passage.chunk_id, item.unit.list_id)
+            if key not in lists:
+                labels[key] = [
+                    b for b in before[-2:] if b.unit.passage.chunk_id == item.unit.passage.chunk_id
+                ]
             lists.setdefault(key, []).append(item)
-            if previous is not None and previous.unit.is_intro and key not in intro_for:
-                intro_for[key] = previous
-        previous = item
+            before = []
+        else:
+            before.append(item)
     if not lists:
         return units
 
@@ -394,13 +414,15 @@ def _with_whole_list(
     duty_terms = set(terms(_DUTY_WORDS)) if _DOES_QUESTION.search(question) else set()
 
     def list_value(key: tuple[str, int]) -> float:
-        members = lists[key] + ([intro_for[key]] if key in intro_for else [])
+        members = lists[key] + labels[key]
         matched: dict[int, float] = {}
         for member in members:
             for i, m in member.match.items():
                 matched[i] = max(matched.get(i, 0.0), m)
         total = sum(weights) or 1.0
-        duty = 0.3 if key in intro_for and duty_terms & intro_for[key].unit.terms else 0.0
+        section = set(terms(lists[key][0].unit.passage.section))
+        labelled = section | {t for label in labels[key] for t in label.unit.terms}
+        duty = 0.3 if duty_terms & labelled else 0.0
         return (
             sum(weights[i] * min(1.0, 2 * m) for i, m in matched.items()) / total
             + 0.35 * members[0].prior

@@ -177,3 +177,20 @@ def test_what_a_role_does_leads_with_the_sentence_that_defines_it():
     )
     assert text.startswith("An employee relations specialist is usually the person")
     assert "This professional also investigates claims of harassment." in text
+
+
+def test_the_duty_list_may_come_from_a_lower_passage_of_the_same_article():
+    intro = _p("officer#0", "An HR officer makes sure the organisation has the right people.", 1.0)
+    duties = _p(
+        "officer#2",
+        "As an HR officer you'll need to:\n\n- write job descriptions\n- shortlist candidates",
+        0.5,
+        section="Responsibilities",
+    )
+    other = _p("officer#1", "HR officers work in many sectors.\n\n- retail\n- banking", 0.98)
+    passages = [intro, other, duties]
+    text, citations = compose(
+        "What does an HR officer do?", "en", "", passages, weights_for(passages)
+    )
+    assert "- write job descriptions" in text and "- retail" not in text
+    assert {c.chunk_id for c in citations} >= {"officer#0", "officer#2"}
