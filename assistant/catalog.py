@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from assistant.retrieval import HybridRetriever
 from assistant.settings import Settings
-from assistant.store import open_record_manager
+from assistant.store import ingested_articles
 from assistant.types import Passage
 
 
@@ -51,20 +50,9 @@ def list_articles(retriever: HybridRetriever, settings: Settings) -> list[Articl
 
 
 def _last_ingested(settings: Settings) -> dict[str, str]:
-    # The record manager keeps when each passage was last written; the newest per
-    # article is when that article last changed in the store.
-    from langchain_classic.indexes._sql_record_manager import UpsertionRecord
-    from sqlalchemy import func, select
-
-    manager = open_record_manager(settings)
-    with manager._make_session() as session:
-        rows: Any = session.execute(
-            select(UpsertionRecord.group_id, func.max(UpsertionRecord.updated_at))
-            .where(UpsertionRecord.namespace == manager.namespace)
-            .group_by(UpsertionRecord.group_id)
-        )
-        return {
-            str(group): datetime.fromtimestamp(float(stamp), UTC).strftime("%Y-%m-%d %H:%M UTC")
-            for group, stamp in rows
-            if group and stamp is not None
-        }
+    # The newest write of an article's passages is when that article last changed.
+    return {
+        article_id: datetime.fromtimestamp(stamp, UTC).strftime("%Y-%m-%d %H:%M UTC")
+        for article_id, stamp in ingested_articles(settings).items()
+        if stamp
+    }

@@ -32,7 +32,7 @@ from assistant.generation import (
 from assistant.language import detect_language, phrase
 from assistant.retrieval import HybridRetriever, Query, evidence_passages, ranked_articles
 from assistant.settings import Settings
-from assistant.store import StoreVersion, open_store
+from assistant.store import StoreVersion, open_passages
 from assistant.types import Answer, Citation, Passage
 
 MAX_TOPICS = 6
@@ -77,7 +77,7 @@ class Assistant:
     ) -> None:
         self.settings = settings
         self.embeddings = embeddings or build_embeddings(settings.embeddings)
-        self.store = open_store(settings, self.embeddings, create=False)
+        self.store = open_passages(settings, self.embeddings)
         self.generator = generator or Generator.from_settings(settings)
         self._versions = StoreVersion.for_settings(settings)
         self._reload_lock = threading.Lock()

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from assistant.store import read_all
 from assistant.text import (
     TermWeights,
     content_words,
@@ -28,8 +27,9 @@ from assistant.text import (
 from assistant.types import Passage
 
 if TYPE_CHECKING:
-    from langchain_chroma import Chroma
     from langchain_core.embeddings import Embeddings
+
+    from assistant.store import PassageStore
 
 # Weight of the BM25 score (scaled to 0..1 per question) next to the cosine similarity.
 BM25_WEIGHT = 0.05
@@ -178,10 +178,10 @@ class HybridRetriever:
     them count as no closer than the last one returned.
     """
 
-    def __init__(self, store: Chroma, embeddings: Embeddings) -> None:
+    def __init__(self, store: PassageStore, embeddings: Embeddings) -> None:
         self._store = store
         self._embeddings = embeddings
-        stored = read_all(store, ["documents", "metadatas"])
+        stored = store.read_all(["documents", "metadatas"])
         self.passages: list[Passage] = [
             passage_from_metadata(m or {}) for m in stored.get("metadatas") or []
         ]
@@ -213,18 +213,9 @@ class HybridRetriever:
     def _dense_scores(self, query: Query) -> np.ndarray:
         vector = self._embeddings.embed_query(query.dense_text)
         k = min(len(self.passages), DENSE_CANDIDATES)
-        # Ids and distances only: the passages are already in memory, and not fetching
-        # their text and metadata keeps a Chroma server round trip small. LangChain's
-        # wrapper always fetches documents, so the collection is asked directly.
-        found = self._store._collection.query(
-            query_embeddings=np.asarray([vector], dtype=np.float32),
-            n_results=k,
-            include=["distances"],
-        )
-        ids, distances = found["ids"][0], (found["distances"] or [[]])[0]
-        similarities = [1.0 - float(d) for d in distances]
-        scores = np.full(len(self.passages), min(similarities, default=0.0))
-        for store_id, similarity in zip(ids, similarities, strict=True):
+        nearest = self._store.nearest(vector, k)
+        scores = np.full(len(self.passages), min((s for _, s in nearest), default=0.0))
+        for store_id, similarity in nearest:
             index = self._by_id.get(store_id)
             if index is not None:
                 scores[index] = similarity

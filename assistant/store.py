@@ -6,6 +6,7 @@ import fcntl
 import json
 import logging
 import os
+from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from assistant.embeddings import IdentifiedEmbeddings
@@ -67,7 +68,6 @@ def open_store(
     Raises:
         StoreError: the store is unreachable, missing, or was built with another embedder.
     """
-    from langchain_chroma import Chroma
 
     client = _client(settings)
     try:
@@ -85,12 +85,105 @@ def open_store(
             )
     elif not create:
         raise EmptyStoreError("the store is empty: run 'hr-assistant ingest' first")
+    return _wrapper(settings, client, embeddings)
+
+
+def _wrapper(settings: Settings, client: Any, embeddings: IdentifiedEmbeddings) -> Chroma:
+    from langchain_chroma import Chroma
+
     return Chroma(
         client=client,
         collection_name=settings.collection,
         embedding_function=embeddings,
         collection_metadata={"hnsw:space": "cosine", EMBEDDER_KEY: embeddings.identity},
     )
+
+
+class PassageStore:
+    """The reading side of the store, and the only code that queries Chroma directly.
+
+    LangChain's ``Chroma`` wrapper (``vectors``) writes passages through the indexing
+    API; but its searches always fetch every hit's text and metadata, while retrieval
+    needs only ids and distances of 100 candidates (its passages are in memory), so
+    that query goes to the chromadb collection through chromadb's public client API.
+    """
+
+    def __init__(self, vectors: Chroma, collection: Any) -> None:
+        self.vectors = vectors
+        self._collection = collection
+
+    def nearest(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]:
+        """Ids and cosine similarities of the ``k`` passages nearest to ``vector``."""
+        import numpy as np
+
+        found = self._collection.query(
+            query_embeddings=np.asarray([vector], dtype=np.float32),
+            n_results=k,
+            include=["distances"],
+        )
+        ids, distances = found["ids"][0], (found["distances"] or [[]])[0]
+        return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
+
+    def read_all(self, include: list[str]) -> dict[str, list[Any]]:
+        return read_all(self.vectors, include)
+
+    def add_with_vectors(
+        self,
+        ids: list[str],
+        vectors: Any,
+        documents: list[str],
+        metadatas: list[dict[str, Any]],
+    ) -> None:
+        """Add passages with vectors made elsewhere (the scale benchmark's synthetic ones)."""
+        self._collection.add(ids=ids, embeddings=vectors, documents=documents, metadatas=metadatas)
+
+
+def open_passages(settings: Settings, embeddings: IdentifiedEmbeddings) -> PassageStore:
+    """The store for answering; an error when nothing was ingested yet.
+
+    Raises:
+        StoreError: as :func:`open_store` with ``create=False``.
+    """
+    vectors = open_store(settings, embeddings, create=False)
+    client = _client(settings)
+    try:
+        collection = client.get_collection(settings.collection)
+    except Exception as exc:  # removed between the two calls, or the server went away
+        raise StoreError(f"cannot read the store: {_first_line(exc)}") from exc
+    return PassageStore(vectors, collection)
+
+
+def ingested_articles(settings: Settings) -> dict[str, float]:
+    """Each article id the bookkeeping knows, with when its passages last changed.
+
+    LangChain's record manager lists keys but not their groups (articles); its table
+    (a persisted format, so a stable one) is read with SQLAlchemy instead of through
+    the manager's private session and row class.
+    """
+    from sqlalchemy import MetaData, Table, func, select
+
+    manager = open_record_manager(settings)  # makes sure the table exists
+    engine = _engine(settings.record_db_url)
+    table = Table(RECORD_TABLE, MetaData(), autoload_with=engine)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(table.c.group_id, func.max(table.c.updated_at))
+            .where(table.c.namespace == manager.namespace)
+            .group_by(table.c.group_id)
+        )
+        return {str(group): float(stamp or 0) for group, stamp in rows if group}
+
+
+RECORD_TABLE = "upsertion_record"
+_engines: dict[str, Any] = {}
+
+
+def _engine(url: str) -> Any:
+    from sqlalchemy import create_engine
+
+    if url not in _engines:
+        _engines[url] = create_engine(url)
+    return _engines[url]
 
 
 def open_record_manager(settings: Settings) -> SQLRecordManager:

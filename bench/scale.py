@@ -29,7 +29,7 @@ from assistant.embeddings import build_embeddings
 from assistant.evaluation import load_cases
 from assistant.retrieval import HybridRetriever, Query, ranked_articles
 from assistant.settings import Settings
-from assistant.store import open_store
+from assistant.store import open_passages, open_store
 from bench.common import (
     KNOWLEDGE,
     RESULTS,
@@ -94,7 +94,8 @@ def chroma_server(folder: Path, port: int) -> subprocess.Popen[bytes]:
 
 def fill(settings: Settings, embeddings: Any, documents: list[Any], pool: np.ndarray) -> float:
     """Write the documents with pooled vectors; returns passages per second."""
-    store = open_store(settings, embeddings)
+    open_store(settings, embeddings)  # creates the collection
+    store = open_passages(settings, embeddings)
     rng = np.random.default_rng(7)
     started = time.perf_counter()
     for start in range(0, len(documents), 2000):
@@ -102,9 +103,9 @@ def fill(settings: Settings, embeddings: Any, documents: list[Any], pool: np.nda
         vectors = pool[np.arange(start, start + len(batch)) % len(pool)]
         vectors = vectors + rng.normal(0, NOISE, vectors.shape)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        store._collection.add(
+        store.add_with_vectors(
             ids=[d.metadata["chunk_id"] for d in batch],
-            embeddings=vectors.astype(np.float32).tolist(),
+            vectors=vectors.astype(np.float32).tolist(),
             documents=[d.page_content for d in batch],
             metadatas=[d.metadata for d in batch],
         )
@@ -225,13 +226,13 @@ def main() -> None:
                     )
                 throughput = fill(settings, embeddings, biggest[:size], pool)
                 started = time.perf_counter()
-                retriever = HybridRetriever(
-                    open_store(settings, embeddings, create=False), embeddings
-                )
+                passages = open_passages(settings, embeddings)
+                retriever = HybridRetriever(passages, embeddings)
                 load_seconds = time.perf_counter() - started
-                store = retriever._store
                 ours = latencies(lambda q, r=retriever: r.search(Query(q)), texts)
-                textbook = latencies(lambda q, s=store: s.similarity_search(q, k=4), texts)
+                textbook = latencies(
+                    lambda q, s=passages.vectors: s.similarity_search(q, k=4), texts
+                )
                 rows.append(
                     {
                         "mode": mode,

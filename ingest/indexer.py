@@ -24,6 +24,7 @@ from assistant.settings import Settings
 from assistant.store import (
     StoreVersion,
     embedded_store_owner,
+    ingested_articles,
     open_record_manager,
     open_store,
     read_all,
@@ -107,21 +108,6 @@ def load_folder(folder: Path, max_bytes: int) -> tuple[list[Article], list[dict[
         except LoadError as exc:
             errors.append({"file": name, "error": str(exc)})
     return articles, errors
-
-
-def _stored_article_ids(record_manager: Any) -> set[str]:
-    # The record manager API lists keys but not the groups (articles) they belong to;
-    # one read-only query over its own table gives them.
-    from langchain_classic.indexes._sql_record_manager import UpsertionRecord
-    from sqlalchemy import select
-
-    with record_manager._make_session() as session:
-        rows = session.execute(
-            select(UpsertionRecord.group_id)
-            .where(UpsertionRecord.namespace == record_manager.namespace)
-            .distinct()
-        )
-        return {row[0] for row in rows if row[0]}
 
 
 class _CachedEmbeddings(IdentifiedEmbeddings):
@@ -251,7 +237,7 @@ def ingest_folder(
         # a link out of the folder was never an article and keeps nothing.
         failed_ids = {Path(e["file"]).stem for e in errors if e["error"] != OUTSIDE_LINK}
         present_ids = {a.id for a in articles}
-        for gone in sorted(_stored_article_ids(record_manager) - present_ids - failed_ids):
+        for gone in sorted(set(ingested_articles(settings)) - present_ids - failed_ids):
             keys = record_manager.list_keys(group_ids=[gone])
             if keys:
                 store.delete(keys)

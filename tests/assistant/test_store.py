@@ -123,3 +123,20 @@ def test_the_store_version_moves_with_each_bump(tmp_path: Path):
     versions.bump()
     versions.bump()
     assert StoreVersion.for_settings(settings).current() == 2
+
+
+def test_the_adapter_answers_nearest_ids_and_ingested_articles(settings, embeddings, ingest_report):
+    """Pins the two reads that go around LangChain's wrapper against the real libraries."""
+    from assistant.store import ingested_articles, open_passages
+
+    passages = open_passages(settings, embeddings)
+    nearest = passages.nearest(embeddings.embed_query("What does People Operations do?"), 5)
+    stored = passages.read_all(["metadatas"])
+    by_id = dict(zip(stored["ids"], stored["metadatas"], strict=True))
+    assert len(nearest) == 5 and all(i in by_id for i, _ in nearest)
+    similarities = [s for _, s in nearest]
+    assert similarities == sorted(similarities, reverse=True) and 0 < similarities[0] <= 1
+    assert by_id[nearest[0][0]]["article_id"] == "people-operations-vs-hr"
+    articles = ingested_articles(settings)
+    assert set(articles) == {m["article_id"] for m in stored["metadatas"]}
+    assert all(stamp > 1_700_000_000 for stamp in articles.values())
