@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
@@ -222,7 +223,9 @@ class Assistant:
         # same chat is a new question.
         context = history if follows_previous(asked, history, weights.names_topic) else ()
         query = Query(asked, tuple(weights.correct_typos(turn) for turn in context))
+        started = time.perf_counter()
         passages = retriever.search(query)
+        searched = time.perf_counter()
         verdict = judge(
             asked, query.context, passages, weights, self.embeddings.similarity_floor, language
         )
@@ -265,6 +268,20 @@ class Assistant:
             retrieved=retrieved,
             closest=closest,
         )
+        logger.info(
+            "question %s (%s, %d chars, follow-up: %s): retrieval %.1f ms, answer %.1f ms, "
+            "verdict %s, coverage %.2f, top %s, cited %s",
+            uuid.uuid4().hex[:8],
+            language,
+            len(cleaned),
+            bool(context),
+            (searched - started) * 1000,
+            (time.perf_counter() - searched) * 1000,
+            verdict.reason or "answer",
+            verdict.coverage,
+            retrieved[:3],
+            [c.chunk_id for c in citations],
+        )
         return answer, passages, context
 
     def _generated(
@@ -293,6 +310,7 @@ class Assistant:
             if problem:
                 raise GenerationFailed(problem)
         except GenerationFailed as failure:
+            logger.info("generated reply replaced by the extractive answer: %s", failure.reason)
             yield replace(
                 extractive,
                 note=fallback_note(extractive.language, failure.reason),

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
+from pydantic import ValidationError
 
 from assistant.errors import AssistantError
 from assistant.settings import get_settings
@@ -22,8 +24,23 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 @click.group()
-def cli() -> None:
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Log each question's timings and verdict (as HR_ASSISTANT_LOG_LEVEL=INFO).",
+)
+def cli(verbose: bool) -> None:
     """Answers questions about HR roles from the articles in knowledge/, with citations."""
+    level = "INFO" if verbose else get_settings().log_level.upper()
+    logging.basicConfig(
+        level=getattr(logging, level, logging.WARNING),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if level not in ("DEBUG",):  # third-party chatter stays at warnings
+        for noisy in ("httpx", "chromadb", "urllib3", "gradio"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 @cli.command()
@@ -192,6 +209,10 @@ def main(argv: list[str] | None = None) -> Any:
         _fail(exc.format_message(), exc.exit_code)
     except AssistantError as exc:
         _fail(str(exc))
+    except ValidationError as exc:  # a bad HR_ASSISTANT_* value: name it and what is wrong
+        first = exc.errors()[0]
+        name = "HR_ASSISTANT_" + "_".join(str(part) for part in first["loc"]).upper()
+        _fail(f"{name}: {first['msg']}")
     except KeyboardInterrupt:
         _fail("interrupted", 130)
     except Exception as exc:  # last resort: one line, no traceback

@@ -14,6 +14,7 @@ control tokens are removed from it and sentences that address an AI assistant
 from __future__ import annotations
 
 import contextlib
+import logging
 import queue
 import re
 import threading
@@ -28,6 +29,8 @@ from assistant.errors import AssistantError
 from assistant.language import detect_language, phrase
 from assistant.settings import Settings
 from assistant.types import Passage
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -378,11 +381,24 @@ def reply_problem(text: str, used: Sequence[int], language: str) -> str | None:
 
 
 def failure_reason(exc: BaseException) -> str:
-    """Which note fits an exception raised by a chat model's client."""
-    names = " ".join(type(e).__name__ for e in (exc, exc.__cause__, exc.__context__) if e)
-    if "Timeout" in names:
+    """Which note fits an exception raised by a chat model's client, by its type (the
+    OpenAI client's and httpx's, and the standard library's), through its causes."""
+    import httpx
+    import openai
+
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    if any(
+        isinstance(e, (openai.APITimeoutError, httpx.TimeoutException, TimeoutError)) for e in chain
+    ):
         return "timeout"
-    if "Connection" in names or "Connect" in names:
+    if any(
+        isinstance(e, (openai.APIConnectionError, httpx.TransportError, ConnectionError))
+        for e in chain
+    ):
         return "unreachable"
     return "error"
 
@@ -443,7 +459,9 @@ class Generator:
                     got_text = got_text or bool(value.strip())
                     yield value
                 elif kind == "error":
-                    raise GenerationFailed(failure_reason(value)) from value
+                    reason = failure_reason(value)
+                    logger.warning("language model failed (%s): %r", reason, value, exc_info=value)
+                    raise GenerationFailed(reason) from value
                 else:
                     break
         finally:

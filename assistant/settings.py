@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -39,6 +40,11 @@ class Settings(BaseSettings):
     collection: str = "hr-articles"
     max_question_chars: int = 2000
     max_file_bytes: int = 20 * 1024 * 1024
+    # Python logging level for every command: DEBUG, INFO (each question's timings and
+    # verdict), WARNING (default: failures and fallbacks only).
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "debug", "info", "warning", "error"] = (
+        "WARNING"
+    )
     ui_password: str | None = None
     admin_password: str | None = None
 

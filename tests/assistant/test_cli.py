@@ -88,6 +88,28 @@ def test_a_bad_language_model_setting_is_one_line(cli_data: Path, llm: str, mess
     assert len(lines) == 1 and message in lines[0], result.stderr
 
 
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("HR_ASSISTANT_LOG_LEVEL", "loud"), ("HR_ASSISTANT_LLM_TIMEOUT_S", "-1")],
+)
+def test_a_bad_setting_is_named_in_one_line(cli_data: Path, variable: str, value: str):
+    result = run_cli("ask", "What is HR?", data_dir=cli_data, **{variable: value})
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"hr-assistant: {variable}: "), result.stderr
+
+
+def test_verbose_logs_each_question_on_stderr_only(cli_data: Path):
+    quiet = run_cli("ask", "What does an HR manager do?", "--json", data_dir=cli_data)
+    loud = run_cli("-v", "ask", "What does an HR manager do?", "--json", data_dir=cli_data)
+    assert quiet.returncode == loud.returncode == 0
+    assert quiet.stderr.strip() == ""
+    logged = [line for line in loud.stderr.splitlines() if "assistant.chain: question" in line]
+    assert len(logged) == 1
+    assert "retrieval" in logged[0] and "verdict answer" in logged[0]
+    assert json.loads(loud.stdout)["answer"] == json.loads(quiet.stdout)["answer"]
+
+
 def test_ask_before_ingest_and_missing_knowledge_folder(tmp_path: Path):
     result = run_cli("ask", "What is HR?", data_dir=tmp_path / "fresh")
     assert result.returncode != 0 and "run 'hr-assistant ingest'" in result.stderr

@@ -136,15 +136,27 @@ def test_messages_number_the_passages_and_ask_for_the_questions_language() -> No
     assert str(user).endswith("zoals [1].")  # the format, last, where small models look
 
 
-def test_failures_are_told_apart_by_their_exception() -> None:
-    class APITimeoutError(Exception):
+def test_failures_are_told_apart_by_their_exception_types() -> None:
+    import httpx
+    import openai
+
+    request = httpx.Request("POST", "http://127.0.0.1:9/v1/chat/completions")
+    assert failure_reason(openai.APITimeoutError(request=request)) == "timeout"
+    assert failure_reason(openai.APIConnectionError(request=request)) == "unreachable"
+    assert failure_reason(httpx.ReadTimeout("slow", request=request)) == "timeout"
+    assert failure_reason(httpx.ConnectError("refused", request=request)) == "unreachable"
+    try:
+        try:
+            raise ConnectionRefusedError("refused")
+        except ConnectionRefusedError as inner:
+            raise RuntimeError("wrapped") from inner
+    except RuntimeError as wrapped:
+        assert failure_reason(wrapped) == "unreachable"
+
+    class ConnectionLookingName(Exception):  # a name alone no longer decides
         pass
 
-    class APIConnectionError(Exception):
-        pass
-
-    assert failure_reason(APITimeoutError()) == "timeout"
-    assert failure_reason(APIConnectionError()) == "unreachable"
+    assert failure_reason(ConnectionLookingName()) == "error"
     assert failure_reason(ValueError("bad")) == "error"
 
 
