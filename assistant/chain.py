@@ -67,6 +67,34 @@ def validate_question(question: str, max_chars: int) -> str:
     return stripped
 
 
+class AnswerStream:
+    """A reply being made: iterate it for the text so far, then read :attr:`answer`.
+
+    Reading ``answer`` first is fine too: it runs the stream to its end.
+    """
+
+    def __init__(self, events: Iterator[str | Answer]) -> None:
+        self._events = events
+        self._answer: Answer | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        for event in self._events:
+            if isinstance(event, Answer):
+                self._answer = event
+            else:
+                yield event
+
+    @property
+    def answer(self) -> Answer:
+        """The final answer (with its citations), once the text is complete."""
+        if self._answer is None:
+            for _ in self:
+                pass
+        if self._answer is None:  # the chain's generators always end with an Answer
+            raise RuntimeError("the answer stream ended without an answer")
+        return self._answer
+
+
 class Assistant:
     """Answers questions from the store; load once, then ask many times (thread-safe reads)."""
 
@@ -175,22 +203,24 @@ class Assistant:
         Raises:
             AssistantError: the question is empty or too long.
         """
-        answer: Answer | None = None
-        for event in self.ask_stream(question, history, generate):
-            if isinstance(event, Answer):
-                answer = event
-        assert answer is not None  # ask_stream always ends with an Answer
-        return answer
+        return self.ask_stream(question, history, generate).answer
 
     def ask_stream(
         self, question: str, history: Sequence[str] = (), generate: bool | None = None
-    ) -> Iterator[str | Answer]:
-        """Like :meth:`ask`, but yields the checked reply text as it grows, then the Answer.
+    ) -> AnswerStream:
+        """Like :meth:`ask`, as a stream: iterate it for the checked reply text as it
+        grows (a language model's), then read its ``answer``.
 
         The extractive path runs first and decides alone whether to answer; the model
         is called only when it does, and its reply is replaced by the extractive answer
-        when it cannot be trusted (see :mod:`assistant.generation`).
+        when it cannot be trusted (see :mod:`assistant.generation`). Errors in the
+        question (:class:`AssistantError`) come when the stream is first read.
         """
+        return AnswerStream(self._events(question, history, generate))
+
+    def _events(
+        self, question: str, history: Sequence[str], generate: bool | None
+    ) -> Iterator[str | Answer]:
         started = time.perf_counter()
         extractive, passages, query_context = self._extractive(question, history)
         if extractive.abstained or self.generator is None or generate is False:

@@ -53,16 +53,13 @@ def main() -> None:
     def ask_generative(question: str, history: Sequence[str]) -> Answer:
         began = time.perf_counter()
         first: float | None = None
-        answer: Answer | None = None
-        for event in assistant.ask_stream(question, history):
-            if isinstance(event, Answer):
-                answer = event
-            elif first is None:
+        stream = assistant.ask_stream(question, history)
+        for _piece in stream:
+            if first is None:
                 first = (time.perf_counter() - began) * 1000
         if first is not None:
             first_words.append(first)
-        assert answer is not None
-        return answer
+        return stream.answer
 
     extractive = [run_case(lambda q, h: assistant.ask(q, h, generate=False), c) for c in cases]
     generative = [run_case(ask_generative, c) for c in cases]

@@ -130,23 +130,20 @@ class ChatApp:
         chat.append({"role": "user", "content": escape(message.strip()) or "…"})
         records.append({"question": message.strip()} if message.strip() else None)
         chat.append({"role": "assistant", "content": ""})
-        answer: Answer | None = None
         streamed = False
         try:
-            for event in self.assistant.ask_stream(message, earlier):
-                if isinstance(event, Answer):
-                    answer = event
-                    continue
+            stream = self.assistant.ask_stream(message, earlier)
+            for piece in stream:
                 # A language model's reply, its [n] markers already checked.
                 streamed = True
-                chat[-1] = {"role": "assistant", "content": partial_markdown(event)}
+                chat[-1] = {"role": "assistant", "content": partial_markdown(piece)}
                 yield chat, records, gr.update(), gr.update(), ""
+            answer = stream.answer
         except AssistantError as exc:
             chat[-1] = {"role": "assistant", "content": escape(str(exc))}
             records.append(None)
             yield chat, records, gr.update(), gr.update(), ""
             return
-        assert answer is not None  # ask_stream always ends with an Answer
         records.append(
             {
                 "answer": answer.text,

@@ -165,10 +165,9 @@ def test_abstention_is_decided_before_the_model_is_called(
 
 
 def test_served_model_streams_a_checked_reply(served_assistant: Assistant) -> None:
-    events = list(served_assistant.ask_stream(ANSWERABLE[0]))
-    answer = events[-1]
-    assert isinstance(answer, Answer)
-    pieces = [e for e in events if isinstance(e, str)]
+    stream = served_assistant.ask_stream(ANSWERABLE[0])
+    pieces = list(stream)
+    answer = stream.answer
     assert len(pieces) >= 3  # token by token, not one block
     assert all(len(a) <= len(b) for a, b in itertools.pairwise(pieces))
     for piece in pieces:  # nothing but given passages, even mid-stream
