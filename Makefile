@@ -49,7 +49,7 @@ run: setup
 	GRADIO_ANALYTICS_ENABLED=False $(BIN)/hr-assistant serve
 
 lint: setup-dev
-	$(BIN)/ruff check assistant ingest ui tests bench
+	$(BIN)/ruff check core ingest assistant ui hr_assistant tests bench
 	$(BIN)/mypy
 
 # The tests use Debian's Chromium (never a downloaded browser build) and PostgreSQL.
@@ -63,8 +63,11 @@ system-packages:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+# Two tiers: the fast unit tests of pure logic first (seconds, no model or store), then
+# the integration tests with the real model, Chroma, PostgreSQL, Gradio and Chromium.
 test: lint system-packages
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not integration"
+	$(BIN)/pytest -m integration
 
 bench: setup-dev
 	$(BIN)/python -m bench.latency

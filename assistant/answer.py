@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from assistant.answerability import CONTROL_TOKENS, asks_for_figure, reads_like_injection
-from assistant.language import phrase
 from assistant.retrieval import evidence_passages
 from assistant.text import (
     TermWeights,
@@ -21,7 +20,8 @@ from assistant.text import (
     query_terms,
     terms,
 )
-from assistant.types import Citation, Passage
+from core.language import phrase
+from core.types import LIST_ITEM, Citation, Passage
 
 # Cosine similarities of sentences to the question, for words no glossary links across
 # languages; used when the answer quotes an article in the other language.
@@ -45,7 +45,7 @@ ASKED_BEFORE = 0.75
 _FIGURE = re.compile(r"\d")
 MAX_LIST_ITEMS = 6
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9À-Ý\"“‘(])")
-_BULLET = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s+")
+_BULLET = LIST_ITEM
 # A line that names what follows rather than saying something: short, no end mark.
 _HEADING_LINE = re.compile(r"^[^.!?:;,]{1,60}[^.!?:;,\s\"”’)]$")
 # Sentences that lean on the one before them ("They play a pivotal role ...").

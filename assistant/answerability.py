@@ -26,7 +26,7 @@ from assistant.text import (
     tokenize,
     word_tokens,
 )
-from assistant.types import Passage
+from core.types import Passage
 
 _INSTRUCTION = re.compile(
     r"\b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(instructions?|prompts?|rules?|"

@@ -19,8 +19,6 @@ from assistant.answer import (
 )
 from assistant.answerability import judge, question_parts
 from assistant.conversation import clean_question, follows_previous
-from assistant.embeddings import IdentifiedEmbeddings, build_embeddings
-from assistant.errors import AssistantError
 from assistant.generation import (
     CitationGuard,
     GenerationFailed,
@@ -30,11 +28,13 @@ from assistant.generation import (
     keep_supported,
     reply_problem,
 )
-from assistant.language import detect_language, phrase
 from assistant.retrieval import HybridRetriever, Query, evidence_passages, ranked_articles
-from assistant.settings import Settings
-from assistant.store import StoreVersion, open_passages
-from assistant.types import Answer, Citation, Passage
+from core.embeddings import IdentifiedEmbeddings
+from core.errors import AssistantError
+from core.language import detect_language, phrase
+from core.settings import Settings
+from core.store import PassageStore, StoreVersion
+from core.types import Answer, Citation, Passage
 
 MAX_TOPICS = 6
 # Passages shown with a refusal (one per article).
@@ -101,13 +101,16 @@ class Assistant:
     def __init__(
         self,
         settings: Settings,
-        embeddings: IdentifiedEmbeddings | None = None,
+        embeddings: IdentifiedEmbeddings,
+        store: PassageStore,
         generator: Generator | None = None,
     ) -> None:
+        """The embedder, the store and the optional language model come built (see
+        :class:`hr_assistant.runtime.Runtime`), so each exists once per process."""
         self.settings = settings
-        self.embeddings = embeddings or build_embeddings(settings.embeddings)
-        self.store = open_passages(settings, self.embeddings)
-        self.generator = generator or Generator.from_settings(settings)
+        self.embeddings = embeddings
+        self.store = store
+        self.generator = generator
         self._versions = StoreVersion.for_settings(settings)
         self._reload_lock = threading.Lock()
         self._checked_at = time.monotonic()

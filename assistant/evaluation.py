@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 import yaml
 
-from assistant.errors import AssistantError
-from assistant.types import Answer
+from core.errors import AssistantError
+from core.types import Answer
 
 AskFn = Callable[[str, Sequence[str]], Answer]
 

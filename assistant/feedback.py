@@ -14,7 +14,7 @@ from typing import IO, Any
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_engine, insert, select
 
-from assistant.settings import Settings
+from core.settings import Settings
 
 COLUMNS = ("id", "created_at", "rating", "question", "answer", "language", "citations")
 _metadata = MetaData()
@@ -43,7 +43,7 @@ class FeedbackStore:
 
     @classmethod
     def for_settings(cls, settings: Settings) -> FeedbackStore:
-        return cls(settings.database_url or f"sqlite:///{settings.data_dir / 'feedback.sqlite'}")
+        return cls(settings.feedback_db_url)
 
     def record(
         self,

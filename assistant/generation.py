@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.answerability import CONTROL_TOKENS, reads_like_injection
-from assistant.errors import AssistantError
-from assistant.language import detect_language, phrase
-from assistant.settings import Settings
-from assistant.types import Passage
+from core.errors import AssistantError
+from core.language import detect_language, phrase
+from core.settings import Settings
+from core.types import Passage
 
 logger = logging.getLogger(__name__)
 
@@ -213,10 +213,9 @@ def build_messages(
     passages_label, history_label, question_label, reminder = USER_LABELS[lang]
     blocks = []
     for n, passage in enumerate(passages, start=1):
-        where = passage.title
-        if passage.section and passage.section != passage.title:
-            where = f"{passage.title} — {passage.section}"
-        blocks.append(f"[{n}] {passage_as_data(where)}\n<<<\n{passage_as_data(passage.text)}\n>>>")
+        blocks.append(
+            f"[{n}] {passage_as_data(passage.where)}\n<<<\n{passage_as_data(passage.text)}\n>>>"
+        )
     parts = [f"{passages_label}:\n\n" + "\n\n".join(blocks)]
     if history:
         parts.append(f"{history_label}:\n" + "\n".join(f"- {h}" for h in history))

@@ -24,12 +24,12 @@ from assistant.text import (
     terms_of_words,
     word_tokens,
 )
-from assistant.types import Passage
+from core.types import Passage
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
-    from assistant.store import PassageStore
+    from core.store import PassageStore
 
 # Weight of the BM25 score (scaled to 0..1 per question) next to the cosine similarity.
 BM25_WEIGHT = 0.05
@@ -198,6 +198,12 @@ class HybridRetriever:
     @property
     def is_empty(self) -> bool:
         return not self.passages
+
+    def article(self, article_id: str) -> list[Passage]:
+        """The article's passages in reading order (for the article viewer)."""
+        return sorted(
+            (p for p in self.passages if p.article_id == article_id), key=lambda p: p.position
+        )
 
     def _bm25_scores(self, query: Query) -> np.ndarray:
         scores = self._bm25.scores(terms(query.question))

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from assistant.settings import PROJECT_ROOT, Settings
+from core.settings import PROJECT_ROOT, Settings
 
 KNOWLEDGE = PROJECT_ROOT / "knowledge"
 TEST_DATA = PROJECT_ROOT / "tests" / "data"
@@ -62,7 +62,7 @@ def served(settings: Settings) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
 
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "assistant", "serve", "--port", str(port)],
+        [sys.executable, "-m", "hr_assistant", "serve", "--port", str(port)],
         env=settings_env(settings),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

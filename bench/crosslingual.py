@@ -11,13 +11,13 @@ from __future__ import annotations
 import numpy as np
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from assistant.chain import Assistant
-from assistant.embeddings import LANGUAGE_DIRECTION, build_embeddings, remove_direction
 from assistant.evaluation import Case, load_cases
 from assistant.retrieval import Query, ranked_articles
 from bench.common import EXTRA_KNOWLEDGE, KNOWLEDGE, TEST_DATA, temporary_settings, write_result
+from core.embeddings import LANGUAGE_DIRECTION, build_embeddings, remove_direction
+from hr_assistant.runtime import Runtime
 from ingest.chunking import chunk_article, embedding_text
-from ingest.indexer import ingest_folder, load_folder
+from ingest.indexer import load_folder
 
 
 def _query_text(case: Case) -> str:
@@ -62,8 +62,9 @@ def main() -> None:
             [p.article_id for p in passages],
         ),
     }
-    ingest_folder(settings, embeddings=build_embeddings())
-    assistant = Assistant(settings)
+    runtime = Runtime(settings, embeddings=build_embeddings())
+    runtime.knowledge.sync()
+    assistant = runtime.assistant
     setups["full hybrid retriever (shipped)"] = [
         ranked_articles(assistant.retriever.search(Query(c.question, tuple(c.history))))[0]
         for c in cases

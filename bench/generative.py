@@ -16,7 +16,6 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.chain import Assistant
 from assistant.evaluation import (
     compute_metrics,
     format_comparison,
@@ -25,11 +24,11 @@ from assistant.evaluation import (
     run_case,
 )
 from assistant.generation import FALLBACK_REASONS
-from assistant.language import phrase
-from assistant.types import Answer
 from bench.common import KNOWLEDGE, TEST_DATA, temporary_settings, write_result
 from bench.qwen_model import DEFAULT_OUT
-from ingest.indexer import ingest_folder
+from core.language import phrase
+from core.types import Answer
+from hr_assistant.runtime import Runtime
 
 
 def main() -> None:
@@ -40,9 +39,10 @@ def main() -> None:
     if not args.model.exists():
         raise SystemExit(f"{args.model} is missing: run python -m bench.qwen_model first")
     settings = temporary_settings(KNOWLEDGE).model_copy(update={"llm": f"gguf:{args.model}"})
-    ingest_folder(settings)
+    runtime = Runtime(settings)
+    runtime.knowledge.sync()
     started = time.perf_counter()
-    assistant = Assistant(settings)
+    assistant = runtime.assistant
     load_s = time.perf_counter() - started
     assistant.ask("warm-up question about HR", generate=False)
     cases = load_cases(args.questions)

@@ -17,7 +17,7 @@ import numpy as np
 from assistant.chain import Assistant
 from assistant.evaluation import load_cases
 from bench.common import KNOWLEDGE, TEST_DATA, temporary_settings, write_result
-from ingest.indexer import ingest_folder
+from hr_assistant.runtime import Runtime
 
 ROUNDS = 5
 COLD_RUNS = 3
@@ -38,7 +38,7 @@ def warm_latency(assistant: Assistant) -> list[tuple[str, float, float]]:
 def cold_ask(settings_env: dict[str, str]) -> tuple[float, list[str]]:
     env = {**os.environ, **settings_env}
     code = (
-        "import sys\nfrom assistant.cli import main\n"
+        "import sys\nfrom hr_assistant.cli import main\n"
         "try:\n    main(['ask', 'How does People Operations differ from HR?'])\n"
         "finally:\n    print('HEAVY', sorted(m for m in ('gradio', 'torch',"
         " 'sentence_transformers') if m in sys.modules))"
@@ -55,8 +55,9 @@ def cold_ask(settings_env: dict[str, str]) -> tuple[float, list[str]]:
 
 def main() -> None:
     settings = temporary_settings(KNOWLEDGE)
-    ingest_folder(settings)
-    assistant = Assistant(settings)
+    runtime = Runtime(settings)
+    runtime.knowledge.sync()
+    assistant = runtime.assistant
     assistant.ask("warm-up question about HR")
     rows = warm_latency(assistant)
     all_p50 = float(np.median([r[1] for r in rows]))

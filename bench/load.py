@@ -22,7 +22,7 @@ from bench.common import (
     temporary_settings,
     write_result,
 )
-from ingest.indexer import ingest_folder
+from hr_assistant.runtime import Runtime
 
 SESSIONS = int(os.environ.get("HR_LOAD_SESSIONS", "20"))
 SECONDS = float(os.environ.get("HR_LOAD_SECONDS", "60"))
@@ -32,7 +32,7 @@ def main() -> None:
     from gradio_client import Client
 
     settings = temporary_settings(KNOWLEDGE)
-    ingest_folder(settings)
+    Runtime(settings).knowledge.sync()
     questions = [c.question for c in load_cases(TEST_DATA / "dev_questions.yaml")]
     timings: list[float] = []
     errors: list[str] = []

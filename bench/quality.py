@@ -20,11 +20,11 @@ import json
 import shutil
 from pathlib import Path
 
-from assistant.chain import Assistant
-from assistant.embeddings import build_embeddings
 from assistant.evaluation import Case, evaluate, format_comparison, load_cases, read_articles
-from assistant.settings import PROJECT_ROOT, Settings
 from bench.common import EXTRA_KNOWLEDGE, KNOWLEDGE, RESULTS, TEST_DATA, write_result
+from core.embeddings import build_embeddings
+from core.settings import PROJECT_ROOT, Settings
+from hr_assistant.runtime import Runtime
 from ingest.indexer import ingest_folder
 
 DEVSET = PROJECT_ROOT.parent / "shared" / "devset"
@@ -80,7 +80,7 @@ def main() -> None:
             continue
         settings = settings_for(name, folders)
         ingest_folder(settings, embeddings=embeddings)
-        assistant = Assistant(settings, embeddings=embeddings)
+        assistant = Runtime(settings, embeddings=embeddings).assistant
         out = STORES / f"{name}.jsonl"
         results, metrics = evaluate(
             assistant.ask, cases, read_articles(settings.knowledge_dir), out

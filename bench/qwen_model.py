@@ -18,7 +18,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from assistant.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 
 PARTS = 22
 VERSION = "0.2.0"

@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 import time
 
-from assistant.embeddings import build_embeddings
 from bench.common import temporary_settings, write_result
 from bench.synthetic import write_articles
+from core.embeddings import build_embeddings
 from ingest.indexer import ingest_folder
 
 ARTICLES = int(os.environ.get("HR_BENCH_ARTICLES", "1000"))

@@ -24,12 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from assistant.chain import Assistant
-from assistant.embeddings import build_embeddings
 from assistant.evaluation import load_cases
 from assistant.retrieval import HybridRetriever, Query, ranked_articles
-from assistant.settings import Settings
-from assistant.store import open_passages, open_store
 from bench.common import (
     KNOWLEDGE,
     RESULTS,
@@ -41,6 +37,10 @@ from bench.common import (
     write_result,
 )
 from bench.synthetic import article_text
+from core.embeddings import build_embeddings
+from core.settings import Settings
+from core.store import open_passages, open_store
+from hr_assistant.runtime import Runtime
 from ingest.chunking import chunk_article
 from ingest.indexer import ingest_folder, load_folder, passage_to_document
 
@@ -52,7 +52,7 @@ NOISE = 0.03
 
 def synthetic_documents(count: int) -> list[Any]:
     """``count`` stored documents (one passage each) from the synthetic generator."""
-    from assistant.types import Article
+    from core.types import Article
     from ingest.cleaning import clean_text
 
     documents = []
@@ -138,8 +138,9 @@ def textbook_hit_at_1(questions: list[Any]) -> tuple[float, float]:
     for case in answerable:
         text = f"{case.history[-1]} {case.question}" if case.history else case.question
         textbook += chunks[int(np.argmax(vectors @ model.query(text)))][0] in case.sources
-    ingest_folder(settings)
-    assistant = Assistant(settings)
+    runtime = Runtime(settings)
+    runtime.knowledge.sync()
+    assistant = runtime.assistant
     ours = sum(
         ranked_articles(assistant.retriever.search(Query(c.question, tuple(c.history))))[0]
         in c.sources
@@ -150,7 +151,7 @@ def textbook_hit_at_1(questions: list[Any]) -> tuple[float, float]:
 
 def real_ingest_throughput() -> float:
     settings = temporary_settings(KNOWLEDGE)
-    report = ingest_folder(settings)
+    report = Runtime(settings).knowledge.sync()
     return report.chunks / report.seconds
 
 
@@ -255,7 +256,7 @@ def main() -> None:
     real_rate = real_ingest_throughput()
     cold = []
     settings = temporary_settings(KNOWLEDGE)
-    ingest_folder(settings, embeddings=embeddings)
+    ingest_folder(settings, embeddings)
     env = {
         **os.environ,
         "HR_ASSISTANT_DATA_DIR": str(settings.data_dir),
@@ -264,7 +265,7 @@ def main() -> None:
     for _ in range(3):
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "assistant", "ask", "What does an HR Manager do?"],
+            [sys.executable, "-m", "hr_assistant", "ask", "What does an HR Manager do?"],
             env=env,
             capture_output=True,
             check=True,

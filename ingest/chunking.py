@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from assistant.types import Article, Passage
+from core.types import Article, Passage
 from ingest.cleaning import is_list_item, split_blocks_marking_gaps
 
 MAX_PASSAGE_CHARS = 900
@@ -122,9 +122,4 @@ def embedding_text(passage: Passage) -> str:
     A bare list ("- Managing employee benefits …") does not say whose duties it lists;
     the heading does, so it is embedded with the passage (the quoted text stays exact).
     """
-    header = (
-        passage.title
-        if not passage.section or passage.section == passage.title
-        else (f"{passage.title} — {passage.section}")
-    )
-    return f"{header}\n\n{passage.text}"
+    return f"{passage.where}\n\n{passage.text}"

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from core.types import LIST_ITEM
+
 # Lines that are page furniture wherever they appear, in English or Dutch.
 _FURNITURE = [
     r"^\d+\s+(weergaven?|views?|likes?|comments?|reacties?|shares?)$",
@@ -165,4 +167,4 @@ def _looks_like_button(block: str) -> bool:
 
 def is_list_item(line: str) -> bool:
     """A bullet or numbered list line."""
-    return bool(re.match(r"^\s*([-*•–]|\d+[.)])\s+", line))
+    return bool(LIST_ITEM.match(line))

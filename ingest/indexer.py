@@ -18,10 +18,10 @@ from typing import Any
 
 from langchain_core.documents import Document
 
-from assistant.embeddings import IdentifiedEmbeddings, build_embeddings
-from assistant.errors import AssistantError
-from assistant.settings import Settings
-from assistant.store import (
+from core.embeddings import IdentifiedEmbeddings
+from core.errors import AssistantError
+from core.settings import Settings
+from core.store import (
     StoreVersion,
     embedded_store_owner,
     ingested_articles,
@@ -29,7 +29,7 @@ from assistant.store import (
     open_store,
     read_all,
 )
-from assistant.types import Article, Passage
+from core.types import Article, Passage
 from ingest.chunking import chunk_article, embedding_text
 from ingest.loaders import (
     OUTSIDE_LINK,
@@ -161,7 +161,7 @@ def ensure_writable(settings: Settings) -> None:
 
     Raises:
         AssistantError: another process serves this embedded store (see
-            :func:`assistant.store.claim_embedded_store`).
+            :func:`core.store.claim_embedded_store`).
     """
     owner = embedded_store_owner(settings)
     if owner:
@@ -179,8 +179,8 @@ def ensure_writable(settings: Settings) -> None:
 
 def ingest_folder(
     settings: Settings,
+    embeddings: IdentifiedEmbeddings,
     folder: Path | None = None,
-    embeddings: IdentifiedEmbeddings | None = None,
     *,
     progress: bool = False,
 ) -> IngestReport:
@@ -205,7 +205,6 @@ def ingest_folder(
         suffixes = ", ".join(SUPPORTED_SUFFIXES)
         raise AssistantError(f"no articles in {folder} (expected {suffixes} files)")
 
-    embeddings = embeddings or build_embeddings(settings.embeddings)
     with _ingest_lock(settings):
         store = open_store(settings, embeddings)
         indexing_store = open_store(settings, _CachedEmbeddings(embeddings, settings))

@@ -1,4 +1,4 @@
-"""Read one article file into an :class:`~assistant.types.Article`."""
+"""Read one article file into an :class:`~core.types.Article`."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from assistant.language import LANGUAGES, detect_language
-from assistant.types import Article
+from core.language import LANGUAGES, detect_language
+from core.types import Article
 from ingest.cleaning import clean_text
 
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx")

@@ -6,7 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
-from assistant.errors import AssistantError
+from core.errors import AssistantError
 from ingest.loaders import SUPPORTED_SUFFIXES
 
 MAX_NAME_CHARS = 120

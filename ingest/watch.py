@@ -7,9 +7,9 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from assistant.embeddings import IdentifiedEmbeddings
-from assistant.errors import AssistantError
-from assistant.settings import Settings
+from core.embeddings import IdentifiedEmbeddings
+from core.errors import AssistantError
+from core.settings import Settings
 from ingest.indexer import IngestReport, ingest_folder
 
 logger = logging.getLogger(__name__)
@@ -21,7 +21,7 @@ def watch_folder(
     on_report: Callable[[IngestReport], None],
     stop_after: int | None = None,
     *,
-    embeddings: IdentifiedEmbeddings | None = None,
+    embeddings: IdentifiedEmbeddings,
     stop_event: threading.Event | None = None,
     on_error: Callable[[str], None] | None = None,
 ) -> None:
@@ -29,14 +29,10 @@ def watch_folder(
     (``stop_after``: a number of re-syncs, for tests)."""
     from watchfiles import watch
 
-    from assistant.embeddings import build_embeddings
-
-    # Loaded once for every re-sync (the chat passes the one it answers with).
-    embeddings = embeddings or build_embeddings(settings.embeddings)
     changes = watch(folder, debounce=800, rust_timeout=0, stop_event=stop_event)
     for runs, _changed in enumerate(changes, start=1):
         try:
-            on_report(ingest_folder(settings, folder, embeddings))
+            on_report(ingest_folder(settings, embeddings, folder))
         except AssistantError as exc:  # an emptied folder, say: report it, keep watching
             logger.warning("re-ingest of %s failed: %s", folder, exc)
             if on_error is not None:

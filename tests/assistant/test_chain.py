@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from assistant.errors import AssistantError
+from core.errors import AssistantError
 
 pytestmark = pytest.mark.integration
 

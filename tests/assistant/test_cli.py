@@ -23,7 +23,7 @@ def run_cli(
         **extra_env,
     }
     return subprocess.run(
-        [sys.executable, "-m", "assistant", *args],
+        [sys.executable, "-m", "hr_assistant", *args],
         capture_output=True,
         text=True,
         env=env,
@@ -138,7 +138,7 @@ def test_serve_refuses_a_public_address_without_password(tmp_path: Path):
 
 def test_ask_does_not_import_the_ui_or_torch(cli_data: Path):
     code = (
-        "import sys; from assistant.cli import main\n"
+        "import sys; from hr_assistant.cli import main\n"
         "try:\n    main(['ask', 'What is People Operations?'])\n"
         "finally:\n    print(sorted(m for m in ('gradio', 'torch', 'sentence_transformers')"
         " if m in sys.modules))"

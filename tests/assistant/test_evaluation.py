@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import AssistantError
 from assistant.evaluation import Case, compute_metrics, evaluate, load_cases, read_articles
-from assistant.settings import PROJECT_ROOT, Settings
+from core.errors import AssistantError
+from core.settings import PROJECT_ROOT, Settings
 from tests.conftest import ANSWER_KEYS, DEV_QUESTIONS, IN_CI, KNOWLEDGE
 
 # The gates of the answer-quality work, on the development question set.
@@ -156,7 +156,7 @@ DEVSET_MAX_FALSE_ABSTENTION = 0.05
 @pytest.fixture(scope="module")
 def devset_assistant(tmp_path_factory: pytest.TempPathFactory, embeddings):
     """An assistant over the devset's 44 articles, read where they lie."""
-    from assistant.chain import Assistant
+    from hr_assistant.runtime import Runtime
     from ingest.indexer import ingest_folder
 
     if not (DEVSET / "questions.yaml").exists():
@@ -170,7 +170,7 @@ def devset_assistant(tmp_path_factory: pytest.TempPathFactory, embeddings):
     )
     report = ingest_folder(settings, embeddings=embeddings)
     assert report.articles == len(list((DEVSET / "knowledge").glob("*.md")))
-    return Assistant(settings, embeddings=embeddings)
+    return Runtime(settings, embeddings=embeddings).assistant
 
 
 @pytest.mark.integration

@@ -25,9 +25,10 @@ from langchain_core.callbacks import BaseCallbackHandler
 from assistant.chain import Assistant
 from assistant.evaluation import read_articles, snippet_in_article
 from assistant.generation import Generator
-from assistant.language import phrase
-from assistant.settings import Settings
-from assistant.types import Answer
+from core.language import phrase
+from core.settings import Settings
+from core.types import Answer
+from hr_assistant.runtime import Runtime
 from tests.conftest import DATA, KNOWLEDGE, free_port, wait_until_ready
 
 pytestmark = pytest.mark.integration
@@ -69,7 +70,9 @@ def local_calls() -> ModelCalls:
 @pytest.fixture(scope="module")
 def local_assistant(settings, embeddings, ingest_report, gguf_model, local_calls) -> Assistant:
     llm_settings = with_llm(settings, f"gguf:{gguf_model}")
-    return Assistant(llm_settings, embeddings, generator_for(llm_settings, local_calls))
+    return Runtime(
+        llm_settings, embeddings=embeddings, generator=generator_for(llm_settings, local_calls)
+    ).assistant
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +117,9 @@ def served_model(gguf_model: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 @pytest.fixture(scope="module")
 def served_assistant(settings, embeddings, ingest_report, served_model) -> Assistant:
     llm_settings = with_llm(settings, f"openai:smollm2@{served_model}")
-    return Assistant(llm_settings, embeddings, generator_for(llm_settings))
+    return Runtime(
+        llm_settings, embeddings=embeddings, generator=generator_for(llm_settings)
+    ).assistant
 
 
 def assert_well_cited(answer: Answer, extractive: Answer) -> None:
@@ -184,7 +189,9 @@ def test_a_reply_with_no_citation_falls_back_to_the_extractive_answer(
 ) -> None:
     # Two tokens cannot hold a sentence and its [n]: the reply cites nothing.
     short = with_llm(settings, f"openai:smollm2@{served_model}", llm_max_tokens=2)
-    answer = Assistant(short, embeddings, generator_for(short)).ask(ANSWERABLE[0])
+    answer = Runtime(short, embeddings=embeddings, generator=generator_for(short)).assistant.ask(
+        ANSWERABLE[0]
+    )
     assert answer.mode == "extractive"
     assert answer.note == phrase("en", "llm_no_citation")
     assert answer.citations and not answer.abstained
@@ -196,7 +203,9 @@ def test_a_model_past_its_deadline_gives_the_extractive_answer_with_a_note(
     for llm in (f"openai:smollm2@{served_model}", f"gguf:{gguf_model}"):
         hasty = with_llm(settings, llm, llm_timeout_s=0.05)
         started = time.monotonic()
-        answer = Assistant(hasty, embeddings, generator_for(hasty)).ask(ANSWERABLE[1])
+        answer = Runtime(
+            hasty, embeddings=embeddings, generator=generator_for(hasty)
+        ).assistant.ask(ANSWERABLE[1])
         assert time.monotonic() - started < 10
         assert answer.mode == "extractive"
         assert answer.note == phrase("nl", "llm_timeout")
@@ -207,7 +216,9 @@ def test_an_unreachable_server_gives_the_extractive_answer_with_a_note(
     settings, embeddings, ingest_report
 ) -> None:
     closed = with_llm(settings, f"openai:smollm2@http://127.0.0.1:{free_port()}/v1")
-    answer = Assistant(closed, embeddings, generator_for(closed)).ask(ANSWERABLE[0])
+    answer = Runtime(closed, embeddings=embeddings, generator=generator_for(closed)).assistant.ask(
+        ANSWERABLE[0]
+    )
     assert answer.mode == "extractive"
     assert answer.note == phrase("en", "llm_unreachable")
     assert answer.citations
@@ -239,7 +250,9 @@ def test_instructions_inside_an_article_are_data_and_change_nothing(
     ingest_folder(plain, embeddings=embeddings)
     calls = ModelCalls()
     llm_settings = with_llm(plain, f"gguf:{gguf_model}")
-    assistant = Assistant(llm_settings, embeddings, generator_for(llm_settings, calls))
+    assistant = Runtime(
+        llm_settings, embeddings=embeddings, generator=generator_for(llm_settings, calls)
+    ).assistant
 
     answer = assistant.ask("What does a payroll specialist do?")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.errors import AssistantError
 from assistant.generation import (
     FALLBACK_REASONS,
     CitationGuard,
@@ -15,7 +14,8 @@ from assistant.generation import (
     passage_as_data,
     reply_problem,
 )
-from assistant.types import Passage
+from core.errors import AssistantError
+from core.types import Passage
 
 
 def passage(text: str, n: int = 0, language: str = "en") -> Passage:
@@ -173,7 +173,7 @@ def test_a_reply_must_cite_and_be_in_the_questions_language() -> None:
 
 
 def test_every_fallback_reason_has_a_note_in_both_languages() -> None:
-    from assistant.language import phrase
+    from core.language import phrase
 
     for reason in FALLBACK_REASONS:
         assert phrase("en", f"llm_{reason}") != phrase("nl", f"llm_{reason}")
@@ -181,7 +181,7 @@ def test_every_fallback_reason_has_a_note_in_both_languages() -> None:
 
 def test_a_missing_or_foreign_model_file_is_a_one_line_error(tmp_path) -> None:
     from assistant.generation import build_chat_model
-    from assistant.settings import Settings
+    from core.settings import Settings
 
     not_gguf = tmp_path / "notes.gguf"
     not_gguf.write_text("just text", encoding="utf-8")

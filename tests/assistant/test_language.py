@@ -1,7 +1,7 @@
 import pytest
 
 from assistant.chain import question_language
-from assistant.language import detect_language, phrase
+from core.language import detect_language, phrase
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.settings import Settings
+from core.settings import Settings
 from tests.conftest import KNOWLEDGE
 
 pytestmark = pytest.mark.integration
@@ -33,7 +33,7 @@ def server_settings(chroma_port: int, postgres_url: str, tmp_path: Path) -> Sett
 
 
 def test_ingest_reingest_and_ask_through_the_servers(server_settings: Settings, embeddings):
-    from assistant.chain import Assistant
+    from hr_assistant.runtime import Runtime
     from ingest.indexer import ingest_folder
 
     first = ingest_folder(server_settings, embeddings=embeddings)
@@ -46,7 +46,7 @@ def test_ingest_reingest_and_ask_through_the_servers(server_settings: Settings, 
     assert not (server_settings.data_dir / "chroma").exists()  # nothing embedded locally
     assert not (server_settings.data_dir / "records.sqlite").exists()
 
-    answer = Assistant(server_settings, embeddings=embeddings).ask(
+    answer = Runtime(server_settings, embeddings=embeddings).assistant.ask(
         "Wat is het verschil tussen een HR-assistent en een HR-officer?"
     )
     assert not answer.abstained
@@ -72,7 +72,7 @@ def test_another_process_asks_the_same_server_and_feedback_is_shared(
         [
             sys.executable,
             "-m",
-            "assistant",
+            "hr_assistant",
             "ask",
             "How does People Operations differ from HR?",
             "--json",
@@ -89,7 +89,7 @@ def test_another_process_asks_the_same_server_and_feedback_is_shared(
         liked=True, question="q", answer="a [1]", language="en", citations=[]
     )
     exported = subprocess.run(
-        [sys.executable, "-m", "assistant", "feedback", "export"],
+        [sys.executable, "-m", "hr_assistant", "feedback", "export"],
         env=env,
         capture_output=True,
         text=True,

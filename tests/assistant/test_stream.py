@@ -3,8 +3,8 @@
 import pytest
 
 from assistant.chain import AnswerStream
-from assistant.errors import AssistantError
-from assistant.types import Answer
+from core.errors import AssistantError
+from core.types import Answer
 
 
 def _answer(text: str) -> Answer:

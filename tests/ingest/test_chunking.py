@@ -1,6 +1,6 @@
 import re
 
-from assistant.types import Article
+from core.types import Article
 from ingest.chunking import MAX_PASSAGE_CHARS, chunk_article, embedding_text, is_heading
 
 TEXT = """What is an HR Generalist?

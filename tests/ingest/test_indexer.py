@@ -65,7 +65,7 @@ def test_reingest_skips_unchanged_deletes_removed_and_reports_bad_files(
     assert third.errors == [{"file": "broken.txt", "error": "text is not UTF-8"}]
     assert third.articles == 2
     assert third.deleted > 0
-    from assistant.store import open_store
+    from core.store import open_store
 
     stored = open_store(settings, embeddings).get(include=["metadatas"])
     article_ids = {m["article_id"] for m in stored["metadatas"]}
@@ -82,27 +82,27 @@ def test_a_file_that_turns_bad_keeps_its_passages(make_settings, embeddings, tmp
     (folder / "people-operations-vs-hr.md").write_bytes(b"\xff\xfe broken")
     second = ingest_folder(settings, embeddings=embeddings)
     assert second.errors and second.deleted == 0
-    from assistant.store import open_store
+    from core.store import open_store
 
     stored = open_store(settings, embeddings).get(include=["metadatas"])
     assert len(stored["ids"]) == first.chunks
 
 
-def test_missing_or_empty_folder_is_a_one_line_error(make_settings, tmp_path: Path):
-    from assistant.errors import AssistantError
+def test_missing_or_empty_folder_is_a_one_line_error(make_settings, embeddings, tmp_path: Path):
+    from core.errors import AssistantError
 
     with pytest.raises(AssistantError, match="not found"):
-        ingest_folder(make_settings(), tmp_path / "nowhere")
+        ingest_folder(make_settings(), embeddings, tmp_path / "nowhere")
     empty = tmp_path / "empty"
     empty.mkdir()
     with pytest.raises(AssistantError, match="no articles"):
-        ingest_folder(make_settings(), empty)
+        ingest_folder(make_settings(), embeddings, empty)
 
 
 def test_a_clashing_id_keeps_the_store_and_a_link_out_stores_nothing(
     make_settings, embeddings, tmp_path: Path
 ):
-    from assistant.store import open_store
+    from core.store import open_store
 
     folder = tmp_path / "knowledge"
     shutil.copytree(KNOWLEDGE, folder)

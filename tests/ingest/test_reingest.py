@@ -72,7 +72,7 @@ def _env(data: Path, knowledge: Path) -> dict[str, str]:
 
 def _consistency(settings, embeddings) -> None:
     """Every article once, every passage once, nothing the bookkeeping does not know."""
-    from assistant.store import open_record_manager, open_store
+    from core.store import open_record_manager, open_store
 
     store = open_store(settings, embeddings)
     stored = store.get(include=["metadatas"])
@@ -103,7 +103,7 @@ def test_killing_ingest_at_any_moment_leaves_a_store_the_next_run_repairs(
             path.write_text(path.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
         (folder / f"synthetic-{round_number:05d}.md").unlink(missing_ok=True)
         process = subprocess.Popen(
-            [sys.executable, "-m", "assistant", "ingest", "--json"],
+            [sys.executable, "-m", "hr_assistant", "ingest", "--json"],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -112,7 +112,7 @@ def test_killing_ingest_at_any_moment_leaves_a_store_the_next_run_repairs(
         process.send_signal(signal.SIGKILL)
         process.wait()
     result = subprocess.run(
-        [sys.executable, "-m", "assistant", "ingest", "--json"],
+        [sys.executable, "-m", "hr_assistant", "ingest", "--json"],
         env=env,
         capture_output=True,
         text=True,
@@ -122,7 +122,7 @@ def test_killing_ingest_at_any_moment_leaves_a_store_the_next_run_repairs(
     _consistency(settings, embeddings)
     again = json.loads(
         subprocess.run(
-            [sys.executable, "-m", "assistant", "ingest", "--json"],
+            [sys.executable, "-m", "hr_assistant", "ingest", "--json"],
             env=env,
             capture_output=True,
             text=True,
@@ -144,7 +144,7 @@ def test_questions_are_answered_from_a_complete_store_while_ingest_runs(
         path.write_text(path.read_text(encoding="utf-8") + "\nUpdated.\n", encoding="utf-8")
     env = _env(settings.data_dir, folder)
     process = subprocess.Popen(
-        [sys.executable, "-m", "assistant", "ingest", "--json"],
+        [sys.executable, "-m", "hr_assistant", "ingest", "--json"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -156,7 +156,7 @@ def test_questions_are_answered_from_a_complete_store_while_ingest_runs(
             [
                 sys.executable,
                 "-m",
-                "assistant",
+                "hr_assistant",
                 "ask",
                 "How does People Operations differ from HR?",
                 "--json",
@@ -184,9 +184,11 @@ def test_watch_re_ingests_when_a_file_changes(make_settings, embeddings, tmp_pat
     folder = _copy_knowledge(tmp_path)
     settings = make_settings(knowledge_dir=folder)
     ingest_folder(settings, embeddings=embeddings)
-    reports = []
+    reports: list = []
     watcher = threading.Thread(
-        target=watch_folder, args=(settings, folder, reports.append), kwargs={"stop_after": 1}
+        target=watch_folder,
+        args=(settings, folder, reports.append),
+        kwargs={"stop_after": 1, "embeddings": embeddings},
     )
     watcher.start()
     time.sleep(1.5)

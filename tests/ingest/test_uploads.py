@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import AssistantError
+from core.errors import AssistantError
 from ingest.uploads import delete_article_file, safe_file_name, save_upload
 
 

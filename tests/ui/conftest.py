@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 from tests.conftest import free_port, missing
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -34,9 +34,11 @@ def feedback_store(tmp_path_factory: pytest.TempPathFactory):
 
 def serve_app(assistant, feedback_store) -> Iterator[str]:
     """Serve the real app for ``assistant`` on a free loopback port; yields its URL."""
+    from ingest.knowledge_base import KnowledgeBase
     from ui.app import build_app, launch_kwargs
 
-    app = build_app(assistant, feedback=feedback_store)
+    knowledge = KnowledgeBase(assistant.settings, assistant.embeddings, on_change=None)
+    app = build_app(assistant, knowledge, feedback_store)
     port = free_port()
     app.queue().launch(
         server_name="127.0.0.1",

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from assistant.settings import Settings
+from core.settings import Settings
 from tests.conftest import KNOWLEDGE, free_port
 
 pytestmark = pytest.mark.integration
@@ -27,8 +27,7 @@ scheduling the first interviews with candidates for the hiring manager.
 
 @pytest.fixture(scope="module")
 def admin_site(tmp_path_factory: pytest.TempPathFactory, embeddings) -> Iterator[tuple[str, Path]]:
-    from assistant.chain import Assistant
-    from ingest.indexer import ingest_folder
+    from hr_assistant.runtime import Runtime
     from ui.app import build_app, launch_kwargs
 
     root = tmp_path_factory.mktemp("admin")
@@ -37,8 +36,9 @@ def admin_site(tmp_path_factory: pytest.TempPathFactory, embeddings) -> Iterator
     settings = Settings(
         data_dir=root / "data", knowledge_dir=knowledge, admin_password=PASSWORD, _env_file=None
     )
-    ingest_folder(settings, embeddings=embeddings)
-    app = build_app(Assistant(settings, embeddings=embeddings), settings)
+    runtime = Runtime(settings, embeddings=embeddings)
+    runtime.knowledge.sync()
+    app = build_app(runtime.assistant, runtime.knowledge, runtime.feedback)
     port = free_port()
     app.queue().launch(
         server_name="127.0.0.1",

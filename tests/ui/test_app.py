@@ -43,12 +43,13 @@ def test_history_keeps_user_turns_only():
 
 
 def test_a_refusal_shows_the_closest_passages_as_cards(assistant, feedback_store):
+    from ingest.knowledge_base import KnowledgeBase
     from ui.app import ChatApp
 
     states = list(
-        ChatApp(assistant, feedback_store).respond(
-            "Wat verdient een HR-manager in België?", [], [], "nl"
-        )
+        ChatApp(
+            assistant, KnowledgeBase(assistant.settings, assistant.embeddings), feedback_store
+        ).respond("Wat verdient een HR-manager in België?", [], [], "nl")
     )
     final, records, cards = states[-1][0][-1]["content"], states[-1][1], states[-1][2]
     assert final.startswith("De artikelen") and "[1]" not in final

@@ -38,7 +38,7 @@ def running_serve(env: dict[str, str], log: Path, *args: str) -> Iterator[str]:
     port = free_port()
     with log.open("w") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "assistant", "serve", "--port", str(port), *args],
+            [sys.executable, "-m", "hr_assistant", "serve", "--port", str(port), *args],
             env={**env, "GRADIO_ANALYTICS_ENABLED": "False"},
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -70,7 +70,7 @@ def within_deadline(check: Callable[[], bool], what: str) -> float:
 
 def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "assistant", *args],
+        [sys.executable, "-m", "hr_assistant", *args],
         env=env,
         capture_output=True,
         text=True,
@@ -147,7 +147,7 @@ def test_two_chats_on_a_shared_server_follow_a_cli_ingest(
         ]
         # `ingest --watch` from another process: the chats follow its re-ingests too.
         watcher = subprocess.Popen(
-            [sys.executable, "-m", "assistant", "ingest", "--watch"],
+            [sys.executable, "-m", "hr_assistant", "ingest", "--watch"],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

@@ -9,7 +9,8 @@ import pytest
 
 from assistant.chain import Assistant
 from assistant.generation import Generator
-from assistant.language import phrase
+from core.language import phrase
+from hr_assistant.runtime import Runtime
 from tests.ui.conftest import serve_app
 
 pytestmark = pytest.mark.integration
@@ -20,7 +21,9 @@ def llm_assistant(settings, embeddings, ingest_report, gguf_model) -> Assistant:
     llm_settings = settings.model_copy(
         update={"llm": f"gguf:{gguf_model}", "llm_max_tokens": 120, "llm_timeout_s": 120.0}
     )
-    return Assistant(llm_settings, embeddings, Generator.from_settings(llm_settings))
+    return Runtime(
+        llm_settings, embeddings=embeddings, generator=Generator.from_settings(llm_settings)
+    ).assistant
 
 
 @pytest.fixture(scope="module")
@@ -31,12 +34,15 @@ def llm_served(llm_assistant, feedback_store) -> Iterator[str]:
 def test_the_bubble_grows_with_the_reply_then_shows_the_checked_answer(
     llm_assistant, feedback_store
 ) -> None:
+    from ingest.knowledge_base import KnowledgeBase
     from ui.app import ChatApp
 
     states = list(
-        ChatApp(llm_assistant, feedback_store).respond(
-            "How does People Operations differ from HR?", [], [], "en"
-        )
+        ChatApp(
+            llm_assistant,
+            KnowledgeBase(llm_assistant.settings, llm_assistant.embeddings),
+            feedback_store,
+        ).respond("How does People Operations differ from HR?", [], [], "en")
     )
     bubbles = [state[0][-1]["content"] for state in states]
     streamed = bubbles[:-1]

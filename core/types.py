@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
+
+# A list item's mark at the start of a line: "- ", "* ", "• ", "– ", "1. ", "2) ".
+LIST_ITEM = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s+")
+
+
+def where(title: str, section: str) -> str:
+    """Title and section ("What is HR? — Duties"), as sources name a passage."""
+    return f"{title} — {section}" if section and section != title else title
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,10 @@ class Passage:
         """Title, section and text: what shows a question's words are addressed."""
         return f"{self.title} {self.section} {self.text}"
 
+    @property
+    def where(self) -> str:
+        return where(self.title, self.section)
+
 
 @dataclass(frozen=True)
 class Citation:
@@ -56,9 +69,7 @@ class Citation:
     @property
     def where(self) -> str:
         """Title and section, as a source list names the passage."""
-        if self.section and self.section != self.title:
-            return f"{self.title} — {self.section}"
-        return self.title
+        return where(self.title, self.section)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -9,9 +9,9 @@ import os
 from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING, Any
 
-from assistant.embeddings import IdentifiedEmbeddings
-from assistant.errors import EmptyStoreError, StoreError
-from assistant.settings import Settings
+from core.embeddings import IdentifiedEmbeddings
+from core.errors import EmptyStoreError, StoreError
+from core.settings import Settings
 
 if TYPE_CHECKING:
     from langchain_chroma import Chroma

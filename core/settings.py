@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     admin_password: str | None = None
 
     @property
+    def feedback_db_url(self) -> str:
+        """SQLAlchemy URL of the ratings: ``database_url``, else SQLite in the data folder."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'feedback.sqlite'}"
+
+    @property
     def record_db_url(self) -> str:
         """SQLAlchemy URL of the bookkeeping: ``database_url``, else SQLite in the data folder."""
         return self.database_url or f"sqlite:///{self.data_dir / 'records.sqlite'}"

