@@ -242,3 +242,30 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+# The `hr-assistant` command as the tests start it (the installed script runs the same).
+HR_ASSISTANT = [sys.executable, "-m", "hr_assistant"]
+
+
+def settings_env(settings: Settings, **extra: str) -> dict[str, str]:
+    """The environment that points an `hr-assistant` subprocess at ``settings``' stores."""
+    env = {
+        **os.environ,
+        "HR_ASSISTANT_DATA_DIR": str(settings.data_dir),
+        "HR_ASSISTANT_KNOWLEDGE_DIR": str(settings.knowledge_dir),
+        "HR_ASSISTANT_COLLECTION": settings.collection,
+    }
+    if settings.chroma_host:
+        env["HR_ASSISTANT_CHROMA_HOST"] = settings.chroma_host
+        env["HR_ASSISTANT_CHROMA_PORT"] = str(settings.chroma_port)
+    if settings.database_url:
+        env["HR_ASSISTANT_DATABASE_URL"] = settings.database_url
+    return {**env, **extra}
+
+
+def run_cli(*args: str, env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run `hr-assistant ARGS` to the end, its output captured as text."""
+    return subprocess.run(
+        [*HR_ASSISTANT, *args], env=env, capture_output=True, text=True, timeout=timeout
+    )

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ANSWER_KEYS, KNOWLEDGE
+from core.settings import Settings
+from tests.conftest import ANSWER_KEYS, KNOWLEDGE, settings_env
+from tests.conftest import run_cli as cli
 
 pytestmark = pytest.mark.integration
 
@@ -16,19 +18,8 @@ pytestmark = pytest.mark.integration
 def run_cli(
     *args: str, data_dir: Path, knowledge: Path = KNOWLEDGE, **extra_env: str
 ) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "HR_ASSISTANT_DATA_DIR": str(data_dir),
-        "HR_ASSISTANT_KNOWLEDGE_DIR": str(knowledge),
-        **extra_env,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "hr_assistant", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
+    settings = Settings(data_dir=data_dir, knowledge_dir=knowledge, _env_file=None)
+    return cli(*args, env=settings_env(settings, **extra_env))
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ whatever it writes.
 from __future__ import annotations
 
 import itertools
-import os
 import re
 import subprocess
 import sys
@@ -29,7 +28,7 @@ from core.language import phrase
 from core.settings import Settings
 from core.types import Answer
 from hr_assistant.runtime import Runtime
-from tests.conftest import DATA, KNOWLEDGE, free_port, wait_until_ready
+from tests.conftest import DATA, KNOWLEDGE, free_port, settings_env, wait_until_ready
 
 pytestmark = pytest.mark.integration
 MARKER = re.compile(r"\[(\d+)\]")
@@ -281,13 +280,12 @@ def test_eval_reports_both_modes_side_by_side(settings, ingest_report, gguf_mode
     questions = tmp_path / "subset.yaml"
     questions.write_text(yaml.safe_dump(subset), encoding="utf-8")
     out = tmp_path / "results.jsonl"
-    env = {
-        **os.environ,
-        "HR_ASSISTANT_DATA_DIR": str(settings.data_dir),
-        "HR_ASSISTANT_KNOWLEDGE_DIR": str(KNOWLEDGE),
-        "HR_ASSISTANT_LLM": f"gguf:{gguf_model}",
-        "HR_ASSISTANT_LLM_MAX_TOKENS": "120",
-    }
+    env = settings_env(
+        settings,
+        HR_ASSISTANT_KNOWLEDGE_DIR=str(KNOWLEDGE),
+        HR_ASSISTANT_LLM=f"gguf:{gguf_model}",
+        HR_ASSISTANT_LLM_MAX_TOKENS="120",
+    )
     result = subprocess.run(
         [
             str(Path(sys.executable).parent / "hr-assistant"),

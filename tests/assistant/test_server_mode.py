@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from core.settings import Settings
-from tests.conftest import KNOWLEDGE
+from tests.conftest import KNOWLEDGE, run_cli, settings_env
 
 pytestmark = pytest.mark.integration
 
@@ -60,40 +57,14 @@ def test_another_process_asks_the_same_server_and_feedback_is_shared(
     from ingest.indexer import ingest_folder
 
     ingest_folder(server_settings, embeddings=embeddings)
-    env = {
-        **os.environ,
-        "HR_ASSISTANT_DATA_DIR": str(server_settings.data_dir),
-        "HR_ASSISTANT_CHROMA_HOST": "127.0.0.1",
-        "HR_ASSISTANT_CHROMA_PORT": str(server_settings.chroma_port),
-        "HR_ASSISTANT_DATABASE_URL": str(server_settings.database_url),
-        "HR_ASSISTANT_COLLECTION": server_settings.collection,
-    }
-    asked = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "hr_assistant",
-            "ask",
-            "How does People Operations differ from HR?",
-            "--json",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    env = settings_env(server_settings)
+    asked = run_cli("ask", "How does People Operations differ from HR?", "--json", env=env)
     assert asked.returncode == 0, asked.stderr
     assert json.loads(asked.stdout)["citations"][0]["source"] == "people-operations-vs-hr"
 
     FeedbackStore.for_settings(server_settings).record(
         liked=True, question="q", answer="a [1]", language="en", citations=[]
     )
-    exported = subprocess.run(
-        [sys.executable, "-m", "hr_assistant", "feedback", "export"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    exported = run_cli("feedback", "export", env=env, timeout=120)
     assert exported.returncode == 0, exported.stderr
     assert "a [1]" in exported.stdout

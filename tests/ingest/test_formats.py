@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.hostile import inflating_docx
 from ingest.loaders import LoadError, load_article
 
 PAGE = """<!doctype html><html lang="en"><head><title>What is an HR Generalist?</title>
@@ -90,31 +91,9 @@ def test_corrupt_files_raise_their_reason(tmp_path: Path, name: str, content: by
         load_article(path)
 
 
-def _inflating_docx(path: Path, xml_bytes: int) -> None:
-    """A valid Word document whose body XML is padded to ``xml_bytes`` of whitespace."""
-    import zipfile
-
-    import docx
-
-    source = path.with_suffix(".src.docx")
-    document = docx.Document()
-    document.add_paragraph("An HR officer supports managers with recruitment and policy.")
-    document.save(str(source))
-    with (
-        zipfile.ZipFile(source) as original,
-        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bomb,
-    ):
-        for item in original.infolist():
-            data = original.read(item.filename)
-            if item.filename == "word/document.xml":
-                data = data.replace(b"<w:body>", b"<w:body>" + b" " * xml_bytes, 1)
-            bomb.writestr(item.filename, data)
-    source.unlink()
-
-
 def test_a_word_document_that_inflates_is_refused_before_parsing(tmp_path: Path):
     path = tmp_path / "bomb.docx"
-    _inflating_docx(path, 50 * 1024 * 1024)
+    inflating_docx(path, 50)
     assert path.stat().st_size < 1024 * 1024
     with pytest.raises(LoadError, match=r"inflates \d+-fold"):
         load_article(path, max_bytes=20 * 1024 * 1024)
@@ -122,6 +101,6 @@ def test_a_word_document_that_inflates_is_refused_before_parsing(tmp_path: Path)
 
 def test_a_word_document_over_the_unpacked_limit_is_refused(tmp_path: Path):
     path = tmp_path / "large.docx"
-    _inflating_docx(path, 3 * 1024 * 1024)
+    inflating_docx(path, 3)
     with pytest.raises(LoadError, match="unpacks to"):
         load_article(path, max_bytes=200 * 1024)

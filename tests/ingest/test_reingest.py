@@ -6,11 +6,9 @@ These run real ``hr-assistant`` subprocesses against a real embedded Chroma.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,7 +18,7 @@ from bench.synthetic import write_articles
 from ingest.chunking import chunk_article
 from ingest.indexer import ingest_folder
 from ingest.loaders import load_article
-from tests.conftest import KNOWLEDGE
+from tests.conftest import HR_ASSISTANT, KNOWLEDGE, run_cli, settings_env
 from tests.ingest.test_indexer import CountingEmbeddings
 
 pytestmark = pytest.mark.integration
@@ -62,14 +60,6 @@ def test_an_edit_embeds_only_what_changed(make_settings, embeddings, tmp_path: P
     assert counting.embedded - embedded <= 2
 
 
-def _env(data: Path, knowledge: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "HR_ASSISTANT_DATA_DIR": str(data),
-        "HR_ASSISTANT_KNOWLEDGE_DIR": str(knowledge),
-    }
-
-
 def _consistency(settings, embeddings) -> None:
     """Every article once, every passage once, nothing the bookkeeping does not know."""
     from core.store import open_record_manager, open_store
@@ -95,7 +85,7 @@ def test_killing_ingest_at_any_moment_leaves_a_store_the_next_run_repairs(
     folder = _copy_knowledge(tmp_path)
     write_articles(folder, 40)
     settings = make_settings(knowledge_dir=folder)
-    env = _env(settings.data_dir, folder)
+    env = settings_env(settings)
     for round_number, delay in enumerate((2.0, 3.5, 5.0, 6.5)):
         # Change the folder between kills: edits, an addition and a removal.
         write_articles(folder, 5, start=100 + round_number)
@@ -103,7 +93,7 @@ def test_killing_ingest_at_any_moment_leaves_a_store_the_next_run_repairs(
             path.write_text(path.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
         (folder / f"synthetic-{round_number:05d}.md").unlink(missing_ok=True)
         process = subprocess.Popen(
-            [sys.executable, "-m", "hr_assistant", "ingest", "--json"],
+            [*HR_ASSISTANT, "ingest", "--json"],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -111,24 +101,10 @@ def test_killing_ingest_at_any_moment_leaves_a_store_the_next_run_repairs(
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
         process.wait()
-    result = subprocess.run(
-        [sys.executable, "-m", "hr_assistant", "ingest", "--json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    result = run_cli("ingest", "--json", env=env, timeout=600)
     assert result.returncode == 0, result.stderr
     _consistency(settings, embeddings)
-    again = json.loads(
-        subprocess.run(
-            [sys.executable, "-m", "hr_assistant", "ingest", "--json"],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        ).stdout
-    )
+    again = json.loads(run_cli("ingest", "--json", env=env, timeout=600).stdout)
     assert (again["added"], again["deleted"], again["updated"]) == (0, 0, 0)
 
 
@@ -142,9 +118,9 @@ def test_questions_are_answered_from_a_complete_store_while_ingest_runs(
     # Edit every article, the one asked about included, then re-ingest in the background.
     for path in folder.glob("*.md"):
         path.write_text(path.read_text(encoding="utf-8") + "\nUpdated.\n", encoding="utf-8")
-    env = _env(settings.data_dir, folder)
+    env = settings_env(settings)
     process = subprocess.Popen(
-        [sys.executable, "-m", "hr_assistant", "ingest", "--json"],
+        [*HR_ASSISTANT, "ingest", "--json"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -152,20 +128,7 @@ def test_questions_are_answered_from_a_complete_store_while_ingest_runs(
     )
     answers = []
     while process.poll() is None and len(answers) < 6:
-        asked = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "hr_assistant",
-                "ask",
-                "How does People Operations differ from HR?",
-                "--json",
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        asked = run_cli("ask", "How does People Operations differ from HR?", "--json", env=env)
         assert asked.returncode == 0, asked.stderr
         answers.append(json.loads(asked.stdout))
     process.wait(timeout=600)

@@ -7,10 +7,8 @@ turns a CLI ingest away. Chroma server + PostgreSQL: any process may ingest and 
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,7 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import KNOWLEDGE, free_port, wait_until_ready
+from core.settings import Settings
+from tests.conftest import (
+    HR_ASSISTANT,
+    KNOWLEDGE,
+    free_port,
+    run_cli,
+    settings_env,
+    wait_until_ready,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -38,7 +44,7 @@ def running_serve(env: dict[str, str], log: Path, *args: str) -> Iterator[str]:
     port = free_port()
     with log.open("w") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "hr_assistant", "serve", "--port", str(port), *args],
+            [*HR_ASSISTANT, "serve", "--port", str(port), *args],
             env={**env, "GRADIO_ANALYTICS_ENABLED": "False"},
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -69,13 +75,7 @@ def within_deadline(check: Callable[[], bool], what: str) -> float:
 
 
 def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "hr_assistant", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return run_cli(*args, env=env)
 
 
 @pytest.fixture
@@ -86,11 +86,9 @@ def knowledge(tmp_path: Path) -> Path:
 
 
 def test_the_chat_follows_edits_of_the_articles_folder(knowledge: Path, tmp_path: Path):
-    env = {
-        **os.environ,
-        "HR_ASSISTANT_DATA_DIR": str(tmp_path / "data"),
-        "HR_ASSISTANT_KNOWLEDGE_DIR": str(knowledge),
-    }
+    env = settings_env(
+        Settings(data_dir=tmp_path / "data", knowledge_dir=knowledge, _env_file=None)
+    )
     with running_serve(env, tmp_path / "serve.log") as url:
         assert NEW_TITLE not in ask(url, QUESTION)
 
@@ -123,15 +121,16 @@ def test_the_chat_follows_edits_of_the_articles_folder(knowledge: Path, tmp_path
 def test_two_chats_on_a_shared_server_follow_a_cli_ingest(
     knowledge: Path, tmp_path: Path, chroma_port: int, postgres_url: str
 ):
-    env = {
-        **os.environ,
-        "HR_ASSISTANT_DATA_DIR": str(tmp_path / "data"),
-        "HR_ASSISTANT_KNOWLEDGE_DIR": str(knowledge),
-        "HR_ASSISTANT_CHROMA_HOST": "127.0.0.1",
-        "HR_ASSISTANT_CHROMA_PORT": str(chroma_port),
-        "HR_ASSISTANT_DATABASE_URL": postgres_url,
-        "HR_ASSISTANT_COLLECTION": f"follow-{tmp_path.name[-8:]}",
-    }
+    shared = Settings(
+        data_dir=tmp_path / "data",
+        knowledge_dir=knowledge,
+        chroma_host="127.0.0.1",
+        chroma_port=chroma_port,
+        database_url=postgres_url,
+        collection=f"follow-{tmp_path.name[-8:]}",
+        _env_file=None,
+    )
+    env = settings_env(shared)
     assert cli(env, "ingest").returncode == 0
     with (
         running_serve(env, tmp_path / "serve-1.log", "--no-watch") as first,
@@ -147,7 +146,7 @@ def test_two_chats_on_a_shared_server_follow_a_cli_ingest(
         ]
         # `ingest --watch` from another process: the chats follow its re-ingests too.
         watcher = subprocess.Popen(
-            [sys.executable, "-m", "hr_assistant", "ingest", "--watch"],
+            [*HR_ASSISTANT, "ingest", "--watch"],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
