@@ -2,7 +2,7 @@
 
 import pytest
 
-from ui.app import user_turns
+from ui.handlers import user_turns
 from ui.render import render_markdown
 
 pytestmark = pytest.mark.integration
@@ -44,7 +44,7 @@ def test_history_keeps_user_turns_only():
 
 def test_a_refusal_shows_the_closest_passages_as_cards(assistant, feedback_store):
     from ingest.knowledge_base import KnowledgeBase
-    from ui.app import ChatApp
+    from ui.handlers import ChatApp
 
     states = list(
         ChatApp(

@@ -35,7 +35,7 @@ def test_the_bubble_grows_with_the_reply_then_shows_the_checked_answer(
     llm_assistant, feedback_store
 ) -> None:
     from ingest.knowledge_base import KnowledgeBase
-    from ui.app import ChatApp
+    from ui.handlers import ChatApp
 
     states = list(
         ChatApp(

@@ -1,0 +1,250 @@
+"""The page's handlers: what happens when someone asks, rates, opens an article or
+manages articles. They call the assistant and the knowledge base and return what the
+page shows; the layout that wires them to components is in :mod:`ui.app`.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from core.errors import AssistantError
+from core.types import Answer, Citation
+from ui.render import (
+    answer_markdown,
+    article_html,
+    escape,
+    partial_markdown,
+    render_markdown,
+)
+from ui.render import source_cards as render_source_cards
+from ui.security import AttemptLimiter
+from ui.texts import text
+
+if TYPE_CHECKING:
+    from assistant.chain import Assistant
+    from assistant.feedback import FeedbackStore
+    from ingest.knowledge_base import KnowledgeBase
+
+STREAM_STEP_SECONDS = 0.02
+
+# What the chat remembers per message: the raw question, or the answer as JSON.
+Record = dict[str, Any]
+
+
+def _text_of(content: Any) -> str:
+    """Message text from either a plain string or Gradio's list of content parts."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        return str(content.get("text") or content.get("value") or "")
+    if isinstance(content, list):
+        return " ".join(_text_of(part) for part in content)
+    return ""
+
+
+def user_turns(history: Sequence[Any]) -> list[str]:
+    """The earlier user messages of a Gradio chat history, oldest first."""
+    turns: list[str] = []
+    for message in history or []:
+        if isinstance(message, dict) and message.get("role") == "user":
+            turn = _text_of(message.get("content")).strip()
+            if turn:
+                turns.append(turn)
+    return turns
+
+
+def _stream(body: str) -> Iterator[str]:
+    """The answer in growing pieces, sentence by sentence, as a reader would see it typed."""
+    pieces = re.split(r"(?<=\]) ", body)
+    for end in range(1, len(pieces) + 1):
+        yield " ".join(pieces[:end])
+
+
+def _citations_of(record: Record | None) -> list[Citation]:
+    if not record or "citations" not in record:
+        return []
+    return [Citation(**c) for c in record["citations"]]
+
+
+def cards_of(record: Record | None, ui_language: str) -> str:
+    """The source cards of an answer, or of a refusal's closest passages."""
+    citations = _citations_of(record)
+    if citations or not record:
+        return render_source_cards(citations, ui_language)
+    closest = [Citation(**c) for c in record.get("closest", [])]
+    return render_source_cards(closest, ui_language, closest=bool(closest))
+
+
+def _source_choices(citations: list[Citation]) -> list[tuple[str, str]]:
+    return [(f"[{c.n}] {c.where}", c.chunk_id) for c in citations]
+
+
+class ChatApp:
+    """The handlers of the page, around one assistant and one feedback store."""
+
+    def __init__(
+        self, assistant: Assistant, knowledge: KnowledgeBase, feedback: FeedbackStore
+    ) -> None:
+        self.assistant = assistant
+        self.knowledge = knowledge
+        self.feedback = feedback
+        self.admin_attempts = AttemptLimiter()
+
+    def ask(self, question: str, history: Sequence[str]) -> tuple[Answer | None, str]:
+        """The answer, or the friendly refusal to show instead."""
+        try:
+            return self.assistant.ask(question, history), ""
+        except AssistantError as exc:
+            return None, str(exc)
+
+    def respond(
+        self,
+        message: str,
+        chat: list[dict[str, Any]],
+        records: list[Record | None],
+        ui_language: str,
+    ) -> Iterator[tuple[Any, ...]]:
+        """Stream one answer into the chat, then show its source cards."""
+        import gradio as gr
+
+        chat = list(chat or [])
+        records = list(records or [])
+        earlier = [r["question"] for r in records if r and r.get("question")]
+        chat.append({"role": "user", "content": escape(message.strip()) or "…"})
+        records.append({"question": message.strip()} if message.strip() else None)
+        chat.append({"role": "assistant", "content": ""})
+        streamed = False
+        try:
+            stream = self.assistant.ask_stream(message, earlier)
+            for piece in stream:
+                # A language model's reply, its [n] markers already checked.
+                streamed = True
+                chat[-1] = {"role": "assistant", "content": partial_markdown(piece)}
+                yield chat, records, gr.update(), gr.update(), ""
+            answer = stream.answer
+        except AssistantError as exc:
+            chat[-1] = {"role": "assistant", "content": escape(str(exc))}
+            records.append(None)
+            yield chat, records, gr.update(), gr.update(), ""
+            return
+        records.append(
+            {
+                "answer": answer.text,
+                "asked": answer.question,
+                "language": answer.language,
+                "citations": [c.__dict__ for c in answer.citations],
+                "closest": [c.__dict__ for c in answer.closest],
+            }
+        )
+        final = answer_markdown(answer)
+        if not streamed:  # extractive: shown as if typed, sentence by sentence
+            for partial in _stream(final):
+                chat[-1] = {"role": "assistant", "content": partial}
+                yield chat, records, gr.update(), gr.update(), ""
+                time.sleep(STREAM_STEP_SECONDS)
+        chat[-1] = {"role": "assistant", "content": final}
+        # A refusal shows the closest passages where an answer shows its sources.
+        cards = cards_of(records[-1], ui_language)
+        choices = _source_choices(answer.citations) or [
+            (c.where, c.chunk_id) for c in answer.closest
+        ]
+        yield (
+            chat,
+            records,
+            cards,
+            gr.update(choices=choices, value=None, visible=bool(choices)),
+            "",
+        )
+
+    def open_source(self, chunk_id: str | None, ui_language: str) -> str:
+        """The article that holds ``chunk_id``, with that passage marked."""
+        if not chunk_id:
+            return ""
+        article_id = chunk_id.rsplit("#", 1)[0]
+        passages = self.assistant.retriever.article(article_id)
+        return article_html(passages, chunk_id, ui_language)
+
+    def read_article(self, article_id: str | None, ui_language: str) -> str:
+        if not article_id:
+            return ""
+        return article_html(self.assistant.retriever.article(article_id), None, ui_language)
+
+    def rate(self, like: Any, records: list[Record | None], ui_language: str) -> None:
+        """Store a thumbs up/down with the question, answer and citations it rates."""
+        import gradio as gr
+
+        index = like.index[0] if isinstance(like.index, list | tuple) else like.index
+        if not isinstance(index, int) or not 0 <= index < len(records or []):
+            return
+        record = records[index]
+        if not record or "answer" not in record or like.liked is None:
+            return
+        self.feedback.record(
+            liked=bool(like.liked),
+            question=str(record.get("asked", "")),
+            answer=str(record["answer"]),
+            language=str(record.get("language", "")),
+            citations=[
+                {k: c[k] for k in ("n", "source", "title", "chunk_id", "snippet")}
+                for c in record.get("citations", [])
+            ],
+        )
+        gr.Info(text(ui_language, "thanks"))
+
+    # --- managing articles (the same ingest as the CLI) ---------------------------------
+
+    def admin_refusal(self, password: str | None, ui_language: str) -> str:
+        """Why an admin action is refused ("" when the password is right or none is set)."""
+        expected = self.assistant.settings.admin_password
+        if not expected or self.admin_attempts.check(password, expected):
+            return ""
+        if self.admin_attempts.blocked():
+            return text(ui_language, "too_many_attempts")
+        return text(ui_language, "wrong_password")
+
+    def sync(self, ui_language: str, notes: list[str]) -> str:
+        """Bring the store in line with the articles folder and say what happened (the
+        assistant reloads when the knowledge base reports a change)."""
+        try:
+            report = self.knowledge.sync(progress=True)
+        except AssistantError as exc:
+            return "\n\n".join([*notes, escape(str(exc))])
+        lines = [*notes, text(ui_language, "ingested", **report.to_json())]
+        lines += [text(ui_language, "file_error", **e) for e in report.errors]
+        return "\n\n".join(escape(line) for line in lines)
+
+    def upload(self, files: list[Any] | None, password: str, ui_language: str) -> str:
+        if refusal := self.admin_refusal(password, ui_language):
+            return refusal
+        uploads = []
+        for item in files or []:
+            source = Path(getattr(item, "name", item))
+            uploads.append((source, getattr(item, "orig_name", None) or source.name))
+        saved, refused = self.knowledge.add(uploads)
+        notes = [text(ui_language, "saved", name=path.name) for path in saved] + refused
+        return self.sync(ui_language, notes)
+
+    def delete(self, article_id: str | None, password: str, ui_language: str) -> str:
+        if refusal := self.admin_refusal(password, ui_language):
+            return refusal
+        if not article_id:
+            return ""
+        try:
+            removed = self.knowledge.delete(article_id)
+        except AssistantError as exc:
+            return escape(str(exc))
+        return self.sync(ui_language, [text(ui_language, "deleted", name=removed.name)])
+
+    def reingest(self, password: str, ui_language: str) -> str:
+        if refusal := self.admin_refusal(password, ui_language):
+            return refusal
+        return self.sync(ui_language, [])
+
+    def api_chat(self, message: str) -> str:
+        """The ``/chat`` API: one question, its answer and sources as Markdown."""
+        answer, refusal = self.ask(message, [])
+        return render_markdown(answer) if answer is not None else refusal
