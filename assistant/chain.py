@@ -255,7 +255,7 @@ class Assistant:
         # Only a turn that leans on the previous one is read with it: a new topic in the
         # same chat is a new question.
         context = history if follows_previous(asked, history, weights.names_topic) else ()
-        query = Query(asked, tuple(weights.correct_typos(turn) for turn in context))
+        query = Query(asked, tuple(weights.correct_typos(turn) for turn in context), language)
         started = time.perf_counter()
         passages = retriever.search(query)
         searched = time.perf_counter()

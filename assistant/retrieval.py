@@ -43,6 +43,9 @@ TITLE_PHRASE_WEIGHT = 0.02
 # Weight of the earlier turns' words when a follow-up question is retrieved.
 HISTORY_WEIGHT = 0.5
 DEFAULT_K = 6
+# How much a passage in the other language's BM25 score is raised when only an article in
+# that language is titled after the question's topic (see _fair_across_languages).
+CROSS_LANGUAGE_BM25_FACTOR = 2.0
 # Nearest passages asked of Chroma per question; the rest are ranked by BM25 and titles.
 DENSE_CANDIDATES = 100
 # Passages scoring this close to the best one may add sentences to the answer.
@@ -72,6 +75,7 @@ class Query:
 
     question: str
     history: tuple[str, ...] = ()
+    language: str = ""  # the question's language, when known
 
     @property
     def context(self) -> str:
@@ -193,6 +197,7 @@ class HybridRetriever:
         self.weights = TermWeights.from_words(words, [p.language for p in self.passages])
         self.weights.add_titles({h for p in self.passages for h in (p.title, p.section)})
         self._titles = TitleIndex([p.title for p in self.passages])
+        self._languages = np.array([p.language for p in self.passages])
         self._bm25 = SparseBM25([terms_of_words(w) for w in words])
 
     @property
@@ -216,6 +221,23 @@ class HybridRetriever:
         groups = query_terms(query.question) or query_terms(query.context)
         return self._titles.share(groups, [self.weights.group_weight(g) for g in groups])
 
+    def _fair_across_languages(
+        self, lexical: np.ndarray, titles: np.ndarray, language: str
+    ) -> np.ndarray:
+        """Raise the lexical scores of passages in the other language when an article in
+        that language names the question's topic in its title and none in the
+        question's language does.
+
+        A passage in the other language can share only glossary words and names with the
+        question, so an article about the asked role ("ondernemingsraad" for "works
+        council") loses on BM25 to pages in the question's language that merely share
+        its everyday words.
+        """
+        other = self._languages != language
+        if not other.any() or other.all() or titles[other].max() <= titles[~other].max():
+            return lexical
+        return np.where(other, np.minimum(1.0, CROSS_LANGUAGE_BM25_FACTOR * lexical), lexical)
+
     def _dense_scores(self, query: Query) -> np.ndarray:
         vector = self._embeddings.embed_query(query.dense_text)
         k = min(len(self.passages), DENSE_CANDIDATES)
@@ -232,10 +254,14 @@ class HybridRetriever:
         if self.is_empty:
             return []
         dense = self._dense_scores(query)
+        lexical = self._bm25_scores(query)
+        titles = self._title_scores(query)
+        if query.language:
+            lexical = self._fair_across_languages(lexical, titles, query.language)
         fused = (
             dense
-            + BM25_WEIGHT * self._bm25_scores(query)
-            + TITLE_WEIGHT * self._title_scores(query)
+            + BM25_WEIGHT * lexical
+            + TITLE_WEIGHT * titles
             + TITLE_PHRASE_WEIGHT * self._titles.names_phrase(query.question or query.context)
         )
         k = min(k, len(fused))

@@ -142,12 +142,12 @@ DEVSET_MAX_FALSE_ABSTENTION_TARGET = 0.05
 # A ratchet until the targets hold: the best figures main has reached so far. Raise
 # them with every gain; a change that drops any of them fails here.
 DEVSET_FLOORS = {
-    "hit@1": 0.89,
-    "hit@3": 0.97,
-    "source hit": 0.92,
+    "hit@1": 0.9,
+    "hit@3": 0.98,
+    "source hit": 0.95,
     "citation precision": 0.88,
     "snippet fidelity": 1.0,
-    "fact coverage": 0.79,
+    "fact coverage": 0.8,
     "abstention": 0.88,
 }
 DEVSET_MAX_FALSE_ABSTENTION = 0.05

@@ -34,3 +34,49 @@ def test_a_title_naming_the_role_phrase_is_marked():
         0,
     ]
     assert index.names_phrase("What does an HR officer do all day?").tolist() == [0, 0, 1]
+
+
+class _EqualStore:
+    """A store whose dense search finds every passage equally close: lexical signals decide."""
+
+    def __init__(self, passages: list[dict[str, str]]) -> None:
+        self._passages = passages
+
+    def read_all(self, include: list[str]) -> dict[str, list]:
+        from core.types import where
+
+        return {
+            "ids": [p["chunk_id"] for p in self._passages],
+            "documents": [f"{where(p['title'], '')}\n\n{p['text']}" for p in self._passages],
+            "metadatas": [{**p, "article_id": p["chunk_id"].split("#")[0]} for p in self._passages],
+        }
+
+    def nearest(self, vector, k: int) -> list[tuple[str, float]]:
+        return [(p["chunk_id"], 0.8) for p in self._passages][:k]
+
+
+def test_an_article_titled_after_the_topic_in_the_other_language_is_not_outvoted():
+    from langchain_core.embeddings import DeterministicFakeEmbedding
+
+    from assistant.retrieval import HybridRetriever, Query
+
+    store = _EqualStore(
+        [
+            {
+                "chunk_id": "or#0",
+                "title": "Ondernemingsraad",
+                "language": "nl",
+                "text": "Een bedrijf met 50 werknemers moet een ondernemingsraad instellen.",
+            },
+            {
+                "chunk_id": "software#0",
+                "title": "HR software",
+                "language": "en",
+                "text": "Every company with employees can set up HR software.",
+            },
+        ]
+    )
+    retriever = HybridRetriever(store, DeterministicFakeEmbedding(size=8))  # type: ignore[arg-type]
+    question = "From how many employees must a company set up a works council?"
+    assert retriever.search(Query(question))[0].article_id == "software"
+    assert retriever.search(Query(question, language="en"))[0].article_id == "or"
