@@ -226,7 +226,7 @@ class StoreVersion:
     """
 
     def __init__(self, url: str, collection: str) -> None:
-        from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine
+        from sqlalchemy import Column, Integer, MetaData, String, Table
 
         self.collection = collection
         self._metadata = MetaData()
@@ -236,7 +236,7 @@ class StoreVersion:
             Column("collection", String(200), primary_key=True),
             Column("version", Integer, nullable=False),
         )
-        self._engine = create_engine(url)
+        self._engine = _engine(url)  # one pool per database, however often this is made
         self._metadata.create_all(self._engine)
 
     @classmethod
@@ -256,16 +256,23 @@ class StoreVersion:
     def bump(self) -> None:
         """Raise the counter by one (atomically, in one transaction)."""
         from sqlalchemy import insert, update
+        from sqlalchemy.exc import IntegrityError
 
         table = self._table
+        raise_it = (
+            update(table)
+            .where(table.c.collection == self.collection)
+            .values(version=table.c.version + 1)
+        )
         with self._engine.begin() as connection:
-            changed = connection.execute(
-                update(table)
-                .where(table.c.collection == self.collection)
-                .values(version=table.c.version + 1)
-            ).rowcount
-            if not changed:
+            if connection.execute(raise_it).rowcount:
+                return
+        try:
+            with self._engine.begin() as connection:
                 connection.execute(insert(table).values(collection=self.collection, version=1))
+        except IntegrityError:  # another process made the row first: raise that one
+            with self._engine.begin() as connection:
+                connection.execute(raise_it)
 
 
 def claim_embedded_store(settings: Settings, about: dict[str, Any]) -> IO[str] | None:

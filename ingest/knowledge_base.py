@@ -52,6 +52,7 @@ class KnowledgeBase:
         self.embeddings = embeddings
         self.on_change = on_change
         self._listing: tuple[int, list[ArticleInfo]] | None = None
+        self._versions: StoreVersion | None = None
         self._listing_lock = threading.Lock()
 
     def sync(self, folder: Path | None = None, *, progress: bool = False) -> IngestReport:
@@ -102,8 +103,9 @@ class KnowledgeBase:
     def articles(self) -> list[ArticleInfo]:
         """Every stored article with its passage count and when it last changed, read
         again only after the store version moved."""
-        versions = StoreVersion.for_settings(self.settings)
-        version = versions.current()
+        if self._versions is None:
+            self._versions = StoreVersion.for_settings(self.settings)
+        version = self._versions.current()
         with self._listing_lock:
             if self._listing is not None and self._listing[0] == version:
                 return self._listing[1]
