@@ -186,16 +186,26 @@ def _engine(url: str) -> Any:
     return _engines[url]
 
 
+_record_managers: dict[tuple[str, str], Any] = {}
+
+
 def open_record_manager(settings: Settings) -> SQLRecordManager:
-    """The record manager that lets re-ingest skip unchanged passages and delete stale ones."""
+    """The record manager that lets re-ingest skip unchanged passages and delete stale ones.
+
+    One per database and collection in a process: each would otherwise bring its own
+    SQLAlchemy engine, and every ingest and Articles listing asks for one.
+    """
     from langchain_classic.indexes import SQLRecordManager
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    manager = SQLRecordManager(
-        namespace=f"chroma/{settings.collection}", db_url=settings.record_db_url
-    )
-    manager.create_schema()
-    return manager
+    key = (settings.record_db_url, settings.collection)
+    if key not in _record_managers:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        manager = SQLRecordManager(
+            namespace=f"chroma/{settings.collection}", db_url=settings.record_db_url
+        )
+        manager.create_schema()
+        _record_managers[key] = manager
+    return _record_managers[key]
 
 
 def read_all(store: Chroma, include: list[str], page_size: int = 5000) -> dict[str, list[Any]]:

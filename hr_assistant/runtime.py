@@ -7,7 +7,6 @@ lazily (``ask`` never loads the UI; ``feedback export`` never loads the model).
 
 from __future__ import annotations
 
-import logging
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -21,8 +20,6 @@ if TYPE_CHECKING:
     from core.store import PassageStore
     from ingest.indexer import IngestReport
     from ingest.knowledge_base import KnowledgeBase
-
-logger = logging.getLogger(__name__)
 
 
 class Runtime:
@@ -77,7 +74,7 @@ class Runtime:
     def feedback(self) -> FeedbackStore:
         from assistant.feedback import FeedbackStore
 
-        return FeedbackStore(self.settings.feedback_db_url)
+        return FeedbackStore.for_settings(self.settings)
 
     def _store_changed(self, report: IngestReport) -> None:
         """An ingest through this process changed the store: the assistant, if one is

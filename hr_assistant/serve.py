@@ -34,7 +34,10 @@ def serve(
     stop = threading.Event()
     if watch:
         threading.Thread(
-            target=follow_folder, args=(runtime, stop), name="watch-knowledge", daemon=True
+            target=follow_folder,
+            args=(runtime, stop, first is None),
+            name="watch-knowledge",
+            daemon=True,
         ).start()
     print(f"HR roles assistant on {url}")
     if settings.ui_password:
@@ -49,11 +52,13 @@ def serve(
             owner.close()
 
 
-def follow_folder(runtime: Runtime, stop: threading.Event) -> None:
-    """Sync the articles folder now (edits made while the chat was stopped), then on
-    every change; the runtime's assistant reloads after each change of the store."""
-    try:
-        runtime.knowledge.sync()
-    except AssistantError as exc:
-        logger.warning("sync at start failed: %s", exc)
+def follow_folder(runtime: Runtime, stop: threading.Event, catch_up: bool = True) -> None:
+    """Sync the articles folder now (``catch_up``: edits made while the chat was stopped,
+    unless it was just ingested), then on every change; the runtime's assistant reloads
+    after each change of the store."""
+    if catch_up:
+        try:
+            runtime.knowledge.sync()
+        except AssistantError as exc:
+            logger.warning("sync at start failed: %s", exc)
     runtime.knowledge.watch(stop_event=stop)

@@ -18,7 +18,7 @@ from core.embeddings import IdentifiedEmbeddings
 from core.errors import AssistantError, EmptyStoreError
 from core.settings import Settings
 from core.store import StoreVersion, ingested_articles, open_store, read_all
-from ingest.indexer import IngestReport, ensure_writable, ingest_folder
+from ingest.indexer import IngestReport, ingest_folder
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.uploads import delete_article_file, save_upload
 
@@ -163,11 +163,6 @@ class KnowledgeBase:
             stop_event=stop_event,
             on_error=on_error,
         )
-
-    def ensure_writable(self) -> None:
-        """Refuse at once when a running chat owns this embedded store (see
-        :func:`ingest.indexer.ensure_writable`)."""
-        ensure_writable(self.settings)
 
     def _changed(self, report: IngestReport) -> None:
         logger.info("synced: %s", report.to_json())

@@ -8,7 +8,6 @@ nothing here decides what is answered.
 
 from __future__ import annotations
 
-import logging
 import os
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +26,6 @@ if TYPE_CHECKING:
     from assistant.feedback import FeedbackStore
     from ingest.knowledge_base import KnowledgeBase
 
-logger = logging.getLogger(__name__)
 
 # Picks the interface language from the browser on page load.
 BROWSER_LANGUAGE_JS = (
