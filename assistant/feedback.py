@@ -1,4 +1,5 @@
-"""Thumbs up/down on answers, kept in the bookkeeping database for later review.
+"""Thumbs up/down on answers (one current vote each, a reason for a thumbs-down), kept
+in the bookkeeping database for later review.
 
 SQLite in the data folder by default; with ``HR_ASSISTANT_DATABASE_URL`` (PostgreSQL,
 say) several chat processes share one table.
@@ -8,15 +9,47 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_engine, insert, select
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
 
 from core.settings import Settings
 
-COLUMNS = ("id", "created_at", "rating", "question", "answer", "language", "citations")
+logger = logging.getLogger(__name__)
+
+COLUMNS = (
+    "id",
+    "created_at",
+    "rating",
+    "reason",
+    "comment",
+    "question",
+    "answer",
+    "language",
+    "citations",
+    "answer_id",
+)
+# What a thumbs-down may say was wrong (the chat offers these; "other" takes free text).
+REASONS = ("wrong_source", "outdated", "incomplete", "not_what_i_asked", "other")
+MAX_COMMENT_CHARS = 1000
+
 _metadata = MetaData()
 _feedback = Table(
     "hr_feedback",
@@ -28,11 +61,17 @@ _feedback = Table(
     Column("answer", Text, nullable=False),
     Column("language", String(8), nullable=False),
     Column("citations", Text, nullable=False),
+    # Added after the first release: older tables get them on open (see _add_new_columns).
+    Column("answer_id", String(64), nullable=True, index=True),
+    Column("reason", String(32), nullable=True),
+    Column("comment", Text, nullable=True),
 )
+_NEW_COLUMNS = ("answer_id", "reason", "comment")
 
 
 class FeedbackStore:
-    """One table of ratings; SQLAlchemy's pool makes it safe from the chat's threads."""
+    """One table of votes, one current vote per answer; SQLAlchemy's pool makes it safe
+    from the chat's threads."""
 
     def __init__(self, url: str) -> None:
         if url.startswith("sqlite:///"):
@@ -40,22 +79,45 @@ class FeedbackStore:
         self.url = url
         self._engine = create_engine(url)
         _metadata.create_all(self._engine)
+        self._add_new_columns()
 
     @classmethod
     def for_settings(cls, settings: Settings) -> FeedbackStore:
         return cls(settings.feedback_db_url)
 
-    def record(
+    def _add_new_columns(self) -> None:
+        """A table written by an older version lacks the newer columns: add them, so
+        existing votes are kept (no migration tool for three nullable columns)."""
+        present = {c["name"] for c in inspect(self._engine).get_columns("hr_feedback")}
+        missing = [name for name in _NEW_COLUMNS if name not in present]
+        if not missing:
+            return
+        preparer = self._engine.dialect.identifier_preparer
+        with self._engine.begin() as connection:
+            for name in missing:
+                column = _feedback.c[name]
+                kind = column.type.compile(dialect=self._engine.dialect)
+                connection.execute(
+                    text(f"ALTER TABLE hr_feedback ADD COLUMN {preparer.quote(name)} {kind}")
+                )
+        logger.info("feedback table: added columns %s", ", ".join(missing))
+
+    def vote(
         self,
         *,
-        liked: bool,
+        answer_id: str,
+        liked: bool | None,
         question: str,
         answer: str,
         language: str,
         citations: list[dict[str, Any]],
     ) -> None:
-        """Store one rating with what was asked and answered."""
+        """Set the one current vote on an answer: a new vote replaces the earlier one,
+        ``liked=None`` takes it back."""
         with self._engine.begin() as connection:
+            connection.execute(delete(_feedback).where(_feedback.c.answer_id == answer_id))
+            if liked is None:
+                return
             connection.execute(
                 insert(_feedback).values(
                     created_at=datetime.now(UTC).isoformat(timespec="seconds"),
@@ -64,8 +126,25 @@ class FeedbackStore:
                     answer=answer,
                     language=language,
                     citations=json.dumps(citations, ensure_ascii=False),
+                    answer_id=answer_id,
                 )
             )
+
+    def explain(self, answer_id: str, reason: str, comment: str = "") -> bool:
+        """Say what was wrong with a thumbs-down answer; False when it has none.
+
+        Raises:
+            ValueError: ``reason`` is not one of :data:`REASONS`.
+        """
+        if reason not in REASONS:
+            raise ValueError(f"unknown reason {reason!r} (one of {', '.join(REASONS)})")
+        with self._engine.begin() as connection:
+            done = connection.execute(
+                update(_feedback)
+                .where(_feedback.c.answer_id == answer_id, _feedback.c.rating == "down")
+                .values(reason=reason, comment=comment.strip()[:MAX_COMMENT_CHARS] or None)
+            )
+        return bool(done.rowcount)
 
     def rows(self) -> list[tuple[Any, ...]]:
         with self._engine.connect() as connection:

@@ -9,8 +9,10 @@ nothing here decides what is answered.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.feedback import MAX_COMMENT_CHARS, REASONS
 from core.settings import Settings
 from ui.handlers import ChatApp, Record, cards_of
 from ui.render import (
@@ -27,14 +29,19 @@ if TYPE_CHECKING:
     from ingest.knowledge_base import KnowledgeBase
 
 
+PAGE_JS = (Path(__file__).with_name("page.js")).read_text(encoding="utf-8")
+
 # Picks the interface language from the browser on page load.
 BROWSER_LANGUAGE_JS = (
     "() => (navigator.language || 'en').toLowerCase().startsWith('nl') ? 'nl' : 'en'"
 )
 SCROLL_TO_CITED_JS = (
     f"() => {{ const m = document.getElementById('{CITED_ID}');"
+    " document.getElementById('article-view')?.classList.remove('hr-closed');"
     " if (m) m.scrollIntoView({block: 'center'}); }"
 )
+# The opener button's script hands over the class of the [n] or card activated.
+TAKE_OPENER_JS = "(opener, language) => [window.hrOpener || opener, language]"
 
 
 def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: FeedbackStore) -> Any:
@@ -61,6 +68,7 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
 
     with gr.Blocks(title="HR roles assistant", analytics_enabled=False, fill_width=False) as app:
         records = gr.State([])
+        pending_vote = gr.State("")  # the answer a thumbs-down reason is for
         with gr.Row(equal_height=True, elem_id="hr-header"):
             title = gr.Markdown(text("en", "title"), elem_id="hr-title")
             ui_language = gr.Radio(
@@ -74,41 +82,68 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
         intro = gr.Markdown(text("en", "intro"), elem_id="hr-intro")
         with gr.Tabs():
             with gr.Tab(text("en", "chat_tab"), id="chat", elem_id="chat-tab") as chat_tab:
-                chatbot = gr.Chatbot(
-                    elem_id="chat",
-                    height=420,
-                    show_label=False,
-                    sanitize_html=True,
-                    feedback_options=("Like", "Dislike"),
-                    layout="bubble",
-                )
-                question = gr.Textbox(
-                    placeholder=text("en", "placeholder"),
-                    show_label=False,
-                    # One line that grows: Enter sends, Shift+Enter starts a new line.
-                    lines=1,
-                    max_lines=8,
-                    max_length=assistant.settings.max_question_chars + 500,
-                    elem_id="question",
-                    autofocus=True,
-                )
-                with gr.Row():
-                    send = gr.Button(text("en", "send"), variant="primary", elem_id="send")
-                    new_chat = gr.Button(text("en", "new_chat"), elem_id="new-chat")
-                examples = gr.Examples(
-                    examples=[[e] for e in EXAMPLES],
-                    inputs=[question],
-                    label=f"{text('en', 'examples')} / {text('nl', 'examples')}",
-                )
-                sources_title = gr.Markdown(text("en", "sources"))
-                sources = gr.HTML(render_source_cards([], "en"), elem_id="sources")
-                source_pick = gr.Radio(
-                    choices=[],
-                    label=text("en", "open_source"),
-                    visible=False,
-                    elem_id="source-pick",
-                )
-                article_view = gr.HTML("", elem_id="article-view")
+                with gr.Row(elem_id="chat-row"):
+                    with gr.Column(scale=3, min_width=320):
+                        chatbot = gr.Chatbot(
+                            label=text("en", "conversation"),
+                            elem_id="chat",
+                            height=460,
+                            show_label=False,
+                            sanitize_html=True,
+                            feedback_options=("Like", "Dislike"),
+                            layout="bubble",
+                            # Each answer has its own copy button, which copies its
+                            # sources too; Gradio's share button has nowhere to share to.
+                            buttons=[],
+                        )
+                        question = gr.Textbox(
+                            label=text("en", "question"),
+                            placeholder=text("en", "placeholder"),
+                            show_label=False,
+                            # One line that grows: Enter sends, Shift+Enter a new line.
+                            lines=1,
+                            max_lines=8,
+                            max_length=assistant.settings.max_question_chars + 500,
+                            elem_id="question",
+                            autofocus=True,
+                        )
+                        with gr.Row():
+                            send = gr.Button(text("en", "send"), variant="primary", elem_id="send")
+                            new_chat = gr.Button(text("en", "new_chat"), elem_id="new-chat")
+                        # Asked after a thumbs-down; sending it is optional.
+                        with gr.Group(visible=False, elem_id="feedback-reason") as reason_box:
+                            reason = gr.Radio(
+                                choices=reason_choices("en"),
+                                label=text("en", "reason_label"),
+                                elem_id="reason",
+                            )
+                            comment = gr.Textbox(
+                                label=text("en", "comment_label"),
+                                lines=2,
+                                max_length=MAX_COMMENT_CHARS,
+                                elem_id="reason-comment",
+                            )
+                            with gr.Row():
+                                reason_send = gr.Button(
+                                    text("en", "reason_send"), elem_id="reason-send"
+                                )
+                                reason_skip = gr.Button(
+                                    text("en", "reason_skip"), elem_id="reason-skip"
+                                )
+                        examples = gr.Examples(
+                            examples=[[e] for e in EXAMPLES],
+                            inputs=[question],
+                            label=f"{text('en', 'examples')} / {text('nl', 'examples')}",
+                        )
+                    # Beside the chat on a desktop, under it on a phone: the latest
+                    # answer's sources and the article a [n] opens.
+                    with gr.Column(scale=2, min_width=300, elem_id="source-panel"):
+                        article_view = gr.HTML("", elem_id="article-view")
+                        sources_title = gr.Markdown(text("en", "sources"))
+                        sources = gr.HTML(render_source_cards([], "en"), elem_id="sources")
+                # The page's script puts the passage a [n] or a card names here.
+                opener = gr.Textbox(visible="hidden", elem_id="opener")
+                open_button = gr.Button(visible="hidden", elem_id="opener-go")
             with gr.Tab(
                 text("en", "articles_tab"), id="articles", elem_id="articles-tab"
             ) as art_tab:
@@ -153,7 +188,7 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
                 reingest_button = gr.Button(text("en", "reingest"), elem_id="reingest")
                 admin_status = gr.Markdown("", elem_id="admin-status")
 
-        ask_outputs = [chatbot, records, sources, source_pick, question]
+        ask_outputs = [chatbot, records, sources, question]
         for trigger in (question.submit, send.click):
             trigger(
                 handlers.respond,
@@ -163,20 +198,20 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
             )
 
         def start_over(language: str) -> tuple[Any, ...]:
-            hidden = gr.update(choices=[], value=None, visible=False)
-            return [], [], render_source_cards([], language), hidden, ""
+            return [], [], render_source_cards([], language), ""
 
-        reset_outputs = [chatbot, records, sources, source_pick, article_view]
+        reset_outputs = [chatbot, records, sources, article_view]
         new_chat.click(
             start_over, inputs=[ui_language], outputs=reset_outputs, api_visibility="private"
         )
         chatbot.clear(
             start_over, inputs=[ui_language], outputs=reset_outputs, api_visibility="private"
         )
-        source_pick.change(
+        open_button.click(
             handlers.open_source,
-            inputs=[source_pick, ui_language],
+            inputs=[opener, ui_language],
             outputs=[article_view],
+            js=TAKE_OPENER_JS,
             api_visibility="private",
         ).then(None, js=SCROLL_TO_CITED_JS)
         article_pick.change(
@@ -186,8 +221,9 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
             api_visibility="private",
         )
 
-        def on_like(like: Any, records_now: list[Record | None], language: str) -> None:
-            handlers.rate(like, records_now, language)
+        def on_like(like: Any, records_now: list[Record | None], language: str) -> tuple[Any, ...]:
+            answer_id = handlers.rate(like, records_now, language)
+            return gr.update(visible=bool(answer_id)), answer_id, None, ""
 
         # Gradio passes the rating only to a parameter annotated with the real LikeData
         # class; this module's annotations are strings, so it is set here.
@@ -253,7 +289,30 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
             api_visibility="private",
         )
 
-        chatbot.like(on_like, inputs=[records, ui_language], outputs=None, api_visibility="private")
+        chatbot.like(
+            on_like,
+            inputs=[records, ui_language],
+            outputs=[reason_box, pending_vote, reason, comment],
+            api_visibility="private",
+        )
+
+        def on_reason(answer_id: str, why: str | None, note: str, language: str) -> Any:
+            status = handlers.explain(answer_id, why, note, language)
+            if status:
+                gr.Info(status)
+            return gr.update(visible=False), ""
+
+        reason_send.click(
+            on_reason,
+            inputs=[pending_vote, reason, comment, ui_language],
+            outputs=[reason_box, pending_vote],
+            api_visibility="private",
+        )
+        reason_skip.click(
+            lambda: (gr.update(visible=False), ""),
+            outputs=[reason_box, pending_vote],
+            api_visibility="private",
+        )
 
         # Every text that follows the interface language: (component, text key, property).
         # The switch's updates and its outputs both come from this one table.
@@ -267,7 +326,12 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
             (send, "send", "value"),
             (new_chat, "new_chat", "value"),
             (sources_title, "sources", "value"),
-            (source_pick, "open_source", "label"),
+            (question, "question", "label"),
+            (reason, "reason_label", "label"),
+            (comment, "comment_label", "label"),
+            (reason_send, "reason_send", "value"),
+            (reason_skip, "reason_skip", "value"),
+            (chatbot, "conversation", "label"),
             (articles_intro, "articles_intro", "value"),
             (article_pick, "read_article", "label"),
             (admin_title, "admin", "value"),
@@ -284,18 +348,24 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
                 *(_update(gr, prop, text(language, key)) for _, key, prop in labelled),
                 cards_of(last, language),
                 gr.update(value=article_rows(language), headers=headers(language)),
+                gr.update(choices=reason_choices(language)),
             )
 
         ui_language.change(
             translate,
             inputs=[ui_language, records],
-            outputs=[*(component for component, _, _ in labelled), sources, table],
+            outputs=[*(component for component, _, _ in labelled), sources, table, reason],
             api_visibility="private",
         )
         app.load(None, outputs=[ui_language], js=BROWSER_LANGUAGE_JS, api_visibility="private")
         gr.api(handlers.api_chat, api_name="chat")
         del examples
     return app
+
+
+def reason_choices(language: str) -> list[tuple[str, str]]:
+    """What a thumbs-down may say was wrong, in the interface language."""
+    return [(text(language, f"reason_{r}"), r) for r in REASONS]
 
 
 def _update(gr: Any, prop: str, value: str) -> Any:
@@ -326,6 +396,10 @@ def launch_kwargs(settings: Settings) -> dict[str, Any]:
         # Gradio keeps an upload in its temporary folder before any handler runs: the
         # article size limit holds there too.
         "max_file_size": settings.max_file_bytes,
+        "js": PAGE_JS,
+        # No "Use via API / Built with Gradio / Settings" footer: its settings panel
+        # offers developer tools and a second language switch to HR staff.
+        "footer_links": [],
         "show_error": False,
         "quiet": True,
         "ssr_mode": False,

@@ -5,8 +5,10 @@ page shows; the layout that wires them to components is in :mod:`ui.app`.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
+import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 from core.errors import AssistantError
 from core.types import Answer, Citation
 from ui.render import (
+    answer_bubble,
     answer_markdown,
     article_html,
+    chunk_of_open_class,
     escape,
     partial_markdown,
     render_markdown,
@@ -28,6 +32,8 @@ if TYPE_CHECKING:
     from assistant.chain import Assistant
     from assistant.feedback import FeedbackStore
     from ingest.knowledge_base import KnowledgeBase
+
+logger = logging.getLogger(__name__)
 
 STREAM_STEP_SECONDS = 0.02
 
@@ -79,10 +85,6 @@ def cards_of(record: Record | None, ui_language: str) -> str:
     return render_source_cards(closest, ui_language, closest=bool(closest))
 
 
-def _source_choices(citations: list[Citation]) -> list[tuple[str, str]]:
-    return [(f"[{c.n}] {c.where}", c.chunk_id) for c in citations]
-
-
 class ChatApp:
     """The handlers of the page, around one assistant and one feedback store."""
 
@@ -108,14 +110,17 @@ class ChatApp:
         records: list[Record | None],
         ui_language: str,
     ) -> Iterator[tuple[Any, ...]]:
-        """Stream one answer into the chat, then show its source cards."""
+        """Stream one answer into the chat, then show it with its own sources."""
         import gradio as gr
 
+        if not message.strip():  # Enter on an empty box: nothing to ask, nothing to rate
+            yield gr.update(), gr.update(), gr.update(), ""
+            return
         chat = list(chat or [])
         records = list(records or [])
         earlier = [r["question"] for r in records if r and r.get("question")]
-        chat.append({"role": "user", "content": escape(message.strip()) or "…"})
-        records.append({"question": message.strip()} if message.strip() else None)
+        chat.append({"role": "user", "content": escape(message.strip())})
+        records.append({"question": message.strip()})
         chat.append({"role": "assistant", "content": ""})
         streamed = False
         try:
@@ -124,15 +129,17 @@ class ChatApp:
                 # A language model's reply, its [n] markers already checked.
                 streamed = True
                 chat[-1] = {"role": "assistant", "content": partial_markdown(piece)}
-                yield chat, records, gr.update(), gr.update(), ""
+                yield chat, records, gr.update(), ""
             answer = stream.answer
         except AssistantError as exc:
             chat[-1] = {"role": "assistant", "content": escape(str(exc))}
             records.append(None)
-            yield chat, records, gr.update(), gr.update(), ""
+            yield chat, records, gr.update(), ""
             return
         records.append(
             {
+                # Which answer a vote belongs to: changing the vote replaces it.
+                "id": uuid.uuid4().hex,
                 "answer": answer.text,
                 "asked": answer.question,
                 "language": answer.language,
@@ -140,51 +147,53 @@ class ChatApp:
                 "closest": [c.__dict__ for c in answer.closest],
             }
         )
-        final = answer_markdown(answer)
         if not streamed:  # extractive: shown as if typed, sentence by sentence
-            for partial in _stream(final):
+            for partial in _stream(answer_markdown(answer)):
                 chat[-1] = {"role": "assistant", "content": partial}
-                yield chat, records, gr.update(), gr.update(), ""
+                yield chat, records, gr.update(), ""
                 time.sleep(STREAM_STEP_SECONDS)
-        chat[-1] = {"role": "assistant", "content": final}
+        chat[-1] = {"role": "assistant", "content": answer_bubble(answer, ui_language)}
         # A refusal shows the closest passages where an answer shows its sources.
-        cards = cards_of(records[-1], ui_language)
-        choices = _source_choices(answer.citations) or [
-            (c.where, c.chunk_id) for c in answer.closest
-        ]
-        yield (
-            chat,
-            records,
-            cards,
-            gr.update(choices=choices, value=None, visible=bool(choices)),
-            "",
-        )
+        yield chat, records, cards_of(records[-1], ui_language), ""
 
-    def open_source(self, chunk_id: str | None, ui_language: str) -> str:
-        """The article that holds ``chunk_id``, with that passage marked."""
+    def open_source(self, opener: str | None, ui_language: str) -> str:
+        """The article of the passage that a [n] or a source card names (its
+        :func:`ui.render.open_class`), with that passage marked."""
+        chunk_id = chunk_of_open_class(opener or "")
         if not chunk_id:
             return ""
-        article_id = chunk_id.rsplit("#", 1)[0]
-        passages = self.assistant.retriever.article(article_id)
-        return article_html(passages, chunk_id, ui_language)
+        passages = self.assistant.retriever.article(chunk_id.rsplit("#", 1)[0])
+        if not any(p.chunk_id == chunk_id for p in passages):
+            # An answer from before a re-ingest may point at a passage that changed.
+            return f'<p class="hr-muted">{escape(text(ui_language, "passage_gone"))}</p>'
+        close = escape(text(ui_language, "close"))
+        return f'<button type="button" class="hr-close">{close}</button>' + article_html(
+            passages, chunk_id, ui_language
+        )
 
     def read_article(self, article_id: str | None, ui_language: str) -> str:
         if not article_id:
             return ""
         return article_html(self.assistant.retriever.article(article_id), None, ui_language)
 
-    def rate(self, like: Any, records: list[Record | None], ui_language: str) -> None:
-        """Store a thumbs up/down with the question, answer and citations it rates."""
+    def rate(self, like: Any, records: list[Record | None], ui_language: str) -> str:
+        """Store the one current vote on the rated answer (clicking the same thumb again
+        takes it back); returns the answer's id after a thumbs-down, so the page can ask
+        what was wrong, else ""."""
         import gradio as gr
 
         index = like.index[0] if isinstance(like.index, list | tuple) else like.index
         if not isinstance(index, int) or not 0 <= index < len(records or []):
-            return
+            return ""
         record = records[index]
-        if not record or "answer" not in record or like.liked is None:
-            return
-        self.feedback.record(
-            liked=bool(like.liked),
+        if not record or "answer" not in record:
+            return ""
+        # Gradio sends True / False for a thumb selected, anything else when unselected.
+        liked = like.liked if isinstance(like.liked, bool) else None
+        answer_id = str(record.get("id") or f"{record.get('asked', '')}|{index}")
+        self.feedback.vote(
+            answer_id=answer_id,
+            liked=liked,
             question=str(record.get("asked", "")),
             answer=str(record["answer"]),
             language=str(record.get("language", "")),
@@ -193,7 +202,21 @@ class ChatApp:
                 for c in record.get("citations", [])
             ],
         )
-        gr.Info(text(ui_language, "thanks"))
+        logger.info("vote %s on answer %s", liked, answer_id)
+        if liked is not None:
+            gr.Info(text(ui_language, "thanks"))
+        return answer_id if liked is False else ""
+
+    def explain(self, answer_id: str, reason: str | None, comment: str, ui_language: str) -> str:
+        """Keep what was wrong with a thumbs-down answer; the status line to show."""
+        if not answer_id or not reason:
+            return ""
+        try:
+            kept = self.feedback.explain(answer_id, reason, comment or "")
+        except ValueError as exc:
+            logger.warning("feedback reason refused: %s", exc)
+            return ""
+        return text(ui_language, "reason_thanks") if kept else ""
 
     # --- managing articles (the same ingest as the CLI) ---------------------------------
 

@@ -6,6 +6,7 @@ Questions and articles may contain markup; it is always shown as text, never run
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 
 from core.language import phrase
@@ -49,6 +50,77 @@ def answer_markdown(answer: Answer) -> str:
     return f"*{escape(answer.note)}*\n\n{body}" if answer.note else body
 
 
+# A class that carries a passage's chunk id into the chat bubble: Gradio's sanitiser keeps
+# class names but drops data- and aria- attributes, so the id travels hex-encoded there
+# and the page's script (``PAGE_JS``) decodes it when a [n] or a source is activated.
+OPEN_CLASS_PREFIX = "hr-src-"
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def open_class(chunk_id: str) -> str:
+    """The classes that make an element open ``chunk_id``'s passage when activated."""
+    return f"hr-open {OPEN_CLASS_PREFIX}{chunk_id.encode().hex()}"
+
+
+def chunk_of_open_class(value: str) -> str | None:
+    """The chunk id that :func:`open_class` encoded (None for anything else)."""
+    try:
+        return bytes.fromhex(value.removeprefix(OPEN_CLASS_PREFIX)).decode()
+    except ValueError:
+        return None
+
+
+def _preview(snippet: str) -> str:
+    preview = " ".join(snippet.split())
+    if len(preview) > SNIPPET_PREVIEW_CHARS:
+        preview = preview[:SNIPPET_PREVIEW_CHARS].rsplit(" ", 1)[0] + " …"
+    return preview
+
+
+def _cite_button(citation: Citation) -> str:
+    """[n] as a button: hovering or focusing shows the passage, activating opens it."""
+    return (
+        f'<button type="button" class="hr-cite {open_class(citation.chunk_id)}">[{citation.n}]'
+        f'<span class="hr-tip" role="tooltip"><strong>{escape(citation.where)}</strong> '
+        f"“{escape(_preview(citation.snippet))}”</span></button>"
+    )
+
+
+def answer_bubble(answer: Answer, ui_language: str) -> str:
+    """The answer as the chat keeps it: every [n] a button to its own passage, then the
+    answer's numbered sources (or a refusal's closest passages) and a copy button.
+
+    The bubble carries its sources itself, so an earlier answer's [n] keeps pointing at
+    its own passages whatever is asked next, and survives a reload of the chat.
+    """
+    by_n = {c.n: c for c in answer.citations}
+
+    def linked(match: re.Match[str]) -> str:
+        citation = by_n.get(int(match.group(1)))
+        return _cite_button(citation) if citation else match.group(0)
+
+    body = _MARKER.sub(linked, partial_markdown(answer.text))
+    if answer.note:
+        body = f"*{escape(answer.note)}*\n\n{body}"
+    shown, heading = answer.citations, phrase(answer.language, "sources")
+    if not shown:
+        shown, heading = answer.closest, phrase(answer.language, "closest")
+    items = "".join(
+        f'<li><span class="hr-n">{f"[{c.n}]" if answer.citations else "–"}</span> '
+        f'<button type="button" class="hr-source-link {open_class(c.chunk_id)}">'
+        f"{escape(c.where)}</button>: “{escape(' '.join(c.snippet.split()))}”</li>"
+        for c in shown
+    )
+    sources = (
+        f'<details class="hr-bubble-sources"><summary>{escape(heading)} ({len(shown)})'
+        f"</summary><ul>{items}</ul></details>"
+        if shown
+        else ""
+    )
+    copy = f'<button type="button" class="hr-copy">{escape(text(ui_language, "copy"))}</button>'
+    return f"{body}\n\n{sources}{copy}"
+
+
 def render_markdown(answer: Answer) -> str:
     """The answer with its sources, as one Markdown text (the ``/chat`` API's reply)."""
     body = escape(answer.text)
@@ -61,9 +133,7 @@ def render_markdown(answer: Answer) -> str:
         return body
     lines = [body, "", f"**{phrase(answer.language, heading)}**", ""]
     for c in shown:
-        preview = " ".join(c.snippet.split())
-        if len(preview) > SNIPPET_PREVIEW_CHARS:
-            preview = preview[:SNIPPET_PREVIEW_CHARS].rsplit(" ", 1)[0] + " …"
+        preview = _preview(c.snippet)
         # Closest passages are not citations: the answer has no [n] that points at them.
         label = f"[{c.n}]" if heading == "sources" else "-"
         lines.append(f"{label} {escape(c.where)}  ")
@@ -95,6 +165,8 @@ def source_cards(citations: Sequence[Citation], ui_language: str, closest: bool 
             f'<div class="hr-meta">{escape(" · ".join(m for m in meta if m))}'
             f"{' · ' + escape(c.section) if c.section and c.section != c.title else ''}</div>"
             f'<blockquote class="hr-snippet">{_blocks_html(c.snippet)}</blockquote>'
+            f'<button type="button" class="hr-card-open {open_class(c.chunk_id)}">'
+            f"{escape(text(ui_language, 'open_in_article'))}</button>"
             "</div>"
         )
     return '<div class="hr-cards">' + "".join(cards) + "</div>"
@@ -142,16 +214,56 @@ CSS = """
 .hr-cards { display: grid; gap: 0.6rem; }
 .hr-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 0.6rem; }
 .hr-card-head { font-size: 1rem; }
-.hr-n { color: var(--color-accent); font-weight: 600; }
-.hr-meta, .hr-muted { color: var(--body-text-color-subdued); font-size: 0.85rem; }
+.hr-n { color: var(--body-text-color); font-weight: 700; }
+.hr-meta, .hr-muted, .hr-closest { color: var(--body-text-color); opacity: 0.85;
+  font-size: 0.9rem; }
 .hr-snippet { margin: 0.4rem 0 0 0; padding-left: 0.6rem;
   border-left: 3px solid var(--color-accent); }
 .hr-article { max-height: 60vh; overflow-y: auto; padding-right: 0.5rem; }
+/* [n] in an answer: a button whose preview shows on hover and on keyboard focus. */
+button.hr-cite { position: relative; display: inline-block; min-width: 24px; min-height: 24px;
+  padding: 0 0.15rem; border: 0; border-radius: 4px; background: transparent; cursor: pointer;
+  font-weight: 700; color: #1d4ed8; text-decoration: underline; }
+.dark button.hr-cite { color: #93c5fd; }
+button.hr-cite:focus-visible, .hr-open:focus-visible, .hr-copy:focus-visible {
+  outline: 2px solid #1d4ed8; outline-offset: 2px; }
+.hr-tip { display: none; position: absolute; z-index: 50; left: 0; top: 1.6rem; width: 22rem;
+  max-width: 80vw; padding: 0.5rem 0.6rem; border-radius: 6px; text-align: left;
+  font-weight: 400; text-decoration: none; white-space: normal; font-size: 0.9rem;
+  background: #111827; color: #f9fafb; box-shadow: 0 4px 14px rgba(0,0,0,.3); }
+button.hr-cite:hover .hr-tip, button.hr-cite:focus .hr-tip { display: block; }
+.hr-tip, .hr-tip * { color: #f9fafb !important; }
+.hr-bubble-sources { margin-top: 0.5rem; font-size: 0.92rem; }
+.hr-bubble-sources ul { list-style: none; padding-left: 0; margin: 0.3rem 0; }
+.hr-bubble-sources li { margin: 0.25rem 0; }
+.hr-source-link, .hr-card-open { border: 0; padding: 0; background: none; cursor: pointer;
+  color: #1d4ed8; text-decoration: underline; font: inherit; text-align: left; }
+.dark .hr-source-link, .dark .hr-card-open { color: #93c5fd; }
+.hr-card-open { margin-top: 0.4rem; min-height: 24px; }
+.hr-copy, .hr-close { margin-top: 0.4rem; min-height: 28px; padding: 0.15rem 0.6rem;
+  border: 1px solid var(--border-color-primary); border-radius: 6px; cursor: pointer;
+  background: var(--background-fill-primary); color: var(--body-text-color); font: inherit; }
+#source-panel { position: sticky; top: 0.5rem; align-self: flex-start; max-height: 96vh;
+  overflow-y: auto; }
+#question textarea { font-size: 16px; }
+#send { color: #fff; background: #1d4ed8; }
+#chat button { min-width: 24px; min-height: 24px; }
+mark.hr-cited, mark.hr-cited * { display: block; background: #fff3b0; color: #1a1a1a !important;
+  border-radius: 4px; padding: 0.2rem 0.4rem; }
+.dark mark.hr-cited, .dark mark.hr-cited * { background: #4a3b00; color: #fffbe6 !important; }
+mark.hr-cited p, mark.hr-cited ul { padding: 0; margin: 0.2rem 0; }
 @media (max-width: 640px) {
   #hr-header { flex-wrap: wrap; }
   #hr-header > * { min-width: 100% !important; }
   #hr-title h1 { font-size: 1.5rem; }
+  #source-panel { position: static; }
+  /* On a phone an opened article is a sheet over the lower part of the screen. */
+  #article-view:has(article):not(.hr-closed) { position: fixed; left: 0; right: 0; bottom: 0;
+    z-index: 100; max-height: 70vh; overflow-y: auto; padding: 0.8rem;
+    background: var(--background-fill-primary); border-top: 2px solid var(--color-accent);
+    box-shadow: 0 -6px 20px rgba(0,0,0,.3); }
+  #article-view.hr-closed { display: none; }
+  #article-view .hr-article { max-height: none; }
 }
-mark.hr-cited { display: block; background: #fff3b0; color: #1a1a1a; border-radius: 4px;
-  padding: 0.2rem 0.4rem; }
+@media (min-width: 641px) { .hr-close { display: none; } }
 """

@@ -160,13 +160,16 @@ def test_feedback_export_writes_csv(tmp_path: Path):
     from assistant.feedback import FeedbackStore
 
     data = tmp_path / "d"
-    FeedbackStore(f"sqlite:///{data / 'feedback.sqlite'}").record(
+    store = FeedbackStore(f"sqlite:///{data / 'feedback.sqlite'}")
+    store.vote(
+        answer_id="answer-1",
         liked=False,
         question="Wat doet een HR-assistent?",
         answer="De HR-assistent ondersteunt … [1]",
         language="nl",
         citations=[{"n": 1, "source": "hr-assistent-vs-hr-officer"}],
     )
+    store.explain("answer-1", "incomplete", "Mist de salarisadministratie.")
     out = tmp_path / "ratings.csv"
     result = run_cli("feedback", "export", "--out", str(out), data_dir=data)
     assert result.returncode == 0, result.stderr
@@ -174,3 +177,7 @@ def test_feedback_export_writes_csv(tmp_path: Path):
     assert len(rows) == 1
     assert rows[0]["rating"] == "down" and rows[0]["question"] == "Wat doet een HR-assistent?"
     assert "hr-assistent-vs-hr-officer" in rows[0]["citations"]
+    assert (rows[0]["reason"], rows[0]["comment"]) == (
+        "incomplete",
+        "Mist de salarisadministratie.",
+    )

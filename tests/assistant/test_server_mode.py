@@ -62,8 +62,13 @@ def test_another_process_asks_the_same_server_and_feedback_is_shared(
     assert asked.returncode == 0, asked.stderr
     assert json.loads(asked.stdout)["citations"][0]["source"] == "people-operations-vs-hr"
 
-    FeedbackStore.for_settings(server_settings).record(
-        liked=True, question="q", answer="a [1]", language="en", citations=[]
+    FeedbackStore.for_settings(server_settings).vote(
+        answer_id="server-answer",
+        liked=True,
+        question="q",
+        answer="a [1]",
+        language="en",
+        citations=[],
     )
     exported = run_cli("feedback", "export", env=env, timeout=120)
     assert exported.returncode == 0, exported.stderr

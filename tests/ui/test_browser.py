@@ -57,10 +57,20 @@ def ask(page: Any, question: str, expect_sources: bool = True) -> str:
     page.wait_for_function(
         "n => document.querySelectorAll('#chat .bot-row').length > n", arg=bots_before
     )
-    if expect_sources:
-        page.wait_for_selector("#source-pick label", state="visible")
-    page.wait_for_timeout(300)  # let the stream finish its last piece
-    return page.locator("#chat .bot-row").last.inner_text()
+    if expect_sources:  # the finished answer carries its sources and a copy button
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('#chat .bot-row')].pop()"
+            "?.querySelector('.hr-copy')"
+        )
+    else:
+        page.wait_for_timeout(300)  # let the stream finish its last piece
+    return str(
+        page.locator("#chat .bot-row").last.evaluate(
+            "row => { const c = row.cloneNode(true);"
+            " c.querySelectorAll('.hr-tip, details, .hr-copy').forEach(n => n.remove());"
+            " return c.innerText; }"
+        )
+    )
 
 
 def test_dutch_question_gets_a_cited_answer_with_its_source_card(page):
@@ -83,7 +93,7 @@ def test_dutch_question_gets_a_cited_answer_with_its_source_card(page):
 
 def test_opening_a_source_shows_the_highlighted_passage(page):
     ask(page, "What does an HR Generalist do?")
-    page.locator("#source-pick label").first.click()
+    page.locator("#sources .hr-card-open").first.click()
     mark = page.locator("#article-view mark#cited-passage")
     mark.wait_for(state="visible")
     card_text = page.locator("#sources .hr-card blockquote").first.inner_text()
@@ -95,25 +105,107 @@ def test_opening_a_source_shows_the_highlighted_passage(page):
     page.screenshot(path=str(SCREENSHOTS / "desktop-source.png"))
 
 
-def test_thumbs_up_lands_in_sqlite(english_page, feedback_store):
+def _bubble_source(page: Any, bubble: Any, n: int) -> str:
+    """The passage that [n] of ``bubble`` quotes in its own source list."""
+    item = bubble.locator("details.hr-bubble-sources li").nth(n - 1)
+    return " ".join(item.text_content().split("“", 1)[1].rstrip("”").split())
+
+
+def test_a_citation_of_the_first_answer_opens_its_own_passage_later(english_page):
     page = english_page
     ask(page, "How does People Operations differ from HR?")
-    before = len(feedback_store.rows())
-    page.locator("#chat button[aria-label='Like']").last.click()
+    ask(page, "What does an HR Generalist do?")
+    ask(page, "Wat doet een HR-assistent?")
+    first = page.locator("#chat .bot-row").first
+    expected = _bubble_source(page, first, 1)
+    assert "People Operations" in expected
+    cite = first.locator("button.hr-cite").first
+    cite.click()
+    mark = page.locator("#article-view mark#cited-passage")
+    mark.wait_for(state="visible")
+    assert " ".join(mark.inner_text().split())[:80] == expected[:80]
+    assert "People Operations" in page.locator("#article-view h3").inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "desktop-earlier-citation.png"))
+
+
+def test_hovering_or_focusing_a_citation_previews_its_passage(english_page):
+    page = english_page
+    ask(page, "What does an HR Generalist do?")
+    cite = page.locator("#chat .bot-row").last.locator("button.hr-cite").first
+    tip = cite.locator(".hr-tip")
+    assert not tip.is_visible()
+    cite.hover()
+    tip.wait_for(state="visible")
+    assert "HR Generalist" in tip.inner_text()
+    page.mouse.move(0, 0)
+    tip.wait_for(state="hidden")
+    cite.focus()
+    tip.wait_for(state="visible")
+    page.screenshot(path=str(SCREENSHOTS / "desktop-citation-preview.png"))
+
+
+def test_copy_puts_the_answer_with_its_numbered_sources_on_the_clipboard(browser, served):
+    context = browser.new_context(
+        locale="en-GB",
+        viewport={"width": 1366, "height": 900},
+        permissions=["clipboard-read", "clipboard-write"],
+    )
+    try:
+        page = context.new_page()
+        page.on("request", lambda r: None if _is_local(r.url) else OUTSIDE_REQUESTS.append(r.url))
+        page.goto(served, wait_until="load")
+        page.wait_for_selector("#question textarea")
+        ask(page, "How does People Operations differ from HR?")
+        page.locator("#chat .bot-row").last.locator(".hr-copy").click()
+        page.wait_for_timeout(300)
+        copied = page.evaluate("navigator.clipboard.readText()")
+        body, _, sources = copied.partition("\n\nSources:\n")
+        assert "[1]" in body and "<button" not in copied
+        assert sources.startswith("[1] People Operations vs. HR")
+        assert "“" in sources  # each source with the words it quotes
+    finally:
+        context.close()
+
+
+def _feedback_rows(feedback_store: Any, question: str) -> list[tuple[str, str, str, str]]:
+    database = feedback_store.url.removeprefix("sqlite:///")
+    with sqlite3.connect(database) as db:  # read the file itself, as an admin would
+        return db.execute(
+            "SELECT rating, answer, citations, coalesce(reason, '') FROM hr_feedback"
+            " WHERE question = ?",
+            (question,),
+        ).fetchall()
+
+
+def _wait_for_rows(page: Any, feedback_store: Any, question: str, expected: list[str]) -> list:
     rows: list[tuple[str, str, str, str]] = []
-    for _ in range(50):  # the rating is written by the server a moment after the click
-        database = feedback_store.url.removeprefix("sqlite:///")
-        with sqlite3.connect(database) as db:  # read the file itself, as an admin would
-            rows = db.execute(
-                "SELECT rating, question, answer, citations FROM hr_feedback"
-            ).fetchall()
-        if len(rows) > before:
+    for _ in range(50):  # the vote is written by the server a moment after the click
+        rows = _feedback_rows(feedback_store, question)
+        if [r[0] for r in rows] == expected:
             break
         page.wait_for_timeout(200)
-    assert len(rows) == before + 1
-    rating, question, answer, citations = rows[-1]
-    assert rating == "up" and question == "How does People Operations differ from HR?"
-    assert "[1]" in answer and "people-operations-vs-hr" in citations
+    assert [r[0] for r in rows] == expected
+    return rows
+
+
+def test_thumbs_toggle_keeps_one_vote_and_a_thumbs_down_its_reason(english_page, feedback_store):
+    page = english_page
+    question = "How does People Operations differ from HR?"
+    ask(page, question)
+    page.locator("#chat button[aria-label='Like']").last.click()
+    rows = _wait_for_rows(page, feedback_store, question, ["up"])
+    assert "[1]" in rows[0][1] and "people-operations-vs-hr" in rows[0][2]
+    page.locator("#chat button[aria-label='Liked']").last.click()  # taken back
+    _wait_for_rows(page, feedback_store, question, [])
+    page.locator("#chat button[aria-label='Dislike']").last.click()
+    _wait_for_rows(page, feedback_store, question, ["down"])
+    page.wait_for_selector("#feedback-reason", state="visible")
+    page.locator("#reason label", has_text="Outdated").click()
+    page.locator("#reason-comment textarea").fill("The 2024 rules changed this.")
+    page.screenshot(path=str(SCREENSHOTS / "desktop-feedback-reason.png"))
+    page.locator("#reason-send").click()
+    page.wait_for_selector("#feedback-reason", state="hidden")
+    assert _wait_for_rows(page, feedback_store, question, ["down"])[0][3] == "outdated"
 
 
 def test_markup_in_a_question_runs_nothing(page):
@@ -153,9 +245,13 @@ def test_follow_up_uses_the_history_and_new_chat_forgets_it(page):
     page.wait_for_function("() => document.querySelectorAll('#chat .bot-row').length === 0")
 
 
-def test_empty_and_overlong_questions_get_friendly_replies(page):
-    answer = ask(page, "   ", expect_sources=False)
-    assert "Typ een vraag" in answer or "type a question" in answer
+def test_enter_on_an_empty_box_adds_nothing_and_overlong_gets_a_reply(page):
+    box = page.locator("#question textarea")
+    box.fill("   ")
+    box.press("Enter")
+    page.wait_for_timeout(800)
+    assert page.locator("#chat .bot-row").count() == 0
+    assert page.locator("#chat .user-row").count() == 0
     answer = ask(page, "Wat doet een HR-officer? " * 100, expect_sources=False)
     assert "te lang" in answer
 

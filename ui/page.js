@@ -1,0 +1,52 @@
+() => {
+  // The page's own behaviour, beside Gradio's: a [n] or a source card opens its passage
+  // beside the chat, "Copy with sources" copies an answer with what its [n] stand for,
+  // and a phone's article sheet closes. One listener on the document, so answers
+  // streamed in later (and chats restored after a reload) work without re-wiring.
+  if (window.hrPageWired) return;
+  window.hrPageWired = true;
+  const COPIED = { en: "Copied", nl: "Gekopieerd" };
+
+  const copyText = (bubble) => {
+    const clone = bubble.cloneNode(true);
+    clone.querySelectorAll(".hr-tip, .hr-copy, details").forEach((n) => n.remove());
+    let out = clone.innerText.trim();
+    const details = bubble.querySelector("details.hr-bubble-sources");
+    if (details) {
+      const heading = details.querySelector("summary").textContent.replace(/\s*\(\d+\)$/, "");
+      const items = [...details.querySelectorAll("li")].map((li) =>
+        li.textContent.replace(/\s+/g, " ").trim()
+      );
+      out += "\n\n" + heading + ":\n" + items.join("\n");
+    }
+    return out;
+  };
+
+  document.addEventListener("click", async (event) => {
+    const opener = event.target.closest(".hr-open");
+    if (opener) {
+      event.preventDefault();
+      window.hrOpener = [...opener.classList].find((c) => c.startsWith("hr-src-")) || "";
+      document.getElementById("article-view")?.classList.remove("hr-closed");
+      document.querySelector("#opener-go")?.click();
+      return;
+    }
+    const copy = event.target.closest(".hr-copy");
+    if (copy) {
+      event.preventDefault();
+      const bubble = copy.closest(".message-content") || copy.parentElement;
+      const label = copy.textContent;
+      try {
+        await navigator.clipboard.writeText(copyText(bubble));
+        copy.textContent = COPIED[document.documentElement.lang] || COPIED.en;
+        setTimeout(() => (copy.textContent = label), 1500);
+      } catch (err) {
+        console.error("copy failed", err);
+      }
+      return;
+    }
+    if (event.target.closest(".hr-close")) {
+      document.getElementById("article-view")?.classList.add("hr-closed");
+    }
+  });
+}
