@@ -163,7 +163,7 @@ def ingested_articles(settings: Settings) -> dict[str, float]:
     from sqlalchemy import MetaData, Table, func, select
 
     manager = open_record_manager(settings)  # makes sure the table exists
-    engine = _engine(settings.record_db_url)
+    engine = sql_engine(settings.record_db_url)
     table = Table(RECORD_TABLE, MetaData(), autoload_with=engine)
     with engine.connect() as connection:
         rows = connection.execute(
@@ -178,7 +178,8 @@ RECORD_TABLE = "upsertion_record"
 _engines: dict[str, Any] = {}
 
 
-def _engine(url: str) -> Any:
+def sql_engine(url: str) -> Any:
+    """One SQLAlchemy engine (and connection pool) per database URL in a process."""
     from sqlalchemy import create_engine
 
     if url not in _engines:
@@ -246,7 +247,7 @@ class StoreVersion:
             Column("collection", String(200), primary_key=True),
             Column("version", Integer, nullable=False),
         )
-        self._engine = _engine(url)  # one pool per database, however often this is made
+        self._engine = sql_engine(url)  # one pool per database, however often this is made
         self._metadata.create_all(self._engine)
 
     @classmethod

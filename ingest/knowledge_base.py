@@ -12,15 +12,23 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 from core.embeddings import IdentifiedEmbeddings
 from core.errors import AssistantError, EmptyStoreError
 from core.settings import Settings
 from core.store import StoreVersion, ingested_articles, open_store, read_all
+from ingest.audit import AuditLog
 from ingest.indexer import IngestReport, ingest_folder
 from ingest.loaders import SUPPORTED_SUFFIXES
-from ingest.uploads import delete_article_file, save_upload
+from ingest.uploads import (
+    article_file,
+    move_to_trash,
+    restore_from_trash,
+    safe_file_name,
+    save_upload,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -92,13 +100,52 @@ class KnowledgeBase:
                 refused.append(str(exc))
         return saved, refused
 
-    def delete(self, article_id: str) -> Path:
-        """Remove the article's file from the articles folder (a sync then drops it).
+    def clashes(self, names: Sequence[str]) -> list[tuple[str, ArticleInfo | None]]:
+        """The uploads (names as the user gave them) that would replace an article file
+        already in the folder, each with the article it would replace."""
+        stored = {a.id: a for a in self.articles()}
+        found = []
+        for name in names:
+            try:
+                safe = safe_file_name(name)
+            except AssistantError:
+                continue  # refused later, with its reason, by add()
+            if (self.settings.knowledge_dir / safe).exists():
+                found.append((safe, stored.get(Path(safe).stem)))
+        return found
+
+    def trash(self, article_id: str) -> Path:
+        """Move the article's file to the trash in the data folder (a sync then drops
+        its passages); returns the trashed file, for :meth:`restore`.
 
         Raises:
             AssistantError: the article has no file in the folder.
         """
-        return delete_article_file(article_id, self.settings.knowledge_dir)
+        path = article_file(article_id, self.settings.knowledge_dir)
+        return move_to_trash(path, self.trash_dir)
+
+    def restore(self, trashed: Path, *, over_newer: bool = False) -> Path:
+        """Put a trashed article file back (a sync then ingests it again). With
+        ``over_newer`` (undoing a replace) the file that replaced it goes to the trash.
+
+        Raises:
+            AssistantError: it is gone from the trash, is not in it, or its name is taken.
+        """
+        if trashed.resolve().parent != self.trash_dir.resolve():
+            raise AssistantError(f"'{trashed.name}' is not in the trash")
+        newer = self.settings.knowledge_dir / trashed.name.split("--", 1)[-1]
+        if over_newer and newer.is_file() and trashed.is_file():
+            move_to_trash(newer, self.trash_dir)
+        return restore_from_trash(trashed, self.settings.knowledge_dir)
+
+    @property
+    def trash_dir(self) -> Path:
+        return self.settings.data_dir / "trash"
+
+    @cached_property
+    def audit(self) -> AuditLog:
+        """Where admin changes to the articles are written down."""
+        return AuditLog.for_settings(self.settings)
 
     def articles(self) -> list[ArticleInfo]:
         """Every stored article with its passage count and when it last changed, read

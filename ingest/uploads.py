@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 from core.errors import AssistantError
@@ -45,10 +46,41 @@ def save_upload(source: Path, original_name: str, folder: Path, max_bytes: int) 
     return target
 
 
-def delete_article_file(article_id: str, folder: Path) -> Path:
-    """Remove the file of ``article_id`` from ``folder``; the next ingest drops its passages."""
+def article_file(article_id: str, folder: Path) -> Path:
+    """The file of ``article_id`` in ``folder``.
+
+    Raises:
+        AssistantError: the article has no file there.
+    """
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
         if path.is_file() and path.stem == article_id and path.suffix.lower() in SUPPORTED_SUFFIXES:
-            path.unlink()
             return path
     raise AssistantError(f"no article file for '{article_id}' in {folder}")
+
+
+def move_to_trash(path: Path, trash: Path) -> Path:
+    """Move an article file into ``trash`` under a time-stamped name; returns where it
+    went. Deleting from the browser can then be undone (and an owner can still recover
+    the file after the session)."""
+    trash.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = trash / f"{stamp}--{path.name}"
+    shutil.move(path, target)
+    return target
+
+
+def restore_from_trash(trashed: Path, folder: Path) -> Path:
+    """Put a trashed file back into ``folder`` under its old name.
+
+    Raises:
+        AssistantError: it is no longer in the trash, or a file of that name came back.
+    """
+    name = trashed.name.split("--", 1)[-1]
+    target = folder / name
+    if not trashed.is_file():
+        raise AssistantError(f"'{name}' is no longer in the trash")
+    if target.exists():
+        raise AssistantError(f"'{name}' exists again in the knowledge folder: not replaced")
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.move(trashed, target)
+    return target

@@ -157,6 +157,7 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
                 )
                 article_pick = gr.Dropdown(
                     choices=article_choices(),
+                    value=None,
                     label=text("en", "read_article"),
                     elem_id="article-pick",
                 )
@@ -180,13 +181,40 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
                 with gr.Row():
                     delete_pick = gr.Dropdown(
                         choices=article_choices(),
+                        value=None,
                         label=text("en", "delete_pick"),
                         elem_id="delete-pick",
                         scale=3,
                     )
                     delete_button = gr.Button(text("en", "delete"), elem_id="delete", scale=1)
+                # Deleting, and uploading over an article, ask first; both can be undone.
+                with gr.Group(visible=False, elem_id="delete-confirm") as delete_confirm:
+                    delete_question = gr.Markdown("", elem_id="delete-question")
+                    with gr.Row():
+                        delete_yes = gr.Button(
+                            text("en", "delete_yes"), variant="stop", elem_id="delete-yes"
+                        )
+                        delete_no = gr.Button(text("en", "cancel"), elem_id="delete-no")
+                with gr.Group(visible=False, elem_id="replace-confirm") as replace_confirm:
+                    replace_question = gr.Markdown("", elem_id="replace-question")
+                    with gr.Row():
+                        replace_yes = gr.Button(
+                            text("en", "replace_yes"), variant="stop", elem_id="replace-yes"
+                        )
+                        replace_no = gr.Button(text("en", "cancel"), elem_id="replace-no")
+                undo_button = gr.Button(text("en", "undo"), visible=False, elem_id="undo")
                 reingest_button = gr.Button(text("en", "reingest"), elem_id="reingest")
                 admin_status = gr.Markdown("", elem_id="admin-status")
+                audit_title = gr.Markdown(text("en", "audit"))
+                audit_table = gr.Dataframe(
+                    value=handlers.audit_rows,
+                    headers=audit_headers("en"),
+                    interactive=False,
+                    elem_id="audit-table",
+                    wrap=True,
+                )
+                trashed = gr.State([])  # this page's deletions and replacements, for undo
+                pending_upload = gr.State([])  # uploads waiting for "replace?"
 
         ask_outputs = [chatbot, records, sources, question]
         for trigger in (question.submit, send.click):
@@ -229,32 +257,76 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
         # class; this module's annotations are strings, so it is set here.
         on_like.__annotations__ = {"like": gr.LikeData}
 
-        def refreshed(status: str, language: str) -> tuple[Any, ...]:
+        def refreshed(status: str, language: str, undo: list[str]) -> tuple[Any, ...]:
             choices = article_choices()
             return (
                 status,
                 gr.update(value=article_rows(language), headers=headers(language)),
                 gr.update(choices=choices, value=None),
                 gr.update(choices=choices, value=None),
+                gr.update(value=handlers.audit_rows(), headers=audit_headers(language)),
+                undo,
+                gr.update(visible=bool(undo)),
             )
 
-        admin_outputs = [admin_status, table, article_pick, delete_pick]
+        admin_outputs = [
+            admin_status,
+            table,
+            article_pick,
+            delete_pick,
+            audit_table,
+            trashed,
+            undo_button,
+        ]
+        hide = gr.update(visible=False)
 
         def on_upload(
-            files: Any, password: str, language: str, progress: Any = None
+            files: Any, password: str, language: str, undo: list[str], progress: Any = None
         ) -> tuple[Any, ...]:
-            return refreshed(handlers.upload(files, password, language), language)
+            uploads = handlers.uploads_of(files)
+            refusal = handlers.admin_refusal(password, language)
+            question_text = "" if refusal else handlers.replace_question(uploads, language)
+            if question_text:  # ask first; nothing is saved yet
+                pairs = [[str(path), name] for path, name in uploads]
+                shown = gr.update(visible=True)
+                return (gr.update(),) * len(admin_outputs) + (shown, question_text, pairs)
+            status, moved = handlers.upload(uploads, password, language)
+            return (*refreshed(status, language, undo + moved), hide, "", [])
+
+        def on_replace(
+            pairs: list[list[str]],
+            password: str,
+            language: str,
+            undo: list[str],
+            progress: Any = None,
+        ) -> tuple[Any, ...]:
+            uploads = [(Path(path), name) for path, name in pairs]
+            status, moved = handlers.upload(uploads, password, language)
+            return (*refreshed(status, language, undo + moved), hide, "", [])
 
         def on_delete(
-            article_id: str | None, password: str, language: str, progress: Any = None
+            article_id: str | None,
+            password: str,
+            language: str,
+            undo: list[str],
+            progress: Any = None,
         ) -> tuple[Any, ...]:
-            return refreshed(handlers.delete(article_id, password, language), language)
+            status, moved = handlers.delete(article_id, password, language)
+            return (*refreshed(status, language, [*undo, moved] if moved else undo), hide)
 
-        def on_reingest(password: str, language: str, progress: Any = None) -> tuple[Any, ...]:
-            return refreshed(handlers.reingest(password, language), language)
+        def on_undo(
+            undo: list[str], password: str, language: str, progress: Any = None
+        ) -> tuple[Any, ...]:
+            status, left = handlers.undo(undo, password, language)
+            return refreshed(status, language, left)
+
+        def on_reingest(
+            password: str, language: str, undo: list[str], progress: Any = None
+        ) -> tuple[Any, ...]:
+            return refreshed(handlers.reingest(password, language), language, undo)
 
         # Gradio shows ingest's tqdm bar when a handler declares a tracking Progress default.
-        for handler in (on_upload, on_delete, on_reingest):
+        for handler in (on_upload, on_replace, on_delete, on_undo, on_reingest):
             handler.__defaults__ = (gr.Progress(track_tqdm=True),)
 
         def unlock_upload(password: str, language: str) -> tuple[Any, str]:
@@ -272,19 +344,56 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
                 )
         upload.upload(
             on_upload,
-            inputs=[upload, admin_password, ui_language],
-            outputs=admin_outputs,
+            inputs=[upload, admin_password, ui_language, trashed],
+            outputs=[*admin_outputs, replace_confirm, replace_question, pending_upload],
             api_visibility="private",
         ).then(lambda: None, outputs=[upload], api_visibility="private")
+        replace_yes.click(
+            on_replace,
+            inputs=[pending_upload, admin_password, ui_language, trashed],
+            outputs=[*admin_outputs, replace_confirm, replace_question, pending_upload],
+            api_visibility="private",
+        )
+        replace_no.click(
+            lambda language: (hide, [], text(language, "cancelled")),
+            inputs=[ui_language],
+            outputs=[replace_confirm, pending_upload, admin_status],
+            api_visibility="private",
+        )
+
+        def ask_delete(article_id: str | None, password: str, language: str) -> tuple[Any, ...]:
+            refusal = handlers.admin_refusal(password, language)
+            question_text = "" if refusal else handlers.delete_question(article_id, language)
+            status = refusal or ("" if question_text else text(language, "pick_first"))
+            return gr.update(visible=bool(question_text)), question_text, status
+
         delete_button.click(
-            on_delete,
+            ask_delete,
             inputs=[delete_pick, admin_password, ui_language],
+            outputs=[delete_confirm, delete_question, admin_status],
+            api_visibility="private",
+        )
+        delete_yes.click(
+            on_delete,
+            inputs=[delete_pick, admin_password, ui_language, trashed],
+            outputs=[*admin_outputs, delete_confirm],
+            api_visibility="private",
+        )
+        delete_no.click(
+            lambda language: (hide, text(language, "cancelled")),
+            inputs=[ui_language],
+            outputs=[delete_confirm, admin_status],
+            api_visibility="private",
+        )
+        undo_button.click(
+            on_undo,
+            inputs=[trashed, admin_password, ui_language],
             outputs=admin_outputs,
             api_visibility="private",
         )
         reingest_button.click(
             on_reingest,
-            inputs=[admin_password, ui_language],
+            inputs=[admin_password, ui_language, trashed],
             outputs=admin_outputs,
             api_visibility="private",
         )
@@ -340,6 +449,12 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
             (delete_pick, "delete_pick", "label"),
             (delete_button, "delete", "value"),
             (reingest_button, "reingest", "value"),
+            (delete_yes, "delete_yes", "value"),
+            (delete_no, "cancel", "value"),
+            (replace_yes, "replace_yes", "value"),
+            (replace_no, "cancel", "value"),
+            (undo_button, "undo", "value"),
+            (audit_title, "audit", "value"),
         ]
 
         def translate(language: str, records_now: list[Record | None]) -> tuple[Any, ...]:
@@ -361,6 +476,10 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
         gr.api(handlers.api_chat, api_name="chat")
         del examples
     return app
+
+
+def audit_headers(language: str) -> list[str]:
+    return [text(language, k) for k in ("col_at", "col_action", "col_article", "col_outcome")]
 
 
 def reason_choices(language: str) -> list[tuple[str, str]]:

@@ -37,6 +37,10 @@ logger = logging.getLogger(__name__)
 
 STREAM_STEP_SECONDS = 0.02
 
+# Marks an undo entry for a replaced article: undoing it puts the old file back over
+# the upload that replaced it (a deleted one never overwrites a newer file).
+REPLACED_MARK = "\x00replaced="
+
 # What the chat remembers per message: the raw question, or the answer as JSON.
 Record = dict[str, Any]
 
@@ -229,43 +233,111 @@ class ChatApp:
             return text(ui_language, "too_many_attempts")
         return text(ui_language, "wrong_password")
 
-    def sync(self, ui_language: str, notes: list[str]) -> str:
-        """Bring the store in line with the articles folder and say what happened (the
-        assistant reloads when the knowledge base reports a change)."""
+    def sync(self, ui_language: str, notes: list[str], action: str, article: str) -> str:
+        """Bring the store in line with the articles folder, write the admin action to
+        the audit log and say what happened (the assistant reloads when the knowledge
+        base reports a change)."""
         try:
             report = self.knowledge.sync(progress=True)
         except AssistantError as exc:
-            return "\n\n".join([*notes, escape(str(exc))])
+            self.knowledge.audit.record(action, article, f"failed: {exc}")
+            return "\n\n".join([*map(escape, notes), escape(str(exc))])
+        summary = text("en", "ingested", **report.to_json())
+        errors = [text("en", "file_error", **e) for e in report.errors]
+        self.knowledge.audit.record(action, article, " ".join([summary, *errors]))
         lines = [*notes, text(ui_language, "ingested", **report.to_json())]
         lines += [text(ui_language, "file_error", **e) for e in report.errors]
         return "\n\n".join(escape(line) for line in lines)
 
-    def upload(self, files: list[Any] | None, password: str, ui_language: str) -> str:
-        if refusal := self.admin_refusal(password, ui_language):
-            return refusal
+    def audit_rows(self) -> list[list[str]]:
+        """The latest admin actions, newest first, as the Articles tab lists them."""
+        return [[e.at, e.action, e.article, e.outcome] for e in self.knowledge.audit.recent()]
+
+    @staticmethod
+    def uploads_of(files: list[Any] | None) -> list[tuple[Path, str]]:
+        """(temporary path, name the user gave) of each file Gradio received."""
         uploads = []
         for item in files or []:
             source = Path(getattr(item, "name", item))
             uploads.append((source, getattr(item, "orig_name", None) or source.name))
+        return uploads
+
+    def replace_question(self, uploads: list[tuple[Path, str]], ui_language: str) -> str:
+        """What an upload would replace, as the question to confirm ("" when nothing)."""
+        clashes = self.knowledge.clashes([name for _, name in uploads])
+        if not clashes:
+            return ""
+        named = [
+            text(ui_language, "replaces", name=name, title=info.title, chunks=info.chunks)
+            if info
+            else name
+            for name, info in clashes
+        ]
+        return escape(text(ui_language, "confirm_replace", names="; ".join(named)))
+
+    def upload(
+        self, uploads: list[tuple[Path, str]], password: str, ui_language: str
+    ) -> tuple[str, list[str]]:
+        """Save the uploads (an article they replace goes to the trash first) and sync;
+        returns the status and the trashed files, which an undo can bring back."""
+        if refusal := self.admin_refusal(password, ui_language):
+            return refusal, []
+        trashed: list[str] = []
+        for name, _info in self.knowledge.clashes([name for _, name in uploads]):
+            try:
+                trashed.append(f"{self.knowledge.trash(Path(name).stem)}{REPLACED_MARK}1")
+            except AssistantError as exc:
+                logger.warning("could not trash %s before replacing it: %s", name, exc)
         saved, refused = self.knowledge.add(uploads)
         notes = [text(ui_language, "saved", name=path.name) for path in saved] + refused
-        return self.sync(ui_language, notes)
+        names = ", ".join(path.name for path in saved) or ", ".join(n for _, n in uploads)
+        action = "replace" if trashed else "upload"
+        return self.sync(ui_language, notes, action, names), trashed
 
-    def delete(self, article_id: str | None, password: str, ui_language: str) -> str:
-        if refusal := self.admin_refusal(password, ui_language):
-            return refusal
-        if not article_id:
+    def delete_question(self, article_id: str | None, ui_language: str) -> str:
+        """The confirmation to ask before deleting, naming the article and its size."""
+        info = next((a for a in self.knowledge.articles() if a.id == article_id), None)
+        if info is None:
             return ""
+        return escape(text(ui_language, "confirm_delete", title=info.title, chunks=info.chunks))
+
+    def delete(self, article_id: str | None, password: str, ui_language: str) -> tuple[str, str]:
+        """Move the article's file to the trash and sync; returns the status and the
+        trashed file ("" when nothing was deleted)."""
+        if refusal := self.admin_refusal(password, ui_language):
+            return refusal, ""
+        if not article_id:
+            return "", ""
         try:
-            removed = self.knowledge.delete(article_id)
+            trashed = self.knowledge.trash(article_id)
         except AssistantError as exc:
-            return escape(str(exc))
-        return self.sync(ui_language, [text(ui_language, "deleted", name=removed.name)])
+            self.knowledge.audit.record("delete", article_id, f"failed: {exc}")
+            return escape(str(exc)), ""
+        name = trashed.name.split("--", 1)[-1]
+        note = text(ui_language, "deleted", name=name)
+        return self.sync(ui_language, [note], "delete", name), str(trashed)
+
+    def undo(self, trashed: list[str], password: str, ui_language: str) -> tuple[str, list[str]]:
+        """Bring back the latest file this session deleted or replaced (a replaced one
+        returns over its replacement); returns the status and what is left to undo."""
+        if refusal := self.admin_refusal(password, ui_language):
+            return refusal, trashed
+        if not trashed:
+            return "", []
+        *rest, last = trashed
+        path, _, kind = last.partition(REPLACED_MARK)
+        try:
+            restored = self.knowledge.restore(Path(path), over_newer=bool(kind))
+        except AssistantError as exc:
+            self.knowledge.audit.record("undo", Path(path).name, f"failed: {exc}")
+            return escape(str(exc)), rest
+        note = text(ui_language, "restored", name=restored.name)
+        return self.sync(ui_language, [note], "undo", restored.name), rest
 
     def reingest(self, password: str, ui_language: str) -> str:
         if refusal := self.admin_refusal(password, ui_language):
             return refusal
-        return self.sync(ui_language, [])
+        return self.sync(ui_language, [], "reingest", "")
 
     def api_chat(self, message: str) -> str:
         """The ``/chat`` API: one question, its answer and sources as Markdown."""

@@ -3,7 +3,13 @@ from pathlib import Path
 import pytest
 
 from core.errors import AssistantError
-from ingest.uploads import delete_article_file, safe_file_name, save_upload
+from ingest.uploads import (
+    article_file,
+    move_to_trash,
+    restore_from_trash,
+    safe_file_name,
+    save_upload,
+)
 
 
 @pytest.mark.parametrize(
@@ -34,6 +40,21 @@ def test_uploads_stay_in_the_folder_and_respect_the_size_limit(tmp_path: Path):
     assert not (tmp_path / "evil.md").exists()
     with pytest.raises(AssistantError, match="larger than"):
         save_upload(source, "big.md", folder, max_bytes=4)
-    assert delete_article_file("evil", folder) == saved and not saved.exists()
+    assert article_file("evil", folder) == saved
     with pytest.raises(AssistantError, match="no article file"):
-        delete_article_file("evil", folder)
+        article_file("nothing", folder)
+
+
+def test_a_trashed_article_comes_back_under_its_name_but_never_over_a_new_file(tmp_path: Path):
+    folder = tmp_path / "knowledge"
+    folder.mkdir()
+    article = folder / "recruiter.md"
+    article.write_text("A recruiter fills vacancies.", encoding="utf-8")
+    trashed = move_to_trash(article, tmp_path / "trash")
+    assert not article.exists() and trashed.read_text(encoding="utf-8").startswith("A recruiter")
+    assert restore_from_trash(trashed, folder) == article and article.exists()
+    trashed = move_to_trash(article, tmp_path / "trash")
+    article.write_text("A newer recruiter article.", encoding="utf-8")
+    with pytest.raises(AssistantError, match="exists again"):
+        restore_from_trash(trashed, folder)
+    assert article.read_text(encoding="utf-8") == "A newer recruiter article."

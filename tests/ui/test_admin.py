@@ -11,10 +11,12 @@ import pytest
 
 from core.settings import Settings
 from tests.conftest import KNOWLEDGE, free_port
+from tests.ui.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.integration
 
 PASSWORD = "s3cret-admin"
+RECRUITER_Q = "Who writes the job advertisements and screens the applications as a recruiter?"
 NEW_ARTICLE = """---
 title: "What does a recruiter do?"
 language: en
@@ -26,7 +28,7 @@ scheduling the first interviews with candidates for the hiring manager.
 
 
 @pytest.fixture(scope="module")
-def admin_site(tmp_path_factory: pytest.TempPathFactory, embeddings) -> Iterator[tuple[str, Path]]:
+def admin_site(tmp_path_factory: pytest.TempPathFactory, embeddings) -> Iterator[tuple[Any, ...]]:
     from hr_assistant.runtime import Runtime
     from ui.app import build_app, launch_kwargs
 
@@ -46,7 +48,7 @@ def admin_site(tmp_path_factory: pytest.TempPathFactory, embeddings) -> Iterator
         prevent_thread_lock=True,
         **launch_kwargs(settings),
     )
-    yield f"http://127.0.0.1:{port}/", knowledge
+    yield f"http://127.0.0.1:{port}/", knowledge, runtime
     app.close()
 
 
@@ -68,6 +70,11 @@ def _status(page: Any, expected: str) -> str:
         timeout=120_000,
     )
     return page.locator("#admin-status").inner_text()
+
+
+def _pick_for_delete(page: Any, title: str) -> None:
+    page.locator("#delete-pick input").click()
+    page.get_by_role("option", name=title).click()
 
 
 def _unlock(page: Any, password: str) -> None:
@@ -98,21 +105,79 @@ def test_upload_then_delete_an_article(admin_page, admin_site, tmp_path: Path):
         "() => document.querySelector('#articles-table').innerText.includes('recruiter do')"
     )
 
-    admin_page.locator("#delete-pick input").click()
-    admin_page.get_by_role("option", name="What does a recruiter do?").click()
+    # Deleting asks first, naming the article and its passages; "Cancel" keeps it.
+    _pick_for_delete(admin_page, "What does a recruiter do?")
     admin_page.locator("#delete").click()
+    question = admin_page.locator("#delete-question")
+    question.wait_for(state="visible")
+    assert "What does a recruiter do?" in question.inner_text()
+    assert "1 passages" in question.inner_text() or "passages" in question.inner_text()
+    admin_page.screenshot(path=str(SCREENSHOTS / "admin-delete-confirm.png"), full_page=True)
+    admin_page.locator("#delete-no").click()
+    _status(admin_page, "Nothing changed")
+    assert (knowledge / "Recruiter-role-v2.md").exists()
+
+    _pick_for_delete(admin_page, "What does a recruiter do?")
+    admin_page.locator("#delete").click()
+    admin_page.locator("#delete-yes").click()
     status = _status(admin_page, "Deleted")
     assert "Recruiter-role-v2.md" in status
     assert not (knowledge / "Recruiter-role-v2.md").exists()
     admin_page.wait_for_function(
         "() => !document.querySelector('#articles-table').innerText.includes('recruiter do')"
     )
+    assistant = admin_site[2].assistant
+    assert "recruiter" not in " ".join(c.source for c in assistant.ask(RECRUITER_Q).citations)
+
+    # Undo brings the file, its passages and its answers back.
+    admin_page.locator("#undo").click()
+    _status(admin_page, "Restored Recruiter-role-v2.md")
+    assert (knowledge / "Recruiter-role-v2.md").exists()
+    admin_page.wait_for_function(
+        "() => document.querySelector('#articles-table').innerText.includes('recruiter do')"
+    )
+    answer = assistant.ask(RECRUITER_Q)
+    assert "Recruiter-role-v2" in {c.source for c in answer.citations}
+    log = admin_page.locator("#audit-table").inner_text()
+    assert "undo" in log and "delete" in log and "upload" in log
+
+
+def test_uploading_over_an_existing_article_asks_first(admin_page, admin_site, tmp_path: Path):
+    knowledge = admin_site[1]
+    target = knowledge / "hr-generalist-vs-hr-manager.md"
+    original = target.read_text(encoding="utf-8")
+    upload = tmp_path / "hr-generalist-vs-hr-manager.md"
+    upload.write_text(NEW_ARTICLE.replace("recruiter", "generalist"), encoding="utf-8")
+    _unlock(admin_page, PASSWORD)
+    admin_page.wait_for_selector("#upload input[type=file]", state="attached")
+    admin_page.locator("#upload input[type=file]").set_input_files(str(upload))
+    question = admin_page.locator("#replace-question")
+    question.wait_for(state="visible")
+    assert (
+        "hr-generalist-vs-hr-manager.md" in question.inner_text()
+        and "passages" in question.inner_text()
+    )
+    admin_page.locator("#replace-no").click()
+    _status(admin_page, "Nothing changed")
+    assert target.read_text(encoding="utf-8") == original
+
+    admin_page.locator("#upload input[type=file]").set_input_files(str(upload))
+    admin_page.locator("#replace-yes").click()
+    _status(admin_page, "Added hr-generalist-vs-hr-manager.md")
+    assert "generalist fills" in target.read_text(encoding="utf-8")
+    admin_page.locator("#undo").click()  # the replaced version comes back over the upload
+    _status(admin_page, "Restored hr-generalist-vs-hr-manager.md")
+    assert target.read_text(encoding="utf-8") == original
+    assert "replace" in admin_page.locator("#audit-table").inner_text()
 
 
 def test_reingest_button_reports_what_it_did(admin_page):
     admin_page.locator("#admin-password input").fill(PASSWORD)
     admin_page.locator("#reingest").click()
-    assert "3 articles" in _status(admin_page, "unchanged")
+    assert "0 added, 0 deleted" in _status(admin_page, "unchanged")
+    admin_page.wait_for_function(
+        "() => document.querySelector('#audit-table').innerText.includes('reingest')"
+    )
 
 
 def test_guessing_the_admin_password_is_stopped(admin_page):
