@@ -9,11 +9,13 @@ nothing here decides what is answered.
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.feedback import MAX_COMMENT_CHARS, REASONS
 from core.settings import Settings
+from ui import chats
 from ui.handlers import ChatApp, Record, cards_of
 from ui.render import (
     CITED_ID,
@@ -40,6 +42,9 @@ SCROLL_TO_CITED_JS = (
     " document.getElementById('article-view')?.classList.remove('hr-closed');"
     " if (m) m.scrollIntoView({block: 'center'}); }"
 )
+# Downloads the chat on screen as Markdown, with each answer's sources (built in the
+# browser from the bubbles, so no copy of the conversation is written on the server).
+EXPORT_CHAT_JS = "() => window.hrExportChat && window.hrExportChat()"
 # The opener button's script hands over the class of the [n] or card activated.
 TAKE_OPENER_JS = "(opener, language) => [window.hrOpener || opener, language]"
 
@@ -68,6 +73,26 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
 
     with gr.Blocks(title="HR roles assistant", analytics_enabled=False, fill_width=False) as app:
         records = gr.State([])
+        # The browser keeps its conversations (localStorage, encrypted with this
+        # installation's key, so they survive a restart of the server too).
+        saved = gr.BrowserState(
+            chats.empty(), storage_key="hr-assistant-chats", secret=browser_secret(settings)
+        )
+        current = gr.State("")  # the id of the saved chat on screen ("" before its first answer)
+        with gr.Sidebar(label=text("en", "chats"), open=True, width=270, elem_id="chat-sidebar"):
+            chats_title = gr.Markdown(text("en", "chats_title"))
+            chat_list = gr.Radio(
+                choices=[], label=text("en", "chats"), show_label=False, elem_id="chat-list"
+            )
+            chat_title = gr.Textbox(
+                label=text("en", "chat_title"),
+                max_length=chats.MAX_TITLE_CHARS,
+                elem_id="chat-title",
+            )
+            with gr.Row():
+                rename_chat = gr.Button(text("en", "rename"), size="sm", elem_id="rename-chat")
+                delete_chat = gr.Button(text("en", "delete_chat"), size="sm", elem_id="delete-chat")
+            export_chat = gr.Button(text("en", "export"), size="sm", elem_id="export-chat")
         pending_vote = gr.State("")  # the answer a thumbs-down reason is for
         with gr.Row(equal_height=True, elem_id="hr-header"):
             title = gr.Markdown(text("en", "title"), elem_id="hr-title")
@@ -217,24 +242,105 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
                 pending_upload = gr.State([])  # uploads waiting for "replace?"
 
         ask_outputs = [chatbot, records, sources, question]
+
+        def keep(
+            messages: list[Any], records_now: list[Any], saved_now: Any, chat_id: str
+        ) -> tuple[Any, ...]:
+            saved_now, chat_id = chats.remember(saved_now, chat_id, messages, records_now)
+            listing = chats.choices(saved_now)
+            title_now = (chats.find(saved_now, chat_id) or {}).get("title", "")
+            return saved_now, chat_id, gr.update(choices=listing, value=chat_id or None), title_now
+
+        keep_outputs = [saved, current, chat_list, chat_title]
         for trigger in (question.submit, send.click):
             trigger(
                 handlers.respond,
                 inputs=[question, chatbot, records, ui_language],
                 outputs=ask_outputs,
                 api_visibility="private",
+            ).then(
+                keep,
+                inputs=[chatbot, records, saved, current],
+                outputs=keep_outputs,
+                api_visibility="private",
             )
 
-        def start_over(language: str) -> tuple[Any, ...]:
-            return [], [], render_source_cards([], language), ""
+        def start_over(language: str, saved_now: Any) -> tuple[Any, ...]:
+            saved_now = chats.opened(saved_now, "")
+            return (
+                [],
+                [],
+                render_source_cards([], language),
+                "",
+                saved_now,
+                "",
+                gr.update(choices=chats.choices(saved_now), value=None),
+                "",
+            )
 
-        reset_outputs = [chatbot, records, sources, article_view]
-        new_chat.click(
-            start_over, inputs=[ui_language], outputs=reset_outputs, api_visibility="private"
+        reset_outputs = [chatbot, records, sources, article_view, *keep_outputs]
+        for reset in (new_chat.click, chatbot.clear):
+            reset(
+                start_over,
+                inputs=[ui_language, saved],
+                outputs=reset_outputs,
+                api_visibility="private",
+            )
+
+        def reopen(chat_id: str | None, saved_now: Any, language: str) -> tuple[Any, ...]:
+            chat = chats.find(saved_now, chat_id or "")
+            if chat is None:
+                return start_over(language, saved_now)
+            saved_now = chats.opened(saved_now, chat["id"])
+            last = next((r for r in reversed(chat["records"]) if r and "answer" in r), None)
+            return (
+                chat["messages"],
+                chat["records"],
+                cards_of(last, language),
+                "",
+                saved_now,
+                chat["id"],
+                gr.update(choices=chats.choices(saved_now), value=chat["id"]),
+                chat.get("title", ""),
+            )
+
+        chat_list.input(
+            reopen,
+            inputs=[chat_list, saved, ui_language],
+            outputs=reset_outputs,
+            api_visibility="private",
         )
-        chatbot.clear(
-            start_over, inputs=[ui_language], outputs=reset_outputs, api_visibility="private"
+        # After a reload: the list, and the chat that was on screen.
+        app.load(
+            lambda saved_now, language: reopen(chats.current(saved_now), saved_now, language),
+            inputs=[saved, ui_language],
+            outputs=reset_outputs,
+            api_visibility="private",
         )
+
+        def renamed(chat_id: str, new_title: str, saved_now: Any) -> tuple[Any, ...]:
+            saved_now = chats.rename(saved_now, chat_id, new_title)
+            listing = chats.choices(saved_now)
+            return saved_now, gr.update(choices=listing, value=chat_id or None)
+
+        for event in (rename_chat.click, chat_title.submit):
+            event(
+                renamed,
+                inputs=[current, chat_title, saved],
+                outputs=[saved, chat_list],
+                api_visibility="private",
+            )
+
+        def forget(chat_id: str, saved_now: Any, language: str) -> tuple[Any, ...]:
+            return start_over(language, chats.remove(saved_now, chat_id))
+
+        delete_chat.click(
+            forget,
+            inputs=[current, saved, ui_language],
+            outputs=reset_outputs,
+            api_visibility="private",
+        )
+        export_chat.click(None, js=EXPORT_CHAT_JS)
         open_button.click(
             handlers.open_source,
             inputs=[opener, ui_language],
@@ -436,6 +542,12 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
             (new_chat, "new_chat", "value"),
             (sources_title, "sources", "value"),
             (question, "question", "label"),
+            (chats_title, "chats_title", "value"),
+            (chat_list, "chats", "label"),
+            (chat_title, "chat_title", "label"),
+            (rename_chat, "rename", "value"),
+            (delete_chat, "delete_chat", "value"),
+            (export_chat, "export", "value"),
             (reason, "reason_label", "label"),
             (comment, "comment_label", "label"),
             (reason_send, "reason_send", "value"),
@@ -476,6 +588,17 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
         gr.api(handlers.api_chat, api_name="chat")
         del examples
     return app
+
+
+def browser_secret(settings: Settings) -> str:
+    """This installation's key for the chats kept in browsers, made once in the data
+    folder (Gradio would make a new one per start, and saved chats would be lost)."""
+    path = settings.data_dir / "browser-state.key"
+    if not path.exists():
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(24), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
 
 
 def audit_headers(language: str) -> list[str]:

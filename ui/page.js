@@ -22,6 +22,29 @@
     return out;
   };
 
+  // The chat on screen as Markdown, each answer followed by its numbered sources.
+  window.hrExportChat = () => {
+    const lines = [];
+    const title = document.querySelector("#chat-title input, #chat-title textarea")?.value;
+    lines.push("# " + (title || "HR roles assistant"), "");
+    document.querySelectorAll("#chat .message-row").forEach((row) => {
+      const content = row.querySelector(".message-content") || row;
+      if (row.classList.contains("user-row")) {
+        lines.push("**" + (document.documentElement.lang === "nl" ? "Vraag" : "Question") +
+          ":** " + content.innerText.trim(), "");
+      } else if (row.classList.contains("bot-row")) {
+        lines.push(copyText(content), "");
+      }
+    });
+    const blob = new Blob([lines.join("\n")], { type: "text/markdown" });
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = "chat-" + new Date().toISOString().slice(0, 10) + ".md";
+    document.body.appendChild(link);
+    link.click();
+    setTimeout(() => { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
+  };
+
   document.addEventListener("click", async (event) => {
     const opener = event.target.closest(".hr-open");
     if (opener) {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -206,6 +207,54 @@ def test_thumbs_toggle_keeps_one_vote_and_a_thumbs_down_its_reason(english_page,
     page.locator("#reason-send").click()
     page.wait_for_selector("#feedback-reason", state="hidden")
     assert _wait_for_rows(page, feedback_store, question, ["down"])[0][3] == "outdated"
+
+
+def test_a_chat_survives_a_reload_is_listed_and_exports_with_its_sources(browser, served):
+    context = browser.new_context(
+        locale="en-GB", viewport={"width": 1366, "height": 900}, accept_downloads=True
+    )
+    try:
+        page = context.new_page()
+        page.on("request", lambda r: None if _is_local(r.url) else OUTSIDE_REQUESTS.append(r.url))
+        page.goto(served, wait_until="load")
+        page.wait_for_selector("#question textarea")
+        ask(page, "How does People Operations differ from HR?")
+        ask(page, "What does an HR Generalist do?")
+        page.wait_for_function(
+            "() => document.querySelector('#chat-list')?.innerText.includes('People Operations')"
+        )
+        page.reload(wait_until="load")
+        page.wait_for_function("() => document.querySelectorAll('#chat .bot-row').length === 2")
+        assert (
+            "How does People Operations differ from HR?" in page.locator("#chat-list").inner_text()
+        )
+        # The restored first answer still opens its own passage.
+        page.locator("#chat .bot-row").first.locator("button.hr-cite").first.click()
+        page.locator("#article-view mark#cited-passage").wait_for(state="visible")
+        assert "People Operations" in page.locator("#article-view h3").inner_text()
+        with page.expect_download() as download:
+            page.locator("#export-chat").click()
+        exported = Path(download.value.path()).read_text(encoding="utf-8")
+        assert exported.startswith("# How does People Operations differ from HR?")
+        assert "**Question:** What does an HR Generalist do?" in exported
+        assert "\nSources:\n[1] People Operations vs. HR" in exported
+        # A new chat is listed beside the first; choosing the first brings it back.
+        page.locator("#new-chat").click()
+        page.wait_for_function("() => document.querySelectorAll('#chat .bot-row').length === 0")
+        ask(page, "Wat doet een HR-assistent?")
+        page.wait_for_function(
+            "() => document.querySelector('#chat-list')?.innerText.includes('HR-assistent')"
+        )
+        page.locator("#chat-list label", has_text="People Operations").click()
+        page.wait_for_function("() => document.querySelectorAll('#chat .bot-row').length === 2")
+        page.screenshot(path=str(SCREENSHOTS / "desktop-saved-chats.png"))
+        page.locator("#delete-chat").click()
+        page.wait_for_function(
+            "() => !document.querySelector('#chat-list')?.innerText.includes('People Operations')"
+        )
+        assert page.locator("#chat .bot-row").count() == 0
+    finally:
+        context.close()
 
 
 def test_markup_in_a_question_runs_nothing(page):
