@@ -29,6 +29,7 @@ from assistant.generation import (
     reply_problem,
 )
 from assistant.retrieval import HybridRetriever, Query, evidence_passages, ranked_articles
+from assistant.suggestions import suggest
 from core.embeddings import IdentifiedEmbeddings
 from core.errors import AssistantError
 from core.language import detect_language, phrase
@@ -39,6 +40,7 @@ from core.types import Answer, Citation, Passage
 MAX_TOPICS = 6
 # Passages shown with a refusal (one per article).
 MAX_CLOSEST = 3
+RELATED_ARTICLES = 4  # articles beyond the cited ones that follow-up questions may come from
 SENTENCE_CACHE_SIZE = 20_000
 # How often a question checks whether an ingest changed the store (one small query).
 VERSION_CHECK_SECONDS = 1.0
@@ -190,6 +192,18 @@ class Assistant:
             return max(float(v @ claim_vector) for v in unit_vectors)
 
         return support
+
+    def suggestions(self, answer: Answer, asked: Sequence[str] = ()) -> list[str]:
+        """Follow-up questions to offer after ``answer``: headings and roles of the
+        articles it used, each one this assistant answers (see
+        :mod:`assistant.suggestions`)."""
+
+        def answered(question: str) -> bool:
+            return not self.ask(question, generate=False).abstained
+
+        retrieved = self.retriever.search(Query(answer.question, (), answer.language))
+        related = ranked_articles(retrieved)[:RELATED_ARTICLES]
+        return suggest(answer, related, asked, self.retriever.article, answered)
 
     def topics(self) -> str:
         names = list(self.titles.values())[:MAX_TOPICS]

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.feedback import MAX_COMMENT_CHARS, REASONS
+from assistant.suggestions import MAX_SUGGESTIONS
 from core.settings import Settings
 from ui import chats
 from ui.handlers import ChatApp, Record, cards_of
@@ -121,6 +122,18 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
                             # sources too; Gradio's share button has nowhere to share to.
                             buttons=[],
                         )
+                        # Follow-up questions from the articles, after each answer.
+                        with gr.Row(elem_id="suggestions"):
+                            suggestion_buttons = [
+                                gr.Button(
+                                    "",
+                                    visible=False,
+                                    size="sm",
+                                    elem_classes=["hr-suggestion"],
+                                    elem_id=f"suggestion-{n}",
+                                )
+                                for n in range(MAX_SUGGESTIONS)
+                            ]
                         question = gr.Textbox(
                             label=text("en", "question"),
                             placeholder=text("en", "placeholder"),
@@ -252,8 +265,22 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
             return saved_now, chat_id, gr.update(choices=listing, value=chat_id or None), title_now
 
         keep_outputs = [saved, current, chat_list, chat_title]
-        for trigger in (question.submit, send.click):
-            trigger(
+
+        def offer(records_now: list[Any]) -> tuple[Any, ...]:
+            found = handlers.suggestions(records_now)
+            return tuple(
+                gr.update(value=found[n], visible=True)
+                if n < len(found)
+                else gr.update(value="", visible=False)
+                for n in range(MAX_SUGGESTIONS)
+            )
+
+        def hidden_suggestions() -> tuple[Any, ...]:
+            return tuple(gr.update(value="", visible=False) for _ in range(MAX_SUGGESTIONS))
+
+        def answered_then_kept(event: Any) -> None:
+            """Answer, save the chat in the browser, then offer follow-up questions."""
+            event.then(
                 handlers.respond,
                 inputs=[question, chatbot, records, ui_language],
                 outputs=ask_outputs,
@@ -263,6 +290,27 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
                 inputs=[chatbot, records, saved, current],
                 outputs=keep_outputs,
                 api_visibility="private",
+            ).then(
+                offer,
+                inputs=[records],
+                outputs=suggestion_buttons,
+                api_visibility="private",
+            )
+
+        for trigger in (question.submit, send.click):
+            # The suggestions go first: they belong to the answer being replaced.
+            answered_then_kept(
+                trigger(hidden_suggestions, outputs=suggestion_buttons, api_visibility="private")
+            )
+        for button in suggestion_buttons:
+            # A suggestion is asked as if typed: into the box, then sent.
+            answered_then_kept(
+                button.click(
+                    lambda chosen: (chosen, *hidden_suggestions()),
+                    inputs=[button],
+                    outputs=[question, *suggestion_buttons],
+                    api_visibility="private",
+                )
             )
 
         def start_over(language: str, saved_now: Any) -> tuple[Any, ...]:
@@ -285,7 +333,7 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
                 inputs=[ui_language, saved],
                 outputs=reset_outputs,
                 api_visibility="private",
-            )
+            ).then(hidden_suggestions, outputs=suggestion_buttons, api_visibility="private")
 
         def reopen(chat_id: str | None, saved_now: Any, language: str) -> tuple[Any, ...]:
             chat = chats.find(saved_now, chat_id or "")

@@ -160,6 +160,26 @@ class ChatApp:
         # A refusal shows the closest passages where an answer shows its sources.
         yield chat, records, cards_of(records[-1], ui_language), ""
 
+    def suggestions(self, records: list[Record | None]) -> list[str]:
+        """Follow-up questions for the latest answer of the chat (none after an error)."""
+        if not records or not records[-1] or "answer" not in records[-1]:
+            return []
+        record = records[-1]
+        answer = Answer(
+            question=str(record.get("asked", "")),
+            text=str(record["answer"]),
+            language=str(record.get("language", "en")),
+            abstained=not record.get("citations"),
+            citations=_citations_of(record),
+            closest=[Citation(**c) for c in record.get("closest", [])],
+        )
+        asked = [str(r["question"]) for r in records if r and r.get("question")]
+        try:
+            return self.assistant.suggestions(answer, asked)
+        except Exception:  # a suggestion is a nicety: never let it break the chat
+            logger.exception("could not make follow-up suggestions")
+            return []
+
     def open_source(self, opener: str | None, ui_language: str) -> str:
         """The article of the passage that a [n] or a source card names (its
         :func:`ui.render.open_class`), with that passage marked."""

@@ -257,6 +257,18 @@ def test_a_chat_survives_a_reload_is_listed_and_exports_with_its_sources(browser
         context.close()
 
 
+def test_a_suggested_follow_up_is_asked_when_chosen(english_page):
+    page = english_page
+    ask(page, "What does an HR Generalist do?")
+    first = page.locator("#suggestion-0")
+    first.wait_for(state="visible")
+    suggested = first.inner_text().strip()
+    assert suggested.endswith("?") and suggested != "What does an HR Generalist do?"
+    first.click()
+    page.wait_for_function("() => document.querySelectorAll('#chat .user-row').length === 2")
+    assert page.locator("#chat .user-row").last.inner_text().strip() == suggested
+
+
 def test_markup_in_a_question_runs_nothing(page):
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
