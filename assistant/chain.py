@@ -29,7 +29,7 @@ from assistant.generation import (
     reply_problem,
 )
 from assistant.retrieval import HybridRetriever, Query, evidence_passages, ranked_articles
-from assistant.suggestions import suggest
+from assistant.suggestions import starters, suggest
 from core.embeddings import IdentifiedEmbeddings
 from core.errors import AssistantError
 from core.language import detect_language, phrase
@@ -119,6 +119,7 @@ class Assistant:
         self.reload()
         self._sentence_vectors: dict[str, np.ndarray] = {}
         self._cache_lock = threading.Lock()
+        self._starters: dict[tuple[int, str], list[str]] = {}
 
     def reload(self) -> None:
         """Read the store again (after an ingest); questions in flight keep the old view."""
@@ -126,9 +127,9 @@ class Assistant:
             # Read before the store: an ingest finishing meanwhile is seen by the next check.
             version = self._versions.current()
             retriever = HybridRetriever(self.store, self.embeddings)
-            titles: dict[str, str] = {}
+            titles: dict[str, tuple[str, str]] = {}
             for p in retriever.passages:
-                titles.setdefault(p.article_id, p.title)
+                titles.setdefault(p.article_id, (p.title, p.language))
             self.retriever, self.weights, self.titles = retriever, retriever.weights, titles
             self.version = version
         logger.info("store view loaded: version %d, %d passages", version, len(retriever.passages))
@@ -205,9 +206,27 @@ class Assistant:
         related = ranked_articles(retrieved)[:RELATED_ARTICLES]
         return suggest(answer, related, asked, self.retriever.article, answered)
 
-    def topics(self) -> str:
-        names = list(self.titles.values())[:MAX_TOPICS]
-        return "; ".join(names)
+    def starters(self, language: str) -> list[str]:
+        """Questions to offer on an empty chat, from the articles' own headings (see
+        :func:`assistant.suggestions.starters`); made once per store version."""
+        key = (self.version, language)
+        if key not in self._starters:
+            ids = list(self.titles)
+            found = starters(
+                (self.retriever.article(i) for i in ids),
+                language,
+                lambda q: not self.ask(q, generate=False).abstained,
+            )
+            self._starters = {k: v for k, v in self._starters.items() if k[0] == self.version}
+            self._starters[key] = found
+        return self._starters[key]
+
+    def topics(self, language: str) -> str:
+        """Titles of articles to name in a refusal: those in the question's language
+        first, without their own end punctuation (the sentence around them has it)."""
+        ordered = sorted(self.titles.values(), key=lambda tl: tl[1] != language)
+        names = [title.strip().rstrip("?.!:;").strip() for title, _ in ordered[:MAX_TOPICS]]
+        return "; ".join(name for name in names if name)
 
     def ask(
         self, question: str, history: Sequence[str] = (), generate: bool | None = None
@@ -297,7 +316,7 @@ class Assistant:
         closest: list[Citation] = []
         if not citations:  # no verdict to answer, or no sentence worth quoting
             if verdict.reason == "instruction":
-                text = phrase(language, "instruction", topics=self.topics())
+                text = phrase(language, "instruction", topics=self.topics(language))
             elif not self.titles:
                 text = phrase(language, "abstain_no_articles")
             else:
@@ -305,7 +324,7 @@ class Assistant:
                 # articles do cover, better than a list of titles.
                 closest = closest_passages(passages)
                 key = "abstain_closest" if closest else "abstain"
-                text = phrase(language, key, topics=self.topics())
+                text = phrase(language, key, topics=self.topics(language))
         answer = Answer(
             question=question,
             text=text,

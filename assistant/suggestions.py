@@ -92,3 +92,23 @@ def suggest(
         if answers(question):
             chosen.append(question)
     return chosen
+
+
+def starters(
+    articles: Iterable[Sequence[Passage]],
+    language: str,
+    answers: Callable[[str], bool],
+    limit: int = MAX_SUGGESTIONS,
+) -> list[str]:
+    """Questions to start a chat with: question-shaped titles and headings of the
+    articles in ``language``, one per article first, each one the assistant answers."""
+    per_article = [candidates([passages], language) for passages in articles]
+    ordered = [found[0] for found in per_article if found]
+    ordered += [q for found in per_article for q in found[1:]]
+    chosen: list[str] = []
+    for question in ordered[:MAX_TRIED]:
+        if len(chosen) == limit:
+            break
+        if all(_overlap(question, c) < SAME_QUESTION_OVERLAP for c in chosen) and answers(question):
+            chosen.append(question)
+    return chosen

@@ -21,10 +21,11 @@ from ui.handlers import ChatApp, Record, cards_of
 from ui.render import (
     CITED_ID,
     CSS,
+    table_html,
 )
 from ui.render import source_cards as render_source_cards
 from ui.security import AttemptLimiter, sign_in_checker
-from ui.texts import EXAMPLES, text
+from ui.texts import text
 
 if TYPE_CHECKING:
     from assistant.chain import Assistant
@@ -43,6 +44,10 @@ SCROLL_TO_CITED_JS = (
     " document.getElementById('article-view')?.classList.remove('hr-closed');"
     " if (m) m.scrollIntoView({block: 'center'}); }"
 )
+# Screen readers and the browser's spelling follow the interface language.
+PAGE_LANGUAGE_JS = "(language) => { document.documentElement.lang = language; }"
+# Light/dark, remembered by the browser (page.js applies it on load).
+TOGGLE_THEME_JS = "() => window.hrToggleTheme && window.hrToggleTheme()"
 # Downloads the chat on screen as Markdown, with each answer's sources (built in the
 # browser from the bubbles, so no copy of the conversation is written on the server).
 EXPORT_CHAT_JS = "() => window.hrExportChat && window.hrExportChat()"
@@ -63,6 +68,14 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
             [a.title, text(language, f"lang_{a.language}"), a.chunks, a.last_ingested]
             for a in knowledge.articles()
         ]
+
+    def articles_table(language: str) -> str:
+        return table_html(headers(language), article_rows(language), text(language, "articles_tab"))
+
+    def audit_table_html(language: str) -> str:
+        return table_html(
+            audit_headers(language), handlers.audit_rows(), text(language, "audit").lstrip("# ")
+        )
 
     def article_choices() -> list[tuple[str, str]]:
         return [(a.title, a.id) for a in knowledge.articles()]
@@ -95,23 +108,28 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
                 delete_chat = gr.Button(text("en", "delete_chat"), size="sm", elem_id="delete-chat")
             export_chat = gr.Button(text("en", "export"), size="sm", elem_id="export-chat")
         pending_vote = gr.State("")  # the answer a thumbs-down reason is for
-        with gr.Row(equal_height=True, elem_id="hr-header"):
+        with gr.Row(equal_height=False, elem_id="hr-header"):
             title = gr.Markdown(text("en", "title"), elem_id="hr-title")
             ui_language = gr.Radio(
                 choices=[("English", "en"), ("Nederlands", "nl")],
                 value="en",
                 label=text("en", "language"),
                 elem_id="ui-language",
+                container=False,
                 scale=0,
-                min_width=220,
+                min_width=270,
             )
-        intro = gr.Markdown(text("en", "intro"), elem_id="hr-intro")
+            theme_toggle = gr.Button(
+                text("en", "theme"), size="sm", elem_id="theme-toggle", scale=0, min_width=120
+            )
         with gr.Tabs():
             with gr.Tab(text("en", "chat_tab"), id="chat", elem_id="chat-tab") as chat_tab:
                 with gr.Row(elem_id="chat-row"):
                     with gr.Column(scale=3, min_width=320):
                         chatbot = gr.Chatbot(
                             label=text("en", "conversation"),
+                            # What an empty chat says: how it answers.
+                            placeholder=text("en", "intro"),
                             elem_id="chat",
                             height=460,
                             show_label=False,
@@ -168,11 +186,6 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
                                 reason_skip = gr.Button(
                                     text("en", "reason_skip"), elem_id="reason-skip"
                                 )
-                        examples = gr.Examples(
-                            examples=[[e] for e in EXAMPLES],
-                            inputs=[question],
-                            label=f"{text('en', 'examples')} / {text('nl', 'examples')}",
-                        )
                     # Beside the chat on a desktop, under it on a phone: the latest
                     # answer's sources and the article a [n] opens.
                     with gr.Column(scale=2, min_width=300, elem_id="source-panel"):
@@ -186,13 +199,9 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
                 text("en", "articles_tab"), id="articles", elem_id="articles-tab"
             ) as art_tab:
                 articles_intro = gr.Markdown(text("en", "articles_intro"))
-                table = gr.Dataframe(
-                    value=article_rows("en"),
-                    headers=headers("en"),
-                    interactive=False,
-                    elem_id="articles-table",
-                    wrap=True,
-                )
+                # A plain table (not a Dataframe): on a phone each row stacks its
+                # columns instead of hiding all but the title off screen.
+                table = gr.HTML(articles_table("en"), elem_id="articles-table")
                 article_pick = gr.Dropdown(
                     choices=article_choices(),
                     value=None,
@@ -244,13 +253,7 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
                 reingest_button = gr.Button(text("en", "reingest"), elem_id="reingest")
                 admin_status = gr.Markdown("", elem_id="admin-status")
                 audit_title = gr.Markdown(text("en", "audit"))
-                audit_table = gr.Dataframe(
-                    value=handlers.audit_rows,
-                    headers=audit_headers("en"),
-                    interactive=False,
-                    elem_id="audit-table",
-                    wrap=True,
-                )
+                audit_table = gr.HTML(lambda: audit_table_html("en"), elem_id="audit-table")
                 trashed = gr.State([])  # this page's deletions and replacements, for undo
                 pending_upload = gr.State([])  # uploads waiting for "replace?"
 
@@ -266,8 +269,8 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
 
         keep_outputs = [saved, current, chat_list, chat_title]
 
-        def offer(records_now: list[Any]) -> tuple[Any, ...]:
-            found = handlers.suggestions(records_now)
+        def offer(records_now: list[Any], language: str) -> tuple[Any, ...]:
+            found = handlers.suggestions(records_now, language)
             return tuple(
                 gr.update(value=found[n], visible=True)
                 if n < len(found)
@@ -292,7 +295,7 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
                 api_visibility="private",
             ).then(
                 offer,
-                inputs=[records],
+                inputs=[records, ui_language],
                 outputs=suggestion_buttons,
                 api_visibility="private",
             )
@@ -333,7 +336,12 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
                 inputs=[ui_language, saved],
                 outputs=reset_outputs,
                 api_visibility="private",
-            ).then(hidden_suggestions, outputs=suggestion_buttons, api_visibility="private")
+            ).then(
+                offer,
+                inputs=[records, ui_language],
+                outputs=suggestion_buttons,
+                api_visibility="private",
+            )
 
         def reopen(chat_id: str | None, saved_now: Any, language: str) -> tuple[Any, ...]:
             chat = chats.find(saved_now, chat_id or "")
@@ -357,12 +365,22 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
             inputs=[chat_list, saved, ui_language],
             outputs=reset_outputs,
             api_visibility="private",
+        ).then(
+            offer,
+            inputs=[records, ui_language],
+            outputs=suggestion_buttons,
+            api_visibility="private",
         )
         # After a reload: the list, and the chat that was on screen.
         app.load(
             lambda saved_now, language: reopen(chats.current(saved_now), saved_now, language),
             inputs=[saved, ui_language],
             outputs=reset_outputs,
+            api_visibility="private",
+        ).then(
+            offer,
+            inputs=[records, ui_language],
+            outputs=suggestion_buttons,
             api_visibility="private",
         )
 
@@ -415,10 +433,10 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
             choices = article_choices()
             return (
                 status,
-                gr.update(value=article_rows(language), headers=headers(language)),
+                articles_table(language),
                 gr.update(choices=choices, value=None),
                 gr.update(choices=choices, value=None),
-                gr.update(value=handlers.audit_rows(), headers=audit_headers(language)),
+                audit_table_html(language),
                 undo,
                 gr.update(visible=bool(undo)),
             )
@@ -581,8 +599,9 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
         # The switch's updates and its outputs both come from this one table.
         labelled: list[tuple[Any, str, str]] = [
             (title, "title", "value"),
+            (theme_toggle, "theme", "value"),
             (ui_language, "language", "label"),
-            (intro, "intro", "value"),
+            (chatbot, "intro", "placeholder"),
             (chat_tab, "chat_tab", "label"),
             (art_tab, "articles_tab", "label"),
             (question, "placeholder", "placeholder"),
@@ -622,7 +641,7 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
             return (
                 *(_update(gr, prop, text(language, key)) for _, key, prop in labelled),
                 cards_of(last, language),
-                gr.update(value=article_rows(language), headers=headers(language)),
+                articles_table(language),
                 gr.update(choices=reason_choices(language)),
             )
 
@@ -632,9 +651,18 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
             outputs=[*(component for component, _, _ in labelled), sources, table, reason],
             api_visibility="private",
         )
+        ui_language.change(None, inputs=[ui_language], js=PAGE_LANGUAGE_JS)
+        # The interface language is set from the browser right after load: the
+        # suggestions (starters on an empty chat) follow it.
+        ui_language.change(
+            offer,
+            inputs=[records, ui_language],
+            outputs=suggestion_buttons,
+            api_visibility="private",
+        )
+        theme_toggle.click(None, js=TOGGLE_THEME_JS)
         app.load(None, outputs=[ui_language], js=BROWSER_LANGUAGE_JS, api_visibility="private")
         gr.api(handlers.api_chat, api_name="chat")
-        del examples
     return app
 
 

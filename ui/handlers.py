@@ -160,9 +160,16 @@ class ChatApp:
         # A refusal shows the closest passages where an answer shows its sources.
         yield chat, records, cards_of(records[-1], ui_language), ""
 
-    def suggestions(self, records: list[Record | None]) -> list[str]:
-        """Follow-up questions for the latest answer of the chat (none after an error)."""
-        if not records or not records[-1] or "answer" not in records[-1]:
+    def suggestions(self, records: list[Record | None], ui_language: str) -> list[str]:
+        """Follow-up questions for the latest answer of the chat (none after an error);
+        on an empty chat, questions to start with."""
+        if not records:
+            try:
+                return self.assistant.starters(ui_language)
+            except Exception:  # a suggestion is a nicety: never let it break the chat
+                logger.exception("could not make starter questions")
+                return []
+        if not records[-1] or "answer" not in records[-1]:
             return []
         record = records[-1]
         answer = Answer(

@@ -7,6 +7,28 @@
   window.hrPageWired = true;
   const COPIED = { en: "Copied", nl: "Gekopieerd" };
 
+  // Dark or light as the user last chose (else Gradio follows the system setting).
+  const applyTheme = (theme) => document.body.classList.toggle("dark", theme === "dark");
+  const chosen = localStorage.getItem("hr-theme");
+  if (chosen) applyTheme(chosen);
+  // On a phone the chat list would cover the chat: it starts closed there.
+  const closeSidebarOnPhone = (tries) => {
+    const sidebar = document.getElementById("chat-sidebar");
+    if (!sidebar) {
+      if (tries > 0) setTimeout(() => closeSidebarOnPhone(tries - 1), 200);
+      return;
+    }
+    if (window.innerWidth < 768 && sidebar.classList.contains("open")) {
+      sidebar.querySelector(".toggle-button")?.click();
+    }
+  };
+  closeSidebarOnPhone(25);
+  window.hrToggleTheme = () => {
+    const theme = document.body.classList.contains("dark") ? "light" : "dark";
+    localStorage.setItem("hr-theme", theme);
+    applyTheme(theme);
+  };
+
   const copyText = (bubble) => {
     const clone = bubble.cloneNode(true);
     clone.querySelectorAll(".hr-tip, .hr-copy, details").forEach((n) => n.remove());

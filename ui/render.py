@@ -189,7 +189,11 @@ def article_html(passages: Sequence[Passage], highlight: str | None, ui_language
     if not passages:
         return ""
     first = passages[0]
-    parts = [f'<article class="hr-article"><h3>{escape(first.title)}</h3>']
+    # Focusable: a keyboard user can scroll the article (it scrolls inside its box).
+    parts = [
+        f'<article class="hr-article" tabindex="0" aria-label="{escape(first.title)}">'
+        f"<h2>{escape(first.title)}</h2>"
+    ]
     meta = [text(ui_language, f"lang_{first.language}")] if first.language else []
     if first.publisher:
         meta.append(f"{text(ui_language, 'publisher')}: {first.publisher}")
@@ -199,7 +203,7 @@ def article_html(passages: Sequence[Passage], highlight: str | None, ui_language
     for passage in passages:
         if passage.section and passage.section != section:
             section = passage.section
-            parts.append(f"<h4>{escape(section)}</h4>")
+            parts.append(f"<h3>{escape(section)}</h3>")
         body = _blocks_html(passage.text)
         if passage.chunk_id == highlight:
             label = escape(text(ui_language, "cited"))
@@ -208,6 +212,25 @@ def article_html(passages: Sequence[Passage], highlight: str | None, ui_language
             parts.append(body)
     parts.append("</article>")
     return "".join(parts)
+
+
+def table_html(headers: Sequence[str], rows: Sequence[Sequence[object]], caption: str) -> str:
+    """A table whose cells carry their column name, so a phone can show each row as a
+    small card (see ``CSS``) instead of scrolling sideways."""
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in headers)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td data-label="{escape(h)}">{escape(str(cell))}</td>'
+            for h, cell in zip(headers, row, strict=False)
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return (
+        f'<table class="hr-table"><caption class="hr-sr-only">{escape(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
 
 
 CSS = """
@@ -219,6 +242,8 @@ CSS = """
   font-size: 0.9rem; }
 .hr-snippet { margin: 0.4rem 0 0 0; padding-left: 0.6rem;
   border-left: 3px solid var(--color-accent); }
+.hr-article h2 { font-size: 1.2rem; margin: 0.2rem 0; }
+.hr-article h3 { font-size: 1.05rem; }
 .hr-article { max-height: 60vh; overflow-y: auto; padding-right: 0.5rem; }
 /* [n] in an answer: a button whose preview shows on hover and on keyboard focus. */
 button.hr-cite { position: relative; display: inline-block; min-width: 24px; min-height: 24px;
@@ -238,7 +263,8 @@ button.hr-cite:hover .hr-tip, button.hr-cite:focus .hr-tip { display: block; }
 .hr-bubble-sources li { margin: 0.25rem 0; }
 .hr-source-link, .hr-card-open { border: 0; padding: 0; background: none; cursor: pointer;
   color: #1d4ed8; text-decoration: underline; font: inherit; text-align: left; }
-.dark .hr-source-link, .dark .hr-card-open { color: #93c5fd; }
+.dark .hr-source-link { color: #93c5fd; }
+.dark .hr-card-open { color: #93c5fd; }
 .hr-card-open { margin-top: 0.4rem; min-height: 24px; }
 .hr-copy, .hr-close { margin-top: 0.4rem; min-height: 28px; padding: 0.15rem 0.6rem;
   border: 1px solid var(--border-color-primary); border-radius: 6px; cursor: pointer;
@@ -250,9 +276,23 @@ button.hr-cite:hover .hr-tip, button.hr-cite:focus .hr-tip { display: block; }
 #chat button { min-width: 24px; min-height: 24px; }
 mark.hr-cited, mark.hr-cited * { display: block; background: #fff3b0; color: #1a1a1a !important;
   border-radius: 4px; padding: 0.2rem 0.4rem; }
-.dark mark.hr-cited, .dark mark.hr-cited * { background: #4a3b00; color: #fffbe6 !important; }
+.dark mark.hr-cited { background: #4a3b00; color: #fffbe6 !important; }
+.dark mark.hr-cited * { background: #4a3b00; color: #fffbe6 !important; }
+/* Gradio dims a bot message to 80 %: the [n] links would fall under AA contrast. */
+#chat .message-content .prose { opacity: 1; }
 mark.hr-cited p, mark.hr-cited ul { padding: 0; margin: 0.2rem 0; }
+.hr-table { width: 100%; border-collapse: collapse; font-size: 0.92rem; }
+.hr-table th, .hr-table td { text-align: left; padding: 0.35rem 0.5rem;
+  border-bottom: 1px solid var(--border-color-primary); vertical-align: top; }
+.hr-sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden;
+  clip: rect(0 0 0 0); white-space: nowrap; }
 @media (max-width: 640px) {
+  .hr-table thead { display: none; }
+  .hr-table tr { display: block; padding: 0.4rem 0;
+    border-bottom: 1px solid var(--border-color-primary); }
+  .hr-table td { display: block; border: 0; padding: 0.1rem 0.2rem; }
+  .hr-table td::before { content: attr(data-label) ": "; font-weight: 600; }
+  #chat { height: 45vh !important; max-height: 45vh !important; }
   #hr-header { flex-wrap: wrap; }
   #hr-header > * { min-width: 100% !important; }
   #hr-title h1 { font-size: 1.5rem; }

@@ -8,8 +8,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "en": {
         "title": "# HR roles assistant",
         "intro": (
-            "Ask about HR roles in English or Dutch. Every answer quotes the articles and "
-            "shows its sources; select a source to read it in the article."
+            "Ask about HR roles in English or Dutch. Every answer quotes the articles: "
+            "hover over or select a [n] to see its source, open it to read the article."
         ),
         "language": "Interface language",
         "chat_tab": "Chat",
@@ -67,6 +67,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "col_article": "Article",
         "col_outcome": "Outcome",
         "question": "Your question",
+        "theme": "Light / dark",
         "chats": "Your chats",
         "chats_title": "### Your chats\nKept in this browser only.",
         "chat_title": "Name of this chat",
@@ -94,7 +95,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "title": "# HR-rollen assistent",
         "intro": (
             "Stel je vraag over HR-rollen in het Nederlands of Engels. Elk antwoord citeert de "
-            "artikelen en toont de bronnen; kies een bron om die in het artikel te lezen."
+            "artikelen: wijs een [n] aan of kies hem om de bron te zien en het artikel te lezen."
         ),
         "language": "Taal van de interface",
         "chat_tab": "Chat",
@@ -156,6 +157,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "col_article": "Artikel",
         "col_outcome": "Resultaat",
         "question": "Je vraag",
+        "theme": "Licht / donker",
         "chats": "Je gesprekken",
         "chats_title": "### Je gesprekken\nAlleen bewaard in deze browser.",
         "chat_title": "Naam van dit gesprek",

@@ -125,7 +125,7 @@ def test_a_citation_of_the_first_answer_opens_its_own_passage_later(english_page
     mark = page.locator("#article-view mark#cited-passage")
     mark.wait_for(state="visible")
     assert " ".join(mark.inner_text().split())[:80] == expected[:80]
-    assert "People Operations" in page.locator("#article-view h3").inner_text()
+    assert "People Operations" in page.locator("#article-view h2").inner_text()
     page.screenshot(path=str(SCREENSHOTS / "desktop-earlier-citation.png"))
 
 
@@ -231,7 +231,7 @@ def test_a_chat_survives_a_reload_is_listed_and_exports_with_its_sources(browser
         # The restored first answer still opens its own passage.
         page.locator("#chat .bot-row").first.locator("button.hr-cite").first.click()
         page.locator("#article-view mark#cited-passage").wait_for(state="visible")
-        assert "People Operations" in page.locator("#article-view h3").inner_text()
+        assert "People Operations" in page.locator("#article-view h2").inner_text()
         with page.expect_download() as download:
             page.locator("#export-chat").click()
         exported = Path(download.value.path()).read_text(encoding="utf-8")

@@ -1,0 +1,162 @@
+"""Accessibility, themes and the phone layout of the served chat, in real Chromium:
+axe-core's rules, contrast measured from computed styles, names, sizes, the sheet."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.ui.conftest import SCREENSHOTS
+from tests.ui.test_browser import _is_local, ask
+
+pytestmark = pytest.mark.integration
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+OUTSIDE: list[str] = []
+
+# Contrast of an element's text against the first opaque background behind it (WCAG).
+CONTRAST_JS = """
+el => {
+  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const c = [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92
+      : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+  };
+  let bg = null;
+  for (let e = el; e; e = e.parentElement) {
+    const c = rgb(getComputedStyle(e).backgroundColor);
+    if (c.length === 3 || (c.length === 4 && c[3] > 0.9)) { bg = c.slice(0, 3); break; }
+  }
+  bg = bg || [255, 255, 255];
+  const fg = rgb(getComputedStyle(el).color).slice(0, 3);
+  const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}
+"""
+
+
+def _open(browser: Any, url: str, *, locale: str, scheme: str, viewport: dict) -> Any:
+    context = browser.new_context(
+        locale=locale, color_scheme=scheme, viewport=viewport, has_touch=viewport == PHONE
+    )
+    page = context.new_page()
+    page.on("request", lambda r: None if _is_local(r.url) else OUTSIDE.append(r.url))
+    page.goto(url, wait_until="load")
+    page.wait_for_selector("#question textarea")
+    page.wait_for_timeout(800)  # the interface language and theme are applied after load
+    return page
+
+
+@pytest.fixture(params=["light", "dark"])
+def answered(request, browser, served) -> Iterator[Any]:
+    """A Dutch page in either theme, with an answer and its cited passage opened."""
+    page = _open(browser, served, locale="nl-NL", scheme=request.param, viewport=DESKTOP)
+    ask(page, "Wat doet een HR-assistent?")
+    page.locator("#chat .bot-row").last.locator("button.hr-cite").first.click()
+    page.locator("#article-view mark#cited-passage").wait_for(state="visible")
+    page.screenshot(path=str(SCREENSHOTS / f"desktop-{request.param}.png"))
+    yield page
+    page.context.close()
+
+
+def test_axe_finds_no_serious_violations(answered):
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(answered).response["violations"]
+    serious = [
+        (v["id"], [n["target"] for n in v["nodes"]][:3])
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+
+
+def test_highlight_metadata_and_links_meet_aa_contrast(answered):
+    checked = {
+        "highlighted passage": "#article-view mark#cited-passage p, #article-view mark li",
+        "card metadata": "#sources .hr-meta",
+        "[n] in an answer": "#chat button.hr-cite",
+        "open in the article": "#sources .hr-card-open",
+        "send button": "#send",
+    }
+    for what, selector in checked.items():
+        ratio = answered.locator(selector).first.evaluate(CONTRAST_JS)
+        assert ratio >= 4.5, f"{what}: contrast {ratio:.2f}"
+
+
+def test_names_language_and_no_gradio_extras(browser, served):
+    page = _open(browser, served, locale="nl-NL", scheme="light", viewport=DESKTOP)
+    try:
+        assert page.get_by_role("textbox", name="Je vraag").count() == 1
+        assert page.evaluate("document.documentElement.lang") == "nl"
+        page.locator("#ui-language label", has_text="English").click()
+        page.wait_for_function("() => document.documentElement.lang === 'en'")
+        assert page.get_by_role("textbox", name="Your question").count() == 1
+        unnamed = page.evaluate(
+            "() => [...document.querySelectorAll('button')].filter(b => b.offsetParent"
+            " && !(b.getAttribute('aria-label') || b.innerText.trim() || b.title)).length"
+        )
+        assert unnamed == 0
+        assert page.get_by_role("button", name="Share").count() == 0
+        assert page.locator("footer").filter(has_text="Settings").count() == 0
+    finally:
+        page.context.close()
+
+
+def test_the_theme_toggle_is_remembered(browser, served):
+    page = _open(browser, served, locale="en-GB", scheme="light", viewport=DESKTOP)
+    try:
+        assert not page.evaluate("document.body.classList.contains('dark')")
+        page.locator("#theme-toggle").click()
+        assert page.evaluate("document.body.classList.contains('dark')")
+        page.reload(wait_until="load")
+        page.wait_for_selector("#question textarea")
+        page.wait_for_function("() => document.body.classList.contains('dark')")
+    finally:
+        page.context.close()
+
+
+def test_on_a_phone_everything_fits_and_a_source_opens_as_a_sheet(browser, served):
+    page = _open(browser, served, locale="nl-NL", scheme="light", viewport=PHONE)
+    try:
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        sidebar_open = page.evaluate(
+            "document.getElementById('chat-sidebar').classList.contains('open')"
+        )
+        assert not sidebar_open, "the chat list starts closed on a phone"
+        box = page.locator("#question textarea")
+        assert box.evaluate("b => getComputedStyle(b).fontSize") == "16px"  # no iOS zoom
+        assert box.bounding_box()["y"] + 40 < PHONE["height"], "the box is on screen"
+        page.screenshot(path=str(SCREENSHOTS / "phone-empty.png"))
+        ask(page, "Wat doet een HR-assistent?")
+        small = page.evaluate(
+            "() => [...document.querySelectorAll('#chat button')].filter(b => b.offsetParent)"
+            ".map(b => b.getBoundingClientRect()).filter(r => r.width < 24 || r.height < 24)"
+            ".length"
+        )
+        assert small == 0, "chat buttons are at least 24 × 24 px"
+        page.locator("#chat .bot-row").last.locator("button.hr-cite").first.click()
+        sheet = page.locator("#article-view")
+        page.locator("#article-view mark#cited-passage").wait_for(state="visible")
+        assert sheet.evaluate("s => getComputedStyle(s).position") == "fixed"
+        page.screenshot(path=str(SCREENSHOTS / "phone-source-sheet.png"))
+        page.locator("#article-view .hr-close").click()
+        sheet.wait_for(state="hidden")
+        page.locator("button[role='tab']", has_text="Artikelen").click()
+        page.locator("#articles-table").wait_for(state="visible")
+        # Each cell says which column it is: no column is hidden off screen.
+        labels = page.locator("#articles-table tbody tr").first.evaluate(
+            "tr => [...tr.cells].map(td => getComputedStyle(td, '::before').content)"
+        )
+        assert labels == ['"Titel: "', '"Taal: "', '"Passages: "', '"Laatst ingelezen: "']
+        page.screenshot(path=str(SCREENSHOTS / "phone-articles.png"), full_page=True)
+    finally:
+        page.context.close()
+
+
+def test_these_pages_requested_nothing_outside_the_machine():
+    assert OUTSIDE == []
