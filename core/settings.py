@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "debug", "info", "warning", "error"] = (
         "WARNING"
     )
+    # The question log behind the Insights tab: off unless HR_ASSISTANT_INSIGHTS=on;
+    # rows older than insights_days are deleted on every write.
+    insights: bool = False
+    insights_days: int = Field(default=90, ge=1)
     ui_password: str | None = None
     admin_password: str | None = None
 

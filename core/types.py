@@ -97,6 +97,8 @@ class Answer:
     # For a refusal: the passages that came closest, so the user can judge; they are
     # not citations (the answer quotes nothing from them).
     closest: list[Citation] = field(default_factory=list)
+    # Why it was refused ("not_covered", "no_figure", "instruction", …; "" when answered).
+    refusal: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {

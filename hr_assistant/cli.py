@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import sys
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +99,10 @@ def ask(question: str, history: tuple[str, ...], as_json: bool) -> None:
 
     settings = get_settings()
     validate_question(question, settings.max_question_chars)  # fail fast, before loading
-    answer = Runtime(settings).assistant.ask(question, history)
+    runtime = Runtime(settings)
+    answer = runtime.assistant.ask(question, history)
+    if runtime.question_log is not None:
+        runtime.question_log.record(answer, uuid.uuid4().hex)
     if as_json:
         click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
         return
@@ -144,6 +148,61 @@ def evaluate_command(questions: Path, out: Path | None) -> None:
         articles,
     )
     click.echo(format_comparison({"extractive": extractive, "generative": metrics}))
+
+
+@cli.command(name="insights")
+@click.option("--since", "since_days", type=click.IntRange(min=1), default=None, metavar="DAYS")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object (see INTERFACE.md).")
+def insights_command(since_days: int | None, as_json: bool) -> None:
+    """What the article owners should write or fix next, from the question log."""
+    from assistant.insights import QuestionLog, report
+    from hr_assistant.runtime import Runtime
+
+    settings = get_settings()
+    runtime = Runtime(settings)
+    if not settings.insights:
+        click.echo("note: the question log is off (HR_ASSISTANT_INSIGHTS=on turns it on)", err=True)
+    log = runtime.question_log or QuestionLog.for_settings(settings, runtime.embeddings)
+    found = report(log, runtime.assistant, since_days)
+    if as_json:
+        click.echo(json.dumps(found.to_json(), ensure_ascii=False))
+        return
+    click.echo(format_insights(found, runtime.assistant.titles))
+
+
+def format_insights(found: Any, titles: dict[str, tuple[str, str]]) -> str:
+    """The insights as plain text for a terminal."""
+
+    def title(article_id: str) -> str:
+        return titles.get(article_id, (article_id, ""))[0]
+
+    lines = [f"Last {found.days} days: {found.questions} questions"]
+    for language, share in found.per_language.items():
+        lines.append(
+            f"  {language}: {share['answered']} of {share['asked']} answered ({share['share']:.0%})"
+        )
+    lines.append("\nGaps (unanswered or thumbs-down questions, grouped by meaning):")
+    for group in found.gaps or []:
+        now = (
+            f", now answered {group.now_answered}/{group.rechecked}"
+            if group.now_answered is not None
+            else ""
+        )
+        lines.append(
+            f"  {group.count}× [{', '.join(group.languages)}]{now}: " + " | ".join(group.examples)
+        )
+        if group.closest:
+            lines.append(f"      closest: {'; '.join(title(a) for a in group.closest)}")
+    if not found.gaps:
+        lines.append("  none")
+    lines.append("\nArticles never cited: " + ("; ".join(map(title, found.never_cited)) or "none"))
+    lines.append("Articles most often in thumbs-down answers:")
+    for item in found.disliked or []:
+        reasons = ", ".join(f"{r} {n}" for r, n in item["reasons"].items())
+        lines.append(f"  {item['thumbs_down']}× {title(item['article'])} ({reasons})")
+    if not found.disliked:
+        lines.append("  none")
+    return "\n".join(lines)
 
 
 @cli.group()

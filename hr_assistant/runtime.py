@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from assistant.chain import Assistant
     from assistant.feedback import FeedbackStore
     from assistant.generation import Generator
+    from assistant.insights import QuestionLog
     from core.embeddings import IdentifiedEmbeddings
     from core.store import PassageStore
     from ingest.indexer import IngestReport
@@ -69,6 +70,15 @@ class Runtime:
         from ingest.knowledge_base import KnowledgeBase
 
         return KnowledgeBase(self.settings, self.embeddings, on_change=self._store_changed)
+
+    @cached_property
+    def question_log(self) -> QuestionLog | None:
+        """The question log behind the Insights tab; None unless HR_ASSISTANT_INSIGHTS=on."""
+        if not self.settings.insights:
+            return None
+        from assistant.insights import QuestionLog
+
+        return QuestionLog.for_settings(self.settings, self.embeddings)
 
     @cached_property
     def feedback(self) -> FeedbackStore:

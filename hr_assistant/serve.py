@@ -30,7 +30,7 @@ def serve(
     first = runtime.knowledge.ensure_ingested()
     if first is not None:
         print(f"ingested {first.articles} articles into {first.chunks} passages")
-    app = build_app(runtime.assistant, runtime.knowledge, runtime.feedback)
+    app = build_app(runtime.assistant, runtime.knowledge, runtime.feedback, runtime.question_log)
     stop = threading.Event()
     if watch:
         threading.Thread(

@@ -18,6 +18,7 @@ from assistant.suggestions import MAX_SUGGESTIONS
 from core.settings import Settings
 from ui import chats
 from ui.handlers import ChatApp, Record, cards_of
+from ui.insights_tab import add_insights_tab
 from ui.render import (
     CITED_ID,
     CSS,
@@ -30,6 +31,7 @@ from ui.texts import text
 if TYPE_CHECKING:
     from assistant.chain import Assistant
     from assistant.feedback import FeedbackStore
+    from assistant.insights import QuestionLog
     from ingest.knowledge_base import KnowledgeBase
 
 
@@ -55,13 +57,19 @@ EXPORT_CHAT_JS = "() => window.hrExportChat && window.hrExportChat()"
 TAKE_OPENER_JS = "(opener, language) => [window.hrOpener || opener, language]"
 
 
-def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: FeedbackStore) -> Any:
-    """The page: a chat with source cards and an article viewer, and an articles tab."""
+def build_app(
+    assistant: Assistant,
+    knowledge: KnowledgeBase,
+    feedback: FeedbackStore,
+    question_log: QuestionLog | None = None,
+) -> Any:
+    """The page: a chat with source cards and an article viewer, an articles tab, and
+    with the question log on, an insights tab."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import gradio as gr
 
     settings = assistant.settings
-    handlers = ChatApp(assistant, knowledge, feedback)
+    handlers = ChatApp(assistant, knowledge, feedback, question_log)
 
     def article_rows(language: str) -> list[list[Any]]:
         return [
@@ -122,7 +130,7 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
             theme_toggle = gr.Button(
                 text("en", "theme"), size="sm", elem_id="theme-toggle", scale=0, min_width=120
             )
-        with gr.Tabs():
+        with gr.Tabs() as tabs:
             with gr.Tab(text("en", "chat_tab"), id="chat", elem_id="chat-tab") as chat_tab:
                 with gr.Row(elem_id="chat-row"):
                     with gr.Column(scale=3, min_width=320):
@@ -216,6 +224,8 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
                     visible=bool(settings.admin_password),
                     elem_id="admin-password",
                 )
+                # From the Insights tab: the questions an article to add should answer.
+                gap_note = gr.Markdown("", elem_id="gap-note")
                 # With an admin password, files can be dropped only once it checks out:
                 # Gradio stores an upload before any handler could refuse it.
                 upload = gr.File(
@@ -256,6 +266,16 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
                 audit_table = gr.HTML(lambda: audit_table_html("en"), elem_id="audit-table")
                 trashed = gr.State([])  # this page's deletions and replacements, for undo
                 pending_upload = gr.State([])  # uploads waiting for "replace?"
+            insights_labels = (
+                add_insights_tab(
+                    gr, handlers, ui_language, tabs, gap_note, bool(settings.admin_password)
+                )
+                if question_log is not None
+                else []
+            )
+        if question_log is not None:  # say so on every page while questions are logged
+            insights_footer = gr.Markdown(text("en", "insights_footer"), elem_id="insights-footer")
+            insights_labels.append((insights_footer, "insights_footer", "value"))
 
         ask_outputs = [chatbot, records, sources, question]
 
@@ -634,6 +654,7 @@ def build_app(assistant: Assistant, knowledge: KnowledgeBase, feedback: Feedback
             (replace_no, "cancel", "value"),
             (undo_button, "undo", "value"),
             (audit_title, "audit", "value"),
+            *insights_labels,
         ]
 
         def translate(language: str, records_now: list[Record | None]) -> tuple[Any, ...]:

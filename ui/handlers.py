@@ -31,6 +31,7 @@ from ui.texts import text
 if TYPE_CHECKING:
     from assistant.chain import Assistant
     from assistant.feedback import FeedbackStore
+    from assistant.insights import Insights, QuestionLog
     from ingest.knowledge_base import KnowledgeBase
 
 logger = logging.getLogger(__name__)
@@ -93,11 +94,16 @@ class ChatApp:
     """The handlers of the page, around one assistant and one feedback store."""
 
     def __init__(
-        self, assistant: Assistant, knowledge: KnowledgeBase, feedback: FeedbackStore
+        self,
+        assistant: Assistant,
+        knowledge: KnowledgeBase,
+        feedback: FeedbackStore,
+        question_log: QuestionLog | None = None,
     ) -> None:
         self.assistant = assistant
         self.knowledge = knowledge
         self.feedback = feedback
+        self.question_log = question_log  # None unless HR_ASSISTANT_INSIGHTS=on
         self.admin_attempts = AttemptLimiter()
 
     def ask(self, question: str, history: Sequence[str]) -> tuple[Answer | None, str]:
@@ -140,10 +146,12 @@ class ChatApp:
             records.append(None)
             yield chat, records, gr.update(), ""
             return
+        answer_id = uuid.uuid4().hex
+        self.log(answer, answer_id)
         records.append(
             {
                 # Which answer a vote belongs to: changing the vote replaces it.
-                "id": uuid.uuid4().hex,
+                "id": answer_id,
                 "answer": answer.text,
                 "asked": answer.question,
                 "language": answer.language,
@@ -186,6 +194,23 @@ class ChatApp:
         except Exception:  # a suggestion is a nicety: never let it break the chat
             logger.exception("could not make follow-up suggestions")
             return []
+
+    def insights(self, since_days: int) -> Insights:
+        """The insights of the question log (the tab exists only when it is on)."""
+        from assistant.insights import report
+
+        assert self.question_log is not None
+        return report(self.question_log, self.assistant, since_days)
+
+    def log(self, answer: Answer, answer_id: str) -> None:
+        """Write the question to the insights log when it is on; a failing log never
+        costs the user the answer."""
+        if self.question_log is None:
+            return
+        try:
+            self.question_log.record(answer, answer_id)
+        except Exception:
+            logger.exception("could not write the question log")
 
     def open_source(self, opener: str | None, ui_language: str) -> str:
         """The article of the passage that a [n] or a source card names (its
@@ -234,6 +259,12 @@ class ChatApp:
             ],
         )
         logger.info("vote %s on answer %s", liked, answer_id)
+        if self.question_log is not None:
+            rating = None if liked is None else ("up" if liked else "down")
+            try:
+                self.question_log.vote(answer_id, rating)
+            except Exception:
+                logger.exception("could not write the vote to the question log")
         if liked is not None:
             gr.Info(text(ui_language, "thanks"))
         return answer_id if liked is False else ""
@@ -247,6 +278,11 @@ class ChatApp:
         except ValueError as exc:
             logger.warning("feedback reason refused: %s", exc)
             return ""
+        if kept and self.question_log is not None:
+            try:
+                self.question_log.vote(answer_id, "down", reason)
+            except Exception:
+                logger.exception("could not write the reason to the question log")
         return text(ui_language, "reason_thanks") if kept else ""
 
     # --- managing articles (the same ingest as the CLI) ---------------------------------
@@ -369,4 +405,7 @@ class ChatApp:
     def api_chat(self, message: str) -> str:
         """The ``/chat`` API: one question, its answer and sources as Markdown."""
         answer, refusal = self.ask(message, [])
-        return render_markdown(answer) if answer is not None else refusal
+        if answer is None:
+            return refusal
+        self.log(answer, uuid.uuid4().hex)
+        return render_markdown(answer)

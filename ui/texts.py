@@ -67,6 +67,44 @@ TEXTS: dict[str, dict[str, str]] = {
         "col_article": "Article",
         "col_outcome": "Outcome",
         "question": "Your question",
+        "insights_tab": "Insights",
+        "insights_intro": (
+            "What the chat shows about the articles: questions they did not answer, grouped "
+            "by meaning, articles never cited and articles in thumbs-down answers. Questions "
+            "are kept without names, e-mail addresses or phone numbers, to the hour."
+        ),
+        "insights_footer": (
+            "Questions asked here are logged anonymously (no names, e-mail addresses or phone "
+            "numbers; to the hour) so the article owners can improve the articles."
+        ),
+        "ins_period": "Period (days)",
+        "ins_show": "Show insights",
+        "ins_chart": "Questions per week",
+        "ins_gap_pick": "A gap to write an article for",
+        "ins_add": "Add an article for this gap",
+        "ins_gap_note": "The article to add should answer questions like these:",
+        "ins_summary": "{questions} questions in the last {days} days",
+        "ins_per_language": "Answered per language",
+        "ins_language": "Language",
+        "ins_asked": "Asked",
+        "ins_answered": "Answered",
+        "ins_refused": "Refused",
+        "ins_thumbs_down": "Thumbs down",
+        "ins_share": "Share answered",
+        "ins_gaps": "Gaps: questions the articles did not answer well",
+        "ins_gaps_note": (
+            "Refused and thumbs-down questions, grouped by meaning across languages. "
+            "'Now answered' asks them again after the latest ingest."
+        ),
+        "ins_count": "Questions",
+        "ins_examples": "Examples",
+        "ins_languages": "Languages",
+        "ins_closest": "Closest articles",
+        "ins_now": "Now answered",
+        "ins_disliked": "Articles in thumbs-down answers",
+        "ins_reasons": "Reasons given",
+        "ins_never": "Articles never cited in this period",
+        "ins_none": "None.",
         "theme": "Light / dark",
         "chats": "Your chats",
         "chats_title": "### Your chats\nKept in this browser only.",
@@ -157,6 +195,45 @@ TEXTS: dict[str, dict[str, str]] = {
         "col_article": "Artikel",
         "col_outcome": "Resultaat",
         "question": "Je vraag",
+        "insights_tab": "Inzichten",
+        "insights_intro": (
+            "Wat de chat laat zien over de artikelen: vragen zonder antwoord, gegroepeerd naar "
+            "betekenis, artikelen die nooit geciteerd zijn en artikelen in antwoorden met een "
+            "duim omlaag. Vragen worden bewaard zonder namen, e-mailadressen of "
+            "telefoonnummers, op het uur."
+        ),
+        "insights_footer": (
+            "Vragen worden anoniem bewaard (zonder namen, e-mailadressen of telefoonnummers; "
+            "op het uur) zodat de eigenaars de artikelen kunnen verbeteren."
+        ),
+        "ins_period": "Periode (dagen)",
+        "ins_show": "Inzichten tonen",
+        "ins_chart": "Vragen per week",
+        "ins_gap_pick": "Een leemte om een artikel voor te schrijven",
+        "ins_add": "Artikel toevoegen voor deze leemte",
+        "ins_gap_note": "Het nieuwe artikel zou vragen als deze moeten beantwoorden:",
+        "ins_summary": "{questions} vragen in de laatste {days} dagen",
+        "ins_per_language": "Beantwoord per taal",
+        "ins_language": "Taal",
+        "ins_asked": "Gesteld",
+        "ins_answered": "Beantwoord",
+        "ins_refused": "Geweigerd",
+        "ins_thumbs_down": "Duim omlaag",
+        "ins_share": "Deel beantwoord",
+        "ins_gaps": "Leemtes: vragen die de artikelen niet goed beantwoordden",
+        "ins_gaps_note": (
+            "Geweigerde vragen en vragen met een duim omlaag, gegroepeerd naar betekenis over "
+            "de talen heen. 'Nu beantwoord' stelt ze opnieuw na de laatste inleesronde."
+        ),
+        "ins_count": "Vragen",
+        "ins_examples": "Voorbeelden",
+        "ins_languages": "Talen",
+        "ins_closest": "Dichtstbijzijnde artikelen",
+        "ins_now": "Nu beantwoord",
+        "ins_disliked": "Artikelen in antwoorden met een duim omlaag",
+        "ins_reasons": "Opgegeven redenen",
+        "ins_never": "Artikelen die in deze periode nooit geciteerd zijn",
+        "ins_none": "Geen.",
         "theme": "Licht / donker",
         "chats": "Je gesprekken",
         "chats_title": "### Je gesprekken\nAlleen bewaard in deze browser.",

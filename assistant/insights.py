@@ -1,0 +1,364 @@
+"""What the article owners learn from the chat: a private question log and the gaps in
+the articles it shows (HR_ASSISTANT_INSIGHTS=on; off by default).
+
+The log keeps, per question, the hour it was asked, its language, the question with
+e-mail addresses, phone numbers and long digit runs masked, whether it was answered (or
+why not), the articles cited or closest, the latency and the vote. Nothing about the
+person or the browser. Rows older than the retention period go on every write.
+
+Unanswered and thumbs-down questions are grouped by meaning with the embedder (one
+multilingual space: an English and a Dutch question on one missing topic meet), so an
+owner sees the topics to write about, not a list of raw questions.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from sqlalchemy import (
+    Column,
+    Float,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    delete,
+    insert,
+    select,
+    update,
+)
+
+from core.embeddings import IdentifiedEmbeddings
+from core.settings import Settings
+from core.store import sql_engine
+from core.types import Answer
+
+if TYPE_CHECKING:
+    from assistant.chain import Assistant
+
+logger = logging.getLogger(__name__)
+
+MAX_EXAMPLES = 3
+MAX_GROUPS = 50
+# Questions of a gap asked again to see whether it is answered now: the largest groups
+# only, a few questions each, and each question once per store version (bounded work).
+RECHECK_GROUPS = 10
+RECHECK_PER_GROUP = 3
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+# A phone number: 9 or more digits with the usual separators, optionally +country.
+_PHONE = re.compile(r"(?<!\w)\+?\d[\d ()./-]{7,}\d(?!\w)")
+_DIGITS = re.compile(r"\d{5,}")  # employee, account or case numbers; years stay
+
+
+def mask(question: str) -> str:
+    """The question without e-mail addresses, phone numbers and long digit runs."""
+    question = _EMAIL.sub("[e-mail]", question)
+    question = _PHONE.sub(
+        lambda m: "[phone]" if sum(c.isdigit() for c in m.group()) >= 9 else m.group(), question
+    )
+    return _DIGITS.sub("[number]", question)
+
+
+def hour_of(moment: datetime) -> str:
+    """The moment rounded down to the hour, in UTC: when, but not exactly when."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:00Z")
+
+
+_metadata = MetaData()
+_questions = Table(
+    "hr_questions",
+    _metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("answer_id", String(64), nullable=False, index=True),
+    Column("hour", String(20), nullable=False, index=True),
+    Column("language", String(8), nullable=False),
+    Column("question", Text, nullable=False),
+    Column("verdict", String(16), nullable=False),  # "answered" or "refused"
+    Column("reason", String(32), nullable=False),  # why refused ("" when answered)
+    Column("cited", Text, nullable=False),  # JSON list of article ids
+    Column("closest", Text, nullable=False),  # JSON list of article ids (refusals)
+    Column("latency_ms", Float, nullable=False),
+    Column("vote", String(4), nullable=True),
+    Column("vote_reason", String(32), nullable=True),
+    Column("vector", LargeBinary, nullable=True),  # float16 question embedding
+)
+
+
+@dataclass(frozen=True)
+class LoggedQuestion:
+    hour: str
+    language: str
+    question: str
+    verdict: str
+    reason: str
+    cited: list[str]
+    closest: list[str]
+    latency_ms: float
+    vote: str | None
+    vote_reason: str | None
+    vector: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+
+class QuestionLog:
+    """The question log in the bookkeeping database (SQLite or the shared PostgreSQL)."""
+
+    def __init__(self, url: str, retention_days: int, embeddings: IdentifiedEmbeddings) -> None:
+        self._engine = sql_engine(url)
+        _metadata.create_all(self._engine)
+        self.retention_days = retention_days
+        self.embeddings = embeddings
+        # (store version, question) -> answered now?, for the "now answered" column.
+        self._rechecked: dict[tuple[int, str], bool] = {}
+
+    @classmethod
+    def for_settings(cls, settings: Settings, embeddings: IdentifiedEmbeddings) -> QuestionLog:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return cls(settings.feedback_db_url, settings.insights_days, embeddings)
+
+    def record(self, answer: Answer, answer_id: str, now: datetime | None = None) -> None:
+        """Log one answered or refused question (masked, to the hour), and drop the rows
+        past the retention period."""
+        self.record_many([(answer, answer_id)], now)
+
+    def record_many(
+        self, answers: Sequence[tuple[Answer, str]], now: datetime | None = None
+    ) -> None:
+        """Log several questions in one transaction (an import, a benchmark)."""
+        now = now or datetime.now(UTC)
+        rows = []
+        for answer, answer_id in answers:
+            question = mask(answer.question.strip())
+            vector = np.asarray(self.embeddings.embed_query(question), dtype=np.float16)
+            rows.append(
+                {
+                    "answer_id": answer_id,
+                    "hour": hour_of(now),
+                    "language": answer.language,
+                    "question": question,
+                    "verdict": "refused" if answer.abstained else "answered",
+                    "reason": answer.refusal if answer.abstained else "",
+                    "cited": json.dumps(list(dict.fromkeys(c.source for c in answer.citations))),
+                    "closest": json.dumps(list(dict.fromkeys(c.source for c in answer.closest))),
+                    "latency_ms": round(answer.latency_ms, 1),
+                    "vector": vector.tobytes(),
+                }
+            )
+        with self._engine.begin() as connection:
+            connection.execute(
+                delete(_questions).where(_questions.c.hour < hour_of(self._cutoff(now)))
+            )
+            if rows:
+                connection.execute(insert(_questions), rows)
+
+    def answered_now(self, assistant: Assistant, question: str) -> bool:
+        """Whether ``assistant`` answers ``question`` from the store as it is now."""
+        key = (assistant.version, question)
+        if key not in self._rechecked:
+            if len(self._rechecked) > 10_000:
+                self._rechecked.clear()
+            self._rechecked[key] = not assistant.ask(question, generate=False).abstained
+        return self._rechecked[key]
+
+    def vote(self, answer_id: str, rating: str | None, reason: str | None = None) -> None:
+        """Keep the current vote ("up", "down" or None) on a logged answer."""
+        with self._engine.begin() as connection:
+            connection.execute(
+                update(_questions)
+                .where(_questions.c.answer_id == answer_id)
+                .values(vote=rating, vote_reason=reason if rating == "down" else None)
+            )
+
+    def _cutoff(self, now: datetime) -> datetime:
+        return now - timedelta(days=self.retention_days)
+
+    def rows(
+        self, since_days: int | None = None, now: datetime | None = None
+    ) -> list[LoggedQuestion]:
+        now = now or datetime.now(UTC)
+        days = min(since_days or self.retention_days, self.retention_days)
+        query = select(_questions).where(_questions.c.hour >= hour_of(now - timedelta(days=days)))
+        with self._engine.connect() as connection:
+            return [
+                LoggedQuestion(
+                    hour=row.hour,
+                    language=row.language,
+                    question=row.question,
+                    verdict=row.verdict,
+                    reason=row.reason,
+                    cited=json.loads(row.cited),
+                    closest=json.loads(row.closest),
+                    latency_ms=row.latency_ms,
+                    vote=row.vote,
+                    vote_reason=row.vote_reason,
+                    vector=(np.frombuffer(row.vector, dtype=np.float16) if row.vector else None),
+                )
+                for row in connection.execute(query.order_by(_questions.c.id))
+            ]
+
+
+@dataclass
+class GapGroup:
+    """Questions on one topic the articles did not answer well."""
+
+    count: int
+    examples: list[str]
+    languages: list[str]
+    closest: list[str]  # article ids that came closest, most often first
+    thumbs_down: int
+    recheck: list[str] = field(default_factory=list, repr=False)  # distinct questions
+    now_answered: int | None = None  # of len(recheck), after the latest ingest
+    rechecked: int = 0
+
+
+@dataclass
+class Insights:
+    days: int
+    questions: int
+    per_language: dict[str, dict[str, float]]
+    gaps: list[GapGroup]
+    never_cited: list[str]
+    disliked: list[dict[str, Any]]
+    weekly: list[dict[str, Any]]
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        for group in data["gaps"]:
+            group.pop("recheck")
+        return data
+
+
+def group_gaps(rows: Sequence[LoggedQuestion], floor: float) -> list[GapGroup]:
+    """Refused and thumbs-down questions grouped by meaning, largest group first.
+
+    Greedy leader clustering over the distinct masked questions (most asked first): a
+    question joins the first group whose leader it resembles at ``floor`` or more. One
+    pass, so 100,000 logged questions group in well under a second.
+    """
+    distinct: dict[str, list[LoggedQuestion]] = defaultdict(list)
+    for row in rows:
+        if (row.verdict == "refused" or row.vote == "down") and row.vector is not None:
+            distinct[" ".join(row.question.lower().split())].append(row)
+    ordered = sorted(distinct.values(), key=len, reverse=True)
+    if not ordered:
+        return []
+    vectors = np.stack([np.asarray(same[0].vector) for same in ordered]).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
+    leaders: list[int] = []
+    members: list[list[int]] = []
+    leader_matrix = np.zeros((0, vectors.shape[1]), dtype=np.float32)
+    for i, vector in enumerate(vectors):
+        if len(leaders):
+            similarities = leader_matrix @ vector
+            best = int(np.argmax(similarities))
+            if similarities[best] >= floor:
+                members[best].append(i)
+                continue
+        leaders.append(i)
+        members.append([i])
+        leader_matrix = np.vstack([leader_matrix, vector])
+    groups = []
+    for indices in members:
+        same_rows = [row for i in indices for row in ordered[i]]
+        closest = Counter(a for row in same_rows for a in (row.closest or row.cited))
+        groups.append(
+            GapGroup(
+                count=len(same_rows),
+                examples=[ordered[i][0].question for i in indices[:MAX_EXAMPLES]],
+                languages=sorted({row.language for row in same_rows}),
+                closest=[a for a, _ in closest.most_common(3)],
+                thumbs_down=sum(row.vote == "down" for row in same_rows),
+                recheck=[ordered[i][0].question for i in indices[:RECHECK_PER_GROUP]],
+            )
+        )
+    groups.sort(key=lambda g: g.count, reverse=True)
+    return groups[:MAX_GROUPS]
+
+
+def _week(hour: str) -> str:
+    moment = datetime.strptime(hour, "%Y-%m-%dT%H:00Z")
+    year, week, _ = moment.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def compute(
+    rows: Sequence[LoggedQuestion],
+    articles: Sequence[str],
+    floor: float,
+    days: int,
+    answers: Callable[[str], bool] | None = None,
+) -> Insights:
+    """The insights over ``rows``; ``articles`` are the stored article ids; with
+    ``answers``, each gap's questions are asked again to count what is answered now."""
+    per_language: dict[str, dict[str, float]] = {}
+    for language in sorted({row.language for row in rows}):
+        asked = [row for row in rows if row.language == language]
+        answered = sum(row.verdict == "answered" for row in asked)
+        per_language[language] = {
+            "asked": len(asked),
+            "answered": answered,
+            "share": round(answered / len(asked), 3),
+        }
+    gaps = group_gaps(rows, floor)
+    if answers is not None:
+        for group in gaps[:RECHECK_GROUPS]:
+            group.rechecked = len(group.recheck)
+            group.now_answered = sum(bool(answers(q)) for q in group.recheck)
+    cited = {a for row in rows for a in row.cited}
+    disliked_count: Counter[str] = Counter()
+    reasons: dict[str, Counter[str]] = defaultdict(Counter)
+    for row in rows:
+        if row.vote == "down":
+            for article in row.cited:
+                disliked_count[article] += 1
+                reasons[article][row.vote_reason or "unspecified"] += 1
+    disliked = [
+        {"article": a, "thumbs_down": n, "reasons": dict(reasons[a].most_common())}
+        for a, n in disliked_count.most_common(10)
+    ]
+    weekly_counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for row in rows:
+        week = weekly_counts[_week(row.hour)]
+        week[row.verdict] += 1
+        week["thumbs_down"] += row.vote == "down"
+    weekly = [
+        {
+            "week": week,
+            "answered": counts["answered"],
+            "refused": counts["refused"],
+            "thumbs_down": counts["thumbs_down"],
+        }
+        for week, counts in sorted(weekly_counts.items())
+    ]
+    return Insights(
+        days=days,
+        questions=len(rows),
+        per_language=per_language,
+        gaps=gaps,
+        never_cited=sorted(a for a in articles if a not in cited),
+        disliked=disliked,
+        weekly=weekly,
+    )
+
+
+def report(log: QuestionLog, assistant: Assistant, since_days: int | None = None) -> Insights:
+    """The insights of the last ``since_days`` (default: the whole retention period),
+    with every gap's questions asked again of ``assistant`` as the store is now."""
+    days = min(since_days or log.retention_days, log.retention_days)
+    return compute(
+        log.rows(days),
+        list(assistant.titles),
+        log.embeddings.same_question_floor,
+        days,
+        answers=lambda question: log.answered_now(assistant, question),
+    )

@@ -1,0 +1,142 @@
+"""The question log and the insights over it, on real SQLite and the real embedder."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from assistant.insights import QuestionLog, compute, group_gaps, hour_of, mask, report
+from core.settings import Settings
+from core.types import Answer, Citation
+from tests.conftest import KNOWLEDGE, run_cli, settings_env
+
+
+def test_masking_keeps_the_question_and_drops_what_identifies():
+    assert mask("Mail jan.de.vries@example.nl or +31 6 1234 5678 about case 1234567") == (
+        "Mail [e-mail] or [phone] about case [number]"
+    )
+    assert mask("Bel 06-12345678: wat verdient een HR-manager in 2024?") == (
+        "Bel [phone]: wat verdient een HR-manager in 2024?"
+    )
+    assert mask("What changed for 50 employees in 2023?") == (
+        "What changed for 50 employees in 2023?"
+    )
+
+
+def test_hours_are_rounded_down():
+    assert hour_of(datetime(2026, 3, 4, 17, 59, 12, tzinfo=UTC)) == "2026-03-04T17:00Z"
+
+
+def _answer(question: str, language: str, answered: bool, cited: str = "a") -> Answer:
+    citation = Citation(1, cited, "Title", f"{cited}#0", "…")
+    return Answer(
+        question=question,
+        text="…",
+        language=language,
+        abstained=not answered,
+        citations=[citation] if answered else [],
+        closest=[] if answered else [citation],
+        refusal="" if answered else "not_covered",
+    )
+
+
+@pytest.mark.integration
+def test_old_rows_go_on_every_write_and_votes_follow_the_answer(tmp_path: Path, embeddings):
+    log = QuestionLog(f"sqlite:///{tmp_path / 'log.sqlite'}", 90, embeddings)
+    now = datetime(2026, 6, 1, 12, 30, tzinfo=UTC)
+    log.record(_answer("Old question?", "en", True), "old", now=now - timedelta(days=91))
+    log.record(_answer("Wie keurt mijn declaratie goed? jan@example.nl", "nl", False), "a1", now)
+    rows = log.rows(now=now)
+    assert [(r.question, r.hour, r.verdict) for r in rows] == [
+        ("Wie keurt mijn declaratie goed? [e-mail]", "2026-06-01T12:00Z", "refused")
+    ]
+    log.vote("a1", "down", "incomplete")
+    assert (log.rows(now=now)[0].vote, log.rows(now=now)[0].vote_reason) == ("down", "incomplete")
+    log.vote("a1", None)
+    assert log.rows(now=now)[0].vote is None
+
+
+GAPS = [
+    ("How many vacation days does an intern get?", "en"),
+    ("Hoeveel vakantiedagen krijgt een stagiair?", "nl"),
+    ("vacation days for interns", "en"),
+    ("Who approves my expense claims?", "en"),
+    ("Wie keurt mijn onkostendeclaratie goed?", "nl"),
+    ("How do I request parental leave?", "en"),
+    ("Hoe vraag ik ouderschapsverlof aan?", "nl"),
+]
+
+
+@pytest.mark.integration
+def test_gaps_group_across_languages_and_keep_unrelated_topics_apart(tmp_path, embeddings):
+    log = QuestionLog(f"sqlite:///{tmp_path / 'log.sqlite'}", 90, embeddings)
+    log.record_many([(_answer(q, lang, False), str(i)) for i, (q, lang) in enumerate(GAPS)])
+    log.record(_answer("What does an HR manager do?", "en", True), "answered")
+    groups = group_gaps(log.rows(), embeddings.same_question_floor)
+    as_sets = sorted(sorted(g.examples) for g in groups)
+    assert as_sets == sorted(
+        [
+            sorted([GAPS[0][0], GAPS[1][0], GAPS[2][0]]),
+            sorted([GAPS[3][0], GAPS[4][0]]),
+            sorted([GAPS[5][0], GAPS[6][0]]),
+        ]
+    )
+    assert all(g.languages == ["en", "nl"] for g in groups)
+    found = compute(log.rows(), ["a", "b"], embeddings.same_question_floor, 90)
+    assert found.per_language["en"] == {"asked": 5, "answered": 1, "share": 0.2}
+    assert found.never_cited == ["b"]
+
+
+@pytest.mark.integration
+def test_the_cli_logs_masked_only_when_on_and_a_new_article_closes_a_gap(
+    tmp_path: Path, embeddings
+):
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, knowledge)
+    settings = Settings(data_dir=tmp_path / "data", knowledge_dir=knowledge, _env_file=None)
+    env = settings_env(settings)
+    assert run_cli("ingest", env=env).returncode == 0
+    question = "Wat doet een vertrouwenspersoon? Mail me op piet@example.nl"
+    assert run_cli("ask", question, env=env).returncode == 0  # the log is off
+    off = run_cli("insights", "--json", env=env)
+    assert off.returncode == 0 and "is off" in off.stderr
+    assert json.loads(off.stdout)["questions"] == 0
+
+    on = {**env, "HR_ASSISTANT_INSIGHTS": "on"}
+    assert run_cli("ask", question, env=on).returncode == 0
+    assert run_cli("ask", "What does an HR Generalist do?", env=on).returncode == 0
+    found = json.loads(run_cli("insights", "--json", env=on).stdout)
+    assert found["questions"] == 2
+    assert found["per_language"]["nl"] == {"asked": 1, "answered": 0, "share": 0.0}
+    (gap,) = found["gaps"]
+    assert gap["examples"] == ["Wat doet een vertrouwenspersoon? Mail me op [e-mail]"]
+    assert (gap["now_answered"], gap["rechecked"]) == (0, 1)
+
+    (knowledge / "vertrouwenspersoon.md").write_text(
+        "---\ntitle: Wat doet een vertrouwenspersoon?\nlanguage: nl\n---\n\n"
+        "Een vertrouwenspersoon is het eerste aanspreekpunt voor medewerkers die te maken "
+        "krijgen met ongewenst gedrag, zoals pesten of intimidatie. De vertrouwenspersoon "
+        "luistert, adviseert over de mogelijke stappen en begeleidt de medewerker als die "
+        "een klacht wil indienen.\n",
+        encoding="utf-8",
+    )
+    assert run_cli("ingest", env=on).returncode == 0
+    (gap,) = json.loads(run_cli("insights", "--json", env=on).stdout)["gaps"]
+    assert (gap["now_answered"], gap["rechecked"]) == (1, 1)
+    text = run_cli("insights", env=on).stdout
+    assert "now answered 1/1" in text and "Articles never cited" in text
+
+
+@pytest.mark.integration
+def test_report_rechecks_with_the_assistant(tmp_path: Path, embeddings, assistant):
+    log = QuestionLog(f"sqlite:///{tmp_path / 'log.sqlite'}", 30, embeddings)
+    log.record(_answer("What does an HR Generalist do?", "en", True), "x")
+    log.vote("x", "down", "outdated")
+    found = report(log, assistant)
+    assert found.days == 30
+    assert found.gaps[0].now_answered == 1  # answered, but someone found it wanting
+    assert found.disliked == [{"article": "a", "thumbs_down": 1, "reasons": {"outdated": 1}}]

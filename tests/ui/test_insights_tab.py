@@ -1,0 +1,94 @@
+"""The Insights tab in real Chromium, and /chat writing the question log (insights on)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.conftest import free_port
+from tests.ui.conftest import SCREENSHOTS
+from tests.ui.test_browser import _is_local, ask
+
+pytestmark = pytest.mark.integration
+
+PASSWORD = "insights-admin"
+
+
+@pytest.fixture(scope="module")
+def logged_site(
+    tmp_path_factory: pytest.TempPathFactory, assistant, embeddings, feedback_store
+) -> Iterator[tuple[str, Any]]:
+    from assistant.chain import Assistant
+    from assistant.insights import QuestionLog
+    from ingest.knowledge_base import KnowledgeBase
+    from ui.app import build_app, launch_kwargs
+
+    database = tmp_path_factory.mktemp("insights") / "log.sqlite"
+    log = QuestionLog(f"sqlite:///{database}", 90, embeddings)
+    settings = assistant.settings.model_copy(update={"admin_password": PASSWORD})
+    guarded = Assistant(settings, embeddings, assistant.store)  # the same store
+    knowledge = KnowledgeBase(settings, embeddings, on_change=None)
+    app = build_app(guarded, knowledge, feedback_store, log)
+    port = free_port()
+    app.queue().launch(
+        server_name="127.0.0.1",
+        server_port=port,
+        prevent_thread_lock=True,
+        **launch_kwargs(settings),
+    )
+    yield f"http://127.0.0.1:{port}/", log
+    app.close()
+
+
+def test_chat_api_questions_land_masked(logged_site):
+    from gradio_client import Client
+
+    url, log = logged_site
+    client = Client(url, verbose=False)
+    client.predict(message="Who approves expense claims? Call +44 20 7946 0958", api_name="/chat")
+    client.predict(
+        message="Wie keurt mijn declaraties goed? Mail het naar a.b@example.org", api_name="/chat"
+    )
+    questions = {row.question: row.language for row in log.rows()}
+    assert questions["Who approves expense claims? Call [phone]"] == "en"
+    assert questions["Wie keurt mijn declaraties goed? Mail het naar [e-mail]"] == "nl"
+
+
+def test_the_insights_tab_shows_gaps_and_leads_to_the_upload(browser, logged_site):
+    url, _ = logged_site
+    requested: list[str] = []
+    context = browser.new_context(locale="en-GB", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.on("request", lambda r: None if _is_local(r.url) else requested.append(r.url))
+    try:
+        page.goto(url, wait_until="load")
+        page.wait_for_selector("#question textarea")
+        assert "logged anonymously" in page.locator("#insights-footer").inner_text()
+        ask(page, "How many vacation days does an intern get?")
+        page.locator("button[role='tab']", has_text="Insights").click()
+        page.locator("#show-insights").click()
+        page.wait_for_function(
+            "() => (document.querySelector('#insights-status')?.innerText || '')"
+            ".includes('Wrong or missing admin password')"
+        )
+        page.locator("#insights-password input").fill(PASSWORD)
+        page.locator("#show-insights").click()
+        page.wait_for_selector("#insights table")
+        shown = page.locator("#insights").inner_text()
+        assert "How many vacation days does an intern get?" in shown
+        assert "Who approves expense claims? Call [phone]" in shown
+        page.locator("#insights-chart").wait_for(state="visible")
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(SCREENSHOTS / "desktop-insights.png"), full_page=True)
+        page.locator("#gap-pick input").click()
+        page.get_by_role("option").first.click()
+        page.locator("#add-for-gap").click()
+        page.wait_for_function(
+            "() => (document.querySelector('#gap-note')?.innerText || '').includes('?')"
+        )
+        assert page.locator("#upload").is_visible()
+        assert requested == []
+    finally:
+        context.close()

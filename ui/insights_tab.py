@@ -1,0 +1,188 @@
+"""The Insights tab: what the article owners should write or fix next (shown only with
+HR_ASSISTANT_INSIGHTS=on, behind the admin password when one is set)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ui.render import escape, table_html
+from ui.texts import text
+
+if TYPE_CHECKING:
+    from assistant.insights import Insights
+    from ui.handlers import ChatApp
+
+PERIODS = (7, 30, 90, 365)
+
+
+def insights_html(found: Insights, titles: dict[str, tuple[str, str]], language: str) -> str:
+    """The insights as tables, every text escaped."""
+
+    def title(article_id: str) -> str:
+        return titles.get(article_id, (article_id, ""))[0]
+
+    def t(key: str, **values: object) -> str:
+        return text(language, key, **values)
+
+    parts = [
+        f"<h2>{escape(t('ins_summary', questions=found.questions, days=found.days))}</h2>",
+        table_html(
+            [t("ins_language"), t("ins_asked"), t("ins_answered"), t("ins_share")],
+            [
+                [text(language, f"lang_{lang}"), s["asked"], s["answered"], f"{s['share']:.0%}"]
+                for lang, s in found.per_language.items()
+            ],
+            t("ins_per_language"),
+        ),
+        f"<h2>{escape(t('ins_gaps'))}</h2>",
+        f'<p class="hr-muted">{escape(t("ins_gaps_note"))}</p>',
+    ]
+    if found.gaps:
+        parts.append(
+            table_html(
+                [
+                    t("ins_count"),
+                    t("ins_examples"),
+                    t("ins_languages"),
+                    t("ins_closest"),
+                    t("ins_now"),
+                ],
+                [
+                    [
+                        group.count,
+                        " | ".join(group.examples),
+                        ", ".join(group.languages),
+                        "; ".join(title(a) for a in group.closest),
+                        (
+                            f"{group.now_answered}/{group.rechecked}"
+                            if group.now_answered is not None
+                            else ""
+                        ),
+                    ]
+                    for group in found.gaps
+                ],
+                t("ins_gaps"),
+            )
+        )
+    else:
+        parts.append(f"<p>{escape(t('ins_none'))}</p>")
+    parts.append(f"<h2>{escape(t('ins_disliked'))}</h2>")
+    if found.disliked:
+        parts.append(
+            table_html(
+                [t("col_title"), t("ins_count"), t("ins_reasons")],
+                [
+                    [
+                        title(item["article"]),
+                        item["thumbs_down"],
+                        ", ".join(
+                            f"{text(language, f'reason_{r}') if r in REASON_KEYS else r} {n}"
+                            for r, n in item["reasons"].items()
+                        ),
+                    ]
+                    for item in found.disliked
+                ],
+                t("ins_disliked"),
+            )
+        )
+    else:
+        parts.append(f"<p>{escape(t('ins_none'))}</p>")
+    parts.append(f"<h2>{escape(t('ins_never'))}</h2>")
+    never = "".join(f"<li>{escape(title(a))}</li>" for a in found.never_cited)
+    parts.append(f"<ul>{never}</ul>" if never else f"<p>{escape(t('ins_none'))}</p>")
+    return '<div class="hr-insights">' + "".join(parts) + "</div>"
+
+
+REASON_KEYS = ("wrong_source", "outdated", "incomplete", "not_what_i_asked", "other")
+
+
+def weekly_frame(found: Insights, language: str) -> Any:
+    """Answered, refused and thumbs-down per week, long format for ``gr.BarPlot``."""
+    import pandas as pd
+
+    rows = [
+        {"week": week["week"], "kind": text(language, f"ins_{kind}"), "questions": week[kind]}
+        for week in found.weekly
+        for kind in ("answered", "refused", "thumbs_down")
+    ]
+    return pd.DataFrame(rows, columns=["week", "kind", "questions"])
+
+
+def add_insights_tab(
+    gr: Any, handlers: ChatApp, ui_language: Any, tabs: Any, gap_note: Any, password_needed: bool
+) -> list[tuple[Any, str, str]]:
+    """Build the tab inside the open ``gr.Tabs`` and wire it; returns its (component,
+    text key, property) rows for the interface-language switch."""
+    with gr.Tab(text("en", "insights_tab"), id="insights", elem_id="insights-tab") as tab:
+        intro = gr.Markdown(text("en", "insights_intro"))
+        with gr.Row():
+            password = gr.Textbox(
+                label=text("en", "admin_password"),
+                type="password",
+                visible=password_needed,
+                elem_id="insights-password",
+            )
+            since = gr.Dropdown(
+                choices=list(PERIODS), value=90, label=text("en", "ins_period"), elem_id="since"
+            )
+            show = gr.Button(text("en", "ins_show"), variant="primary", elem_id="show-insights")
+        status = gr.Markdown("", elem_id="insights-status")
+        chart = gr.BarPlot(
+            x="week",
+            y="questions",
+            color="kind",
+            label=text("en", "ins_chart"),
+            elem_id="insights-chart",
+            visible=False,
+        )
+        found_html = gr.HTML("", elem_id="insights")
+        with gr.Row():
+            gap_pick = gr.Dropdown(
+                choices=[], value=None, label=text("en", "ins_gap_pick"), elem_id="gap-pick"
+            )
+            add_for_gap = gr.Button(text("en", "ins_add"), elem_id="add-for-gap")
+        gaps = gr.State([])
+
+    def on_show(secret: str, days: int, language: str) -> tuple[Any, ...]:
+        refusal = handlers.admin_refusal(secret, language)
+        if refusal:
+            return refusal, gr.update(visible=False), "", gr.update(choices=[]), []
+        found = handlers.insights(int(days))
+        titles = handlers.assistant.titles
+        choices = [(f"{g.count}× {g.examples[0]}", n) for n, g in enumerate(found.gaps)]
+        return (
+            "",
+            gr.update(value=weekly_frame(found, language), visible=bool(found.weekly)),
+            insights_html(found, titles, language),
+            gr.update(choices=choices, value=None),
+            [g.examples for g in found.gaps],
+        )
+
+    show.click(
+        on_show,
+        inputs=[password, since, ui_language],
+        outputs=[status, chart, found_html, gap_pick, gaps],
+        api_visibility="private",
+    )
+
+    def to_upload(picked: int | None, examples: list[list[str]], language: str) -> tuple[Any, ...]:
+        if picked is None or not 0 <= int(picked) < len(examples):
+            return gr.Tabs(), gr.update()
+        asked = "\n".join(f"- {escape(q)}" for q in examples[int(picked)])
+        return gr.Tabs(selected="articles"), f"{text(language, 'ins_gap_note')}\n\n{asked}"
+
+    add_for_gap.click(
+        to_upload,
+        inputs=[gap_pick, gaps, ui_language],
+        outputs=[tabs, gap_note],
+        api_visibility="private",
+    )
+    return [
+        (tab, "insights_tab", "label"),
+        (intro, "insights_intro", "value"),
+        (password, "admin_password", "label"),
+        (since, "ins_period", "label"),
+        (show, "ins_show", "value"),
+        (gap_pick, "ins_gap_pick", "label"),
+        (add_for_gap, "ins_add", "value"),
+    ]
