@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from core.errors import AssistantError
 from hr_assistant.runtime import Runtime
 from tests.conftest import KNOWLEDGE
 
@@ -55,8 +56,14 @@ def test_changes_go_through_the_knowledge_base_and_reach_the_assistant(
     assert "Recruiter-role-v2" in {a.id for a in base.articles()}
     assert sources()[0] == "Recruiter-role-v2"  # the assistant reloaded at once
 
-    removed = base.delete("Recruiter-role-v2")
-    assert not removed.exists()
+    trashed = base.trash("Recruiter-role-v2")
+    assert trashed.parent == base.trash_dir and not any(base.settings.knowledge_dir.glob("Rec*"))
     base.sync()
     assert "Recruiter-role-v2" not in {a.id for a in base.articles()}
     assert "Recruiter-role-v2" not in sources()
+    restored = base.restore(trashed)
+    assert restored.name == "Recruiter-role-v2.md" and not trashed.exists()
+    base.sync()
+    assert sources()[0] == "Recruiter-role-v2"  # back, and answering again
+    with pytest.raises(AssistantError, match="not in the trash"):
+        base.restore(restored)
