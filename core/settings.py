@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -67,3 +68,14 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """Settings read once per process."""
     return Settings()
+
+
+def installation_key(settings: Settings, name: str) -> str:
+    """A random key of this installation, made once in the data folder and kept there
+    (a new one per start would orphan what it protects)."""
+    path = settings.data_dir / f"{name}.key"
+    if not path.exists():
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(24), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()

@@ -6,13 +6,17 @@ shared PostgreSQL), so every chat process on a shared store writes to the same l
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, insert, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from core.settings import Settings
 from core.store import sql_engine
+
+logger = logging.getLogger(__name__)
 
 MAX_FIELD_CHARS = 500
 
@@ -49,15 +53,20 @@ class AuditLog:
         return cls(settings.record_db_url)
 
     def record(self, action: str, article: str, outcome: str) -> None:
-        with self._engine.begin() as connection:
-            connection.execute(
-                insert(_audit).values(
-                    at=datetime.now(UTC).isoformat(timespec="seconds"),
-                    action=action[:32],
-                    article=article[:MAX_FIELD_CHARS],
-                    outcome=outcome[:MAX_FIELD_CHARS],
+        """Write one entry; a failing database is logged, never raised: the action it
+        records has already happened, and its undo must not be lost to a log line."""
+        try:
+            with self._engine.begin() as connection:
+                connection.execute(
+                    insert(_audit).values(
+                        at=datetime.now(UTC).isoformat(timespec="seconds"),
+                        action=action[:32],
+                        article=article[:MAX_FIELD_CHARS],
+                        outcome=outcome[:MAX_FIELD_CHARS],
+                    )
                 )
-            )
+        except SQLAlchemyError:
+            logger.exception("could not write the audit entry %s %s: %s", action, article, outcome)
 
     def recent(self, limit: int = 50) -> list[AuditEntry]:
         query = select(_audit).order_by(_audit.c.id.desc()).limit(limit)

@@ -101,8 +101,13 @@ class KnowledgeBase:
         return saved, refused
 
     def clashes(self, names: Sequence[str]) -> list[tuple[str, ArticleInfo | None]]:
-        """The uploads (names as the user gave them) that would replace an article file
-        already in the folder, each with the article it would replace."""
+        """The uploads (names as the user gave them) that would replace an article
+        already in the folder, each with the article it would replace.
+
+        An article is its file name without the extension, so ``verlof.docx`` replaces
+        ``verlof.md`` as much as a new ``verlof.md`` does: two files of one article
+        would fight over the same passages.
+        """
         stored = {a.id: a for a in self.articles()}
         found = []
         for name in names:
@@ -110,9 +115,24 @@ class KnowledgeBase:
                 safe = safe_file_name(name)
             except AssistantError:
                 continue  # refused later, with its reason, by add()
-            if (self.settings.knowledge_dir / safe).exists():
+            if (self.settings.knowledge_dir / safe).exists() or self._has_file(Path(safe).stem):
                 found.append((safe, stored.get(Path(safe).stem)))
         return found
+
+    @staticmethod
+    def file_name(name: str) -> str:
+        """The name an upload is saved under (the given name when it is refused)."""
+        try:
+            return safe_file_name(name)
+        except AssistantError:
+            return name
+
+    def _has_file(self, article_id: str) -> bool:
+        try:
+            article_file(article_id, self.settings.knowledge_dir)
+        except AssistantError:
+            return False
+        return True
 
     def trash(self, article_id: str) -> Path:
         """Move the article's file to the trash in the data folder (a sync then drops

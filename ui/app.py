@@ -8,16 +8,16 @@ nothing here decides what is answered.
 
 from __future__ import annotations
 
+import logging
 import os
-import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.feedback import MAX_COMMENT_CHARS, REASONS
 from assistant.suggestions import MAX_SUGGESTIONS
-from core.settings import Settings
+from core.settings import PROJECT_ROOT, Settings, installation_key
 from ui import chats
-from ui.handlers import ChatApp, Record, cards_of
+from ui.handlers import ChatApp, Record, cards_of, messages_of
 from ui.insights_tab import add_insights_tab
 from ui.render import (
     CITED_ID,
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from assistant.insights import QuestionLog
     from ingest.knowledge_base import KnowledgeBase
 
+logger = logging.getLogger(__name__)
 
 PAGE_JS = (Path(__file__).with_name("page.js")).read_text(encoding="utf-8")
 
@@ -96,7 +97,8 @@ def build_app(
     with gr.Blocks(title="HR roles assistant", analytics_enabled=False, fill_width=False) as app:
         records = gr.State([])
         # The browser keeps its conversations (localStorage, encrypted with this
-        # installation's key, so they survive a restart of the server too).
+        # installation's key so they survive a restart of the server). The key reaches
+        # the page too, so the saved value is untrusted input: ui.chats checks it.
         saved = gr.BrowserState(
             chats.empty(), storage_key="hr-assistant-chats", secret=browser_secret(settings)
         )
@@ -266,23 +268,26 @@ def build_app(
                 audit_table = gr.HTML(lambda: audit_table_html("en"), elem_id="audit-table")
                 trashed = gr.State([])  # this page's deletions and replacements, for undo
                 pending_upload = gr.State([])  # uploads waiting for "replace?"
+            # Other people's questions are for the article owners only: without an admin
+            # password there is no tab (the CLI on the server still shows them).
             insights_labels = (
-                add_insights_tab(
-                    gr, handlers, ui_language, tabs, gap_note, bool(settings.admin_password)
-                )
-                if question_log is not None
+                add_insights_tab(gr, handlers, ui_language, tabs, gap_note)
+                if question_log is not None and settings.admin_password
                 else []
             )
+            if question_log is not None and not settings.admin_password:
+                logger.warning(
+                    "the Insights tab needs HR_ASSISTANT_ADMIN_PASSWORD; "
+                    "use `hr-assistant insights` on the server"
+                )
         if question_log is not None:  # say so on every page while questions are logged
             insights_footer = gr.Markdown(text("en", "insights_footer"), elem_id="insights-footer")
             insights_labels.append((insights_footer, "insights_footer", "value"))
 
         ask_outputs = [chatbot, records, sources, question]
 
-        def keep(
-            messages: list[Any], records_now: list[Any], saved_now: Any, chat_id: str
-        ) -> tuple[Any, ...]:
-            saved_now, chat_id = chats.remember(saved_now, chat_id, messages, records_now)
+        def keep(records_now: list[Any], saved_now: Any, chat_id: str) -> tuple[Any, ...]:
+            saved_now, chat_id = chats.remember(saved_now, chat_id, records_now)
             listing = chats.choices(saved_now)
             title_now = (chats.find(saved_now, chat_id) or {}).get("title", "")
             return saved_now, chat_id, gr.update(choices=listing, value=chat_id or None), title_now
@@ -301,16 +306,20 @@ def build_app(
         def hidden_suggestions() -> tuple[Any, ...]:
             return tuple(gr.update(value="", visible=False) for _ in range(MAX_SUGGESTIONS))
 
+        answering: list[Any] = []  # the answer events a switch of chat cancels
+
         def answered_then_kept(event: Any) -> None:
             """Answer, save the chat in the browser, then offer follow-up questions."""
-            event.then(
+            answer_event = event.then(
                 handlers.respond,
                 inputs=[question, chatbot, records, ui_language],
                 outputs=ask_outputs,
                 api_visibility="private",
-            ).then(
+            )
+            answering.append(answer_event)
+            answer_event.then(
                 keep,
-                inputs=[chatbot, records, saved, current],
+                inputs=[records, saved, current],
                 outputs=keep_outputs,
                 api_visibility="private",
             ).then(
@@ -356,6 +365,9 @@ def build_app(
                 inputs=[ui_language, saved],
                 outputs=reset_outputs,
                 api_visibility="private",
+                # An answer still streaming belongs to the chat being left: stopped, it
+                # can neither write into the next chat nor be saved under its id.
+                cancels=answering,
             ).then(
                 offer,
                 inputs=[records, ui_language],
@@ -370,7 +382,7 @@ def build_app(
             saved_now = chats.opened(saved_now, chat["id"])
             last = next((r for r in reversed(chat["records"]) if r and "answer" in r), None)
             return (
-                chat["messages"],
+                messages_of(chat["records"], language),
                 chat["records"],
                 cards_of(last, language),
                 "",
@@ -385,6 +397,7 @@ def build_app(
             inputs=[chat_list, saved, ui_language],
             outputs=reset_outputs,
             api_visibility="private",
+            cancels=answering,
         ).then(
             offer,
             inputs=[records, ui_language],
@@ -425,6 +438,7 @@ def build_app(
             inputs=[current, saved, ui_language],
             outputs=reset_outputs,
             api_visibility="private",
+            cancels=answering,
         )
         export_chat.click(None, js=EXPORT_CHAT_JS)
         open_button.click(
@@ -557,17 +571,20 @@ def build_app(
             refusal = handlers.admin_refusal(password, language)
             question_text = "" if refusal else handlers.delete_question(article_id, language)
             status = refusal or ("" if question_text else text(language, "pick_first"))
-            return gr.update(visible=bool(question_text)), question_text, status
+            confirmed = article_id if question_text else ""
+            return gr.update(visible=bool(question_text)), question_text, status, confirmed
 
+        # "Yes" deletes the article the question named, even when the list changed since.
+        delete_asked = gr.State("")
         delete_button.click(
             ask_delete,
             inputs=[delete_pick, admin_password, ui_language],
-            outputs=[delete_confirm, delete_question, admin_status],
+            outputs=[delete_confirm, delete_question, admin_status, delete_asked],
             api_visibility="private",
         )
         delete_yes.click(
             on_delete,
-            inputs=[delete_pick, admin_password, ui_language, trashed],
+            inputs=[delete_asked, admin_password, ui_language, trashed],
             outputs=[*admin_outputs, delete_confirm],
             api_visibility="private",
         )
@@ -688,14 +705,9 @@ def build_app(
 
 
 def browser_secret(settings: Settings) -> str:
-    """This installation's key for the chats kept in browsers, made once in the data
-    folder (Gradio would make a new one per start, and saved chats would be lost)."""
-    path = settings.data_dir / "browser-state.key"
-    if not path.exists():
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(24), encoding="utf-8")
-        path.chmod(0o600)
-    return path.read_text(encoding="utf-8").strip()
+    """This installation's key for the chats kept in browsers (Gradio would make a new
+    one per start, and saved chats would be lost)."""
+    return installation_key(settings, "browser-state")
 
 
 def audit_headers(language: str) -> list[str]:
@@ -735,6 +747,9 @@ def launch_kwargs(settings: Settings) -> dict[str, Any]:
         # Gradio keeps an upload in its temporary folder before any handler runs: the
         # article size limit holds there too.
         "max_file_size": settings.max_file_bytes,
+        # Never served as a file, whatever a request names: the stores, the feedback,
+        # the key of the browsers' saved chats, the repository itself.
+        "blocked_paths": [str(settings.data_dir), str(PROJECT_ROOT / ".git")],
         "js": PAGE_JS,
         # No "Use via API / Built with Gradio / Settings" footer: its settings panel
         # offers developer tools and a second language switch to HR staff.

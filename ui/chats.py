@@ -3,37 +3,139 @@ listed by their first question, reopened after a reload, renamed, deleted.
 
 Nothing of it is stored on the server, so nothing there identifies who asked what. These
 are plain functions over the saved value so they can be tested without a browser.
+
+The saved value comes back from the browser, so it is untrusted input: whoever controls
+the browser can send anything. Only the chat's *records* (questions and answers as plain
+data) are kept, each checked field by field and capped in size; the chat's bubbles are
+rebuilt from them on the server (:func:`ui.handlers.messages_of`). Keeping Gradio's own
+message dicts would let a forged one name a server file for the chat to serve.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import re
 import uuid
 from typing import Any
 
+logger = logging.getLogger(__name__)
+
 MAX_CHATS = 30  # the oldest go first: localStorage holds a few MB per site
 MAX_TITLE_CHARS = 60
+MAX_RECORDS = 100  # per chat: 50 questions and their answers; the oldest go first
+MAX_QUESTION_CHARS = 2_500  # the question box's own limit
+MAX_ANSWER_CHARS = 20_000
+MAX_CITATIONS = 20
+MAX_FIELD_CHARS = 5_000  # a citation's snippet, title, section …
+# localStorage holds about 5 MB per site (UTF-16, after Gradio's encryption and base64):
+# beyond this the browser would refuse to save, silently, so the oldest chats go first.
+MAX_SAVED_CHARS = 1_200_000
+LANGUAGES = ("en", "nl")
+_CHAT_ID = re.compile(r"[0-9a-f]{32}")
+_CITATION_TEXT = ("source", "title", "chunk_id", "snippet", "language", "section", "publisher")
 
-Saved = dict[str, Any]  # {"chats": [{"id", "title", "messages", "records"}], "current": id}
+Record = dict[str, Any]
+Saved = dict[str, Any]  # {"chats": [{"id", "title", "records"}], "current": id}
 
 
 def empty() -> Saved:
     return {"chats": [], "current": ""}
 
 
+def _text(value: Any, limit: int) -> str | None:
+    return value if isinstance(value, str) and len(value) <= limit else None
+
+
+def _citation(value: Any) -> dict[str, Any] | None:
+    """A citation as :class:`core.types.Citation` takes it, or None when malformed."""
+    if not isinstance(value, dict) or set(value) - {"n", *_CITATION_TEXT}:
+        return None
+    n = value.get("n")
+    if not isinstance(n, int) or isinstance(n, bool) or not 0 <= n <= 1000:
+        return None
+    fields = {k: _text(value.get(k, ""), MAX_FIELD_CHARS) for k in _CITATION_TEXT}
+    if any(v is None for v in fields.values()):
+        return None
+    return {"n": n, **fields}
+
+
+def _citations(value: Any) -> list[dict[str, Any]] | None:
+    if not isinstance(value, list) or len(value) > MAX_CITATIONS:
+        return None
+    checked = [_citation(c) for c in value]
+    return None if any(c is None for c in checked) else checked  # type: ignore[return-value]
+
+
+def valid_record(record: Any) -> Record | None:
+    """One chat record checked field by field: a question, an answer or an error.
+
+    Returns the record rebuilt from its known fields only, or None when anything is off.
+    """
+    if not isinstance(record, dict):
+        return None
+    if set(record) == {"question"}:
+        question = _text(record["question"], MAX_QUESTION_CHARS)
+        return {"question": question} if question is not None else None
+    if set(record) == {"error"}:
+        error = _text(record["error"], MAX_FIELD_CHARS)
+        return {"error": error} if error is not None else None
+    if "answer" not in record or set(record) - {
+        "id", "answer", "asked", "language", "note", "citations", "closest"
+    }:
+        return None
+    answer = {
+        "id": _text(record.get("id", ""), 64),
+        "answer": _text(record["answer"], MAX_ANSWER_CHARS),
+        "asked": _text(record.get("asked", ""), MAX_QUESTION_CHARS),
+        "note": _text(record.get("note", ""), MAX_FIELD_CHARS),
+        "language": record.get("language") if record.get("language") in LANGUAGES else None,
+        "citations": _citations(record.get("citations", [])),
+        "closest": _citations(record.get("closest", [])),
+    }
+    return None if any(v is None for v in answer.values()) else answer
+
+
+def _valid_records(records: Any) -> list[Record] | None:
+    """The records of one chat, in question/answer pairs; None when any is malformed."""
+    if not isinstance(records, list):
+        return None
+    checked = [valid_record(r) for r in records]
+    if any(r is None for r in checked):
+        return None
+    kept = [r for r in checked if r is not None]
+    if len(kept) > MAX_RECORDS:
+        kept = kept[-MAX_RECORDS:]
+    while kept and "question" not in kept[0]:  # never start a chat with half a pair
+        kept = kept[1:]
+    return kept
+
+
+def _valid_chat(chat: Any) -> dict[str, Any] | None:
+    if not isinstance(chat, dict) or not _CHAT_ID.fullmatch(str(chat.get("id", ""))):
+        return None
+    records = _valid_records(chat.get("records"))
+    title = _text(chat.get("title", ""), MAX_TITLE_CHARS)
+    if not records or title is None:
+        return None
+    return {"id": chat["id"], "title": title, "records": records}
+
+
 def _valid(saved: Any) -> Saved:
-    """The saved value, or an empty one when localStorage held something else."""
+    """The saved value with every malformed chat left out (an empty one when
+    localStorage held something else)."""
     if not isinstance(saved, dict) or not isinstance(saved.get("chats"), list):
         return empty()
-    chats = [
-        c
-        for c in saved["chats"]
-        if isinstance(c, dict)
-        and isinstance(c.get("id"), str)
-        and isinstance(c.get("messages"), list)
-        and isinstance(c.get("records"), list)
-    ]
-    current = saved.get("current") if isinstance(saved.get("current"), str) else ""
-    return {"chats": chats, "current": current}
+    chats: list[dict[str, Any]] = []
+    for raw in saved["chats"][: MAX_CHATS * 2]:
+        chat = _valid_chat(raw)
+        if chat is None:
+            logger.warning("a saved chat from the browser was malformed and is left out")
+        elif all(c["id"] != chat["id"] for c in chats):
+            chats.append(chat)
+    current = saved.get("current")
+    current = current if isinstance(current, str) and any(c["id"] == current for c in chats) else ""
+    return {"chats": chats[:MAX_CHATS], "current": current}
 
 
 def current(saved: Any) -> str:
@@ -43,31 +145,36 @@ def current(saved: Any) -> str:
 
 def title_of(records: list[Any]) -> str:
     """A chat's default title: its first question, shortened."""
-    first = next((r["question"] for r in records if r and r.get("question")), "")
+    first = next(
+        (r["question"] for r in records if isinstance(r, dict) and r.get("question")), ""
+    )
     title = " ".join(str(first).split())
     if len(title) > MAX_TITLE_CHARS:
-        title = title[:MAX_TITLE_CHARS].rsplit(" ", 1)[0] + " …"
+        title = title[: MAX_TITLE_CHARS - 2].rsplit(" ", 1)[0] + " …"
     return title or "…"
 
 
-def remember(
-    saved: Any, chat_id: str, messages: list[Any], records: list[Any]
-) -> tuple[Saved, str]:
+def remember(saved: Any, chat_id: str, records: list[Any]) -> tuple[Saved, str]:
     """Save the chat on screen (a new one when ``chat_id`` is empty), newest first;
     returns the saved value and the chat's id."""
     saved = _valid(saved)
-    if not messages:
+    checked = _valid_records(records)
+    if not checked:
+        if records:
+            logger.warning("the chat on screen could not be saved: a record is malformed")
         return saved, chat_id
-    chat_id = chat_id or uuid.uuid4().hex
+    chat_id = chat_id if _CHAT_ID.fullmatch(chat_id or "") else uuid.uuid4().hex
     old = find(saved, chat_id)
     chat = {
         "id": chat_id,
-        "title": (old or {}).get("title") or title_of(records),
-        "messages": messages,
-        "records": records,
+        "title": (old or {}).get("title") or title_of(checked),
+        "records": checked,
     }
     others = [c for c in saved["chats"] if c["id"] != chat_id]
-    return {"chats": [chat, *others][:MAX_CHATS], "current": chat_id}, chat_id
+    kept = [chat, *others][:MAX_CHATS]
+    while len(kept) > 1 and len(json.dumps(kept, ensure_ascii=False)) > MAX_SAVED_CHARS:
+        kept.pop()
+    return {"chats": kept, "current": chat_id}, chat_id
 
 
 def find(saved: Any, chat_id: str) -> dict[str, Any] | None:

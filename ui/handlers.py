@@ -81,6 +81,35 @@ def _citations_of(record: Record | None) -> list[Citation]:
     return [Citation(**c) for c in record["citations"]]
 
 
+def answer_of(record: Record) -> Answer:
+    """The answer an answer record keeps, as the assistant gave it."""
+    return Answer(
+        question=str(record.get("asked", "")),
+        text=str(record["answer"]),
+        language=str(record.get("language", "en")),
+        abstained=not record.get("citations"),
+        citations=_citations_of(record),
+        closest=[Citation(**c) for c in record.get("closest", [])],
+        note=str(record.get("note", "")),
+    )
+
+
+def messages_of(records: Sequence[Record | None], ui_language: str) -> list[dict[str, str]]:
+    """The chat's bubbles rebuilt from its records (a saved chat keeps only those)."""
+    messages = []
+    for record in records:
+        if not record:
+            continue
+        if "question" in record:
+            messages.append({"role": "user", "content": escape(str(record["question"]))})
+        elif "answer" in record:
+            bubble = answer_bubble(answer_of(record), ui_language)
+            messages.append({"role": "assistant", "content": bubble})
+        elif "error" in record:
+            messages.append({"role": "assistant", "content": escape(str(record["error"]))})
+    return messages
+
+
 def cards_of(record: Record | None, ui_language: str) -> str:
     """The source cards of an answer, or of a refusal's closest passages."""
     citations = _citations_of(record)
@@ -143,7 +172,7 @@ class ChatApp:
             answer = stream.answer
         except AssistantError as exc:
             chat[-1] = {"role": "assistant", "content": escape(str(exc))}
-            records.append(None)
+            records.append({"error": str(exc)})
             yield chat, records, gr.update(), ""
             return
         answer_id = uuid.uuid4().hex
@@ -155,6 +184,7 @@ class ChatApp:
                 "answer": answer.text,
                 "asked": answer.question,
                 "language": answer.language,
+                "note": answer.note,
                 "citations": [c.__dict__ for c in answer.citations],
                 "closest": [c.__dict__ for c in answer.closest],
             }
@@ -179,15 +209,7 @@ class ChatApp:
                 return []
         if not records[-1] or "answer" not in records[-1]:
             return []
-        record = records[-1]
-        answer = Answer(
-            question=str(record.get("asked", "")),
-            text=str(record["answer"]),
-            language=str(record.get("language", "en")),
-            abstained=not record.get("citations"),
-            citations=_citations_of(record),
-            closest=[Citation(**c) for c in record.get("closest", [])],
-        )
+        answer = answer_of(records[-1])
         asked = [str(r["question"]) for r in records if r and r.get("question")]
         try:
             return self.assistant.suggestions(answer, asked)
@@ -305,6 +327,10 @@ class ChatApp:
         except AssistantError as exc:
             self.knowledge.audit.record(action, article, f"failed: {exc}")
             return "\n\n".join([*map(escape, notes), escape(str(exc))])
+        except Exception as exc:  # the file has moved already: its undo must survive
+            logger.exception("ingest after %s of %s failed", action, article)
+            self.knowledge.audit.record(action, article, f"failed: {exc}")
+            return "\n\n".join([*map(escape, notes), escape(text(ui_language, "sync_failed"))])
         summary = text("en", "ingested", **report.to_json())
         errors = [text("en", "file_error", **e) for e in report.errors]
         self.knowledge.audit.record(action, article, " ".join([summary, *errors]))
@@ -346,13 +372,21 @@ class ChatApp:
         if refusal := self.admin_refusal(password, ui_language):
             return refusal, []
         trashed: list[str] = []
+        kept_out: list[str] = []  # replacing these failed: the old article stays
+        not_replaced: list[str] = []
         for name, _info in self.knowledge.clashes([name for _, name in uploads]):
             try:
                 trashed.append(f"{self.knowledge.trash(Path(name).stem)}{REPLACED_MARK}1")
             except AssistantError as exc:
                 logger.warning("could not trash %s before replacing it: %s", name, exc)
+                kept_out.append(name)
+                not_replaced.append(text(ui_language, "file_error", file=name, error=str(exc)))
+        uploads = [
+            (path, name) for path, name in uploads if self.knowledge.file_name(name) not in kept_out
+        ]
         saved, refused = self.knowledge.add(uploads)
-        notes = [text(ui_language, "saved", name=path.name) for path in saved] + refused
+        notes = [text(ui_language, "saved", name=path.name) for path in saved]
+        notes += not_replaced + refused
         names = ", ".join(path.name for path in saved) or ", ".join(n for _, n in uploads)
         action = "replace" if trashed else "upload"
         return self.sync(ui_language, notes, action, names), trashed

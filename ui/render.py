@@ -159,7 +159,7 @@ def source_cards(citations: Sequence[Citation], ui_language: str, closest: bool 
         if c.publisher:
             meta.append(f"{text(ui_language, 'publisher')}: {c.publisher}")
         cards.append(
-            f'<div class="hr-card" data-n="{c.n}">'
+            f'<div class="hr-card" data-n="{int(c.n)}">'
             f'<div class="hr-card-head"><span class="hr-n">{label}</span> '
             f"<strong>{escape(c.title)}</strong></div>"
             f'<div class="hr-meta">{escape(" · ".join(m for m in meta if m))}'

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import logging
 import threading
@@ -28,6 +29,9 @@ class AttemptLimiter:
         self.max_failures = max_failures
         self.window_s = window_s
         self._failures: deque[float] = deque()
+        # The same wrong password again (the admin box checks on leaving it and on Enter)
+        # is one mistake, not two: repeating a guess teaches a guesser nothing.
+        self._last_wrong = b""
         self._lock = threading.Lock()
 
     def _recent(self, now: float) -> int:
@@ -48,7 +52,10 @@ class AttemptLimiter:
                 return False
             if hmac.compare_digest((given or "").encode(), expected.encode()):
                 return True
-            self._failures.append(now)
+            wrong = hashlib.sha256((given or "").encode()).digest()
+            if not (self._failures and hmac.compare_digest(wrong, self._last_wrong)):
+                self._failures.append(now)
+            self._last_wrong = wrong
             return False
 
 

@@ -41,6 +41,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "reingest": "Re-ingest the folder",
         "wrong_password": "Wrong or missing admin password.",
         "too_many_attempts": "Too many wrong passwords: try again in a minute.",
+        "sync_failed": "The file was moved, but updating the answers failed; see the log.",
         "ingested": (
             "{articles} articles, {chunks} passages: {added} added, {deleted} deleted, "
             "{skipped} unchanged."
@@ -169,6 +170,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "reingest": "Map opnieuw inlezen",
         "wrong_password": "Onjuist of ontbrekend beheerderswachtwoord.",
         "too_many_attempts": "Te vaak een verkeerd wachtwoord: probeer het over een minuut weer.",
+        "sync_failed": (
+            "Het bestand is verplaatst, maar het bijwerken van de antwoorden mislukte; "
+            "zie het logboek."
+        ),
         "ingested": (
             "{articles} artikelen, {chunks} passages: {added} toegevoegd, {deleted} verwijderd, "
             "{skipped} ongewijzigd."

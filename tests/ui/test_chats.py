@@ -1,31 +1,52 @@
 """The saved conversations, as plain values (the browser part is in test_browser)."""
 
 from ui import chats
+from ui.handlers import messages_of
+
+CITATION = {
+    "n": 1,
+    "source": "hr-manager.md",
+    "title": "HR manager",
+    "chunk_id": "abc",
+    "snippet": "An HR manager leads the HR team.",
+    "language": "en",
+    "section": "",
+    "publisher": "",
+}
 
 
-def _turn(question: str) -> tuple[list[dict[str, str]], list[dict[str, str] | None]]:
-    messages = [{"role": "user", "content": question}, {"role": "assistant", "content": "…"}]
-    return messages, [{"question": question}, {"answer": "…"}]
+def _turn(question: str) -> list[dict[str, object]]:
+    return [
+        {"question": question},
+        {
+            "id": "a" * 32,
+            "answer": "An HR manager leads the HR team [1].",
+            "asked": question,
+            "language": "en",
+            "note": "",
+            "citations": [CITATION],
+            "closest": [],
+        },
+    ]
 
 
 def test_a_chat_is_saved_under_its_first_question_and_updated_in_place():
-    messages, records = _turn("What does an HR manager do on a normal working day?")
-    saved, chat_id = chats.remember(chats.empty(), "", messages, records)
+    records = _turn("What does an HR manager do on a normal working day?")
+    saved, chat_id = chats.remember(chats.empty(), "", records)
     assert saved["current"] == chat_id
     assert chats.choices(saved) == [
         ("What does an HR manager do on a normal working day?", chat_id)
     ]
-    more, more_records = _turn("And the HR assistant?")
-    saved, same = chats.remember(saved, chat_id, messages + more, records + more_records)
+    saved, same = chats.remember(saved, chat_id, records + _turn("And the HR assistant?"))
     assert same == chat_id and len(saved["chats"]) == 1
-    assert len(chats.find(saved, chat_id)["messages"]) == 4
+    assert len(chats.find(saved, chat_id)["records"]) == 4
 
 
 def test_newest_first_renamed_removed_and_capped():
     saved = chats.empty()
     ids = []
     for n in range(chats.MAX_CHATS + 2):
-        saved, chat_id = chats.remember(saved, "", *_turn(f"Question {n}?"))
+        saved, chat_id = chats.remember(saved, "", _turn(f"Question {n}?"))
         ids.append(chat_id)
     listed = chats.choices(saved)
     assert len(listed) == chats.MAX_CHATS and listed[0] == ("Question 31?", ids[-1])
@@ -35,9 +56,70 @@ def test_newest_first_renamed_removed_and_capped():
     assert saved["current"] == "" and chats.find(saved, ids[-1]) is None
 
 
+def test_a_long_chat_keeps_its_latest_questions_and_answers():
+    records = [r for n in range(chats.MAX_RECORDS) for r in _turn(f"Question {n}?")]
+    saved, chat_id = chats.remember(chats.empty(), "", records)
+    kept = chats.find(saved, chat_id)["records"]
+    assert len(kept) == chats.MAX_RECORDS
+    assert "question" in kept[0] and kept[-1]["asked"] == f"Question {chats.MAX_RECORDS - 1}?"
+
+
+def test_the_oldest_chats_go_before_the_browser_would_refuse_to_save():
+    turn = _turn("Question?")
+    turn[1]["answer"] = "x" * chats.MAX_ANSWER_CHARS
+    big = turn * 5  # 100,000 characters a chat
+    saved = chats.empty()
+    for _ in range(chats.MAX_CHATS):
+        saved, newest = chats.remember(saved, "", big)
+    assert 1 < len(saved["chats"]) < chats.MAX_CHATS
+    assert saved["chats"][0]["id"] == newest
+
+
 def test_a_long_first_question_is_shortened_and_garbage_in_storage_is_ignored():
     long_question = "Ik ben net teamleider geworden en vraag me af " * 4
-    assert len(chats.title_of([{"question": long_question}])) <= chats.MAX_TITLE_CHARS + 2
+    assert len(chats.title_of([{"question": long_question}])) <= chats.MAX_TITLE_CHARS
     assert chats.choices({"chats": "not a list"}) == []
     assert chats.choices({"chats": [{"id": 3}, "x"]}) == []
     assert chats.opened(None, "missing") == chats.empty()
+
+
+def test_forged_saved_chats_are_left_out_whole():
+    """localStorage is the user's: whatever it sends back is checked field by field."""
+    good = _turn("What does an HR manager do?")
+    forged_records = [
+        [{"question": "Hi"}, {"content": {"path": ".data/feedback.sqlite"}}],  # a file
+        [{"question": "Hi"}, {**good[1], "language": "fr"}],
+        [{"question": "Hi"}, {**good[1], "citations": [{**CITATION, "evil": 1}]}],
+        [{"question": "Hi"}, {**good[1], "citations": [{**CITATION, "n": "1"}]}],
+        [{"question": "x" * (chats.MAX_QUESTION_CHARS + 1)}],
+        [{"question": "Hi"}, {**good[1], "answer": "x" * (chats.MAX_ANSWER_CHARS + 1)}],
+        "not a list",
+    ]
+    saved = {
+        "chats": [
+            {"id": f"{n:032x}", "title": "t", "records": records}
+            for n, records in enumerate(forged_records)
+        ]
+        + [{"id": "../../etc", "title": "t", "records": good}],
+        "current": f"{0:032x}",
+    }
+    assert chats.choices(saved) == []
+    assert chats.current(saved) == ""
+    saved["chats"].append({"id": "f" * 32, "title": "Kept", "records": good, "messages": []})
+    assert chats.choices(saved) == [("Kept", "f" * 32)]
+    assert "messages" not in chats.find(saved, "f" * 32)
+
+
+def test_the_bubbles_are_rebuilt_from_records_and_escape_what_was_saved():
+    records = [
+        {"question": "<img src=x onerror=alert(1)> What does an HR manager do?"},
+        _turn("q")[1],
+        {"question": "And then?"},
+        {"error": "Your question is empty."},
+    ]
+    messages = messages_of(records, "en")
+    assert [m["role"] for m in messages] == ["user", "assistant", "user", "assistant"]
+    assert all(isinstance(m["content"], str) for m in messages)
+    assert "<img" not in messages[0]["content"]
+    assert "hr-cite" in messages[1]["content"] and "HR manager" in messages[1]["content"]
+    assert messages[3]["content"] == "Your question is empty."
