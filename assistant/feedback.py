@@ -29,6 +29,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.exc import DBAPIError
 
 from core.settings import Settings
 
@@ -90,17 +91,28 @@ class FeedbackStore:
         existing votes are kept (no migration tool for three nullable columns)."""
         present = {c["name"] for c in inspect(self._engine).get_columns("hr_feedback")}
         missing = [name for name in _NEW_COLUMNS if name not in present]
-        if not missing:
-            return
         preparer = self._engine.dialect.identifier_preparer
-        with self._engine.begin() as connection:
-            for name in missing:
-                column = _feedback.c[name]
-                kind = column.type.compile(dialect=self._engine.dialect)
-                connection.execute(
-                    text(f"ALTER TABLE hr_feedback ADD COLUMN {preparer.quote(name)} {kind}")
-                )
-        logger.info("feedback table: added columns %s", ", ".join(missing))
+        for name in missing:
+            column = _feedback.c[name]
+            kind = column.type.compile(dialect=self._engine.dialect)
+            try:
+                # One transaction per column: another process starting at the same time
+                # may add it first, and then only that column's ALTER fails.
+                with self._engine.begin() as connection:
+                    connection.execute(
+                        text(f"ALTER TABLE hr_feedback ADD COLUMN {preparer.quote(name)} {kind}")
+                    )
+                logger.info("feedback table: added column %s", name)
+            except DBAPIError:
+                columns = inspect(self._engine).get_columns("hr_feedback")
+                if name not in {c["name"] for c in columns}:
+                    raise
+                logger.info("feedback table: column %s was added by another process", name)
+        for index in _feedback.indexes:  # an upgraded table lacks the newer indexes
+            try:
+                index.create(self._engine, checkfirst=True)
+            except DBAPIError:
+                logger.info("feedback table: index %s exists already", index.name, exc_info=True)
 
     def vote(
         self,

@@ -4,7 +4,7 @@ the articles it shows (HR_ASSISTANT_INSIGHTS=on; off by default).
 The log keeps, per question, the hour it was asked, its language, the question with
 e-mail addresses, phone numbers and long digit runs masked, whether it was answered (or
 why not), the articles cited or closest, the latency and the vote. Nothing about the
-person or the browser. Rows older than the retention period go on every write.
+person or the browser. Rows older than the retention period go on every write and read.
 
 Unanswered and thumbs-down questions are grouped by meaning with the embedder (one
 multilingual space: an English and a Dutch question on one missing topic meet), so an
@@ -13,9 +13,12 @@ owner sees the topics to write about, not a list of raw questions.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
 import re
+import secrets
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -39,7 +42,7 @@ from sqlalchemy import (
 )
 
 from core.embeddings import IdentifiedEmbeddings
-from core.settings import Settings
+from core.settings import Settings, installation_key
 from core.store import sql_engine
 from core.types import Answer
 
@@ -55,18 +58,33 @@ MAX_GROUPS = 50
 RECHECK_GROUPS = 10
 RECHECK_PER_GROUP = 3
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-# A phone number: 9 or more digits with the usual separators, optionally +country.
-_PHONE = re.compile(r"(?<!\w)\+?\d[\d ()./-]{7,}\d(?!\w)")
+# A domain without a dot (name@localhost, name@intranet) is an address too.
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)*")
+# A phone number: 9 or more digits with the usual separators (including the non-breaking
+# space and the dashes a word processor puts in), optionally +country.
+_PHONE = re.compile(r"(?<!\w)\+?\d[\d ()./\u00a0\u202f\u2010-\u2013-]{7,}\d(?!\w)")
 _DIGITS = re.compile(r"\d{5,}")  # employee, account or case numbers; years stay
+# Dates and year ranges read like digit runs with separators: they are kept as asked.
+_DATE_OR_YEARS = re.compile(
+    r"\b\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\b"
+    r"|\b(?:19|20)\d{2}\s*[-\u2013/]\s*(?:19|20)\d{2}\b"
+)
 
 
 def mask(question: str) -> str:
     """The question without e-mail addresses, phone numbers and long digit runs."""
     question = _EMAIL.sub("[e-mail]", question)
+    held: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        held.append(match.group())
+        return f"\x00{len(held) - 1}\x00"
+
+    question = _DATE_OR_YEARS.sub(hold, question)
     question = _PHONE.sub(
         lambda m: "[phone]" if sum(c.isdigit() for c in m.group()) >= 9 else m.group(), question
     )
+    question = re.sub("\x00(\\d+)\x00", lambda m: held[int(m.group(1))], question)
     return _DIGITS.sub("[number]", question)
 
 
@@ -113,7 +131,17 @@ class LoggedQuestion:
 class QuestionLog:
     """The question log in the bookkeeping database (SQLite or the shared PostgreSQL)."""
 
-    def __init__(self, url: str, retention_days: int, embeddings: IdentifiedEmbeddings) -> None:
+    def __init__(
+        self,
+        url: str,
+        retention_days: int,
+        embeddings: IdentifiedEmbeddings,
+        key: str | None = None,
+    ) -> None:
+        """``key``: this installation's secret for the answer ids the log keeps (a random
+        one when not given): keyed, they cannot be joined with the feedback table, whose
+        rows carry the unmasked question and the exact time."""
+        self._key = (key or secrets.token_urlsafe(24)).encode()
         self._engine = sql_engine(url)
         _metadata.create_all(self._engine)
         self.retention_days = retention_days
@@ -124,7 +152,11 @@ class QuestionLog:
     @classmethod
     def for_settings(cls, settings: Settings, embeddings: IdentifiedEmbeddings) -> QuestionLog:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        return cls(settings.feedback_db_url, settings.insights_days, embeddings)
+        key = installation_key(settings, "question-log")
+        return cls(settings.feedback_db_url, settings.insights_days, embeddings, key)
+
+    def _answer_key(self, answer_id: str) -> str:
+        return hmac.new(self._key, answer_id.encode(), hashlib.sha256).hexdigest()[:32]
 
     def record(self, answer: Answer, answer_id: str, now: datetime | None = None) -> None:
         """Log one answered or refused question (masked, to the hour), and drop the rows
@@ -142,7 +174,7 @@ class QuestionLog:
             vector = np.asarray(self.embeddings.embed_query(question), dtype=np.float16)
             rows.append(
                 {
-                    "answer_id": answer_id,
+                    "answer_id": self._answer_key(answer_id),
                     "hour": hour_of(now),
                     "language": answer.language,
                     "question": question,
@@ -155,11 +187,12 @@ class QuestionLog:
                 }
             )
         with self._engine.begin() as connection:
-            connection.execute(
-                delete(_questions).where(_questions.c.hour < hour_of(self._cutoff(now)))
-            )
+            self._purge(connection, now)
             if rows:
                 connection.execute(insert(_questions), rows)
+
+    def _purge(self, connection: Any, now: datetime) -> None:
+        connection.execute(delete(_questions).where(_questions.c.hour < hour_of(self._cutoff(now))))
 
     def answered_now(self, assistant: Assistant, question: str) -> bool:
         """Whether ``assistant`` answers ``question`` from the store as it is now."""
@@ -175,7 +208,7 @@ class QuestionLog:
         with self._engine.begin() as connection:
             connection.execute(
                 update(_questions)
-                .where(_questions.c.answer_id == answer_id)
+                .where(_questions.c.answer_id == self._answer_key(answer_id))
                 .values(vote=rating, vote_reason=reason if rating == "down" else None)
             )
 
@@ -188,7 +221,9 @@ class QuestionLog:
         now = now or datetime.now(UTC)
         days = min(since_days or self.retention_days, self.retention_days)
         query = select(_questions).where(_questions.c.hour >= hour_of(now - timedelta(days=days)))
-        with self._engine.connect() as connection:
+        with self._engine.begin() as connection:
+            # Also on reading: a log nobody writes to still forgets on time.
+            self._purge(connection, now)
             return [
                 LoggedQuestion(
                     hour=row.hour,
@@ -256,17 +291,18 @@ def group_gaps(rows: Sequence[LoggedQuestion], floor: float) -> list[GapGroup]:
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
     leaders: list[int] = []
     members: list[list[int]] = []
-    leader_matrix = np.zeros((0, vectors.shape[1]), dtype=np.float32)
+    # Filled row by row (stacking a new matrix per leader would copy it every time).
+    leader_matrix = np.empty_like(vectors)
     for i, vector in enumerate(vectors):
-        if len(leaders):
-            similarities = leader_matrix @ vector
+        if leaders:
+            similarities = leader_matrix[: len(leaders)] @ vector
             best = int(np.argmax(similarities))
             if similarities[best] >= floor:
                 members[best].append(i)
                 continue
+        leader_matrix[len(leaders)] = vector
         leaders.append(i)
         members.append([i])
-        leader_matrix = np.vstack([leader_matrix, vector])
     groups = []
     for indices in members:
         same_rows = [row for i in indices for row in ordered[i]]

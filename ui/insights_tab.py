@@ -1,5 +1,5 @@
 """The Insights tab: what the article owners should write or fix next (shown only with
-HR_ASSISTANT_INSIGHTS=on, behind the admin password when one is set)."""
+HR_ASSISTANT_INSIGHTS=on and an admin password set; behind that password)."""
 
 from __future__ import annotations
 
@@ -109,7 +109,7 @@ def weekly_frame(found: Insights, language: str) -> Any:
 
 
 def add_insights_tab(
-    gr: Any, handlers: ChatApp, ui_language: Any, tabs: Any, gap_note: Any, password_needed: bool
+    gr: Any, handlers: ChatApp, ui_language: Any, tabs: Any, gap_note: Any
 ) -> list[tuple[Any, str, str]]:
     """Build the tab inside the open ``gr.Tabs`` and wire it; returns its (component,
     text key, property) rows for the interface-language switch."""
@@ -119,7 +119,6 @@ def add_insights_tab(
             password = gr.Textbox(
                 label=text("en", "admin_password"),
                 type="password",
-                visible=password_needed,
                 elem_id="insights-password",
             )
             since = gr.Dropdown(

@@ -27,6 +27,16 @@ def test_masking_keeps_the_question_and_drops_what_identifies():
     )
 
 
+def test_masking_keeps_dates_and_year_ranges_and_catches_odd_separators():
+    assert mask("What changed 2023-2025 with 2.5% more staff?") == (
+        "What changed 2023-2025 with 2.5% more staff?"
+    )
+    dates = "Geldt dit van 01/01/2024 - 31/12/2024?"
+    assert mask(dates) == dates
+    assert mask("Call 020\u00a0123\u00a04567 or 06\u201312345678") == "Call [phone] or [phone]"
+    assert mask("Mail hr@intranet please") == "Mail [e-mail] please"
+
+
 def test_hours_are_rounded_down():
     assert hour_of(datetime(2026, 3, 4, 17, 59, 12, tzinfo=UTC)) == "2026-03-04T17:00Z"
 
