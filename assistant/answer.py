@@ -292,6 +292,12 @@ def select_units(
         and not s.unit.is_question
         and len(content_words(s.unit.text)) >= (2 if s.unit.list_id is not None else 3)
     ]
+    # A heading standing alone as a block ("De rol van X in een organisatie") names a
+    # topic and says nothing about it: quoted only when nothing else is left.
+    said = [
+        s for s in candidates if s.unit.list_id is not None or not _HEADING_LINE.match(s.unit.text)
+    ]
+    candidates = said or candidates
     if not candidates:
         return []
     lead = max(
@@ -429,7 +435,23 @@ def _with_whole_list(
             + duty
         )
 
-    best_key = max(lists, key=list_value)
+    def says_what_is_asked(key: tuple[str, int]) -> bool:
+        """Its items or the lines before them use a question word themselves, or label it
+        as the duties asked for: a list under the page's title alone (a menu, a shop's
+        selling points) shares only the title's words with the question."""
+        section = set(terms(lists[key][0].unit.passage.section))
+        labelled = section | {t for label in labels[key] for t in label.unit.terms}
+        own = any(
+            m >= ASKED_BEFORE and weights[i] > 0
+            for member in lists[key] + labels[key]
+            for i, m in member.match.items()
+        )
+        return own or bool(duty_terms & labelled)
+
+    eligible = [key for key in lists if says_what_is_asked(key)]
+    if not eligible:
+        return units
+    best_key = max(eligible, key=list_value)
     items = [s.unit for s in lists[best_key]][:MAX_LIST_ITEMS]
     lead = [u for u in units if u.list_id is None][:2] or units[:1]
     return lead + [u for u in items if u not in lead]

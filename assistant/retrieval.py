@@ -160,6 +160,10 @@ class TitleIndex:
             result[self._by_phrase.get(phrase, [])] = 1.0
         return result
 
+    def names_any(self, text: str) -> bool:
+        """Whether ``text`` names a role phrase that some article's title names."""
+        return any(phrase in self._by_phrase for phrase in role_phrases(text))
+
     def share(self, groups: list[list[str]], weights: list[float]) -> np.ndarray:
         """Per passage, the weighted share of question words found in its title."""
         total = sum(weights)
@@ -203,6 +207,10 @@ class HybridRetriever:
     @property
     def is_empty(self) -> bool:
         return not self.passages
+
+    def names_title_role(self, text: str) -> bool:
+        """Whether ``text`` names a role the way an article's title does ("HR officer")."""
+        return self._titles.names_any(text)
 
     def article(self, article_id: str) -> list[Passage]:
         """The article's passages in reading order (for the article viewer)."""
