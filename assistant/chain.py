@@ -41,6 +41,7 @@ MAX_TOPICS = 6
 # Passages shown with a refusal (one per article).
 MAX_CLOSEST = 3
 RELATED_ARTICLES = 4  # articles beyond the cited ones that follow-up questions may come from
+MAX_REMEMBERED_CHECKS = 10_000  # (store version, question) → answered?, cleared beyond
 SENTENCE_CACHE_SIZE = 20_000
 # How often a question checks whether an ingest changed the store (one small query).
 VERSION_CHECK_SECONDS = 1.0
@@ -120,6 +121,7 @@ class Assistant:
         self._sentence_vectors: dict[str, np.ndarray] = {}
         self._cache_lock = threading.Lock()
         self._starters: dict[tuple[int, str], list[str]] = {}
+        self._answered: dict[tuple[int, str], bool] = {}
 
     def reload(self) -> None:
         """Read the store again (after an ingest); questions in flight keep the old view."""
@@ -199,12 +201,9 @@ class Assistant:
         articles it used, each one this assistant answers (see
         :mod:`assistant.suggestions`)."""
 
-        def answered(question: str) -> bool:
-            return not self.ask(question, generate=False).abstained
-
         retrieved = self.retriever.search(Query(answer.question, (), answer.language))
         related = ranked_articles(retrieved)[:RELATED_ARTICLES]
-        return suggest(answer, related, asked, self.retriever.article, answered)
+        return suggest(answer, related, asked, self.retriever.article, self._answers)
 
     def starters(self, language: str) -> list[str]:
         """Questions to offer on an empty chat, from the articles' own headings (see
@@ -215,11 +214,21 @@ class Assistant:
             found = starters(
                 (self.retriever.article(i) for i in ids),
                 language,
-                lambda q: not self.ask(q, generate=False).abstained,
+                self._answers,
             )
             self._starters = {k: v for k, v in self._starters.items() if k[0] == self.version}
             self._starters[key] = found
         return self._starters[key]
+
+    def _answers(self, question: str) -> bool:
+        """Whether the store as it is answers ``question``; remembered per store version,
+        since the same headings are checked after answer after answer."""
+        key = (self.version, question)
+        if key not in self._answered:
+            if len(self._answered) > MAX_REMEMBERED_CHECKS:
+                self._answered.clear()
+            self._answered[key] = not self.ask(question, generate=False).abstained
+        return self._answered[key]
 
     def topics(self, language: str) -> str:
         """Titles of articles to name in a refusal: those in the question's language

@@ -23,6 +23,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -36,6 +37,7 @@ from sqlalchemy import (
     Table,
     Text,
     delete,
+    func,
     insert,
     select,
     update,
@@ -126,6 +128,11 @@ class LoggedQuestion:
     vote: str | None
     vote_reason: str | None
     vector: np.ndarray | None = field(default=None, repr=False, compare=False)
+    # How many logged questions this row stands for, and whether it counts in the totals
+    # (per language, per week). A row of ``rows`` is one question; ``tallied`` reads
+    # counts per hour instead, and the gap questions once per distinct text.
+    count: int = 1
+    in_totals: bool = True
 
 
 class QuestionLog:
@@ -220,10 +227,21 @@ class QuestionLog:
     ) -> list[LoggedQuestion]:
         now = now or datetime.now(UTC)
         days = min(since_days or self.retention_days, self.retention_days)
-        query = select(_questions).where(_questions.c.hour >= hour_of(now - timedelta(days=days)))
+        since = _questions.c.hour >= hour_of(now - timedelta(days=days))
+        columns = [c for c in _questions.c if c.name != "vector"]
+        # Only the refused and thumbs-down questions are grouped by meaning: only their
+        # vectors are read (most of the log is answered questions).
+        gap = (_questions.c.verdict == "refused") | (_questions.c.vote == "down")
         with self._engine.begin() as connection:
             # Also on reading: a log nobody writes to still forgets on time.
             self._purge(connection, now)
+            vectors = {
+                row.id: np.frombuffer(row.vector, dtype=np.float16)
+                for row in connection.execute(
+                    select(_questions.c.id, _questions.c.vector).where(since & gap)
+                )
+                if row.vector
+            }
             return [
                 LoggedQuestion(
                     hour=row.hour,
@@ -231,15 +249,123 @@ class QuestionLog:
                     question=row.question,
                     verdict=row.verdict,
                     reason=row.reason,
-                    cited=json.loads(row.cited),
-                    closest=json.loads(row.closest),
+                    cited=_json_list(row.cited),
+                    closest=_json_list(row.closest),
                     latency_ms=row.latency_ms,
                     vote=row.vote,
                     vote_reason=row.vote_reason,
-                    vector=(np.frombuffer(row.vector, dtype=np.float16) if row.vector else None),
+                    vector=vectors.get(row.id),
                 )
-                for row in connection.execute(query.order_by(_questions.c.id))
+                for row in connection.execute(
+                    select(*columns).where(since).order_by(_questions.c.id)
+                )
             ]
+
+    def tallied(
+        self, since_days: int | None = None, now: datetime | None = None
+    ) -> list[LoggedQuestion]:
+        """What the insights need, read fast: the totals as counts per hour, language,
+        verdict and vote; the refused and thumbs-down questions once per distinct text
+        (with the vector they are grouped by); each list of cited articles once.
+
+        At 100,000 logged questions, reading every row whole takes seconds, and the
+        insights only count most of them.
+        """
+        now = now or datetime.now(UTC)
+        days = min(since_days or self.retention_days, self.retention_days)
+        q = _questions.c
+        since = q.hour >= hour_of(now - timedelta(days=days))
+        # coalesce: a missing vote is NULL, and NOT (NULL) would leave those rows out.
+        voted_down = func.coalesce(q.vote, "") == "down"
+        gap = (q.verdict == "refused") | voted_down
+        same_gap = (q.question, q.language, q.verdict, q.vote, q.vote_reason, q.cited, q.closest)
+        with self._engine.begin() as connection:
+            self._purge(connection, now)
+            totals = connection.execute(
+                select(q.hour, q.language, q.verdict, voted_down.label("down"), func.count())
+                .where(since)
+                .group_by(q.hour, q.language, q.verdict, voted_down)
+            ).all()
+            gaps = connection.execute(
+                select(*same_gap, func.count(), func.min(q.id))
+                .where(since & gap)
+                .group_by(*same_gap)
+                .order_by(func.min(q.id))  # first asked first, as in rows(): ties keep it
+            ).all()
+            first_ids = [row[-1] for row in gaps]
+            vectors = {
+                row.id: np.frombuffer(row.vector, dtype=np.float16)
+                for start in range(0, len(first_ids), 500)
+                for row in connection.execute(
+                    select(q.id, q.vector).where(q.id.in_(first_ids[start : start + 500]))
+                )
+                if row.vector
+            }
+            cited = connection.execute(select(q.cited).where(since & ~gap).distinct()).all()
+        out = [
+            LoggedQuestion(
+                hour,
+                language,
+                "",
+                verdict,
+                "",
+                [],
+                [],
+                0.0,
+                "down" if down else None,
+                None,
+                None,
+                int(n),
+            )
+            for hour, language, verdict, down, n in totals
+        ]
+        out += [
+            LoggedQuestion(
+                "",
+                row.language,
+                row.question,
+                row.verdict,
+                "",
+                _json_list(row.cited),
+                _json_list(row.closest),
+                0.0,
+                row.vote,
+                row.vote_reason,
+                vectors.get(row[-1]),
+                int(row[-2]),
+                in_totals=False,
+            )
+            for row in gaps
+        ]
+        # Each distinct list of cited articles once, counting no question.
+        out += [
+            LoggedQuestion(
+                "",
+                "",
+                "",
+                "",
+                "",
+                _json_list(row.cited),
+                [],
+                0.0,
+                None,
+                None,
+                None,
+                0,
+                in_totals=False,
+            )
+            for row in cited
+        ]
+        return out
+
+
+@lru_cache(maxsize=4096)  # the same few lists of article ids, row after row
+def _json_list_cached(text: str) -> tuple[str, ...]:
+    return tuple(json.loads(text))
+
+
+def _json_list(text: str) -> list[str]:
+    return list(_json_list_cached(text))
 
 
 @dataclass
@@ -284,7 +410,7 @@ def group_gaps(rows: Sequence[LoggedQuestion], floor: float) -> list[GapGroup]:
     for row in rows:
         if (row.verdict == "refused" or row.vote == "down") and row.vector is not None:
             distinct[" ".join(row.question.lower().split())].append(row)
-    ordered = sorted(distinct.values(), key=len, reverse=True)
+    ordered = sorted(distinct.values(), key=lambda same: sum(r.count for r in same), reverse=True)
     if not ordered:
         return []
     vectors = np.stack([np.asarray(same[0].vector) for same in ordered]).astype(np.float32)
@@ -306,14 +432,17 @@ def group_gaps(rows: Sequence[LoggedQuestion], floor: float) -> list[GapGroup]:
     groups = []
     for indices in members:
         same_rows = [row for i in indices for row in ordered[i]]
-        closest = Counter(a for row in same_rows for a in (row.closest or row.cited))
+        closest: Counter[str] = Counter()
+        for row in same_rows:
+            for article in row.closest or row.cited:
+                closest[article] += row.count
         groups.append(
             GapGroup(
-                count=len(same_rows),
+                count=sum(row.count for row in same_rows),
                 examples=[ordered[i][0].question for i in indices[:MAX_EXAMPLES]],
                 languages=sorted({row.language for row in same_rows}),
                 closest=[a for a, _ in closest.most_common(3)],
-                thumbs_down=sum(row.vote == "down" for row in same_rows),
+                thumbs_down=sum(row.count for row in same_rows if row.vote == "down"),
                 recheck=[ordered[i][0].question for i in indices[:RECHECK_PER_GROUP]],
             )
         )
@@ -321,6 +450,7 @@ def group_gaps(rows: Sequence[LoggedQuestion], floor: float) -> list[GapGroup]:
     return groups[:MAX_GROUPS]
 
 
+@lru_cache(maxsize=8192)  # a few thousand distinct hours, each parsed once
 def _week(hour: str) -> str:
     moment = datetime.strptime(hour, "%Y-%m-%dT%H:00Z")
     year, week, _ = moment.isocalendar()
@@ -336,15 +466,20 @@ def compute(
 ) -> Insights:
     """The insights over ``rows``; ``articles`` are the stored article ids; with
     ``answers``, each gap's questions are asked again to count what is answered now."""
-    per_language: dict[str, dict[str, float]] = {}
-    for language in sorted({row.language for row in rows}):
-        asked = [row for row in rows if row.language == language]
-        answered = sum(row.verdict == "answered" for row in asked)
-        per_language[language] = {
-            "asked": len(asked),
-            "answered": answered,
-            "share": round(answered / len(asked), 3),
+    asked_in: Counter[str] = Counter()
+    answered_in: Counter[str] = Counter()
+    for row in rows:
+        if row.in_totals:
+            asked_in[row.language] += row.count
+            answered_in[row.language] += row.count if row.verdict == "answered" else 0
+    per_language: dict[str, dict[str, float]] = {
+        language: {
+            "asked": asked_in[language],
+            "answered": answered_in[language],
+            "share": round(answered_in[language] / asked_in[language], 3),
         }
+        for language in sorted(asked_in)
+    }
     gaps = group_gaps(rows, floor)
     if answers is not None:
         for group in gaps[:RECHECK_GROUPS]:
@@ -356,17 +491,19 @@ def compute(
     for row in rows:
         if row.vote == "down":
             for article in row.cited:
-                disliked_count[article] += 1
-                reasons[article][row.vote_reason or "unspecified"] += 1
+                disliked_count[article] += row.count
+                reasons[article][row.vote_reason or "unspecified"] += row.count
     disliked = [
         {"article": a, "thumbs_down": n, "reasons": dict(reasons[a].most_common())}
         for a, n in disliked_count.most_common(10)
     ]
     weekly_counts: dict[str, Counter[str]] = defaultdict(Counter)
     for row in rows:
+        if not row.in_totals:
+            continue
         week = weekly_counts[_week(row.hour)]
-        week[row.verdict] += 1
-        week["thumbs_down"] += row.vote == "down"
+        week[row.verdict] += row.count
+        week["thumbs_down"] += row.count if row.vote == "down" else 0
     weekly = [
         {
             "week": week,
@@ -378,7 +515,7 @@ def compute(
     ]
     return Insights(
         days=days,
-        questions=len(rows),
+        questions=sum(row.count for row in rows if row.in_totals),
         per_language=per_language,
         gaps=gaps,
         never_cited=sorted(a for a in articles if a not in cited),
@@ -392,7 +529,7 @@ def report(log: QuestionLog, assistant: Assistant, since_days: int | None = None
     with every gap's questions asked again of ``assistant`` as the store is now."""
     days = min(since_days or log.retention_days, log.retention_days)
     return compute(
-        log.rows(days),
+        log.tallied(days),
         list(assistant.titles),
         log.embeddings.same_question_floor,
         days,

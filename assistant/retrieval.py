@@ -160,10 +160,6 @@ class TitleIndex:
             result[self._by_phrase.get(phrase, [])] = 1.0
         return result
 
-    def names_any(self, text: str) -> bool:
-        """Whether ``text`` names a role phrase that some article's title names."""
-        return any(phrase in self._by_phrase for phrase in role_phrases(text))
-
     def share(self, groups: list[list[str]], weights: list[float]) -> np.ndarray:
         """Per passage, the weighted share of question words found in its title."""
         total = sum(weights)
@@ -203,20 +199,23 @@ class HybridRetriever:
         self._titles = TitleIndex([p.title for p in self.passages])
         self._languages = np.array([p.language for p in self.passages])
         self._bm25 = SparseBM25([terms_of_words(w) for w in words])
+        self._by_article: dict[str, list[Passage]] | None = None
 
     @property
     def is_empty(self) -> bool:
         return not self.passages
 
-    def names_title_role(self, text: str) -> bool:
-        """Whether ``text`` names a role the way an article's title does ("HR officer")."""
-        return self._titles.names_any(text)
-
     def article(self, article_id: str) -> list[Passage]:
-        """The article's passages in reading order (for the article viewer)."""
-        return sorted(
-            (p for p in self.passages if p.article_id == article_id), key=lambda p: p.position
-        )
+        """The article's passages in reading order (for the article viewer and the
+        suggestions, several times per answer: indexed once, not filtered each time)."""
+        if self._by_article is None:
+            by_article: dict[str, list[Passage]] = {}
+            for passage in self.passages:
+                by_article.setdefault(passage.article_id, []).append(passage)
+            for passages in by_article.values():
+                passages.sort(key=lambda p: p.position)
+            self._by_article = by_article
+        return list(self._by_article.get(article_id, []))
 
     def _bm25_scores(self, query: Query) -> np.ndarray:
         scores = self._bm25.scores(terms(query.question))

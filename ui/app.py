@@ -404,8 +404,12 @@ def build_app(
             outputs=suggestion_buttons,
             api_visibility="private",
         )
-        # After a reload: the list, and the chat that was on screen.
+        # After a reload: the browser's language first, then the list and the chat that
+        # was on screen in that language, then its suggestions (one chain: run side by
+        # side, a later step could overwrite an earlier one with the wrong language).
         app.load(
+            None, outputs=[ui_language], js=BROWSER_LANGUAGE_JS, api_visibility="private"
+        ).then(
             lambda saved_now, language: reopen(chats.current(saved_now), saved_now, language),
             inputs=[saved, ui_language],
             outputs=reset_outputs,
@@ -674,32 +678,37 @@ def build_app(
             *insights_labels,
         ]
 
-        def translate(language: str, records_now: list[Record | None]) -> tuple[Any, ...]:
-            last = next((r for r in reversed(records_now or []) if r and "answer" in r), None)
+        def translate(language: str) -> tuple[Any, ...]:
             return (
                 *(_update(gr, prop, text(language, key)) for _, key, prop in labelled),
-                cards_of(last, language),
                 articles_table(language),
                 gr.update(choices=reason_choices(language)),
             )
 
+        # Labels follow every change of language (the browser's at load, or the switch).
         ui_language.change(
             translate,
-            inputs=[ui_language, records],
-            outputs=[*(component for component, _, _ in labelled), sources, table, reason],
+            inputs=[ui_language],
+            outputs=[*(component for component, _, _ in labelled), table, reason],
             api_visibility="private",
         )
         ui_language.change(None, inputs=[ui_language], js=PAGE_LANGUAGE_JS)
-        # The interface language is set from the browser right after load: the
-        # suggestions (starters on an empty chat) follow it.
-        ui_language.change(
+
+        def switched(language: str, records_now: list[Record | None]) -> str:
+            last = next((r for r in reversed(records_now or []) if r and "answer" in r), None)
+            return cards_of(last, language)
+
+        # The chat's sources and suggestions follow the switch only: at load, the chain
+        # above shows them once the chat is back.
+        ui_language.input(
+            switched, inputs=[ui_language, records], outputs=[sources], api_visibility="private"
+        ).then(
             offer,
             inputs=[records, ui_language],
             outputs=suggestion_buttons,
             api_visibility="private",
         )
         theme_toggle.click(None, js=TOGGLE_THEME_JS)
-        app.load(None, outputs=[ui_language], js=BROWSER_LANGUAGE_JS, api_visibility="private")
         gr.api(handlers.api_chat, api_name="chat")
     return app
 

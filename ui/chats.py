@@ -81,7 +81,13 @@ def valid_record(record: Any) -> Record | None:
         error = _text(record["error"], MAX_FIELD_CHARS)
         return {"error": error} if error is not None else None
     if "answer" not in record or set(record) - {
-        "id", "answer", "asked", "language", "note", "citations", "closest"
+        "id",
+        "answer",
+        "asked",
+        "language",
+        "note",
+        "citations",
+        "closest",
     }:
         return None
     answer = {
@@ -145,9 +151,7 @@ def current(saved: Any) -> str:
 
 def title_of(records: list[Any]) -> str:
     """A chat's default title: its first question, shortened."""
-    first = next(
-        (r["question"] for r in records if isinstance(r, dict) and r.get("question")), ""
-    )
+    first = next((r["question"] for r in records if isinstance(r, dict) and r.get("question")), "")
     title = " ".join(str(first).split())
     if len(title) > MAX_TITLE_CHARS:
         title = title[: MAX_TITLE_CHARS - 2].rsplit(" ", 1)[0] + " …"

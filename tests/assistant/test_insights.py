@@ -99,6 +99,12 @@ def test_gaps_group_across_languages_and_keep_unrelated_topics_apart(tmp_path, e
     found = compute(log.rows(), ["a", "b"], embeddings.same_question_floor, 90)
     assert found.per_language["en"] == {"asked": 5, "answered": 1, "share": 0.2}
     assert found.never_cited == ["b"]
+    # Read fast (answered questions only counted) the insights are the same.
+    log.record_many([(_answer("What does an HR manager do?", "nl", True, cited="c"), "more")] * 3)
+    whole = compute(log.rows(), ["a", "b", "c", "d"], embeddings.same_question_floor, 90)
+    fast = compute(log.tallied(), ["a", "b", "c", "d"], embeddings.same_question_floor, 90)
+    assert fast.to_json() == whole.to_json()
+    assert fast.questions == 11 and fast.never_cited == ["b", "d"]
 
 
 @pytest.mark.integration
