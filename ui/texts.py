@@ -72,11 +72,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "insights_intro": (
             "What the chat shows about the articles: questions they did not answer, grouped "
             "by meaning, articles never cited and articles in thumbs-down answers. Questions "
-            "are kept without names, e-mail addresses or phone numbers, to the hour."
+            "are kept to the hour, with e-mail addresses, phone numbers and long numbers "
+            "masked, and without who asked."
         ),
         "insights_footer": (
-            "Questions asked here are logged anonymously (no names, e-mail addresses or phone "
-            "numbers; to the hour) so the article owners can improve the articles."
+            "Questions asked here are logged without who asked (e-mail addresses, phone "
+            "numbers and long numbers masked; to the hour) so the article owners can improve "
+            "the articles. Please leave names out of your questions."
         ),
         "ins_period": "Period (days)",
         "ins_show": "Show insights",
@@ -204,12 +206,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "insights_intro": (
             "Wat de chat laat zien over de artikelen: vragen zonder antwoord, gegroepeerd naar "
             "betekenis, artikelen die nooit geciteerd zijn en artikelen in antwoorden met een "
-            "duim omlaag. Vragen worden bewaard zonder namen, e-mailadressen of "
-            "telefoonnummers, op het uur."
+            "duim omlaag. Vragen worden op het uur bewaard, met e-mailadressen, "
+            "telefoonnummers en lange nummers onleesbaar gemaakt, en zonder wie ze stelde."
         ),
         "insights_footer": (
-            "Vragen worden anoniem bewaard (zonder namen, e-mailadressen of telefoonnummers; "
-            "op het uur) zodat de eigenaars de artikelen kunnen verbeteren."
+            "Vragen worden bewaard zonder wie ze stelde (e-mailadressen, telefoonnummers en "
+            "lange nummers onleesbaar; op het uur) zodat de eigenaars de artikelen kunnen "
+            "verbeteren. Laat namen liever weg uit uw vragen."
         ),
         "ins_period": "Periode (dagen)",
         "ins_show": "Inzichten tonen",

@@ -65,7 +65,7 @@ def test_the_insights_tab_shows_gaps_and_leads_to_the_upload(browser, logged_sit
     try:
         page.goto(url, wait_until="load")
         page.wait_for_selector("#question textarea")
-        assert "logged anonymously" in page.locator("#insights-footer").inner_text()
+        assert "logged without who asked" in page.locator("#insights-footer").inner_text()
         ask(page, "How many vacation days does an intern get?")
         page.locator("button[role='tab']", has_text="Insights").click()
         page.locator("#show-insights").click()
