@@ -203,7 +203,7 @@ class Assistant:
 
         retrieved = self.retriever.search(Query(answer.question, (), answer.language))
         related = ranked_articles(retrieved)[:RELATED_ARTICLES]
-        return suggest(answer, related, asked, self.retriever.article, self._answers)
+        return suggest(answer, related, asked, self.retriever.article, self.answers)
 
     def starters(self, language: str) -> list[str]:
         """Questions to offer on an empty chat, from the articles' own headings (see
@@ -214,15 +214,16 @@ class Assistant:
             found = starters(
                 (self.retriever.article(i) for i in ids),
                 language,
-                self._answers,
+                self.answers,
             )
             self._starters = {k: v for k, v in self._starters.items() if k[0] == self.version}
             self._starters[key] = found
         return self._starters[key]
 
-    def _answers(self, question: str) -> bool:
+    def answers(self, question: str) -> bool:
         """Whether the store as it is answers ``question``; remembered per store version,
-        since the same headings are checked after answer after answer."""
+        since the same headings (and the insights' gap questions) are checked again and
+        again."""
         key = (self.version, question)
         if key not in self._answered:
             if len(self._answered) > MAX_REMEMBERED_CHECKS:

@@ -153,8 +153,6 @@ class QuestionLog:
         _metadata.create_all(self._engine)
         self.retention_days = retention_days
         self.embeddings = embeddings
-        # (store version, question) -> answered now?, for the "now answered" column.
-        self._rechecked: dict[tuple[int, str], bool] = {}
 
     @classmethod
     def for_settings(cls, settings: Settings, embeddings: IdentifiedEmbeddings) -> QuestionLog:
@@ -201,15 +199,6 @@ class QuestionLog:
     def _purge(self, connection: Any, now: datetime) -> None:
         connection.execute(delete(_questions).where(_questions.c.hour < hour_of(self._cutoff(now))))
 
-    def answered_now(self, assistant: Assistant, question: str) -> bool:
-        """Whether ``assistant`` answers ``question`` from the store as it is now."""
-        key = (assistant.version, question)
-        if key not in self._rechecked:
-            if len(self._rechecked) > 10_000:
-                self._rechecked.clear()
-            self._rechecked[key] = not assistant.ask(question, generate=False).abstained
-        return self._rechecked[key]
-
     def vote(self, answer_id: str, rating: str | None, reason: str | None = None) -> None:
         """Keep the current vote ("up", "down" or None) on a logged answer."""
         with self._engine.begin() as connection:
@@ -231,7 +220,7 @@ class QuestionLog:
         columns = [c for c in _questions.c if c.name != "vector"]
         # Only the refused and thumbs-down questions are grouped by meaning: only their
         # vectors are read (most of the log is answered questions).
-        gap = (_questions.c.verdict == "refused") | (_questions.c.vote == "down")
+        gap = _is_gap()
         with self._engine.begin() as connection:
             # Also on reading: a log nobody writes to still forgets on time.
             self._purge(connection, now)
@@ -275,9 +264,8 @@ class QuestionLog:
         days = min(since_days or self.retention_days, self.retention_days)
         q = _questions.c
         since = q.hour >= hour_of(now - timedelta(days=days))
-        # coalesce: a missing vote is NULL, and NOT (NULL) would leave those rows out.
-        voted_down = func.coalesce(q.vote, "") == "down"
-        gap = (q.verdict == "refused") | voted_down
+        voted_down = _voted_down()
+        gap = _is_gap()
         same_gap = (q.question, q.language, q.verdict, q.vote, q.vote_reason, q.cited, q.closest)
         with self._engine.begin() as connection:
             self._purge(connection, now)
@@ -302,37 +290,35 @@ class QuestionLog:
                 if row.vector
             }
             cited = connection.execute(select(q.cited).where(since & ~gap).distinct()).all()
+        none: dict[str, Any] = {"reason": "", "latency_ms": 0.0, "vote_reason": None}
         out = [
             LoggedQuestion(
-                hour,
-                language,
-                "",
-                verdict,
-                "",
-                [],
-                [],
-                0.0,
-                "down" if down else None,
-                None,
-                None,
-                int(n),
+                hour=hour,
+                language=language,
+                question="",
+                verdict=verdict,
+                cited=[],
+                closest=[],
+                vote="down" if down else None,
+                count=int(n),
+                **none,
             )
             for hour, language, verdict, down, n in totals
         ]
         out += [
             LoggedQuestion(
-                "",
-                row.language,
-                row.question,
-                row.verdict,
-                "",
-                _json_list(row.cited),
-                _json_list(row.closest),
-                0.0,
-                row.vote,
-                row.vote_reason,
-                vectors.get(row[-1]),
-                int(row[-2]),
+                hour="",
+                language=row.language,
+                question=row.question,
+                verdict=row.verdict,
+                reason="",
+                cited=_json_list(row.cited),
+                closest=_json_list(row.closest),
+                latency_ms=0.0,
+                vote=row.vote,
+                vote_reason=row.vote_reason,
+                vector=vectors.get(row[-1]),
+                count=int(row[-2]),
                 in_totals=False,
             )
             for row in gaps
@@ -340,23 +326,30 @@ class QuestionLog:
         # Each distinct list of cited articles once, counting no question.
         out += [
             LoggedQuestion(
-                "",
-                "",
-                "",
-                "",
-                "",
-                _json_list(row.cited),
-                [],
-                0.0,
-                None,
-                None,
-                None,
-                0,
+                hour="",
+                language="",
+                question="",
+                verdict="",
+                cited=_json_list(row.cited),
+                closest=[],
+                vote=None,
+                count=0,
                 in_totals=False,
+                **none,
             )
             for row in cited
         ]
         return out
+
+
+def _voted_down() -> Any:
+    # coalesce: a missing vote is NULL, and NOT (NULL) would leave those rows out.
+    return func.coalesce(_questions.c.vote, "") == "down"
+
+
+def _is_gap() -> Any:
+    """The rows the insights group by meaning: refused, or answered with a thumbs-down."""
+    return (_questions.c.verdict == "refused") | _voted_down()
 
 
 @lru_cache(maxsize=4096)  # the same few lists of article ids, row after row
@@ -533,5 +526,5 @@ def report(log: QuestionLog, assistant: Assistant, since_days: int | None = None
         list(assistant.titles),
         log.embeddings.same_question_floor,
         days,
-        answers=lambda question: log.answered_now(assistant, question),
+        answers=assistant.answers,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -199,7 +200,6 @@ class HybridRetriever:
         self._titles = TitleIndex([p.title for p in self.passages])
         self._languages = np.array([p.language for p in self.passages])
         self._bm25 = SparseBM25([terms_of_words(w) for w in words])
-        self._by_article: dict[str, list[Passage]] | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -208,14 +208,14 @@ class HybridRetriever:
     def article(self, article_id: str) -> list[Passage]:
         """The article's passages in reading order (for the article viewer and the
         suggestions, several times per answer: indexed once, not filtered each time)."""
-        if self._by_article is None:
-            by_article: dict[str, list[Passage]] = {}
-            for passage in self.passages:
-                by_article.setdefault(passage.article_id, []).append(passage)
-            for passages in by_article.values():
-                passages.sort(key=lambda p: p.position)
-            self._by_article = by_article
         return list(self._by_article.get(article_id, []))
+
+    @cached_property
+    def _by_article(self) -> dict[str, list[Passage]]:
+        by_article: dict[str, list[Passage]] = {}
+        for passage in sorted(self.passages, key=lambda p: p.position):
+            by_article.setdefault(passage.article_id, []).append(passage)
+        return by_article
 
     def _bm25_scores(self, query: Query) -> np.ndarray:
         scores = self._bm25.scores(terms(query.question))

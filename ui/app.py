@@ -17,7 +17,7 @@ from assistant.feedback import MAX_COMMENT_CHARS, REASONS
 from assistant.suggestions import MAX_SUGGESTIONS
 from core.settings import PROJECT_ROOT, Settings, installation_key
 from ui import chats
-from ui.handlers import ChatApp, Record, cards_of, messages_of
+from ui.handlers import ChatApp, Record, cards_of, last_answer, messages_of
 from ui.insights_tab import add_insights_tab
 from ui.render import (
     CITED_ID,
@@ -380,7 +380,7 @@ def build_app(
             if chat is None:
                 return start_over(language, saved_now)
             saved_now = chats.opened(saved_now, chat["id"])
-            last = next((r for r in reversed(chat["records"]) if r and "answer" in r), None)
+            last = last_answer(chat["records"])
             return (
                 messages_of(chat["records"], language),
                 chat["records"],
@@ -695,8 +695,7 @@ def build_app(
         ui_language.change(None, inputs=[ui_language], js=PAGE_LANGUAGE_JS)
 
         def switched(language: str, records_now: list[Record | None]) -> str:
-            last = next((r for r in reversed(records_now or []) if r and "answer" in r), None)
-            return cards_of(last, language)
+            return cards_of(last_answer(records_now), language)
 
         # The chat's sources and suggestions follow the switch only: at load, the chain
         # above shows them once the chat is back.

@@ -110,6 +110,11 @@ def messages_of(records: Sequence[Record | None], ui_language: str) -> list[dict
     return messages
 
 
+def last_answer(records: Sequence[Record | None]) -> Record | None:
+    """The chat's latest answer record (None before the first answer)."""
+    return next((r for r in reversed(records or []) if r and "answer" in r), None)
+
+
 def cards_of(record: Record | None, ui_language: str) -> str:
     """The source cards of an answer, or of a refusal's closest passages."""
     citations = _citations_of(record)
