@@ -17,7 +17,9 @@ from assistant.text import (
     TermWeights,
     content_words,
     correct_stop_word_typos,
+    phrase_stem,
     query_terms,
+    stemmed_phrases,
     terms,
 )
 from core.language import phrase
@@ -101,6 +103,8 @@ class Unit:
     order: int
     list_id: int | None = None
     terms: set[str] = field(default_factory=set)
+    # Its word runs as stems (see stemmed_phrases): where "HR-generalist" is found.
+    phrases: set[str] = field(default_factory=set)
 
     @property
     def is_intro(self) -> bool:
@@ -145,6 +149,7 @@ def split_units(passage: Passage, first_order: int = 0) -> list[Unit]:
                             order=order,
                             list_id=list_number if is_list else None,
                             terms=set(terms(piece)),
+                            phrases=stemmed_phrases(piece),
                         )
                     )
                     order += 1
@@ -191,13 +196,16 @@ def _score_units(
     group_weights = [weights.group_weight(g) for g in groups] + [
         0.4 * weights.group_weight(g) for g in context_groups
     ]
+    # A hyphenated question word is also found as its words in a row ("HR generalist").
+    phrases = [{phrase_stem(t) for t in g if "-" in t} for g in all_groups]
     top, bottom = passages[0].score, passages[-1].score
     wants_figure = asks_for_figure(question)
     wants_definition = bool(_ASKS_DEFINITION.search(correct_stop_word_typos(question)))
     scored: list[_Scored] = []
     order = 0
     for passage in [*passages, *list_only]:
-        heading = set(terms(f"{passage.title} {passage.section}"))
+        heading_text = f"{passage.title} {passage.section}"
+        heading = set(terms(heading_text)) | stemmed_phrases(heading_text)
         prior = (passage.score - bottom) / (top - bottom) if top > bottom else 1.0
         prior = max(0.0, prior)  # a list-only passage may score below the evidence
         asked: set[int] = set()  # question words of the article's own question just before
@@ -205,11 +213,11 @@ def _score_units(
             order = unit.order + 1
             match: dict[int, float] = {}
             for i, group in enumerate(all_groups):
-                if any(t in unit.terms for t in group):
+                if any(t in unit.terms for t in group) or phrases[i] & unit.phrases:
                     match[i] = 1.0
                 elif i in asked:
                     match[i] = ASKED_BEFORE
-                elif any(t in heading for t in group):
+                elif any(t in heading for t in group) or phrases[i] & heading:
                     match[i] = 0.5
             # Pages ask their own questions ("Wat doen vertrouwenspersonen zoal?") and
             # answer them in the next sentence, which seldom repeats the question's words.

@@ -188,6 +188,24 @@ def joined_pairs(text: str) -> set[str]:
     return {f"{a}-{b}" for a, b in itertools.pairwise(word_tokens(text))}
 
 
+_WORD_PART = re.compile(r"[0-9a-zà-ÿ]+", re.IGNORECASE)
+
+
+def phrase_stem(term: str) -> str:
+    """A hyphenated question word as stemmed parts: "hr-generalist" → "hr-gener"."""
+    return "-".join(stem(part) for part in term.split("-") if part)
+
+
+def stemmed_phrases(text: str, longest: int = 3) -> set[str]:
+    """Runs of two or three neighbouring words as :func:`phrase_stem` writes them, so a
+    hyphenated question word ("HR-generalist") is found where an article writes it as
+    separate words ("HR generalists"), in any inflection."""
+    stems = [stem(w) for w in _WORD_PART.findall(text.lower())]
+    return {
+        "-".join(stems[i : i + n]) for n in range(2, longest + 1) for i in range(len(stems) - n + 1)
+    }
+
+
 def word_tokens(text: str) -> list[str]:
     """Lower-case words in reading order, hyphenated words whole, stop words kept."""
     return _TOKEN.findall(text.lower())

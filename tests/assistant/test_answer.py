@@ -194,3 +194,32 @@ def test_the_duty_list_may_come_from_a_lower_passage_of_the_same_article():
     )
     assert "- write job descriptions" in text and "- retail" not in text
     assert {c.chunk_id for c in citations} >= {"officer#0", "officer#2"}
+
+
+def test_a_hyphenated_role_in_the_question_is_found_as_separate_words():
+    # Dutch joins "HR-specialist"; the English article writes "HR specialists". Without
+    # reading the words in a row, only the generalist side of the question is answered.
+    generalists = _p(
+        "gen#0",
+        "HR generalists usually provide advice and support management. "
+        "HR generalists are often in charge of all HR activities in small businesses. "
+        "HR generalists may supervise staff who each have particular HR tasks. "
+        "Generalist duties vary with the industry and the organisation. "
+        "HR generalists frequently maintain records and organise benefits.",
+        1.0,
+    )
+    specialists = _p(
+        "gen#1",
+        "Payroll is one example of an area of expertise in human resources. "
+        "HR specialists have deep knowledge of one particular area.",
+        0.97,
+    )
+    passages = [generalists, specialists, _p("gen#2", "Benefits include a pension plan.", 0.95)]
+    text, _ = compose(
+        "Wat is het verschil tussen een HR-generalist en een HR-specialist?",
+        "nl",
+        "",
+        passages,
+        weights_for(passages),
+    )
+    assert "one particular area" in text and "advice" in text

@@ -48,3 +48,11 @@ def test_misspelt_words_are_read_as_the_closest_known_word():
 def test_a_hyphenated_question_word_matches_two_words_of_an_article():
     assert ["hr-generalist"] in query_terms("Wat doet een HR-generalist?")
     assert "hr-generalist" in joined_pairs("The HR Generalist handles payroll.")
+
+
+def test_a_hyphenated_word_and_the_same_words_in_a_row_share_a_phrase_stem():
+    from assistant.text import phrase_stem, stemmed_phrases
+
+    assert phrase_stem("hr-generalist") in stemmed_phrases("Two HR Generalists work here.")
+    assert phrase_stem("hr-business-partner") in stemmed_phrases("our HR business partners")
+    assert phrase_stem("hr-generalist") not in stemmed_phrases("HR and generalists")
