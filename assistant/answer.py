@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from assistant.answerability import CONTROL_TOKENS, asks_for_figure, reads_like_injection
-from assistant.retrieval import evidence_passages
+from assistant.retrieval import PASSAGE_MARGIN, evidence_passages
 from assistant.text import (
     TermWeights,
     content_words,
@@ -241,6 +241,43 @@ def _defines(text: str, groups: list[list[str]], weights: list[float]) -> bool:
     return named / total >= 0.5
 
 
+def _other_subjects(
+    question: str, evidence: list[Passage], passages: list[Passage], weights: TermWeights
+) -> list[Passage]:
+    """For each topic word of the question that the evidence never uses, the best close
+    passage of an article titled after it ("wat doet de casemanager en wat doet de
+    bedrijfsarts?" when only the company doctor's article scored as evidence).
+
+    Only in the evidence's own language does a missing word mean a missing subject.
+    """
+    if not evidence:
+        return []
+    top = evidence[0]
+    present = {t for p in evidence for t in terms(p.searchable_text)}
+    found: list[Passage] = []
+    for group in query_terms(question):
+        if not weights.is_topic(group) or any(t in present for t in group):
+            continue
+        for passage in passages:
+            if (
+                passage not in evidence
+                and passage not in found
+                and passage.language == top.language
+                and passage.score >= top.score - PASSAGE_MARGIN
+                and set(group) & set(terms(passage.title))
+            ):
+                found.append(passage)
+                break
+    return found
+
+
+def _says_what(text: str, group: list[str]) -> bool:
+    """The sentence opens with the question word as its subject and says what it is or
+    does ("De casemanager is de persoon die …")."""
+    found = _DEFINITION.match(text)
+    return found is not None and bool(set(terms(found.group("subject"))) & set(group))
+
+
 def _add_semantic_scores(scored: list[_Scored], similarity: SentenceSimilarity) -> None:
     """Scale each sentence's similarity to the question to 0..1 among the candidates."""
     values = similarity([item.unit.text for item in scored])
@@ -287,19 +324,22 @@ def select_units(
         if evidence and _LIST_QUESTION.search(plain_question)
         else []
     )
-    scored, group_weights = _score_units(question, context, evidence, weights, list_only)
+    others = _other_subjects(question, evidence, passages, weights)
+    scored, group_weights = _score_units(
+        question, context, evidence, weights, [*list_only, *others]
+    )
     if similarity is not None and scored:
         _add_semantic_scores(scored, similarity)
-    extra = {p.chunk_id for p in list_only}
     # Heading-like fragments ("Key Responsibilities:", "Denk hierbij aan:") say nothing alone.
-    candidates = [
+    quotable = [
         s
         for s in scored
-        if s.unit.passage.chunk_id not in extra
-        and not s.unit.is_intro
+        if not s.unit.is_intro
         and not s.unit.is_question
         and len(content_words(s.unit.text)) >= (2 if s.unit.list_id is not None else 3)
     ]
+    extra = {p.chunk_id for p in [*list_only, *others]}
+    candidates = [s for s in quotable if s.unit.passage.chunk_id not in extra]
     # A heading standing alone as a block ("De rol van X in een organisatie") names a
     # topic and says nothing about it: quoted only when nothing else is left.
     said = [
@@ -316,6 +356,23 @@ def select_units(
     covered = {i for i, m in lead.match.items() if m >= 1.0}
     length = len(lead.unit.text)
     pool = [s for s in candidates if s is not lead and _relevance(s, group_weights) >= floor]
+    # A subject of the question that no sentence relevant enough names ("… and what does
+    # the company doctor do?") still gets the sentence of the article about it that says
+    # what it is or does: both sides are answered.
+    named = {i for s in [lead, *pool] for i, m in s.match.items() if m >= 1.0}
+    for i, group in enumerate(query_terms(question)):
+        if i in named or not weights.is_topic(group):
+            continue
+        naming = [
+            s
+            for s in quotable
+            if s is not lead
+            and s.unit.passage not in list_only
+            and set(group) & set(terms(s.unit.passage.title))
+            and _says_what(s.unit.text, group)
+        ]
+        if naming:
+            pool.append(max(naming, key=lambda s: _relevance(s, group_weights)))
     while pool and len(chosen) < MAX_SENTENCES:
         best = max(
             pool,

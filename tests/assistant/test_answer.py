@@ -223,3 +223,34 @@ def test_a_hyphenated_role_in_the_question_is_found_as_separate_words():
         weights_for(passages),
     )
     assert "one particular area" in text and "advice" in text
+
+
+def test_a_question_about_two_roles_answers_from_the_article_about_each():
+    # Only the company doctor's article scores as evidence; the case manager's article,
+    # close behind, is the one that says what the other asked-about role does.
+    def article(chunk: str, title: str, text: str, score: float) -> Passage:
+        return Passage(chunk, chunk.split("#")[0], title, "nl", "", 0, text, score=score)
+
+    doctor = article(
+        "arts#0",
+        "De rol van de bedrijfsarts",
+        "Na zes weken ziekte stelt de bedrijfsarts een probleemanalyse op. "
+        "De bedrijfsarts beoordeelt of een zieke werknemer arbeidsongeschikt is.",
+        1.0,
+    )
+    case_manager = article(
+        "case#0",
+        "Het nut van een goede casemanager",
+        "Verzuim kost een werkgever veel geld. "
+        "De casemanager is de persoon die alle betrokkenen laat samenwerken.",
+        0.96,
+    )
+    far = article("mkb#0", "HR in het mkb", "Een klein bedrijf heeft vaak geen HR-afdeling.", 0.9)
+    passages = [doctor, case_manager, far]
+    weights = weights_for(passages)
+    weights.add_titles(p.title for p in passages)  # as the retriever does
+    text, citations = compose(
+        "Wat doet de casemanager en wat doet de bedrijfsarts?", "nl", "", passages, weights
+    )
+    assert "probleemanalyse" in text and "alle betrokkenen laat samenwerken" in text
+    assert "Verzuim kost" not in text and "mkb" not in {c.source for c in citations}
