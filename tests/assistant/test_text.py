@@ -45,6 +45,18 @@ def test_misspelt_words_are_read_as_the_closest_known_word():
     assert edit_distance("kitten", "sitting", 1) == 2  # gave up past the limit
 
 
+def test_everyday_words_the_articles_do_not_use_are_not_typos():
+    weights = TermWeights(["For example, the HR team can hire in a plan or a ball room."])
+    assert weights.correct_typos("Can they examine me before I'm hired?") == (
+        "Can they examine me before I'm hired?"
+    )
+    assert weights.correct_typos("a plain English bill") == "a plain English bill"
+    assert weights.correct_typos("OR verplicht vanaf hoeveel man?") == (
+        "OR verplicht vanaf hoeveel man?"
+    )
+    assert weights.correct_typos("hirre in a roomm") == "hire in a room"  # typos
+
+
 def test_a_hyphenated_question_word_matches_two_words_of_an_article():
     assert ["hr-generalist"] in query_terms("Wat doet een HR-generalist?")
     assert "hr-generalist" in joined_pairs("The HR Generalist handles payroll.")
