@@ -11,7 +11,13 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from assistant.answerability import CONTROL_TOKENS, asks_for_figure, reads_like_injection
+from assistant.answerability import (
+    CONTROL_TOKENS,
+    asks_for_duration,
+    asks_for_figure,
+    gives_duration,
+    reads_like_injection,
+)
 from assistant.retrieval import PASSAGE_MARGIN, evidence_passages
 from assistant.text import (
     TermWeights,
@@ -200,6 +206,7 @@ def _score_units(
     phrases = [{phrase_stem(t) for t in g if "-" in t} for g in all_groups]
     top, bottom = passages[0].score, passages[-1].score
     wants_figure = asks_for_figure(question)
+    wants_duration = asks_for_duration(question)
     wants_definition = bool(_ASKS_DEFINITION.search(correct_stop_word_typos(question)))
     scored: list[_Scored] = []
     order = 0
@@ -222,7 +229,10 @@ def _score_units(
             # Pages ask their own questions ("Wat doen vertrouwenspersonen zoal?") and
             # answer them in the next sentence, which seldom repeats the question's words.
             asked = {i for i, m in match.items() if m >= 1.0} if unit.is_question else set()
-            bonus = FIGURE_BONUS if wants_figure and _FIGURE.search(unit.text) else 0.0
+            gives = (wants_figure and _FIGURE.search(unit.text)) or (
+                wants_duration and gives_duration(unit.text)
+            )
+            bonus = FIGURE_BONUS if gives else 0.0
             if wants_definition and _defines(unit.text, groups, group_weights):
                 bonus += DEFINITION_BONUS
             scored.append(_Scored(unit, match, prior, bonus=bonus))

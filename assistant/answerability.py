@@ -91,6 +91,17 @@ _ASKS_QUANTITY = re.compile(
     r"\b(vanaf|bij) welke (\w*grootte|omvang|leeftijd|aantal)\b",
     re.IGNORECASE,
 )
+# "How long …", "Hoe lang …": a duration, which articles give in words as often as in
+# digits ("enkele weken", "a few months").
+_ASKS_DURATION = re.compile(
+    r"\b(how long|hoe lang|how many (days|weeks|months|years)|"
+    r"hoeveel (dagen|weken|maanden|jaren|jaar))\b",
+    re.IGNORECASE,
+)
+_DURATION = re.compile(
+    r"\b(days?|weeks?|months?|years?|dagen|weken|maanden|maand|jaren|jaar)\b",
+    re.IGNORECASE,
+)
 _ASKS_SHARE = re.compile(r"\b(percent|percentage|procent|share of|aandeel)\b|%", re.IGNORECASE)
 _FIGURE = re.compile(r"\d|[€$£]")
 # What "how many" counts: the words after it that carry meaning ("how many training
@@ -175,9 +186,11 @@ def figure_missing(
     ``weights`` tells which counted words the evidence's language uses at all; a word
     it never uses ("hoeveel man") cannot be looked for next to the number.
     """
+    text = " ".join(p.text for p in evidence)
+    if asks_for_duration(question) and not asks_for_figure(question):
+        return not gives_duration(text)
     if not asks_for_figure(question):
         return False  # "Who is responsible for salary payments?" asks for no figure
-    text = " ".join(p.text for p in evidence)
     unit = _COUNTED.search(question)
     language = evidence[0].language if evidence else ""
     counted_words = [
@@ -199,6 +212,16 @@ def figure_missing(
     if _ASKS_MONEY.search(question):
         return not _MONEY.search(text)
     return not _FIGURE.search(text)
+
+
+def asks_for_duration(question: str) -> bool:
+    """The question wants to know how long something takes or lasts."""
+    return bool(_ASKS_DURATION.search(question))
+
+
+def gives_duration(text: str) -> bool:
+    """The text names a span of time, in digits or in words ("enkele weken")."""
+    return bool(_DURATION.search(text))
 
 
 def asks_for_figure(question: str) -> bool:

@@ -26,7 +26,7 @@ _TOKEN = re.compile(r"[0-9a-zà-ÿ]+(?:-[0-9a-zà-ÿ]+)*", re.IGNORECASE)
 STOP_WORDS = frozenset(
     """a an the and or but of to in on for with is are was were be been being do does did doing
     what which who whom whose how why when where can could should would will shall may might must
-    there their they them this that these those it its from by as at about into than then also
+    there their they them this that these those it its from by as at about into than then also if
     i me my we our you your he she his her him not no yes have has had any some such so very
     more most much many other others each both all just only own same too up out over under
     one two vs versus tell please help me explain describe know want like get let lets need needs

@@ -130,6 +130,26 @@ def test_a_question_asking_a_number_leads_with_the_sentence_that_gives_one():
     assert text.startswith("Consider a full-time HR person once the company approaches 50")
 
 
+def test_how_long_leads_with_the_sentence_that_gives_a_span_of_time():
+    passages = [
+        _p(
+            "lawyer#0",
+            "A good employment lawyer works hard to settle your dispute with the employer. "
+            "The lawyer explains your rights and duties in a first conversation. "
+            "A dispute settled out of court often takes a few weeks.",
+            1.0,
+        )
+    ]
+    text, _ = compose(
+        "How long does a dispute with my employer take if I hire an employment lawyer?",
+        "en",
+        "",
+        passages,
+        weights_for(passages),
+    )
+    assert text.startswith("A dispute settled out of court often takes a few weeks.")
+
+
 def test_an_articles_own_question_is_not_quoted_but_the_answer_after_it_is():
     passages = [
         _p(

@@ -122,6 +122,15 @@ def test_a_figure_of_the_right_kind_must_be_in_the_evidence():
     assert not figure_missing("How many hours does HR take?", hours)
 
 
+def test_how_long_needs_a_span_of_time_in_digits_or_words():
+    weeks = [_passage("Buiten de rechter om is een doorlooptijd van enkele weken gebruikelijk.")]
+    size = [_passage("From 50 employees a company needs a works council.")]
+    assert not figure_missing("How long will my dispute take?", weeks)
+    assert figure_missing("How long will my dispute take?", size)  # 50 is no duration
+    assert figure_missing("Hoe lang duurt het traject?", size)
+    assert not figure_missing("Who handles my dispute?", size)
+
+
 def test_a_place_or_year_the_question_is_scoped_to_must_be_named():
     us = [_passage("In the U.S. the median pay was $78,280 in 2023.")]
     dutch = [_passage("Een OR is verplicht vanaf 50 werknemers.", "nl")]
