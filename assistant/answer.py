@@ -523,7 +523,8 @@ def _with_whole_list(
         )
         return own or bool(duty_terms & labelled)
 
-    eligible = [key for key in lists if says_what_is_asked(key)]
+    # A lone numbered line ("3. Verlofverzoeken behandelen") is a heading, not a list.
+    eligible = [key for key in lists if len(lists[key]) > 1 and says_what_is_asked(key)]
     if not eligible:
         return units
     best_key = max(eligible, key=list_value)

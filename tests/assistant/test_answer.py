@@ -274,3 +274,29 @@ def test_a_question_about_two_roles_answers_from_the_article_about_each():
     )
     assert "probleemanalyse" in text and "alle betrokkenen laat samenwerken" in text
     assert "Verzuim kost" not in text and "mkb" not in {c.source for c in citations}
+
+
+def test_a_lone_numbered_heading_is_not_a_list_of_duties():
+    # "3. Verlofverzoeken behandelen" is the heading of a section, not a one-item list:
+    # it must not push the sentences that answer out of a "what does X do" answer.
+    manager = _p(
+        "manager#0",
+        "De HR manager is het eerste aanspreekpunt voor medewerkers. "
+        "Het zoeken van nieuwe medewerkers is een groot deel van het werk van de HR manager. "
+        "De HR manager zorgt dat goede medewerkers willen blijven.",
+        1.0,
+        language="nl",
+    )
+    tasks = _p(
+        "hr#3",
+        "3. Verlofverzoeken behandelen\n\nDe HR manager keurt verlofverzoeken goed.",
+        0.99,
+        language="nl",
+        section="De taken van HR",
+    )
+    passages = [manager, tasks]
+    text, _ = compose(
+        "Wat doet een HR manager op een gewone werkdag?", "nl", "", passages, weights_for(passages)
+    )
+    assert "- Verlofverzoeken behandelen" not in text
+    assert "Het zoeken van nieuwe medewerkers" in text
