@@ -370,6 +370,7 @@ def select_units(
     # the company doctor do?") still gets the sentence of the article about it that says
     # what it is or does: both sides are answered.
     named = {i for s in [lead, *pool] for i, m in s.match.items() if m >= 1.0}
+    sides: list[_Scored] = []
     for i, group in enumerate(query_terms(question)):
         if i in named or not weights.is_topic(group):
             continue
@@ -382,7 +383,8 @@ def select_units(
             and _says_what(s.unit.text, group)
         ]
         if naming:
-            pool.append(max(naming, key=lambda s: _relevance(s, group_weights)))
+            sides.append(max(naming, key=lambda s: _relevance(s, group_weights)))
+            pool.append(sides[-1])
     while pool and len(chosen) < MAX_SENTENCES:
         best = max(
             pool,
@@ -400,7 +402,8 @@ def select_units(
     units = _with_antecedents(units, [s.unit for s in scored])
     units = _with_continuations(units, [s.unit for s in scored], MAX_ANSWER_CHARS)
     if _LIST_QUESTION.search(plain_question):
-        units = _with_whole_list(units, scored, group_weights, plain_question)
+        kept = [s.unit for s in sides if s in chosen]
+        units = _with_whole_list(units, scored, group_weights, plain_question, kept)
     return units
 
 
@@ -465,7 +468,11 @@ def _with_antecedents(units: list[Unit], all_units: list[Unit]) -> list[Unit]:
 
 
 def _with_whole_list(
-    units: list[Unit], scored: list[_Scored], weights: list[float], question: str
+    units: list[Unit],
+    scored: list[_Scored],
+    weights: list[float],
+    question: str,
+    kept: Sequence[Unit] = (),
 ) -> list[Unit]:
     """For "what are the tasks" questions, add the list that best matches the question.
 
@@ -530,6 +537,8 @@ def _with_whole_list(
     best_key = max(eligible, key=list_value)
     items = [s.unit for s in lists[best_key]][:MAX_LIST_ITEMS]
     lead = [u for u in units if u.list_id is None][:2] or units[:1]
+    # The sentence that answers for the question's other subject stays with the list.
+    lead += [u for u in units if u in kept and u not in lead]
     return lead + [u for u in items if u not in lead]
 
 

@@ -300,3 +300,39 @@ def test_a_lone_numbered_heading_is_not_a_list_of_duties():
     )
     assert "- Verlofverzoeken behandelen" not in text
     assert "Het zoeken van nieuwe medewerkers" in text
+
+
+def test_the_other_roles_sentence_stays_when_a_duty_list_is_added():
+    # A "what does X do and what does Y do" question gets X's duty list; the sentence
+    # that answers for Y must not be cut to make room for it.
+    def article(chunk: str, title: str, text: str, score: float) -> Passage:
+        return Passage(chunk, chunk.split("#")[0], title, "nl", "", 0, text, score=score)
+
+    trainer = article(
+        "ld#0",
+        "Wat doet een L&D-specialist?",
+        "De L&D-specialist brengt in kaart welke kennis de organisatie nodig heeft. "
+        "De L&D-specialist werkt nauw samen met leidinggevenden. "
+        "De L&D-specialist meet of trainingen effect hebben. Taken:\n\n"
+        "- Analyseren van opleidingsbehoeften.\n- Ontwerpen van trainingen.",
+        1.0,
+    )
+    payroll = article(
+        "pay#0",
+        "Wat doet een salarisadministrateur?",
+        "Loonstroken komen elke maand. "
+        "Een salarisadministrateur zorgt ervoor dat alle medewerkers op tijd worden betaald.",
+        0.96,
+    )
+    passages = [trainer, payroll, article("mkb#0", "HR in het mkb", "Geen HR-afdeling.", 0.9)]
+    weights = weights_for(passages)
+    weights.add_titles(p.title for p in passages)
+    text, _ = compose(
+        "Wat doet een salarisadministrateur en wat doet een L&D-specialist?",
+        "nl",
+        "",
+        passages,
+        weights,
+    )
+    assert "- Ontwerpen van trainingen." in text
+    assert "alle medewerkers op tijd worden betaald" in text
