@@ -421,6 +421,30 @@ def _naming_words(text: str, weights: TermWeights) -> set[str]:
     return names
 
 
+# "Which X", "what kind of X", "welke X", "wat voor X": X names the kind of thing asked for.
+_ASKED_KIND = re.compile(
+    r"\b(?:which|welke|what kind of|wat voor(?: een)?)\s+([a-zà-ÿ-]+)", re.IGNORECASE
+)
+
+
+def asked_kind_missing(question: str, evidence: list[Passage], weights: TermWeights) -> bool:
+    """The question asks for a kind of thing of the glossary ("welke opleiding", "what
+    kind of experience") and the evidence names it in neither language.
+
+    Only glossary words count: their synonyms in both languages are listed, so none of
+    them in the evidence means the subject is not covered. Other nouns are often
+    answered by instances without the category word ("which metrics" → "time-to-hire"),
+    and so are kinds that the articles' headings name ("Taken", "Skills"): what stands
+    under such a heading lists instances and seldom repeats it.
+    """
+    present = {t for p in evidence for t in terms(p.searchable_text)}
+    for match in _ASKED_KIND.finditer(question):
+        group = terms(match.group(1))
+        if concept_of(match.group(1)) and not weights.is_topic(group) and not present & set(group):
+            return True
+    return False
+
+
 def judge(
     question: str,
     context: str,
@@ -447,6 +471,8 @@ def judge(
         return Verdict(False, "no_figure")
     if missing_scope(asked, quoted, weights) or contrasted_qualifier(asked, quoted):
         return Verdict(False, "other_scope")
+    if asked_kind_missing(asked, quoted, weights):
+        return Verdict(False, "not_covered")
     covered = coverage(asked, evidence, weights, f"{context} {around}".strip(), language)
     if covered < MIN_COVERAGE:
         return Verdict(False, "not_covered", covered)

@@ -131,6 +131,25 @@ def test_how_long_needs_a_span_of_time_in_digits_or_words():
     assert not figure_missing("Who handles my dispute?", size)
 
 
+def test_a_kind_asked_for_must_be_named_when_the_glossary_knows_it():
+    from assistant.answerability import asked_kind_missing
+
+    lawyer = [_passage("Een goede arbeidsrechtadvocaat zet zich in voor uw kwestie.", "nl")]
+    weights = weights_for(lawyer)
+    assert asked_kind_missing(
+        "Welke opleiding heb je nodig om advocaat te worden?", lawyer, weights
+    )
+    degree = [_passage("An HR manager often holds a master's degree.")]
+    assert not asked_kind_missing("Welke opleiding heeft een HR manager?", degree, weights)
+    # Not a glossary word: instances answer it without naming the kind ("time-to-hire").
+    metrics = [_passage("A talent acquisition specialist measures time-to-hire.")]
+    assert not asked_kind_missing("Which metrics does a TA specialist track?", metrics, weights)
+    # A kind the headings name lists instances under them: "Taken" need not be repeated.
+    doctor = [_passage("De bedrijfsarts stelt een probleemanalyse op.", "nl", "Taken van de arts")]
+    titled = weights_with_titles(doctor)
+    assert not asked_kind_missing("Welke taken heeft een bedrijfsarts?", doctor, titled)
+
+
 def test_a_place_or_year_the_question_is_scoped_to_must_be_named():
     us = [_passage("In the U.S. the median pay was $78,280 in 2023.")]
     dutch = [_passage("Een OR is verplicht vanaf 50 werknemers.", "nl")]
