@@ -148,7 +148,7 @@ DEVSET_FLOORS = {
     "citation precision": 0.89,
     "snippet fidelity": 1.0,
     "fact coverage": 0.83,
-    "abstention": 0.88,
+    "abstention": 0.94,
 }
 DEVSET_MAX_FALSE_ABSTENTION = 0.05
 
