@@ -21,6 +21,7 @@ _STEM_CHARS = 5
 # "ondersteunen", "onderscheid"): such words keep more letters.
 _LONG_PREFIXES = ("onder", "over", "voor", "perso", "bedrij", "compa", "werk")
 _LONG_STEM_CHARS = 8
+_ACRONYM_PLURAL = re.compile(r"^[A-Z]{2,5}s$")
 _TOKEN = re.compile(r"[0-9a-zà-ÿ]+(?:-[0-9a-zà-ÿ]+)*", re.IGNORECASE)
 
 STOP_WORDS = frozenset(
@@ -61,8 +62,11 @@ def is_common_word(word: str) -> bool:
 def tokenize(text: str) -> list[str]:
     """Lower-case word tokens; hyphenated words also yield their parts ("hr-officer")."""
     tokens: list[str] = []
-    for match in _TOKEN.finditer(text.lower()):
+    for match in _TOKEN.finditer(text):
         word = match.group(0)
+        # An acronym's plural ("KPIs", "HRBPs") is the acronym, as "KPI's" already is;
+        # a short word's plural "s" is otherwise kept ("hris", "bus").
+        word = word[:-1].lower() if _ACRONYM_PLURAL.match(word) else word.lower()
         tokens.append(word)
         if "-" in word:
             tokens.extend(part for part in word.split("-") if part)

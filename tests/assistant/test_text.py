@@ -68,3 +68,11 @@ def test_a_hyphenated_word_and_the_same_words_in_a_row_share_a_phrase_stem():
     assert phrase_stem("hr-generalist") in stemmed_phrases("Two HR Generalists work here.")
     assert phrase_stem("hr-business-partner") in stemmed_phrases("our HR business partners")
     assert phrase_stem("hr-generalist") not in stemmed_phrases("HR and generalists")
+
+
+def test_an_acronyms_plural_is_the_acronym():
+    from assistant.text import tokenize
+
+    assert tokenize("Are there KPIs for HRBPs?") == ["are", "there", "kpi", "for", "hrbp"]
+    assert "kpi" in tokenize("welke KPI’s bepalen het succes")  # as a Dutch page writes it
+    assert tokenize("HRIS and bus") == ["hris", "and", "bus"]  # not plurals
