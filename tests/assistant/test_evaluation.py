@@ -142,9 +142,9 @@ DEVSET_MAX_FALSE_ABSTENTION_TARGET = 0.05
 # A ratchet until the targets hold: the best figures main has reached so far. Raise
 # them with every gain; a change that drops any of them fails here.
 DEVSET_FLOORS = {
-    "hit@1": 0.9,
+    "hit@1": 0.91,
     "hit@3": 0.98,
-    "source hit": 0.96,
+    "source hit": 0.97,
     "citation precision": 0.89,
     "snippet fidelity": 1.0,
     "fact coverage": 0.83,
