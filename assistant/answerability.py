@@ -99,7 +99,8 @@ _ASKS_DURATION = re.compile(
     re.IGNORECASE,
 )
 _DURATION = re.compile(
-    r"\b(days?|weeks?|months?|years?|dagen|weken|maanden|maand|jaren|jaar)\b",
+    r"\b(minutes?|hours?|days?|weeks?|months?|years?|minuten|uur|uren|dag|dagen|week|weken|"
+    r"maand|maanden|jaar|jaren)\b",
     re.IGNORECASE,
 )
 _ASKS_SHARE = re.compile(r"\b(percent|percentage|procent|share of|aandeel)\b|%", re.IGNORECASE)
@@ -184,7 +185,7 @@ def figure_missing(
     """The question asks for a kind of figure that the evidence does not contain.
 
     ``weights`` tells which counted words the evidence's language uses at all; a word
-    it never uses ("hoeveel man") cannot be looked for next to the number.
+    it never uses ("hoeveel stoelen") cannot be looked for next to the number.
     """
     text = " ".join(p.text for p in evidence)
     if asks_for_duration(question) and not asks_for_figure(question):
@@ -422,8 +423,12 @@ def _naming_words(text: str, weights: TermWeights) -> set[str]:
 
 
 # "Which X", "what kind of X", "welke X", "wat voor X": X names the kind of thing asked for.
+# An English "which" asks only where a clause starts ("Which …", "For which …"); elsewhere
+# it is mostly relative ("a company which requires …").
 _ASKED_KIND = re.compile(
-    r"\b(?:which|welke|what kind of|wat voor(?: een)?)\s+([a-zà-ÿ-]+)", re.IGNORECASE
+    r"(?:(?:^|[.?!,;:]\s*|\b(?:in|for|at|with|on|by|from|to|about|of)\s+)which|"
+    r"\bwelke|\bwhat kinds? of|\bwat voor(?: een)?)\s+([a-zà-ÿ-]+)",
+    re.IGNORECASE,
 )
 
 
@@ -439,8 +444,9 @@ def asked_kind_missing(question: str, evidence: list[Passage], weights: TermWeig
     """
     present = {t for p in evidence for t in terms(p.searchable_text)}
     for match in _ASKED_KIND.finditer(question):
-        group = terms(match.group(1))
-        if concept_of(match.group(1)) and not weights.is_topic(group) and not present & set(group):
+        group = terms(match.group(1))  # empty for a stop word ("which requires")
+        known_kind = bool(group) and bool(concept_of(match.group(1)))
+        if known_kind and not weights.is_topic(group) and not present & set(group):
             return True
     return False
 

@@ -145,9 +145,13 @@ def test_a_kind_asked_for_must_be_named_when_the_glossary_knows_it():
     metrics = [_passage("A talent acquisition specialist measures time-to-hire.")]
     assert not asked_kind_missing("Which metrics does a TA specialist track?", metrics, weights)
     # A kind the headings name lists instances under them: "Taken" need not be repeated.
-    doctor = [_passage("De bedrijfsarts stelt een probleemanalyse op.", "nl", "Taken van de arts")]
-    titled = weights_with_titles(doctor)
+    doctor = [_passage("De bedrijfsarts stelt een probleemanalyse op.", "nl", "Bedrijfsarts")]
+    titled = weights_with_titles([*doctor, _passage("Een lijst.", "nl", "Taken van HR")])
     assert not asked_kind_missing("Welke taken heeft een bedrijfsarts?", doctor, titled)
+    assert asked_kind_missing("Welke taken heeft een bedrijfsarts?", doctor, weights)
+    # A relative "which" asks for nothing; a stop word after it names no kind.
+    assert not asked_kind_missing("A firm which trains staff needs whom?", lawyer, weights)
+    assert not asked_kind_missing("In a company which requires a council?", lawyer, weights)
 
 
 def test_a_place_or_year_the_question_is_scoped_to_must_be_named():
