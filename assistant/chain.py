@@ -30,6 +30,7 @@ from assistant.generation import (
 )
 from assistant.retrieval import HybridRetriever, Query, evidence_passages, ranked_articles
 from assistant.suggestions import starters, suggest
+from assistant.text import is_common_word
 from core.embeddings import IdentifiedEmbeddings
 from core.errors import AssistantError
 from core.language import detect_language, phrase
@@ -118,6 +119,7 @@ class Assistant:
         self._reload_lock = threading.Lock()
         self._checked_at = time.monotonic()
         self.reload()
+        is_common_word("hr")  # loads the word lists here, not in the first question
         self._sentence_vectors: dict[str, np.ndarray] = {}
         self._cache_lock = threading.Lock()
         self._starters: dict[tuple[int, str], list[str]] = {}

@@ -56,11 +56,16 @@ def is_common_word(word: str) -> bool:
     (bundled in the wheel: nothing is downloaded)."""
     from wordfreq import zipf_frequency
 
-    return any(zipf_frequency(word, language) >= COMMON_WORD_ZIPF for language in LANGUAGES)
+    # The "small" lists hold every word down to Zipf 3, all this threshold needs.
+    return any(
+        zipf_frequency(word, language, wordlist="small") >= COMMON_WORD_ZIPF
+        for language in LANGUAGES
+    )
 
 
 def tokenize(text: str) -> list[str]:
-    """Lower-case word tokens; hyphenated words also yield their parts ("hr-officer")."""
+    """Lower-case word tokens; hyphenated words also yield their parts ("hr-officer"), and
+    an acronym's plural is the acronym ("KPIs" → "kpi")."""
     tokens: list[str] = []
     for match in _TOKEN.finditer(text):
         word = match.group(0)
@@ -325,13 +330,13 @@ class TermWeights:
         def fix(match: re.Match[str]) -> str:
             word = match.group(0)
             lower = word.lower()
-            if (
-                len(lower) < 4
-                or is_stop_word(lower)
-                or self.is_known(terms(lower) or [lower])
-                or is_common_word(lower)
-            ):
+            if len(lower) < 4 or is_stop_word(lower) or self.is_known(terms(word) or [lower]):
                 return word
+            if is_common_word(lower):
+                return word
+            # The plural of a short word the articles use, typed in lower case ("kpis").
+            if lower.endswith("s") and self.is_known(terms(word[:-1])):
+                return word[:-1]
             if lower not in self._corrections:
                 if len(self._corrections) > 10_000:
                     self._corrections.clear()  # questions' odd words must not pile up
