@@ -69,6 +69,8 @@ _DOES = (
     r"what does .{1,40} (do|involve|entail)|wat (doet|doen)|wat houdt .{0,40}\bin|"
     r"day[- ]to[- ]day|(gewone|normale) werkdag|typical (work)?day"
 )
+# A question that joins two things: "X and Y", "X of Y", "X vs Y", "X/Y".
+_JOINS_SUBJECTS = re.compile(r"\b(and|en|or|of|vs|versus)\b|[&/]", re.IGNORECASE)
 _DOES_QUESTION = re.compile(rf"\b({_DOES})\b", re.IGNORECASE)
 _ASKS_DEFINITION = re.compile(
     rf"\b({_DOES}|what('s| is| are)|who('s| is| are)|wat (is|zijn)|wie (is|zijn)|"
@@ -254,13 +256,14 @@ def _defines(text: str, groups: list[list[str]], weights: list[float]) -> bool:
 def _other_subjects(
     question: str, evidence: list[Passage], passages: list[Passage], weights: TermWeights
 ) -> list[Passage]:
-    """For each topic word of the question that the evidence never uses, the best close
-    passage of an article titled after it ("wat doet de casemanager en wat doet de
-    bedrijfsarts?" when only the company doctor's article scored as evidence).
+    """For each topic word of a question about two subjects that the evidence never uses,
+    the best close passage of an article titled after it ("wat doet de casemanager en wat
+    doet de bedrijfsarts?" when only the company doctor's article scored as evidence).
 
-    Only in the evidence's own language does a missing word mean a missing subject.
+    Only in the evidence's own language does a missing word mean a missing subject; a
+    question that joins no two things ("Wat doet een recruiter in het mkb?") has one.
     """
-    if not evidence:
+    if not evidence or not _JOINS_SUBJECTS.search(question):
         return []
     top = evidence[0]
     present = {t for p in evidence for t in terms(p.searchable_text)}
@@ -323,7 +326,8 @@ def select_units(
     """The sentences that answer best, lead first; a list question also gets its list.
 
     The next sentence is the one that adds most question words not yet covered, among
-    those still relevant enough (at least half as relevant as the lead).
+    those still relevant enough (at least half as relevant as the lead) and, for a
+    question about two subjects, the sentence that says what the other one is or does.
     """
     plain_question = correct_stop_word_typos(question)
     evidence = evidence_passages(passages)
@@ -371,7 +375,7 @@ def select_units(
     # what it is or does: both sides are answered.
     named = {i for s in [lead, *pool] for i, m in s.match.items() if m >= 1.0}
     sides: list[_Scored] = []
-    for i, group in enumerate(query_terms(question)):
+    for i, group in enumerate(query_terms(question) if others else []):
         if i in named or not weights.is_topic(group):
             continue
         naming = [
@@ -402,8 +406,10 @@ def select_units(
     units = _with_antecedents(units, [s.unit for s in scored])
     units = _with_continuations(units, [s.unit for s in scored], MAX_ANSWER_CHARS)
     if _LIST_QUESTION.search(plain_question):
-        kept = [s.unit for s in sides if s in chosen]
-        units = _with_whole_list(units, scored, group_weights, plain_question, kept)
+        kept = [s.unit for s in sides if any(s is c for c in chosen)]
+        # The duty list is the best article's, never the other subject's.
+        own = [s for s in scored if s.unit.passage not in others]
+        units = _with_whole_list(units, own, group_weights, plain_question, kept)
     return units
 
 
@@ -530,7 +536,7 @@ def _with_whole_list(
         )
         return own or bool(duty_terms & labelled)
 
-    # A lone numbered line ("3. Verlofverzoeken behandelen") is a heading, not a list.
+    # One item is no list: mostly a numbered heading ("3. Verlofverzoeken behandelen").
     eligible = [key for key in lists if len(lists[key]) > 1 and says_what_is_asked(key)]
     if not eligible:
         return units
