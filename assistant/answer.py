@@ -244,10 +244,9 @@ def _score_units(
 def _defines(text: str, groups: list[list[str]], weights: list[float]) -> bool:
     """The sentence opens with most of what the question asks about, then says what it
     is or does: the definition an answer to "what does X do?" should lead with."""
-    found = _DEFINITION.match(text)
-    if not found:
+    subject = _subject_terms(text)
+    if not subject:
         return False
-    subject = set(terms(found.group("subject")))
     total = sum(weights[: len(groups)]) or 1.0
     named = sum(w for g, w in zip(groups, weights, strict=False) if subject & set(g))
     return named / total >= 0.5
@@ -284,11 +283,11 @@ def _other_subjects(
     return found
 
 
-def _says_what(text: str, group: list[str]) -> bool:
-    """The sentence opens with the question word as its subject and says what it is or
-    does ("De casemanager is de persoon die …")."""
+def _subject_terms(text: str) -> set[str]:
+    """Terms of the subject a sentence opens with, when it goes on to say what that is or
+    does ("De casemanager is de persoon die …"); empty otherwise."""
     found = _DEFINITION.match(text)
-    return found is not None and bool(set(terms(found.group("subject"))) & set(group))
+    return set(terms(found.group("subject"))) if found else set()
 
 
 def _add_semantic_scores(scored: list[_Scored], similarity: SentenceSimilarity) -> None:
@@ -384,7 +383,7 @@ def select_units(
             if s is not lead
             and s.unit.passage not in list_only
             and set(group) & set(terms(s.unit.passage.title))
-            and _says_what(s.unit.text, group)
+            and _subject_terms(s.unit.text) & set(group)
         ]
         if naming:
             sides.append(max(naming, key=lambda s: _relevance(s, group_weights)))

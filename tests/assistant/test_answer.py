@@ -14,6 +14,11 @@ def _p(chunk: str, text: str, score: float, language: str = "en", section: str =
     return Passage(chunk, article, article.title(), language, section, 0, text, score=score)
 
 
+def _titled(chunk: str, title: str, text: str, score: float) -> Passage:
+    """A Dutch passage whose article has its own title (the subject of a question)."""
+    return Passage(chunk, chunk.split("#")[0], title, "nl", "", 0, text, score=score)
+
+
 PASSAGES = [
     _p(
         "roles#0",
@@ -248,24 +253,21 @@ def test_a_hyphenated_role_in_the_question_is_found_as_separate_words():
 def test_a_question_about_two_roles_answers_from_the_article_about_each():
     # Only the company doctor's article scores as evidence; the case manager's article,
     # close behind, is the one that says what the other asked-about role does.
-    def article(chunk: str, title: str, text: str, score: float) -> Passage:
-        return Passage(chunk, chunk.split("#")[0], title, "nl", "", 0, text, score=score)
-
-    doctor = article(
+    doctor = _titled(
         "arts#0",
         "De rol van de bedrijfsarts",
         "Na zes weken ziekte stelt de bedrijfsarts een probleemanalyse op. "
         "De bedrijfsarts beoordeelt of een zieke werknemer arbeidsongeschikt is.",
         1.0,
     )
-    case_manager = article(
+    case_manager = _titled(
         "case#0",
         "Het nut van een goede casemanager",
         "Verzuim kost een werkgever veel geld. "
         "De casemanager is de persoon die alle betrokkenen laat samenwerken.",
         0.96,
     )
-    far = article("mkb#0", "HR in het mkb", "Een klein bedrijf heeft vaak geen HR-afdeling.", 0.9)
+    far = _titled("mkb#0", "HR in het mkb", "Een klein bedrijf heeft vaak geen HR-afdeling.", 0.9)
     passages = [doctor, case_manager, far]
     weights = weights_for(passages)
     weights.add_titles(p.title for p in passages)  # as the retriever does
@@ -305,10 +307,7 @@ def test_a_lone_numbered_heading_is_not_a_list_of_duties():
 def test_the_other_roles_sentence_stays_when_a_duty_list_is_added():
     # A "what does X do and what does Y do" question gets X's duty list; the sentence
     # that answers for Y must not be cut to make room for it.
-    def article(chunk: str, title: str, text: str, score: float) -> Passage:
-        return Passage(chunk, chunk.split("#")[0], title, "nl", "", 0, text, score=score)
-
-    trainer = article(
+    trainer = _titled(
         "ld#0",
         "Wat doet een L&D-specialist?",
         "De L&D-specialist brengt in kaart welke kennis de organisatie nodig heeft. "
@@ -317,14 +316,14 @@ def test_the_other_roles_sentence_stays_when_a_duty_list_is_added():
         "- Analyseren van opleidingsbehoeften.\n- Ontwerpen van trainingen.",
         1.0,
     )
-    payroll = article(
+    payroll = _titled(
         "pay#0",
         "Wat doet een salarisadministrateur?",
         "Loonstroken komen elke maand. "
         "Een salarisadministrateur zorgt ervoor dat alle medewerkers op tijd worden betaald.",
         0.96,
     )
-    passages = [trainer, payroll, article("mkb#0", "HR in het mkb", "Geen HR-afdeling.", 0.9)]
+    passages = [trainer, payroll, _titled("mkb#0", "HR in het mkb", "Geen HR-afdeling.", 0.9)]
     weights = weights_for(passages)
     weights.add_titles(p.title for p in passages)
     text, _ = compose(
