@@ -66,16 +66,37 @@ def is_common_word(word: str) -> bool:
 def tokenize(text: str) -> list[str]:
     """Lower-case word tokens; hyphenated words also yield their parts ("hr-officer"), and
     an acronym's plural is the acronym ("KPIs" → "kpi")."""
-    tokens: list[str] = []
-    for match in _TOKEN.finditer(text):
-        word = match.group(0)
+    return [token for token, _ in _tokens(text)]
+
+
+def _tokens(text: str) -> list[tuple[str, bool]]:
+    """:func:`tokenize`'s tokens, each with whether it is an acronym that spells a stop
+    word (and so must not be dropped as one)."""
+    tokens: list[tuple[str, bool]] = []
+    words = _TOKEN.findall(text)
+    for index, word in enumerate(words):
+        acronym = _is_stop_word_acronym(
+            word, words[index - 1 : index] + words[index + 1 : index + 2]
+        )
         # An acronym's plural ("KPIs", "HRBPs") is the acronym, as "KPI's" already is;
         # a short word's plural "s" is otherwise kept ("hris", "bus").
         word = word[:-1].lower() if _ACRONYM_PLURAL.match(word) else word.lower()
-        tokens.append(word)
+        tokens.append((word, acronym))
         if "-" in word:
-            tokens.extend(part for part in word.split("-") if part)
+            tokens.extend((part, False) for part in word.split("-") if part)
     return tokens
+
+
+def _is_stop_word_acronym(word: str, neighbours: list[str]) -> bool:
+    """Whether a word in capitals amid ordinary words is an acronym that spells a stop
+    word: the Dutch "OR" (ondernemingsraad), "IT", "US". A heading in capitals is not."""
+    return (
+        2 <= len(word) <= 4
+        and word.isupper()
+        and word.lower() in STOP_WORDS
+        and bool(neighbours)
+        and not any(n.isupper() for n in neighbours)
+    )
 
 
 def stem(word: str) -> str:
@@ -185,7 +206,7 @@ def correct_stop_word_typos(text: str) -> str:
 
 def content_words(text: str) -> list[str]:
     """Tokens that carry meaning (stop words, their typos and one-letter tokens removed)."""
-    return [t for t in tokenize(text) if len(t) > 1 and not is_stop_word(t)]
+    return [t for t, acronym in _tokens(text) if acronym or (len(t) > 1 and not is_stop_word(t))]
 
 
 def terms(text: str) -> list[str]:
@@ -214,6 +235,10 @@ def joined_pairs(text: str) -> set[str]:
 
 
 _WORD_PART = re.compile(r"[0-9a-zà-ÿ]+", re.IGNORECASE)
+# Whole words without hyphens or digits: the parts of a compound written apart.
+_PLAIN_WORD = re.compile(r"(?<![\w-])[a-zà-ÿ]+(?![\w-])", re.IGNORECASE)
+# A compound this long is a word of its own, not two short words run together.
+MIN_COMPOUND_CHARS = 8
 
 
 def phrase_stem(term: str) -> str:
@@ -343,7 +368,39 @@ class TermWeights:
                 self._corrections[lower] = self._closest(lower) or word
             return self._corrections[lower]
 
-        return _TOKEN.sub(fix, text)
+        return _TOKEN.sub(fix, self._join_split_compounds(text))
+
+    def _join_split_compounds(self, text: str) -> str:
+        """Two words written apart that the articles write as one ("vertrouwens persoon"
+        → "vertrouwenspersoon"): a common Dutch spelling slip, and the parts alone would
+        each be read as a word of their own. Only a part the articles never use is a
+        slip ("case manager" is two words), and a stop word is no part ("Verschillen de
+        taken" is not "Verschillende taken")."""
+        words = list(_PLAIN_WORD.finditer(text))
+        pieces: list[str] = []
+        last = 0
+        index = 0
+        while index < len(words) - 1:
+            first, second = words[index], words[index + 1]
+            joined = first.group(0) + second.group(0)
+            if (
+                text[first.end() : second.start()] == " "
+                and len(joined) >= MIN_COMPOUND_CHARS
+                and not any(is_stop_word(w.group(0).lower()) for w in (first, second))
+                and not all(self._uses_word(w.group(0)) for w in (first, second))
+                and self._uses_word(joined)
+            ):
+                pieces.append(text[last : first.start()] + joined)
+                last = second.end()
+                index += 2
+            else:
+                index += 1
+        return "".join(pieces) + text[last:]
+
+    def _uses_word(self, word: str) -> bool:
+        """Whether the articles use ``word`` itself (not just a word of the same stem)."""
+        lower = word.lower()
+        return lower in self._vocabulary.get((lower[0], len(lower)), ())
 
     def _closest(self, word: str) -> str | None:
         limit = 1 if len(word) < 7 else 2

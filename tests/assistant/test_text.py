@@ -73,3 +73,26 @@ def test_an_acronyms_plural_is_the_acronym():
     # Typed in lower case, the plural is read as the acronym the articles use.
     assert TermWeights(["Welke KPIs tellen?"]).correct_typos("what kpis") == "what kpi"
     assert tokenize("HRIS and bus") == ["hris", "and", "bus"]  # not plurals
+
+
+def test_an_acronym_that_spells_a_stop_word_carries_meaning():
+    # "OR" is the Dutch works council; only amid ordinary words is it an acronym.
+    assert "or" in content_words('The team keeps mentioning the "OR" and its rights.')
+    assert "it" in content_words("Who runs IT here?")
+    assert "or" not in content_words("pay or leave")
+    assert content_words("WHAT IS AN HR MANAGER") == ["hr", "manager"]  # a heading in capitals
+
+
+def test_a_compound_written_apart_is_read_as_the_word_the_articles_use():
+    weights = TermWeights(
+        [
+            "De vertrouwenspersoon luistert.",
+            "A case manager, a casemanager.",
+            "Verschillende taken.",
+        ]
+    )
+    assert weights.correct_typos("Wat doet een vertrouwens persoon?") == (
+        "Wat doet een vertrouwenspersoon?"
+    )
+    assert weights.correct_typos("the case manager") == "the case manager"  # both words used
+    assert weights.correct_typos("Verschillen de taken?") == "Verschillen de taken?"
