@@ -50,6 +50,10 @@ FIGURE_BONUS = 0.3
 DEFINITION_BONUS = 0.5
 # How much of a question word the sentence after an article's own question inherits.
 ASKED_BEFORE = 0.75
+# Bonus for the sentence right after an article's own question that asks what the
+# question asks about its subject ("Wat doen vertrouwenspersonen zoal?" for "Wat doet
+# een vertrouwenspersoon?"): the page answers it there, as a definition would.
+PAGE_ANSWER_BONUS = DEFINITION_BONUS
 _FIGURE = re.compile(r"\d")
 MAX_LIST_ITEMS = 6
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9À-Ý\"“‘(])")
@@ -210,6 +214,7 @@ def _score_units(
     wants_figure = asks_for_figure(question)
     wants_duration = asks_for_duration(question)
     wants_definition = bool(_ASKS_DEFINITION.search(correct_stop_word_typos(question)))
+    subject = [g for g in groups if weights.is_topic(g)]
     scored: list[_Scored] = []
     order = 0
     for passage in [*passages, *list_only]:
@@ -218,27 +223,63 @@ def _score_units(
         prior = (passage.score - bottom) / (top - bottom) if top > bottom else 1.0
         prior = max(0.0, prior)  # a list-only passage may score below the evidence
         asked: set[int] = set()  # question words of the article's own question just before
+        same_question_before = False
         for unit in split_units(passage, order):
             order = unit.order + 1
             match: dict[int, float] = {}
+            answers_page_question = same_question_before
             for i, group in enumerate(all_groups):
                 if any(t in unit.terms for t in group) or phrases[i] & unit.phrases:
                     match[i] = 1.0
                 elif i in asked:
-                    match[i] = ASKED_BEFORE
+                    match[i] = 1.0 if answers_page_question else ASKED_BEFORE
                 elif any(t in heading for t in group) or phrases[i] & heading:
                     match[i] = 0.5
             # Pages ask their own questions ("Wat doen vertrouwenspersonen zoal?") and
             # answer them in the next sentence, which seldom repeats the question's words.
             asked = {i for i, m in match.items() if m >= 1.0} if unit.is_question else set()
+            same_question_before = _asks_the_same(unit, question, subject)
             gives = (wants_figure and _FIGURE.search(unit.text)) or (
                 wants_duration and gives_duration(unit.text)
             )
             bonus = FIGURE_BONUS if gives else 0.0
             if wants_definition and _defines(unit.text, groups, group_weights):
                 bonus += DEFINITION_BONUS
-            scored.append(_Scored(unit, match, prior, bonus=bonus))
+            if answers_page_question:
+                bonus += PAGE_ANSWER_BONUS
+            # Where the page answers the question itself, the passage's rank is no doubt.
+            scored.append(
+                _Scored(unit, match, 1.0 if answers_page_question else prior, bonus=bonus)
+            )
     return scored, group_weights
+
+
+def _page_answers(
+    question: str, evidence: list[Passage], passages: list[Passage], weights: TermWeights
+) -> list[Passage]:
+    """Passages of the evidence's articles, outside the evidence, in which the article
+    asks the question itself: its answer follows there."""
+    subject = [g for g in query_terms(question) if weights.is_topic(g)]
+    articles = {p.article_id for p in evidence}
+    return [
+        passage
+        for passage in passages
+        if passage not in evidence
+        and passage.article_id in articles
+        and any(_asks_the_same(unit, question, subject) for unit in split_units(passage))
+    ]
+
+
+def _asks_the_same(unit: Unit, question: str, subject: list[list[str]]) -> bool:
+    """The article's own question asks what a role does, as the question does, about the
+    question's subject (its words that name an article's topic)."""
+    return (
+        unit.is_question
+        and bool(subject)
+        and all(set(group) & unit.terms for group in subject)
+        and bool(_DOES_QUESTION.search(correct_stop_word_typos(question)))
+        and bool(_DOES_QUESTION.search(correct_stop_word_typos(unit.text)))
+    )
 
 
 def _defines(text: str, groups: list[list[str]], weights: list[float]) -> bool:
@@ -330,6 +371,7 @@ def select_units(
     """
     plain_question = correct_stop_word_typos(question)
     evidence = evidence_passages(passages)
+    evidence += _page_answers(question, evidence, passages, weights)
     # A list question may take its list from any retrieved passage of the best article
     # ("Responsibilities" often follows the passage that answers best).
     list_only = (

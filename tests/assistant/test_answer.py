@@ -335,3 +335,30 @@ def test_the_other_roles_sentence_stays_when_a_duty_list_is_added():
     )
     assert "- Ontwerpen van trainingen." in text
     assert "alle medewerkers op tijd worden betaald" in text
+
+
+def test_a_page_answering_the_question_itself_is_quoted_from_a_lower_passage():
+    # The page asks "what do they do?" in a passage that retrieval ranks below the
+    # evidence margin; its answer is still quoted.
+    top = _titled(
+        "vp#0",
+        "Vertrouwenspersoon",
+        "Een vertrouwenspersoon is er voor medewerkers met klachten over gedrag op het werk.",
+        1.0,
+    )
+    lower = _titled(
+        "vp#1",
+        "Vertrouwenspersoon",
+        "Wat doen vertrouwenspersonen in dit verband zoal? "
+        "Zij bieden die collega's allereerst een luisterend oor.",
+        0.85,
+    )
+    passages = [top, lower]
+    weights = weights_for(passages)
+    weights.add_titles(p.title for p in passages)
+    text, _ = compose("Wat doet een vertrouwenspersoon?", "nl", "", passages, weights)
+    assert "Zij bieden die collega's allereerst een luisterend oor. [2]" in text
+    assert "?" not in text
+    # A question of another kind about the same role is not answered there.
+    text, _ = compose("Waar werkt een vertrouwenspersoon?", "nl", "", passages, weights)
+    assert "luisterend oor" not in text
