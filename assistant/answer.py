@@ -56,6 +56,10 @@ ASKED_BEFORE = 0.75
 PAGE_ANSWER_BONUS = DEFINITION_BONUS
 _FIGURE = re.compile(r"\d")
 MAX_LIST_ITEMS = 6
+# A list labelled as the duties asked for ("Responsibilities") beats a list of a better
+# ranked passage of the same page: the label outweighs the rank.
+DUTY_LIST_BONUS = 0.3
+LIST_PRIOR_WEIGHT = 0.25
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9À-Ý\"“‘(])")
 _BULLET = LIST_ITEM
 # A line that names what follows rather than saying something: short, no end mark.
@@ -557,10 +561,10 @@ def _with_whole_list(
         total = sum(weights) or 1.0
         section = set(terms(lists[key][0].unit.passage.section))
         labelled = section | {t for label in labels[key] for t in label.unit.terms}
-        duty = 0.3 if duty_terms & labelled else 0.0
+        duty = DUTY_LIST_BONUS if duty_terms & labelled else 0.0
         return (
             sum(weights[i] * min(1.0, 2 * m) for i, m in matched.items()) / total
-            + 0.35 * members[0].prior
+            + LIST_PRIOR_WEIGHT * members[0].prior
             + duty
         )
 

@@ -362,3 +362,21 @@ def test_a_page_answering_the_question_itself_is_quoted_from_a_lower_passage():
     # A question of another kind about the same role is not answered there.
     text, _ = compose("Waar werkt een vertrouwenspersoon?", "nl", "", passages, weights)
     assert "luisterend oor" not in text
+
+
+def test_the_list_labelled_as_duties_beats_a_list_of_the_best_ranked_passage():
+    areas = _p(
+        "officer#1",
+        "HR officers can be involved in a range of activities. These cover areas such as:\n\n"
+        "- recruitment and retention\n- pay and rewards",
+        1.0,
+    )
+    duties = _p(
+        "officer#2",
+        "As an HR officer, you'll need to:\n\n- write job descriptions\n- shortlist candidates",
+        0.97,
+        section="Responsibilities",
+    )
+    passages = [areas, duties]
+    text, _ = compose("What does an HR officer do?", "en", "", passages, weights_for(passages))
+    assert "- write job descriptions" in text and "- pay and rewards" not in text
