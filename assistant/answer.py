@@ -18,7 +18,7 @@ from assistant.answerability import (
     gives_duration,
     reads_like_injection,
 )
-from assistant.retrieval import PASSAGE_MARGIN, evidence_passages
+from assistant.retrieval import PASSAGE_MARGIN, evidence_passages, role_phrases
 from assistant.text import (
     TermWeights,
     content_words,
@@ -258,6 +258,39 @@ def _score_units(
     return scored, group_weights
 
 
+def _about_the_subject_first(question: str, context: str, passages: list[Passage]) -> list[Passage]:
+    """The passages of a close article titled after the role the asker's context names
+    first, when the question itself names no role and the best article never names that
+    one ("I'm looking at HR officer vacancies. What tasks would I be doing day to day?"
+    ranks a learning-and-development page first on "tasks … day")."""
+    if not passages or not context:
+        return passages
+    titled = set().union(*(role_phrases(p.title) for p in passages))
+    if role_phrases(question) & titled:
+        return passages  # the question names its subject itself
+    top = passages[0]
+    present = {
+        t for p in passages if p.article_id == top.article_id for t in terms(p.searchable_text)
+    }
+    # A role is missing when the best article does not even use one of its words.
+    missing = {
+        phrase
+        for phrase in role_phrases(context) & titled
+        if any(not set(terms(part)) & present for part in phrase.split("-"))
+    }
+    for passage in passages:
+        if (
+            passage.article_id != top.article_id
+            and passage.language == top.language
+            and passage.score >= top.score - PASSAGE_MARGIN
+            and missing & role_phrases(passage.title)
+        ):
+            # The answer comes from the article about the subject alone: the ones ranked
+            # above it matched the question's other words, not this role.
+            return [p for p in passages if p.article_id == passage.article_id]
+    return passages
+
+
 def _page_answers(
     question: str, evidence: list[Passage], passages: list[Passage], weights: TermWeights
 ) -> list[Passage]:
@@ -374,6 +407,7 @@ def select_units(
     question about two subjects, the sentence that says what the other one is or does.
     """
     plain_question = correct_stop_word_typos(question)
+    passages = _about_the_subject_first(question, context, passages)
     evidence = evidence_passages(passages)
     evidence += _page_answers(question, evidence, passages, weights)
     # A list question may take its list from any retrieved passage of the best article

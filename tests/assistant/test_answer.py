@@ -380,3 +380,33 @@ def test_the_list_labelled_as_duties_beats_a_list_of_the_best_ranked_passage():
     passages = [areas, duties]
     text, _ = compose("What does an HR officer do?", "en", "", passages, weights_for(passages))
     assert "- write job descriptions" in text and "- pay and rewards" not in text
+
+
+def test_the_role_the_askers_context_names_is_answered_from_its_own_article():
+    # "tasks … day" ranks a learning-and-development page first; the asker said which
+    # role the question is about, and a close article is titled after it.
+    learning = _p("ld#0", "Ensuring that the day's tasks align with learning goals is key.", 1.0)
+    officer = Passage(
+        "officer#0",
+        "officer",
+        "Human resources officer",
+        "en",
+        "",
+        0,
+        "HR officers write job descriptions and shortlist candidates every day.",
+        score=0.99,
+    )
+    passages = [learning, officer]
+    _, citations = compose(
+        "What tasks would I be doing day to day?",
+        "en",
+        "I'm looking at HR officer vacancies.",
+        passages,
+        weights_for(passages),
+    )
+    assert [c.source for c in citations] == ["officer"]
+    # Without a role in the context the best page answers.
+    _, citations = compose(
+        "What tasks would I be doing day to day?", "en", "", passages, weights_for(passages)
+    )
+    assert citations[0].source == "ld"
