@@ -89,7 +89,8 @@ def _tokens(text: str) -> list[tuple[str, bool]]:
 
 def _is_stop_word_acronym(word: str, neighbours: list[str]) -> bool:
     """Whether a word in capitals amid ordinary words is an acronym that spells a stop
-    word: the Dutch "OR" (ondernemingsraad), "IT", "US". A heading in capitals is not."""
+    word: the Dutch "OR" (ondernemingsraad), "IT". A heading in capitals is not, and
+    :meth:`TermWeights.correct_typos` lower-cases one the articles never write."""
     return (
         2 <= len(word) <= 4
         and word.isupper()
@@ -355,6 +356,10 @@ class TermWeights:
         def fix(match: re.Match[str]) -> str:
             word = match.group(0)
             lower = word.lower()
+            # A stop word in capitals is an acronym only where the articles write it so
+            # ("de OR"); elsewhere it is emphasis ("What does an HR officer DO?").
+            if word.isupper() and lower in STOP_WORDS:
+                return word if self.is_known(terms_of_words([lower])) else lower
             if len(lower) < 4 or is_stop_word(lower) or self.is_known(terms(word) or [lower]):
                 return word
             if is_common_word(lower):

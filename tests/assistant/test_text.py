@@ -77,10 +77,17 @@ def test_an_acronyms_plural_is_the_acronym():
 
 def test_an_acronym_that_spells_a_stop_word_carries_meaning():
     # "OR" is the Dutch works council; only amid ordinary words is it an acronym.
-    assert "or" in content_words('The team keeps mentioning the "OR" and its rights.')
+    assert "or" in content_words("Moet de OR instemmen met het plan?")
     assert "it" in content_words("Who runs IT here?")
     assert "or" not in content_words("pay or leave")
     assert content_words("WHAT IS AN HR MANAGER") == ["hr", "manager"]  # a heading in capitals
+
+
+def test_a_stop_word_in_capitals_the_articles_never_write_so_is_emphasis():
+    weights = TermWeights(["De OR heeft instemmingsrecht.", "An HR officer keeps records."])
+    assert weights.correct_typos("Wat mag de OR?") == "Wat mag de OR?"
+    assert weights.correct_typos("What does an HR officer DO?") == "What does an HR officer do?"
+    assert weights.correct_typos("Mag dat NIET?") == "Mag dat niet?"
 
 
 def test_a_compound_written_apart_is_read_as_the_word_the_articles_use():
