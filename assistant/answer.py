@@ -100,13 +100,12 @@ _LIST_QUESTION = re.compile(
 )
 
 
-# A next sentence that carries on about the same subject ("This professional also ...",
-# a Dutch passive "Er wordt ... aan besteed"); narrower than _ANAPHORA: a Dutch
-# "Het"/"Die" mostly opens a new statement.
+# A next sentence that carries on about the same subject ("This professional also ...");
+# narrower than _ANAPHORA: a Dutch "Het"/"Die" mostly opens a new statement.
 _CARRIES_ON = re.compile(
     r"^(they|their|he|she|his|her|this (professional|person|role|specialist|position|employee)|"
     r"these (professionals|specialists|duties|tasks)|zij|hij|ze|deze (functie|rol|persoon|"
-    r"specialist|medewerker)|daarnaast|bovendien|also|ook|er wordt|er worden)\b",
+    r"specialist|medewerker)|daarnaast|bovendien|also|ook)\b",
     re.IGNORECASE,
 )
 

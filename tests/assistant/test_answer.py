@@ -410,18 +410,3 @@ def test_the_role_the_askers_context_names_is_answered_from_its_own_article():
         "What tasks would I be doing day to day?", "en", "", passages, weights_for(passages)
     )
     assert citations[0].source == "ld"
-
-
-def test_a_dutch_passive_sentence_after_a_quoted_one_carries_it_on():
-    passages = [
-        _p(
-            "hrm#0",
-            "Het zoeken van nieuwe medewerkers is een groot deel van het werk van de HR manager. "
-            "Er wordt veel aandacht besteed aan het opstellen van vacatures. "
-            "Het bedrijf werd opgericht in 1990.",
-            1.0,
-            language="nl",
-        )
-    ]
-    text, _ = compose("Wat doet een HR manager?", "nl", "", passages, weights_for(passages))
-    assert "opstellen van vacatures" in text and "1990" not in text
