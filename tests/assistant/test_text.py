@@ -1,5 +1,6 @@
 from assistant.text import (
     TermWeights,
+    concept_of,
     content_words,
     correct_stop_word_typos,
     edit_distance,
@@ -22,6 +23,10 @@ def test_glossary_gives_dutch_and_english_words_a_shared_concept():
     english = set(terms("recruitment"))
     assert dutch & english
     assert not set(terms("werving")) & set(terms("salaris"))
+    assert set(terms("verbeteringen")) & set(terms("improves"))
+    # Entries listed whole: words that merely start alike share no concept.
+    assert concept_of("verbergen") is None and concept_of("improper") is None
+    assert concept_of("opbrengen") is None and concept_of("opbrengsten") is not None
 
 
 def test_stop_words_and_their_typos_carry_no_meaning():
