@@ -59,6 +59,9 @@ MAX_LIST_ITEMS = 6
 # A list labelled as the duties asked for ("Responsibilities") beats a list of a better
 # ranked passage of the same page: the label outweighs the rank.
 DUTY_LIST_BONUS = 0.3
+# Weight of a list's passage rank (0..1) among the lists of a page; kept below
+# DUTY_LIST_BONUS so that the best-ranked passage's list, at a full prior, never
+# outweighs a duty label on a list ranked last.
 LIST_PRIOR_WEIGHT = 0.25
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9À-Ý\"“‘(])")
 _BULLET = LIST_ITEM
@@ -80,6 +83,14 @@ _DOES = (
 # A question that joins two things: "X and Y", "X of Y", "X vs Y", "X/Y".
 _JOINS_SUBJECTS = re.compile(r"\b(and|en|or|of|vs|versus)\b|[&/]", re.IGNORECASE)
 _DOES_QUESTION = re.compile(rf"\b({_DOES})\b", re.IGNORECASE)
+# How an asker names their own role: "I'm an HR manager", "Ik ben net begonnen als
+# HR-manager", "As a new team lead"; the words after it are dropped as a subject.
+_SELF_DESCRIPTION = re.compile(
+    r"\b(?:(?:i am|i'm|as)\s+(?:an?|the)|ik ben|als)\b(?:\s+(?:an?|the|een|de|het|new|"
+    r"nieuwe?|net|just|pas|begonnen|started|als|as))*(?:\s+[\w&-]+){1,3}",
+    re.IGNORECASE,
+)
+_NEGATION = re.compile(r"\b(not|never|no|niet|geen|nooit)\b|n't\b", re.IGNORECASE)
 _ASKS_DEFINITION = re.compile(
     rf"\b({_DOES}|what('s| is| are)|who('s| is| are)|wat (is|zijn)|wie (is|zijn)|"
     r"duties|responsibilities|tasks|taken|verantwoordelijkheden)\b",
@@ -241,7 +252,11 @@ def _score_units(
                     match[i] = 0.5
             # Pages ask their own questions ("Wat doen vertrouwenspersonen zoal?") and
             # answer them in the next sentence, which seldom repeats the question's words.
-            asked = {i for i, m in match.items() if m >= 1.0} if unit.is_question else set()
+            asked = (
+                {i for i, m in match.items() if m >= 1.0}
+                if unit.is_question and _same_polarity(unit.text, question)
+                else set()
+            )
             same_question_before = _asks_the_same(unit, question, subject)
             gives = (wants_figure and _FIGURE.search(unit.text)) or (
                 wants_duration and gives_duration(unit.text)
@@ -260,22 +275,24 @@ def _score_units(
 
 def _about_the_subject_first(question: str, context: str, passages: list[Passage]) -> list[Passage]:
     """The passages of a close article titled after the role the asker's context names
-    first, when the question itself names no role and the best article never names that
-    one ("I'm looking at HR officer vacancies. What tasks would I be doing day to day?"
-    ranks a learning-and-development page first on "tasks … day")."""
+    first, when the question itself names no subject and the best article never names
+    that role ("We are hiring a payroll officer. What would the job involve each week?"
+    can rank a page about another role first on "job … week"). The asker's own role
+    ("I'm an HR manager", "als HR-manager") says who asks, not what is asked."""
     if not passages or not context:
         return passages
     titled = set().union(*(role_phrases(p.title) for p in passages))
-    if role_phrases(question) & titled:
+    if role_phrases(question) & titled or set(terms(question)) & _title_subjects(passages):
         return passages  # the question names its subject itself
     top = passages[0]
+    # The retrieved passages of the best article: the words it is known to use here.
     present = {
         t for p in passages if p.article_id == top.article_id for t in terms(p.searchable_text)
     }
     # A role is missing when the best article does not even use one of its words.
     missing = {
         phrase
-        for phrase in role_phrases(context) & titled
+        for phrase in role_phrases(_SELF_DESCRIPTION.sub(" ", context)) & titled
         if any(not set(terms(part)) & present for part in phrase.split("-"))
     }
     for passage in passages:
@@ -289,6 +306,15 @@ def _about_the_subject_first(question: str, context: str, passages: list[Passage
             # above it matched the question's other words, not this role.
             return [p for p in passages if p.article_id == passage.article_id]
     return passages
+
+
+def _title_subjects(passages: list[Passage]) -> set[str]:
+    """Terms of the first content word of each retrieved article's title that names no
+    role phrase: the one-word role it is about ("Vertrouwenspersoon: wat doet die?").
+    A title with a role phrase is about that phrase ("A day in the life of an L&D
+    specialist" is not about "day")."""
+    firsts = (content_words(p.title)[:1] for p in passages if not role_phrases(p.title))
+    return {t for words in firsts for t in terms(" ".join(words))}
 
 
 def _page_answers(
@@ -309,14 +335,22 @@ def _page_answers(
 
 def _asks_the_same(unit: Unit, question: str, subject: list[list[str]]) -> bool:
     """The article's own question asks what a role does, as the question does, about the
-    question's subject (its words that name an article's topic)."""
+    question's subject (its words that name an article's topic), and both ask it the same
+    way round ("Wat doet een X niet?" is answered by what X does not do)."""
     return (
         unit.is_question
         and bool(subject)
+        and _same_polarity(unit.text, question)
         and all(set(group) & unit.terms for group in subject)
         and bool(_DOES_QUESTION.search(correct_stop_word_typos(question)))
         and bool(_DOES_QUESTION.search(correct_stop_word_typos(unit.text)))
     )
+
+
+def _same_polarity(asked_here: str, question: str) -> bool:
+    """Both ask it the same way round: "what does X do" is not answered by the page's
+    "what does X not do", nor the other way round."""
+    return bool(_NEGATION.search(asked_here)) == bool(_NEGATION.search(question))
 
 
 def _defines(text: str, groups: list[list[str]], weights: list[float]) -> bool:
@@ -409,17 +443,27 @@ def select_units(
     plain_question = correct_stop_word_typos(question)
     passages = _about_the_subject_first(question, context, passages)
     evidence = evidence_passages(passages)
-    evidence += _page_answers(question, evidence, passages, weights)
+    # Quotable like the evidence, but scored after it: their rank must not lower the
+    # evidence's own rank weights.
+    page_answers = _page_answers(question, evidence, passages, weights)
     # A list question may take its list from any retrieved passage of the best article
     # ("Responsibilities" often follows the passage that answers best).
     list_only = (
-        [p for p in passages if p.article_id == evidence[0].article_id and p not in evidence]
+        [
+            p
+            for p in passages
+            if p.article_id == evidence[0].article_id
+            and p not in evidence
+            and p not in page_answers
+        ]
         if evidence and _LIST_QUESTION.search(plain_question)
         else []
     )
-    others = _other_subjects(question, evidence, passages, weights)
+    others = [
+        p for p in _other_subjects(question, evidence, passages, weights) if p not in page_answers
+    ]
     scored, group_weights = _score_units(
-        question, context, evidence, weights, [*list_only, *others]
+        question, context, evidence, weights, [*page_answers, *list_only, *others]
     )
     if similarity is not None and scored:
         _add_semantic_scores(scored, similarity)

@@ -159,16 +159,16 @@ def test_an_articles_own_question_is_not_quoted_but_the_answer_after_it_is():
     passages = [
         _p(
             "vp#0",
-            "Wat doen vertrouwenspersonen zoal? "
-            "Zij bieden collega's allereerst een luisterend oor. "
-            "Het bureau is opgericht in 2001 door vertrouwenspersonen.",
+            "Wat doen preventiemedewerkers eigenlijk? "
+            "Zij brengen samen met de werkgever de risico's op de werkvloer in kaart. "
+            "Het bureau is in 2001 opgericht door preventiemedewerkers.",
             1.0,
             language="nl",
         )
     ]
-    text, _ = compose("Wat doen vertrouwenspersonen?", "nl", "", passages, weights_for(passages))
+    text, _ = compose("Wat doen preventiemedewerkers?", "nl", "", passages, weights_for(passages))
     assert "?" not in text
-    assert text.startswith("Zij bieden collega's allereerst een luisterend oor.")
+    assert text.startswith("Zij brengen samen met de werkgever de risico's")
 
 
 def test_what_a_job_involves_is_answered_with_its_list_of_duties():
@@ -341,72 +341,103 @@ def test_a_page_answering_the_question_itself_is_quoted_from_a_lower_passage():
     # The page asks "what do they do?" in a passage that retrieval ranks below the
     # evidence margin; its answer is still quoted.
     top = _titled(
-        "vp#0",
-        "Vertrouwenspersoon",
-        "Een vertrouwenspersoon is er voor medewerkers met klachten over gedrag op het werk.",
+        "pm#0",
+        "Preventiemedewerker",
+        "Elk bedrijf met personeel moet een preventiemedewerker aanwijzen.",
         1.0,
     )
     lower = _titled(
-        "vp#1",
-        "Vertrouwenspersoon",
-        "Wat doen vertrouwenspersonen in dit verband zoal? "
-        "Zij bieden die collega's allereerst een luisterend oor.",
+        "pm#1",
+        "Preventiemedewerker",
+        "Wat doen preventiemedewerkers nu precies? "
+        "Zij lopen de werkplekken na en melden gevaarlijke situaties aan de directie. "
+        "Wat doen preventiemedewerkers niet? "
+        "Zij leggen geen boetes op en beslissen niet over ontslag.",
         0.85,
     )
     passages = [top, lower]
     weights = weights_for(passages)
     weights.add_titles(p.title for p in passages)
-    text, _ = compose("Wat doet een vertrouwenspersoon?", "nl", "", passages, weights)
-    assert "Zij bieden die collega's allereerst een luisterend oor. [2]" in text
+    text, _ = compose("Wat doet een preventiemedewerker?", "nl", "", passages, weights)
+    assert text.startswith("Zij lopen de werkplekken na en melden gevaarlijke situaties")
     assert "?" not in text
     # A question of another kind about the same role is not answered there.
-    text, _ = compose("Waar werkt een vertrouwenspersoon?", "nl", "", passages, weights)
-    assert "luisterend oor" not in text
+    text, _ = compose("Waar werkt een preventiemedewerker?", "nl", "", passages, weights)
+    assert "werkplekken na" not in text
+    # Asked the other way round, the page's other question answers it.
+    text, _ = compose("Wat doet een preventiemedewerker niet?", "nl", "", passages, weights)
+    assert text.startswith("Zij leggen geen boetes op")
 
 
 def test_the_list_labelled_as_duties_beats_a_list_of_the_best_ranked_passage():
     areas = _p(
         "officer#1",
-        "HR officers can be involved in a range of activities. These cover areas such as:\n\n"
-        "- recruitment and retention\n- pay and rewards",
+        "An HR officer's work touches many parts of the business, for example:\n\n"
+        "- hiring and keeping staff\n- salaries and benefits",
         1.0,
     )
     duties = _p(
         "officer#2",
-        "As an HR officer, you'll need to:\n\n- write job descriptions\n- shortlist candidates",
+        "In this HR officer job you will:\n\n- draft vacancy texts\n- screen applicants",
         0.97,
         section="Responsibilities",
     )
     passages = [areas, duties]
     text, _ = compose("What does an HR officer do?", "en", "", passages, weights_for(passages))
-    assert "- write job descriptions" in text and "- pay and rewards" not in text
+    assert "- draft vacancy texts" in text and "- salaries and benefits" not in text
+
+
+def _about(chunk: str, title: str, text: str, score: float) -> Passage:
+    """An English passage whose article has its own title."""
+    return Passage(chunk, chunk.split("#")[0], title, "en", "", 0, text, score=score)
 
 
 def test_the_role_the_askers_context_names_is_answered_from_its_own_article():
-    # "tasks … day" ranks a learning-and-development page first; the asker said which
+    # "job … week" ranks a learning-and-development page first; the asker said which
     # role the question is about, and a close article is titled after it.
-    learning = _p("ld#0", "Ensuring that the day's tasks align with learning goals is key.", 1.0)
-    officer = Passage(
-        "officer#0",
-        "officer",
-        "Human resources officer",
-        "en",
-        "",
-        0,
-        "HR officers write job descriptions and shortlist candidates every day.",
-        score=0.99,
+    learning = _about(
+        "ld#0",
+        "Learning and development specialist",
+        "Each week the job involves planning training sessions.",
+        1.0,
     )
-    passages = [learning, officer]
-    _, citations = compose(
-        "What tasks would I be doing day to day?",
-        "en",
-        "I'm looking at HR officer vacancies.",
-        passages,
-        weights_for(passages),
+    payroll = _about(
+        "payroll#0",
+        "Payroll officer",
+        "Payroll officers process salaries and check timesheets.",
+        0.99,
     )
-    assert [c.source for c in citations] == ["officer"]
+    passages = [learning, payroll]
+    weights = weights_for(passages)
+    weights.add_titles(p.title for p in passages)
+    question = "What would the job involve each week?"
+    _, citations = compose(question, "en", "We are hiring a payroll officer.", passages, weights)
+    assert [c.source for c in citations] == ["payroll"]
     # Without a role in the context the best page answers.
+    _, citations = compose(question, "en", "", passages, weights)
+    assert citations[0].source == "ld"
+    # The asker's own role says who asks, not what is asked.
+    _, citations = compose(question, "en", "I'm a payroll officer.", passages, weights)
+    assert citations[0].source == "ld"
+    # A question that names its subject keeps it, whatever the context names.
     _, citations = compose(
-        "What tasks would I be doing day to day?", "en", "", passages, weights_for(passages)
+        "What does a learning and development specialist do?",
+        "en",
+        "We are hiring a payroll officer.",
+        passages,
+        weights,
     )
     assert citations[0].source == "ld"
+    # A one-word role in the question is its subject too.
+    recruiter = _about("rec#0", "Recruiter", "Recruiters source and interview candidates.", 1.0)
+    passages = [recruiter, payroll]
+    weights = weights_for(passages)
+    weights.add_titles(p.title for p in passages)
+    _, citations = compose(
+        "What does a recruiter do each week?",
+        "en",
+        "We are hiring a payroll officer.",
+        passages,
+        weights,
+    )
+    assert citations[0].source == "rec"
