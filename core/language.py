@@ -1,7 +1,8 @@
 """English/Dutch detection and the assistant's own phrases in both languages.
 
 A stop-word vote is enough for two languages this different and costs microseconds;
-no language-identification model is bundled for offline use anyway.
+no language-identification model is bundled for offline use anyway. A question with no
+stop word ("salaris opleidingsfunctionaris?") is told by wordfreq's word lists.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ _EN_WORDS = frozenset(
     """the a an and or of to in on for with is are was were be been do does did what which who
     whom how why when where can could should would will shall may might must there their they
     them this that these those it its from by as at about between than more most your you i
-    we our my me he she his her not no yes have has had into also other differ difference vs
-    versus become get make role roles""".split()
+    we our my me he she his her not no yes have has had into also other differ difference
+    become get make role roles""".split()
 )
 _NL_WORDS = frozenset(
     """de het een en of van in op voor met is zijn was waren wordt worden doet doen deed wat
@@ -32,7 +33,8 @@ def detect_language(text: str, default: str | None = None) -> str:
     """Return ``"en"`` or ``"nl"`` for ``text``.
 
     When the stop words are even, ``default`` (say, the chat's language so far) decides;
-    without one, spelling patterns break the tie for short or typo-ridden questions.
+    without one, how common the words are in each language, then spelling patterns, break
+    the tie for short or typo-ridden questions.
     """
     # All-caps words are acronyms ("OR" is the works council), not English "or".
     words = [w.lower() for w in _WORD.findall(text) if not (len(w) > 1 and w.isupper())]
@@ -42,8 +44,31 @@ def detect_language(text: str, default: str | None = None) -> str:
         return "en" if en > nl else "nl"
     if default in LANGUAGES:
         return default
+    by_word_lists = _word_list_vote(words)
+    if by_word_lists is not None:
+        return by_word_lists
     nl_like = sum(1 for w in words if _DUTCH_MARKERS.search(w))
     return "nl" if nl_like > len(words) - nl_like else "en"
+
+
+# How much more common (in Zipf points, summed over the words) a question's words must be
+# in one language than in the other to decide it: "salaris opleidingsfunctionaris?" has
+# no stop word, but "salaris" is an everyday Dutch word and no English one.
+WORD_LIST_MARGIN = 1.0
+
+
+def _word_list_vote(words: list[str]) -> str | None:
+    """The language whose everyday words these are, by wordfreq's word lists (shipped in
+    its wheel), or None when they do not lean either way (names, compounds, loanwords)."""
+    from wordfreq import zipf_frequency
+
+    balance = sum(
+        zipf_frequency(w, "nl", wordlist="small") - zipf_frequency(w, "en", wordlist="small")
+        for w in words
+    )
+    if abs(balance) < WORD_LIST_MARGIN:
+        return None
+    return "nl" if balance > 0 else "en"
 
 
 PHRASES: dict[str, dict[str, str]] = {

@@ -14,6 +14,10 @@ from core.language import detect_language, phrase
         ("waht does an hr generalst do", "en"),
         ("En een HR-officer?", "nl"),
         ("And how do they become a manager?", "en"),
+        # No stop word to tell: everyday words of one language decide.
+        ("salaris opleidingsfunctionaris?", "nl"),
+        ("uitzendbureau vs detacheringsbureau?", "nl"),
+        ("Recruiter vs sourcer salary?", "en"),
     ],
 )
 def test_detect_language(text: str, language: str):
