@@ -103,6 +103,15 @@ _DURATION = re.compile(
     r"maand|maanden|jaar|jaren)\b",
     re.IGNORECASE,
 )
+# "In which year …", "Sinds wanneer …", "When was X introduced?": the answer is a year.
+_ASKS_YEAR = re.compile(
+    r"\b(in |since )?(what|which) year\b|\b(in |sinds )?welk jaar\b|\bsince when\b|"
+    r"\bsinds wanneer\b|\bwhen (was|were|did)\b.{0,80}\b(introduced|founded|created|"
+    r"established|launched|started|start|begin|began|passed|coined|adopted)\b|"
+    r"\bwanneer (is|werd|zijn|werden)\b.{0,80}\b(ingevoerd|geïntroduceerd|opgericht|gestart|"
+    r"begonnen|aangenomen|ontstaan)\b",
+    re.IGNORECASE,
+)
 _ASKS_SHARE = re.compile(r"\b(percent|percentage|procent|share of|aandeel)\b|%", re.IGNORECASE)
 _FIGURE = re.compile(r"\d|[€$£]")
 # What "how many" counts: the words after it that carry meaning ("how many training
@@ -188,6 +197,8 @@ def figure_missing(
     it never uses ("hoeveel stoelen") cannot be looked for next to the number.
     """
     text = " ".join(p.text for p in evidence)
+    if _ASKS_YEAR.search(question):
+        return not _YEAR.search(text)
     if asks_for_duration(question) and not asks_for_figure(question):
         return not gives_duration(text)
     if not asks_for_figure(question):
@@ -226,8 +237,8 @@ def gives_duration(text: str) -> bool:
 
 
 def asks_for_figure(question: str) -> bool:
-    """The question wants a number: a count, size, share, age or amount of money."""
-    return bool(_ASKS_QUANTITY.search(question))
+    """The question wants a number: a count, size, share, age, year or amount of money."""
+    return bool(_ASKS_QUANTITY.search(question) or _ASKS_YEAR.search(question))
 
 
 def question_parts(question: str) -> tuple[str, str]:

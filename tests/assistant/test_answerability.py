@@ -131,6 +131,16 @@ def test_how_long_needs_a_span_of_time_in_digits_or_words():
     assert not figure_missing("Who handles my dispute?", size)
 
 
+def test_a_question_for_a_year_needs_a_year():
+    year = [_passage("De wet werd in 2002 ingevoerd en geldt 104 weken.", "nl")]
+    weeks = [_passage("De wet geldt 104 weken lang voor elke zieke werknemer.", "nl")]
+    assert not figure_missing("In which year was the law introduced?", year)
+    assert figure_missing("In which year was the law introduced?", weeks)  # 104 is no year
+    assert figure_missing("Wanneer is de wet ingevoerd?", weeks)
+    assert figure_missing("When did Google start calling HR people operations?", weeks)
+    assert not figure_missing("Wanneer schakel je de wet in?", weeks)  # no year asked
+
+
 def test_a_kind_asked_for_must_be_named_when_the_glossary_knows_it():
     from assistant.answerability import asked_kind_missing
 
