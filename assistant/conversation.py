@@ -43,7 +43,12 @@ _POINTS_BACK = re.compile(
     r"daar\w+|hier(voor|van|bij|mee|in|op|over|door)|er(voor|van|bij|mee|in|op|over|door|"
     r"toe|aan))\b|"
     # a pronoun closing the question: "werkt die samen?", "what is that?"
-    r"\b(die|dat|deze|dit|that|this)(\s+\w+)?\s*\?",
+    r"\b(die|dat|deze|dit|that|this)(\s+\w+)?\s*\?|"
+    # a pronoun as the subject of a question that opens with its verb: "Kan dat ook
+    # vanuit huis?", "Is that a full-time job?"
+    r"^\W*\w+\s+(dat|die|dit|deze|that|this)\s+\w+|"
+    # "one" standing for a role named before: "How do I become a certified one?"
+    r"\b(an?|the)\s+(\w+\s+)?ones?\s*[?.!,]",
     re.IGNORECASE,
 )
 # A turn with fewer content words than this that names no topic of the articles

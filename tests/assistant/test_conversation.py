@@ -45,6 +45,9 @@ def test_pasted_markup_is_not_part_of_the_question(pasted: str, asked: str):
         "Salary?",
         "In Belgium?",
         "Who earns more?",
+        "Kan dat ook vanuit huis?",
+        "Is that a full-time job?",
+        "Which course should I take to become a certified one?",
     ],
 )
 def test_a_turn_that_leans_on_the_previous_one_is_a_follow_up(question: str):
@@ -57,6 +60,9 @@ def test_a_turn_that_leans_on_the_previous_one_is_a_follow_up(question: str):
         "What does an HR manager do?",
         "Wat doet een salarisadministrateur?",
         "Which certifications help an HR generalist become an HR manager?",
+        "Is the HR manager the one who approves leave?",
+        "Wat doet het HR-team van een start-up?",
+        "Is het verschil tussen een recruiter en een sourcer groot?",
     ],
 )
 def test_a_new_topic_in_the_same_chat_stands_alone(question: str):
