@@ -63,6 +63,10 @@ DUTY_LIST_BONUS = 0.3
 # DUTY_LIST_BONUS so that the best-ranked passage's list, at a full prior, never
 # outweighs a duty label on a list ranked last.
 LIST_PRIOR_WEIGHT = 0.25
+# A passage's last sentence without an end mark, at least this long, was cut off (a
+# shorter one is a heading or a label).
+MIN_CUT_SENTENCE_WORDS = 6
+_ENDS_SENTENCE = re.compile(r"[.!?:;…)\]\"'”’]$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9À-Ý\"“‘(])")
 _BULLET = LIST_ITEM
 # A line that names what follows rather than saying something: short, no end mark.
@@ -691,7 +695,8 @@ def compose(
         if passage.chunk_id not in number:
             number[passage.chunk_id] = len(citations) + 1
             citations.append(citation_of(passage, number[passage.chunk_id]))
-        text = f"{unit.text} [{number[passage.chunk_id]}]"
+        cut = " …" if _is_cut_off(unit) else ""
+        text = f"{unit.text}{cut} [{number[passage.chunk_id]}]"
         if passage.language and passage.language != language and not noted_other_language:
             name = phrase(language, f"language_name_{passage.language}")
             text = phrase(language, "other_language_article", article_language=name) + text
@@ -704,6 +709,19 @@ def compose(
     if items:
         body = f"{body}\n\n" + "\n".join(items) if body else "\n".join(items)
     return body, citations
+
+
+def _is_cut_off(unit: Unit) -> bool:
+    """The sentence stops mid-way where the page's text ends ("… of wanneer de r"): web
+    excerpts are often cut at a length. The answer marks it with "…" rather than
+    pretending it is whole (the citation still quotes the article exactly)."""
+    text = unit.text.rstrip()
+    return (
+        unit.list_id is None
+        and len(text.split()) >= MIN_CUT_SENTENCE_WORDS
+        and not _ENDS_SENTENCE.search(text)
+        and unit.passage.text.rstrip().endswith(text)
+    )
 
 
 def citation_of(passage: Passage, n: int) -> Citation:

@@ -441,3 +441,21 @@ def test_the_role_the_askers_context_names_is_answered_from_its_own_article():
         weights,
     )
     assert citations[0].source == "rec"
+
+
+def test_a_sentence_cut_off_where_the_page_ends_is_marked_as_cut():
+    passages = [
+        _p(
+            "cm#0",
+            "A case manager guides sick employees back to work. "
+            "The role matters most when someone reports sick for the fourth time or when the r",
+            1.0,
+        )
+    ]
+    text, citations = compose(
+        "When does a case manager matter most?", "en", "", passages, weights_for(passages)
+    )
+    assert "for the fourth time or when the r … [1]" in text
+    assert citations[0].snippet.endswith("or when the r")  # the citation quotes it exactly
+    text, _ = compose("What does a case manager do?", "en", "", passages, weights_for(passages))
+    assert "guides sick employees back to work. [1]" in text  # a whole sentence is not marked
