@@ -73,9 +73,12 @@ _ASKS_OPINION = re.compile(
 _ASKS_MONEY = re.compile(
     r"\b(salary|salaries|wages?|pay|paid|earn|earns|earning|income|cost|costs|price|fee|fees|"
     r"charge|charges|salaris|salarissen|loon|lonen|verdient|verdienen|inkomen|kost|kosten|"
-    r"prijs|tarief|honorarium|rekent)\b",
+    r"prijs|\w*tarief|\w*tarieven|honorarium|rekent|(hourly|daily|day) rates?)\b",
     re.IGNORECASE,
 )
+# A question typed as keywords, with no stop word at all ("salaris recruiter?",
+# "extern vertrouwenspersoon uurtarief?"), at most this many words long.
+MAX_KEYWORD_QUERY_WORDS = 5
 # A question that wants a quantity, not one that merely mentions pay or costs.
 _ASKS_QUANTITY = re.compile(
     r"\bhow (much|many|high|old)\b|\bhoeveel\b|\bhoe (hoog|duur|oud)\b|"
@@ -237,8 +240,18 @@ def gives_duration(text: str) -> bool:
 
 
 def asks_for_figure(question: str) -> bool:
-    """The question wants a number: a count, size, share, age, year or amount of money."""
-    return bool(_ASKS_QUANTITY.search(question) or _ASKS_YEAR.search(question))
+    """The question wants a number: a count, size, share, age, year or amount of money.
+    Typed as keywords, a pay word asks for the amount ("salaris recruiter?")."""
+    return bool(
+        _ASKS_QUANTITY.search(question)
+        or _ASKS_YEAR.search(question)
+        or (_is_keyword_query(question) and _ASKS_MONEY.search(question))
+    )
+
+
+def _is_keyword_query(question: str) -> bool:
+    words = word_tokens(question)
+    return 0 < len(words) <= MAX_KEYWORD_QUERY_WORDS and not any(is_stop_word(w) for w in words)
 
 
 def question_parts(question: str) -> tuple[str, str]:

@@ -141,6 +141,16 @@ def test_a_question_for_a_year_needs_a_year():
     assert not figure_missing("Wanneer schakel je de wet in?", weeks)  # no year asked
 
 
+def test_a_pay_word_in_a_keyword_question_asks_for_the_amount():
+    duties = [_passage("Een externe vertrouwenspersoon luistert en adviseert.", "nl")]
+    paid = [_passage("Een vertrouwenspersoon rekent een uurtarief van € 95.", "nl")]
+    assert figure_missing("extern vertrouwenspersoon uurtarief?", duties)
+    assert not figure_missing("extern vertrouwenspersoon uurtarief?", paid)
+    assert figure_missing("salaris opleidingsfunctionaris?", duties)
+    # In a sentence, a pay word may be what is asked about, not an amount.
+    assert not figure_missing("Wie regelt het salaris van de vertrouwenspersoon?", duties)
+
+
 def test_a_kind_asked_for_must_be_named_when_the_glossary_knows_it():
     from assistant.answerability import asked_kind_missing
 
