@@ -48,7 +48,7 @@ def detect_language(text: str, default: str | None = None) -> str:
     if by_word_lists is not None:
         return by_word_lists
     nl_like = sum(1 for w in words if _DUTCH_MARKERS.search(w))
-    return "nl" if nl_like > len(words) - nl_like else "en"
+    return "nl" if nl_like and 2 * nl_like >= len(words) else "en"
 
 
 # How much more common (in Zipf points, summed over the words) a question's words must be

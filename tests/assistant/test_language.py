@@ -18,6 +18,7 @@ from core.language import detect_language, phrase
         ("salaris opleidingsfunctionaris?", "nl"),
         ("uitzendbureau vs detacheringsbureau?", "nl"),
         ("Recruiter vs sourcer salary?", "en"),
+        ("salarisadministrateur uurtarief?", "nl"),  # half the words spelt the Dutch way
     ],
 )
 def test_detect_language(text: str, language: str):
