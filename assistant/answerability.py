@@ -317,13 +317,16 @@ _OPPOSITE = {a: b for a, b in OPPOSITES} | {b: a for a, b in OPPOSITES}
 
 
 def contrasted_qualifier(question: str, evidence: list[Passage]) -> str:
-    """A qualifier of the question whose opposite the evidence uses instead, or ''."""
+    """A qualifier of the question whose opposite the evidence uses instead, or ''.
+    A question that names both sides ("junior vs senior …") compares them: what the
+    evidence says of one side answers half of it."""
     present: set[str] = set()
     for passage in evidence:
         present.update(w.lower() for w in tokenize(passage.text))
-    for word in (w.lower() for w in tokenize(question)):
+    asked = {w.lower() for w in tokenize(question)}
+    for word in asked:
         opposite = _OPPOSITE.get(word)
-        if opposite and word not in present and opposite in present:
+        if opposite and opposite not in asked and word not in present and opposite in present:
             return word
     return ""
 

@@ -267,3 +267,7 @@ def test_evidence_about_the_opposite_group_does_not_answer():
     assert not contrasted_qualifier("How many hours do companies spend on HR?", small)
     dutch = [_passage("Kleine bedrijven besteden HR vaak uit.", language="nl")]
     assert contrasted_qualifier("Besteden grote bedrijven HR uit?", dutch) == "grote"
+    # Naming both sides compares them.
+    junior = [_passage("A junior brand manager runs campaigns under guidance.")]
+    assert not contrasted_qualifier("Junior vs senior brand manager: the difference?", junior)
+    assert contrasted_qualifier("What does a senior brand manager do?", junior) == "senior"
