@@ -44,6 +44,12 @@ TITLE_PHRASE_WEIGHT = 0.02
 # Weight of the earlier turns' words when a follow-up question is retrieved.
 HISTORY_WEIGHT = 0.5
 DEFAULT_K = 6
+# Bonus for passages in the language of the country a question in another language is
+# about; a Dutch article is about the Netherlands unless it says otherwise.
+SCOPE_LANGUAGE_WEIGHT = 0.02
+COUNTRY_NAMES = {
+    "nl": re.compile(r"\b(dutch|netherlands|holland|nederlandse?)\b", re.IGNORECASE),
+}
 # How much a passage in the other language's BM25 score is raised when only an article in
 # that language is titled after the question's topic (see _fair_across_languages).
 CROSS_LANGUAGE_BM25_FACTOR = 2.0
@@ -245,6 +251,17 @@ class HybridRetriever:
             return lexical
         return np.where(other, np.minimum(1.0, CROSS_LANGUAGE_BM25_FACTOR * lexical), lexical)
 
+    def _about_the_country_asked(self, query: Query) -> np.ndarray:
+        """1 for passages in the language of the country the question is about, asked in
+        another language ("How tight is the Dutch labour market?"): an article in Dutch is
+        about the Netherlands, and the English pages that share the question's words are
+        mostly not."""
+        scores = np.zeros(len(self.passages))
+        for language, names in COUNTRY_NAMES.items():
+            if language != query.language and names.search(query.dense_text):
+                scores[self._languages == language] = 1.0
+        return scores
+
     def _dense_scores(self, query: Query) -> np.ndarray:
         vector = self._embeddings.embed_query(query.dense_text)
         k = min(len(self.passages), DENSE_CANDIDATES)
@@ -270,6 +287,7 @@ class HybridRetriever:
             + BM25_WEIGHT * lexical
             + TITLE_WEIGHT * titles
             + TITLE_PHRASE_WEIGHT * self._titles.names_phrase(query.question or query.context)
+            + SCOPE_LANGUAGE_WEIGHT * self._about_the_country_asked(query)
         )
         k = min(k, len(fused))
         top = np.argpartition(-fused, k - 1)[:k]

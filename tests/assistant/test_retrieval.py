@@ -1,6 +1,7 @@
 """Lexical scoring and title signals of the hybrid retriever: pure logic, no model."""
 
 import numpy as np
+import pytest
 
 from assistant.retrieval import SparseBM25, TitleIndex, role_phrases
 from assistant.text import terms
@@ -80,3 +81,32 @@ def test_an_article_titled_after_the_topic_in_the_other_language_is_not_outvoted
     question = "From how many employees must a company set up a works council?"
     assert retriever.search(Query(question))[0].article_id == "software"
     assert retriever.search(Query(question, language="en"))[0].article_id == "or"
+
+
+def test_a_question_about_the_netherlands_leans_to_the_dutch_articles():
+    from langchain_core.embeddings import DeterministicFakeEmbedding
+
+    from assistant.retrieval import SCOPE_LANGUAGE_WEIGHT, HybridRetriever, Query
+
+    # The same words in both languages' articles: only the country asked about differs.
+    text = "A growing company needs its own HR staff from about 75 employees."
+    store = _EqualStore(
+        [
+            {"chunk_id": "nl#0", "title": "HR staff", "language": "nl", "text": text},
+            {"chunk_id": "en#0", "title": "HR staff", "language": "en", "text": text},
+        ]
+    )
+    retriever = HybridRetriever(store, DeterministicFakeEmbedding(size=8))  # type: ignore[arg-type]
+
+    def lead_of_dutch(question: str, language: str) -> float:
+        scores = {p.article_id: p.score for p in retriever.search(Query(question, (), language))}
+        return scores["nl"] - scores["en"]
+
+    assert lead_of_dutch("When does a Dutch company need HR staff?", "en") == pytest.approx(
+        SCOPE_LANGUAGE_WEIGHT
+    )
+    assert lead_of_dutch("When does a company need HR staff?", "en") == pytest.approx(0.0)
+    # Asked in Dutch, every Dutch article is about the Netherlands: no lean either way.
+    assert lead_of_dutch("Wanneer heeft een Nederlandse firma HR staff nodig?", "nl") == (
+        pytest.approx(0.0)
+    )
