@@ -24,6 +24,7 @@ def test_glossary_gives_dutch_and_english_words_a_shared_concept():
     assert dutch & english
     assert not set(terms("werving")) & set(terms("salaris"))
     assert set(terms("verbeteringen")) & set(terms("improves"))
+    assert set(terms("ontslagrondes")) & set(terms("redundancy"))
     # Entries listed whole: words that merely start alike share no concept.
     assert concept_of("verbergen") is None and concept_of("improper") is None
     assert concept_of("opbrengen") is None and concept_of("opbrengsten") is not None
