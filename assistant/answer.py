@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from assistant.answerability import (
     CONTROL_TOKENS,
+    asks_amount_by_keywords,
     asks_for_duration,
     asks_for_figure,
     gives_duration,
@@ -230,7 +231,7 @@ def _score_units(
     # A hyphenated question word is also found as its words in a row ("HR generalist").
     phrases = [{phrase_stem(t) for t in g if "-" in t} for g in all_groups]
     top, bottom = passages[0].score, passages[-1].score
-    wants_figure = asks_for_figure(question)
+    wants_figure = asks_for_figure(question) or asks_amount_by_keywords(question, weights)
     wants_duration = asks_for_duration(question)
     wants_definition = bool(_ASKS_DEFINITION.search(correct_stop_word_typos(question)))
     subject = [g for g in groups if weights.is_topic(g)]

@@ -79,6 +79,13 @@ _ASKS_MONEY = re.compile(
 # A question typed as keywords, with no stop word at all ("salaris recruiter?",
 # "extern vertrouwenspersoon uurtarief?"), at most this many words long.
 MAX_KEYWORD_QUERY_WORDS = 5
+# The words of such a question that name an amount (not "pay", "loon" or "kosten",
+# which as keywords are mostly a topic: "loon doorbetalen ziekte").
+_AMOUNT_NOUN = re.compile(
+    r"salary|salaries|salaris|salarissen|wages?|earnings|verdiensten|\w*tarief|\w*tarieven|"
+    r"rates?|fees?|honorarium",
+    re.IGNORECASE,
+)
 # A question that wants a quantity, not one that merely mentions pay or costs.
 _ASKS_QUANTITY = re.compile(
     r"\bhow (much|many|high|old)\b|\bhoeveel\b|\bhoe (hoog|duur|oud)\b|"
@@ -106,13 +113,16 @@ _DURATION = re.compile(
     r"maand|maanden|jaar|jaren)\b",
     re.IGNORECASE,
 )
-# "In which year …", "Sinds wanneer …", "When was X introduced?": the answer is a year.
+# "In which year …", "When was X introduced?", "Sinds wanneer bestaat X?": the answer
+# is a year. Not any "since when" (often a size: "from 50 employees"), nor when a process
+# started ("week 6"), nor a year of a course ("welk jaar van de opleiding").
 _ASKS_YEAR = re.compile(
-    r"\b(in |since )?(what|which) year\b|\b(in |sinds )?welk jaar\b|\bsince when\b|"
-    r"\bsinds wanneer\b|\bwhen (was|were|did)\b.{0,80}\b(introduced|founded|created|"
-    r"established|launched|started|start|begin|began|passed|coined|adopted)\b|"
-    r"\bwanneer (is|werd|zijn|werden)\b.{0,80}\b(ingevoerd|geïntroduceerd|opgericht|gestart|"
-    r"begonnen|aangenomen|ontstaan)\b",
+    r"\b(what|which) year\b(?! of\b)|\bwelk jaar\b(?! van\b)|"
+    r"\bsinds wanneer (bestaat|bestaan)\b|\bsince when\b.{0,60}\bexist|"
+    r"\bwhen (was|were|did)\b.{0,80}\b(introduced|founded|created|established|launched|"
+    r"passed|coined|adopted)\b|"
+    r"\bwanneer (is|werd|zijn|werden)\b.{0,80}\b(ingevoerd|geïntroduceerd|opgericht|"
+    r"aangenomen|ontstaan)\b",
     re.IGNORECASE,
 )
 _ASKS_SHARE = re.compile(r"\b(percent|percentage|procent|share of|aandeel)\b|%", re.IGNORECASE)
@@ -202,6 +212,8 @@ def figure_missing(
     text = " ".join(p.text for p in evidence)
     if _ASKS_YEAR.search(question):
         return not _YEAR.search(text)
+    if weights is not None and asks_amount_by_keywords(question, weights):
+        return not _MONEY.search(text)
     if asks_for_duration(question) and not asks_for_figure(question):
         return not gives_duration(text)
     if not asks_for_figure(question):
@@ -240,18 +252,20 @@ def gives_duration(text: str) -> bool:
 
 
 def asks_for_figure(question: str) -> bool:
-    """The question wants a number: a count, size, share, age, year or amount of money.
-    Typed as keywords, a pay word asks for the amount ("salaris recruiter?")."""
-    return bool(
-        _ASKS_QUANTITY.search(question)
-        or _ASKS_YEAR.search(question)
-        or (_is_keyword_query(question) and _ASKS_MONEY.search(question))
-    )
+    """The question wants a number: a count, size, share, age, year or amount of money."""
+    return bool(_ASKS_QUANTITY.search(question) or _ASKS_YEAR.search(question))
 
 
-def _is_keyword_query(question: str) -> bool:
+def asks_amount_by_keywords(question: str, weights: TermWeights) -> bool:
+    """Typed as keywords, a salary or rate word next to a role the articles are about
+    asks for the amount ("salaris recruiter?", "extern vertrouwenspersoon uurtarief?").
+    Other keyword questions name pay as a topic ("pay transparency directive", "loon
+    doorbetalen ziekte?") and ask for no figure."""
     words = word_tokens(question)
-    return 0 < len(words) <= MAX_KEYWORD_QUERY_WORDS and not any(is_stop_word(w) for w in words)
+    if not 0 < len(words) <= MAX_KEYWORD_QUERY_WORDS or any(is_stop_word(w) for w in words):
+        return False
+    amounts = [w for w in words if _AMOUNT_NOUN.fullmatch(w)]
+    return bool(amounts) and any(weights.names_topic(w) for w in words if w not in amounts)
 
 
 def question_parts(question: str) -> tuple[str, str]:
@@ -313,7 +327,10 @@ OPPOSITES = (
     ("interne", "externe"),
     ("permanent", "temporary"),
 )
-_OPPOSITE = {a: b for a, b in OPPOSITES} | {b: a for a, b in OPPOSITES}
+_OPPOSITES: dict[str, set[str]] = {}
+for _one, _other in OPPOSITES:
+    _OPPOSITES.setdefault(_one, set()).add(_other)
+    _OPPOSITES.setdefault(_other, set()).add(_one)
 
 
 def contrasted_qualifier(question: str, evidence: list[Passage]) -> str:
@@ -323,10 +340,10 @@ def contrasted_qualifier(question: str, evidence: list[Passage]) -> str:
     present: set[str] = set()
     for passage in evidence:
         present.update(w.lower() for w in tokenize(passage.text))
-    asked = {w.lower() for w in tokenize(question)}
-    for word in asked:
-        opposite = _OPPOSITE.get(word)
-        if opposite and opposite not in asked and word not in present and opposite in present:
+    words = [w.lower() for w in tokenize(question)]
+    for word in words:  # in reading order: the first contrasted qualifier is named
+        opposites = _OPPOSITES.get(word, set())
+        if opposites and not opposites & set(words) and word not in present and opposites & present:
             return word
     return ""
 

@@ -45,8 +45,10 @@ _POINTS_BACK = re.compile(
     # a pronoun closing the question: "werkt die samen?", "what is that?"
     r"\b(die|dat|deze|dit|that|this)(\s+\w+)?\s*\?|"
     # a pronoun as the subject of a question that opens with its verb: "Kan dat ook
-    # vanuit huis?", "Is that a full-time job?"
-    r"^\W*\w+\s+(dat|die|dit|deze|that|this)\s+\w+|"
+    # vanuit huis?", "Is that a full-time job?" (not "Stel dat …", "Now that …")
+    r"^\W*(is|are|was|were|does|do|did|can|could|will|would|should|has|have|"
+    r"kan|kun|kunnen|mag|moet|heeft|hebben|doet|wordt|zou|zal|gaat|valt|hoort|telt)\s+"
+    r"(dat|die|dit|deze|that|this)\s+\w+|"
     # "one" standing for a role named before: "How do I become a certified one?"
     r"\b(an?|the)\s+(\w+\s+)?ones?\s*[?.!,]",
     re.IGNORECASE,

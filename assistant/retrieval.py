@@ -48,7 +48,13 @@ DEFAULT_K = 6
 # about; a Dutch article is about the Netherlands unless it says otherwise.
 SCOPE_LANGUAGE_WEIGHT = 0.02
 COUNTRY_NAMES = {
-    "nl": re.compile(r"\b(dutch|netherlands|holland|nederlandse?)\b", re.IGNORECASE),
+    # "Dutch" before a noun names the country ("a Dutch company"); "speak Dutch", "the
+    # Dutch word for …" name the language.
+    "nl": re.compile(
+        r"\b(netherlands|holland|nederlandse?)\b|\bdutch\s+(?!(words?|terms?|translation|"
+        r"language|version|names?|for|to|in|or|and|speaker|speaking)\b)[a-z]",
+        re.IGNORECASE,
+    ),
 }
 # How much a passage in the other language's BM25 score is raised when only an article in
 # that language is titled after the question's topic (see _fair_across_languages).

@@ -137,18 +137,32 @@ def test_a_question_for_a_year_needs_a_year():
     assert not figure_missing("In which year was the law introduced?", year)
     assert figure_missing("In which year was the law introduced?", weeks)  # 104 is no year
     assert figure_missing("Wanneer is de wet ingevoerd?", weeks)
-    assert figure_missing("When did Google start calling HR people operations?", weeks)
+    assert figure_missing("In what year did Google start calling HR people ops?", weeks)
     assert not figure_missing("Wanneer schakel je de wet in?", weeks)  # no year asked
+    assert not figure_missing("When did the case manager start the reintegration?", weeks)
+    assert not figure_missing("In welk jaar van de opleiding loop je stage?", weeks)
+    assert figure_missing("Sinds wanneer bestaat de wet?", weeks)
+    assert not figure_missing("Since when do I need a works council?", weeks)
 
 
-def test_a_pay_word_in_a_keyword_question_asks_for_the_amount():
-    duties = [_passage("Een externe vertrouwenspersoon luistert en adviseert.", "nl")]
+def test_a_salary_word_next_to_a_role_in_a_keyword_question_asks_for_the_amount():
+    duties = [
+        _passage("Een externe vertrouwenspersoon luistert en adviseert.", "nl"),
+        _passage("De werkgever betaalt het loon tijdens ziekte twee jaar door.", "nl"),
+    ]
     paid = [_passage("Een vertrouwenspersoon rekent een uurtarief van € 95.", "nl")]
-    assert figure_missing("extern vertrouwenspersoon uurtarief?", duties)
-    assert not figure_missing("extern vertrouwenspersoon uurtarief?", paid)
-    assert figure_missing("salaris opleidingsfunctionaris?", duties)
+    weights = weights_for(duties + paid)
+    weights.add_titles(["Vertrouwenspersoon", "Recruiter"])
+    asked = "extern vertrouwenspersoon uurtarief?"
+    assert figure_missing(asked, duties, weights)
+    assert not figure_missing(asked, paid, weights)
+    assert figure_missing("salaris recruiter?", duties, weights)
+    # A pay word as a topic, or without a role, asks for no amount.
+    assert not figure_missing("loon doorbetalen ziekte?", duties, weights)
+    assert not figure_missing("salary negotiation tips", duties, weights)
     # In a sentence, a pay word may be what is asked about, not an amount.
-    assert not figure_missing("Wie regelt het salaris van de vertrouwenspersoon?", duties)
+    asked = "Wie regelt het salaris van de vertrouwenspersoon?"
+    assert not figure_missing(asked, duties, weights)
 
 
 def test_a_kind_asked_for_must_be_named_when_the_glossary_knows_it():
@@ -271,3 +285,5 @@ def test_evidence_about_the_opposite_group_does_not_answer():
     junior = [_passage("A junior brand manager runs campaigns under guidance.")]
     assert not contrasted_qualifier("Junior vs senior brand manager: the difference?", junior)
     assert contrasted_qualifier("What does a senior brand manager do?", junior) == "senior"
+    large = [_passage("Large companies have an HR department of their own.")]
+    assert contrasted_qualifier("How do small companies organise HR?", large) == "small"

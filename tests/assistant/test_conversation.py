@@ -63,6 +63,9 @@ def test_a_turn_that_leans_on_the_previous_one_is_a_follow_up(question: str):
         "Is the HR manager the one who approves leave?",
         "Wat doet het HR-team van een start-up?",
         "Is het verschil tussen een recruiter en een sourcer groot?",
+        "Stel dat ik HR-manager wil worden, welke opleiding heb ik nodig?",
+        "Now that AI screens CVs, what does a recruiter do?",
+        "Companies that outsource payroll: what does HR still do?",
     ],
 )
 def test_a_new_topic_in_the_same_chat_stands_alone(question: str):
