@@ -142,10 +142,10 @@ DEVSET_MAX_FALSE_ABSTENTION_TARGET = 0.05
 # The best figures main has reached, all at or above the targets: a change that drops
 # any of them (or any below its target) fails here. Raise them with every gain.
 DEVSET_FLOORS = {
-    "hit@1": 0.91,
+    "hit@1": 0.92,
     "hit@3": 1.0,
     "source hit": 0.97,
-    "citation precision": 0.90,
+    "citation precision": 0.91,
     "snippet fidelity": 1.0,
     "fact coverage": 0.85,
     "abstention": 0.94,
