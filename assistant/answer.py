@@ -286,8 +286,9 @@ def _about_the_subject_first(question: str, context: str, passages: list[Passage
     ("I'm an HR manager", "als HR-manager") says who asks, not what is asked."""
     if not passages or not context:
         return passages
-    titled = set().union(*(role_phrases(p.title) for p in passages))
-    if role_phrases(question) & titled or set(terms(question)) & _title_subjects(passages):
+    phrases_by_title = {p.title: role_phrases(p.title) for p in passages}
+    titled = set().union(*phrases_by_title.values())
+    if role_phrases(question) & titled or set(terms(question)) & _title_subjects(phrases_by_title):
         return passages  # the question names its subject itself
     top = passages[0]
     # The retrieved passages of the best article: the words it is known to use here.
@@ -313,12 +314,14 @@ def _about_the_subject_first(question: str, context: str, passages: list[Passage
     return passages
 
 
-def _title_subjects(passages: list[Passage]) -> set[str]:
-    """Terms of the first content word of each retrieved article's title that names no
-    role phrase: the one-word role it is about ("Vertrouwenspersoon: wat doet die?").
-    A title with a role phrase is about that phrase ("A day in the life of an L&D
-    specialist" is not about "day")."""
-    firsts = (content_words(p.title)[:1] for p in passages if not role_phrases(p.title))
+def _title_subjects(phrases_by_title: dict[str, set[str]]) -> set[str]:
+    """Terms of the first content word of each title that names no role phrase: the
+    one-word role it is about ("Vertrouwenspersoon: wat doet die?"). A title with a role
+    phrase is about that phrase ("A day in the life of an L&D specialist" is not about
+    "day")."""
+    firsts = (
+        content_words(title)[:1] for title, phrases in phrases_by_title.items() if not phrases
+    )
     return {t for words in firsts for t in terms(" ".join(words))}
 
 

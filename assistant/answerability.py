@@ -341,9 +341,10 @@ def contrasted_qualifier(question: str, evidence: list[Passage]) -> str:
     for passage in evidence:
         present.update(w.lower() for w in tokenize(passage.text))
     words = [w.lower() for w in tokenize(question)]
+    asked = set(words)
     for word in words:  # in reading order: the first contrasted qualifier is named
         opposites = _OPPOSITES.get(word, set())
-        if opposites and not opposites & set(words) and word not in present and opposites & present:
+        if opposites and not opposites & asked and word not in present and opposites & present:
             return word
     return ""
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import yaml
 
+from core.language import LANGUAGES, word_frequency
+
 _STEM_CHARS = 5
 # Common word starts that would make five-letter stems collide ("onderhandelen",
 # "ondersteunen", "onderscheid"): such words keep more letters.
@@ -47,20 +49,12 @@ GLOSSARY_PATH = Path(__file__).parent / "data" / "glossary.yaml"
 # of English or Dutch: "examine" 4.2, "unfit" 3.5, "baas" 4.7, but "seperate" 2.8, "skils"
 # 1.3, "colega" 1.2. Such a word is not a typo, even when no article uses it.
 COMMON_WORD_ZIPF = 3.0
-LANGUAGES = ("en", "nl")
 
 
-@lru_cache(maxsize=20_000)
 def is_common_word(word: str) -> bool:
     """Whether ``word`` is an everyday English or Dutch word, by wordfreq's word lists
     (bundled in the wheel: nothing is downloaded)."""
-    from wordfreq import zipf_frequency
-
-    # The "small" lists hold every word down to Zipf 3, all this threshold needs.
-    return any(
-        zipf_frequency(word, language, wordlist="small") >= COMMON_WORD_ZIPF
-        for language in LANGUAGES
-    )
+    return any(word_frequency(word, language) >= COMMON_WORD_ZIPF for language in LANGUAGES)
 
 
 def tokenize(text: str) -> list[str]:

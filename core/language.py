@@ -8,6 +8,7 @@ stop word ("salaris opleidingsfunctionaris?") is told by wordfreq's word lists.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 LANGUAGES = ("en", "nl")
 
@@ -57,15 +58,20 @@ def detect_language(text: str, default: str | None = None) -> str:
 WORD_LIST_MARGIN = 1.0
 
 
+@lru_cache(maxsize=20_000)
+def word_frequency(word: str, language: str) -> float:
+    """How common ``word`` is in ``language`` (Zipf: log10 of uses per billion words), by
+    wordfreq's "small" word lists: bundled in its wheel, and holding every word down to
+    Zipf 3, all the assistant's thresholds need."""
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, language, wordlist="small"))
+
+
 def _word_list_vote(words: list[str]) -> str | None:
     """The language whose everyday words these are, by wordfreq's word lists (shipped in
     its wheel), or None when they do not lean either way (names, compounds, loanwords)."""
-    from wordfreq import zipf_frequency
-
-    balance = sum(
-        zipf_frequency(w, "nl", wordlist="small") - zipf_frequency(w, "en", wordlist="small")
-        for w in words
-    )
+    balance = sum(word_frequency(w, "nl") - word_frequency(w, "en") for w in words)
     if abs(balance) < WORD_LIST_MARGIN:
         return None
     return "nl" if balance > 0 else "en"
