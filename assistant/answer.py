@@ -52,8 +52,8 @@ DEFINITION_BONUS = 0.5
 # How much of a question word the sentence after an article's own question inherits.
 ASKED_BEFORE = 0.75
 # Bonus for the sentence right after an article's own question that asks what the
-# question asks about its subject ("Wat doen vertrouwenspersonen zoal?" for "Wat doet
-# een vertrouwenspersoon?"): the page answers it there, as a definition would.
+# question asks about its subject ("Wat doen preventiemedewerkers eigenlijk?" for "Wat
+# doet een preventiemedewerker?"): the page answers it there, as a definition would.
 PAGE_ANSWER_BONUS = DEFINITION_BONUS
 _FIGURE = re.compile(r"\d")
 MAX_LIST_ITEMS = 6
@@ -255,7 +255,7 @@ def _score_units(
                     match[i] = 1.0 if answers_page_question else ASKED_BEFORE
                 elif any(t in heading for t in group) or phrases[i] & heading:
                     match[i] = 0.5
-            # Pages ask their own questions ("Wat doen vertrouwenspersonen zoal?") and
+            # Pages ask their own questions ("Wat doen preventiemedewerkers eigenlijk?") and
             # answer them in the next sentence, which seldom repeats the question's words.
             asked = (
                 {i for i, m in match.items() if m >= 1.0}
@@ -317,8 +317,8 @@ def _about_the_subject_first(question: str, context: str, passages: list[Passage
 def _title_subjects(phrases_by_title: dict[str, set[str]]) -> set[str]:
     """Terms of the first content word of each title that names no role phrase: the
     one-word role it is about ("Vertrouwenspersoon: wat doet die?"). A title with a role
-    phrase is about that phrase ("A day in the life of an L&D specialist" is not about
-    "day")."""
+    phrase is about that phrase ("A week as an L&D specialist" is not about
+    "week")."""
     firsts = (
         content_words(title)[:1] for title, phrases in phrases_by_title.items() if not phrases
     )
@@ -716,7 +716,7 @@ def compose(
 
 
 def _is_cut_off(unit: Unit) -> bool:
-    """The sentence stops mid-way where the page's text ends ("… of wanneer de r"): web
+    """The sentence stops mid-way where the page's text ends ("… or when the r"): web
     excerpts are often cut at a length. The answer marks it with "…" rather than
     pretending it is whole (the citation still quotes the article exactly)."""
     text = unit.text.rstrip()
