@@ -109,3 +109,23 @@ def test_a_compound_written_apart_is_read_as_the_word_the_articles_use():
     )
     assert weights.correct_typos("the case manager") == "the case manager"  # both words used
     assert weights.correct_typos("Verschillen de taken?") == "Verschillen de taken?"
+
+
+def test_the_glossary_has_no_duplicate_words_and_no_dead_groups():
+    """Each word means one concept, and each group links at least two words that are
+    not stop words (a stop word is never looked up, so such a group links nothing)."""
+    import yaml
+
+    from assistant.text import GLOSSARY_PATH, is_stop_word
+
+    groups = yaml.safe_load(GLOSSARY_PATH.read_text(encoding="utf-8"))
+    seen: dict[str, int] = {}
+    for number, group in enumerate(groups):
+        words = [str(w).lower() for w in (group["exact"] if isinstance(group, dict) else group)]
+        for word in words:
+            assert word not in seen, f"'{word}' is in groups {seen[word]} and {number}"
+            seen[word] = number
+        live = [w for w in words if not is_stop_word(w)]
+        assert len(live) >= 2, f"group {number} links nothing: {words}"
+    # Everyday words that only look like a name are no country, and no one is "man".
+    assert concept_of("states") is None and concept_of("man") is None
