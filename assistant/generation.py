@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.answerability import CONTROL_TOKENS, reads_like_injection
 from core.errors import AssistantError
 from core.language import detect_language, phrase
+from core.safety import CONTROL_TOKENS, reads_like_injection
 from core.settings import Settings
 from core.types import Passage
 

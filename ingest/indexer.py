@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from langchain_core.documents import Document
 
 from core.embeddings import IdentifiedEmbeddings
@@ -30,6 +31,7 @@ from core.store import (
     read_all,
 )
 from core.types import Article, Passage
+from core.units import encode_vectors, split_text
 from ingest.chunking import chunk_article, embedding_text
 from ingest.loaders import (
     OUTSIDE_LINK,
@@ -65,8 +67,14 @@ class IngestReport:
         return data
 
 
-def passage_to_document(passage: Passage) -> Document:
-    """The stored form of a passage: contextual text to embed, exact text in metadata."""
+# Metadata key of a passage's sentence and list-item vectors (see core.units): made at
+# ingest so that answering a question embeds nothing but the question.
+UNIT_VECTORS_KEY = "unit_vectors"
+
+
+def passage_to_document(passage: Passage, unit_vectors: str = "") -> Document:
+    """The stored form of a passage: contextual text to embed, exact text in metadata,
+    and the vectors of its sentences (encoded, see :func:`core.units.encode_vectors`)."""
     return Document(
         page_content=embedding_text(passage),
         metadata={
@@ -78,8 +86,32 @@ def passage_to_document(passage: Passage) -> Document:
             "position": passage.position,
             "publisher": passage.publisher,
             "text": passage.text,
+            UNIT_VECTORS_KEY: unit_vectors,
         },
     )
+
+
+def documents_with_units(
+    passages: list[Passage], embeddings: IdentifiedEmbeddings
+) -> list[Document]:
+    """Documents for ``passages``, each carrying its units' vectors.
+
+    One embedding call per batch; the cache-backed embedder makes an unchanged sentence
+    cost a lookup, and equal vectors keep the record manager's hash equal, so an
+    unchanged passage is still skipped.
+    """
+    split = [[u.text for u in split_text(p.text)] for p in passages]
+    flat = [text for units in split for text in units]
+    vectors = np.asarray(embeddings.embed_documents(flat), dtype=np.float32) if flat else None
+    documents: list[Document] = []
+    start = 0
+    for passage, units in zip(passages, split, strict=True):
+        encoded = ""
+        if units and vectors is not None:
+            encoded = encode_vectors(vectors[start : start + len(units)])
+        start += len(units)
+        documents.append(passage_to_document(passage, encoded))
+    return documents
 
 
 def load_folder(folder: Path, max_bytes: int) -> tuple[list[Article], list[dict[str, str]]]:
@@ -207,14 +239,16 @@ def ingest_folder(
 
     with _ingest_lock(settings):
         store = open_store(settings, embeddings)
-        indexing_store = open_store(settings, _CachedEmbeddings(embeddings, settings))
+        indexing_embeddings = _CachedEmbeddings(embeddings, settings)
+        indexing_store = open_store(settings, indexing_embeddings)
         record_manager = open_record_manager(settings)
         report = IngestReport(articles=len(articles), errors=errors)
         report.deleted += _remove_orphans(store, record_manager)
         with _progress(len(articles), progress) as bar:
             for start in range(0, len(articles), ARTICLES_PER_BATCH):
                 batch = articles[start : start + ARTICLES_PER_BATCH]
-                documents = [passage_to_document(p) for a in batch for p in chunk_article(a)]
+                passages = [p for a in batch for p in chunk_article(a)]
+                documents = documents_with_units(passages, indexing_embeddings)
                 report.chunks += len(documents)
                 result = index(
                     documents,
