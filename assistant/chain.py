@@ -7,18 +7,13 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from assistant.answer import (
-    SentenceSimilarity,
-    citation_of,
-    compose,
-    split_units,
-)
-from assistant.answerability import judge, question_parts
 from assistant.conversation import clean_question, follows_previous
+from assistant.decision import Decision, DecisionModel, decide, load_model
+from assistant.evidence import SentenceIndex, Window
 from assistant.generation import (
     CitationGuard,
     GenerationFailed,
@@ -28,15 +23,26 @@ from assistant.generation import (
     keep_supported,
     reply_problem,
 )
+from assistant.quoting import citation_of, quote
 from assistant.retrieval import HybridRetriever, Query, evidence_passages, ranked_articles
+from assistant.signals import (
+    ArticleFacts,
+    AskedQuestion,
+    add_relative_signals,
+    is_small_talk,
+    read_question,
+    window_signals,
+)
 from assistant.suggestions import starters, suggest
 from assistant.text import is_common_word
 from core.embeddings import IdentifiedEmbeddings
 from core.errors import AssistantError
 from core.language import detect_language, phrase
+from core.safety import is_instruction
 from core.settings import Settings
 from core.store import PassageStore, StoreVersion
 from core.types import Answer, Citation, Passage
+from core.units import split_text
 
 MAX_TOPICS = 6
 # Passages shown with a refusal (one per article).
@@ -52,6 +58,34 @@ logger = logging.getLogger(__name__)
 # Earlier turns read per question: enough to follow a conversation, few enough that a
 # client sending a huge history cannot stall the others.
 MAX_HISTORY_TURNS = 10
+# Retrieved passages whose windows are scored: enough that the passage that answers is
+# among them (hit@3 is near 1 on real corpora), few enough to stay fast.
+CANDIDATE_PASSAGES = 8
+
+
+@dataclass
+class Evidence:
+    """A question read against one store view: what the decision is made from."""
+
+    language: str
+    context: tuple[str, ...]
+    sentences: SentenceIndex
+    passages: list[Passage] = field(default_factory=list)
+    windows: list[Window] = field(default_factory=list)
+    asked: AskedQuestion | None = None
+    refusal: str = ""  # set when the question is no question about the articles
+
+    def missing_aspect(self, best: Window | None, article_terms: set[str]) -> str:
+        """The asked aspect's words that the best window's article never uses, as
+        typed ("dress code"), for a refusal that says what is missing."""
+        if best is None or self.asked is None:
+            return ""
+        missing = [
+            self.asked.words[i]
+            for i in self.asked.aspect
+            if self.asked.weights[i] and not set(self.asked.groups[i]) & article_terms
+        ]
+        return ", ".join(dict.fromkeys(missing[:3]))
 
 
 def question_language(question: str, history: Sequence[str] = ()) -> str:
@@ -125,6 +159,12 @@ class Assistant:
         self._starters: dict[tuple[int, str], list[str]] = {}
         self._answered: dict[tuple[int, str], bool] = {}
 
+    @property
+    def model(self) -> DecisionModel:
+        """The fitted decision (read on first use: ``bench/fit_decision.py`` reads the
+        evidence without it, to fit a new one)."""
+        return load_model()
+
     def reload(self) -> None:
         """Read the store again (after an ingest); questions in flight keep the old view."""
         with self._reload_lock:
@@ -177,18 +217,9 @@ class Assistant:
             known.update(fresh)
         return [known[s] for s in sentences]
 
-    def _similarity_to(self, question: str) -> SentenceSimilarity:
-        """Sentence similarity to ``question``."""
-
-        def similarity(sentences: list[str]) -> list[float]:
-            query = np.asarray(self.embeddings.embed_query(question))
-            return [float(v @ query) for v in self._vectors_of(sentences)]
-
-        return similarity
-
     def _support_in(self, given: Sequence[Passage]) -> Callable[[str, int], float]:
         """How well given passage k (1-based) backs a claim: its closest sentence's cosine."""
-        units = [[u.text for u in split_units(p)] for p in given]
+        units = [[u.text for u in split_text(p.text)] for p in given]
 
         def support(claim: str, k: int) -> float:
             if not units[k - 1]:
@@ -280,88 +311,115 @@ class Assistant:
     def _extractive(
         self, question: str, history: Sequence[str]
     ) -> tuple[Answer, list[Passage], tuple[str, ...]]:
-        """The extractive answer (or abstention), the passages it chose from, and the
+        """The extractive answer (or refusal), the passages it chose from, and the
         earlier turns it was read with (none for a new topic)."""
         question = validate_question(question, self.settings.max_question_chars)
         self.follow_store()
-        # Pasted markup is not part of the question; a question of markup alone is none.
-        cleaned = validate_question(clean_question(question), self.settings.max_question_chars)
-        # Bounded work per question whatever a client sends: the last few turns, each no
-        # longer than a question may be (only the last one is ever searched with).
-        recent = [h for h in history if h and h.strip()][-MAX_HISTORY_TURNS:]
-        limit = self.settings.max_question_chars
-        history = tuple(clean_question(h[:limit]) for h in recent)
-        history = tuple(h for h in history if h)
-        language = question_language(cleaned, history)
-        retriever = self.retriever  # one consistent view, even if reload() runs meanwhile
-        weights = retriever.weights
-        # Misspelt words are read as the closest word the articles use, for every step.
-        asked = weights.correct_typos(cleaned)
-        # Only a turn that leans on the previous one is read with it: a new topic in the
-        # same chat is a new question.
-        context = history if follows_previous(asked, history, weights.names_topic) else ()
-        query = Query(asked, tuple(weights.correct_typos(turn) for turn in context), language)
         started = time.perf_counter()
-        passages = retriever.search(query)
-        searched = time.perf_counter()
-        verdict = judge(
-            asked, query.context, passages, weights, self.embeddings.similarity_floor, language
-        )
-        retrieved = ranked_articles(passages)
+        found = self.evidence(question, history)
+        decision = decide(found.windows, self.model, found.language)
+        if found.refusal:
+            decision = Decision(False, [], None, self.model.threshold, found.refusal)
         text, citations = "", list[Citation]()
-        if verdict.answerable:
-            similarity = (
-                self._similarity_to(query.dense_text)
-                if passages and passages[0].language != language
-                else None
-            )
-            # Sentences are picked for what is asked; who asks and why only breaks ties.
-            asked_part, around = question_parts(asked)
-            text, citations = compose(
-                asked_part,
-                language,
-                f"{query.context} {around}".strip(),
-                passages,
-                weights,
-                similarity,
-            )
+        if decision.answer:
+            text, citations = quote(decision.chosen, found.language, found.sentences)
         closest: list[Citation] = []
-        if not citations:  # no verdict to answer, or no sentence worth quoting
-            if verdict.reason == "instruction":
-                text = phrase(language, "instruction", topics=self.topics(language))
-            elif not self.titles:
-                text = phrase(language, "abstain_no_articles")
-            else:
-                # Even for an off-topic question the closest passages show what the
-                # articles do cover, better than a list of titles.
-                closest = closest_passages(passages)
-                key = "abstain_closest" if closest else "abstain"
-                text = phrase(language, key, topics=self.topics(language))
+        if not citations:
+            text, closest = self._refusal(found, decision)
         answer = Answer(
             question=question,
             text=text,
-            language=language,
+            language=found.language,
             abstained=not citations,
             citations=citations,
-            retrieved=retrieved,
+            retrieved=ranked_articles(found.passages),
             closest=closest,
-            refusal="" if citations else (verdict.reason or "nothing_to_quote"),
+            refusal="" if citations else decision.reason or "nothing_to_quote",
+            explain=decision.explain(self.model),
         )
+        best = decision.best.score if decision.best else 0.0
         logger.info(
-            "question %s (%s, %d chars, follow-up: %s): retrieval %.1f ms, answer %.1f ms, "
-            "verdict %s, coverage %.2f, top %s, cited %s",
+            "question %s (%s, %d chars, follow-up: %s): %.1f ms, verdict %s, best score "
+            "%.3f (threshold %.3f), top %s, cited %s",
             uuid.uuid4().hex[:8],
-            language,
-            len(cleaned),
-            bool(context),
-            (searched - started) * 1000,
-            (time.perf_counter() - searched) * 1000,
-            verdict.reason or "answer",
-            verdict.coverage,
-            retrieved[:3],
+            found.language,
+            len(question),
+            bool(found.context),
+            (time.perf_counter() - started) * 1000,
+            decision.reason or "answer",
+            best,
+            decision.threshold,
+            answer.retrieved[:3],
             [c.chunk_id for c in citations],
         )
-        return answer, passages, context
+        return answer, found.passages, found.context
+
+    def evidence(self, question: str, history: Sequence[str] = ()) -> Evidence:
+        """The question read, its candidate windows with their signals, and the
+        passages they come from (also what ``bench/fit_decision.py`` learns from)."""
+        # Pasted markup is not part of the question; a question of markup alone is none.
+        cleaned = validate_question(clean_question(question), self.settings.max_question_chars)
+        # Bounded work per question whatever a client sends: the last few turns, each no
+        # longer than a question may be (only the last one is ever read with it).
+        recent = [h for h in history if h and h.strip()][-MAX_HISTORY_TURNS:]
+        limit = self.settings.max_question_chars
+        turns = tuple(t for t in (clean_question(h[:limit]) for h in recent) if t)
+        language = question_language(cleaned, turns)
+        retriever = self.retriever  # one consistent view, even if reload() runs meanwhile
+        weights = retriever.weights
+        # Misspelt words are read as the closest word the articles use, for every step.
+        asked_text = weights.correct_typos(cleaned)
+        # Only a turn that leans on the previous one is read with it: a new topic in the
+        # same chat is a new question.
+        context = turns if follows_previous(asked_text, turns, weights.names_topic) else ()
+        query = Query(asked_text, tuple(weights.correct_typos(t) for t in context), language)
+        found = Evidence(language, context, retriever.sentences)
+        if is_instruction(asked_text):
+            found.refusal = "instruction"
+        elif is_small_talk(asked_text) and not context:
+            found.refusal = "small_talk"
+        if found.refusal or retriever.is_empty:
+            return found
+        ranked, vector = retriever.search_indexed(query, CANDIDATE_PASSAGES)
+        found.passages = [p for _, p in ranked]
+        found.asked = read_question(asked_text, query.context, language, weights)
+        z_scores = retriever.sentences.background(vector)
+        top_score = found.passages[0].score
+        article_z = retriever.sentences.article_means(z_scores)
+        for window in retriever.sentences.windows(ranked):
+            article = window.passage.article_id
+            facts = ArticleFacts(
+                retriever.article_terms(article),
+                retriever.article_phrases(article),
+                article_z.get(article, 0.0),
+            )
+            window.signals = window_signals(window, found.asked, z_scores, top_score, facts)
+            found.windows.append(window)
+        add_relative_signals(found.windows)
+        return found
+
+    def _refusal(self, found: Evidence, decision: Decision) -> tuple[str, list[Citation]]:
+        """What a refusal says, in plain words, and the passages that came closest."""
+        language = found.language
+        if decision.reason == "instruction":
+            return phrase(language, "instruction", topics=self.topics(language)), []
+        if decision.reason == "small_talk":
+            offered = self.starters(language)[:2]
+            listed = " ".join(f"“{q}”" for q in offered) or self.topics(language)
+            return phrase(language, "small_talk", starters=listed), []
+        if not self.titles:
+            return phrase(language, "abstain_no_articles"), []
+        closest = closest_passages(found.passages)
+        missing = ""
+        if decision.best is not None:
+            article = decision.best.passage.article_id
+            missing = found.missing_aspect(decision.best, self.retriever.article_terms(article))
+        if decision.best is not None and missing:
+            subject = decision.best.passage.title.strip().rstrip("?.!:;")
+            text = phrase(language, "abstain_aspect", subject=subject, aspect=missing)
+            return text, closest
+        key = "abstain_closest" if closest else "abstain"
+        return phrase(language, key, topics=self.topics(language)), closest
 
     def _generated(
         self,

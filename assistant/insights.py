@@ -53,6 +53,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+# The refusal reason of a greeting or thanks (see assistant.chain): never a content gap.
+SMALL_TALK = "small_talk"
 MAX_EXAMPLES = 3
 MAX_GROUPS = 50
 # Questions of a gap asked again to see whether it is answered now: the largest groups
@@ -175,6 +177,8 @@ class QuestionLog:
         now = now or datetime.now(UTC)
         rows = []
         for answer, answer_id in answers:
+            if answer.refusal == SMALL_TALK:
+                continue  # a greeting or thanks is no question the articles should answer
             question = mask(answer.question.strip())
             vector = np.asarray(self.embeddings.embed_query(question), dtype=np.float16)
             rows.append(

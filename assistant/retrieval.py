@@ -15,12 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from assistant.evidence import SentenceIndex
 from assistant.text import (
     TermWeights,
     content_words,
     is_stop_word,
     joined_pairs,
     query_terms,
+    stemmed_phrases,
     terms,
     terms_of_words,
     word_tokens,
@@ -212,6 +214,22 @@ class HybridRetriever:
         self._titles = TitleIndex([p.title for p in self.passages])
         self._languages = np.array([p.language for p in self.passages])
         self._bm25 = SparseBM25([terms_of_words(w) for w in words])
+        self.sentences = SentenceIndex(self.passages, stored.get("metadatas") or [], embeddings)
+        self._article_terms: dict[str, set[str]] = {}
+        self._article_phrases: dict[str, set[str]] = {}
+        for passage, passage_words in zip(self.passages, words, strict=True):
+            known = self._article_terms.setdefault(passage.article_id, set())
+            known.update(terms_of_words(passage_words))
+            phrases = self._article_phrases.setdefault(passage.article_id, set())
+            phrases.update(stemmed_phrases(passage.searchable_text, longest=2))
+
+    def article_terms(self, article_id: str) -> set[str]:
+        """Every index term of an article (title, sections and text)."""
+        return self._article_terms.get(article_id, set())
+
+    def article_phrases(self, article_id: str) -> set[str]:
+        """Every two neighbouring words of an article, stemmed ("hr-manag")."""
+        return self._article_phrases.get(article_id, set())
 
     @property
     def is_empty(self) -> bool:
@@ -268,8 +286,7 @@ class HybridRetriever:
                 scores[self._languages == language] = 1.0
         return scores
 
-    def _dense_scores(self, query: Query) -> np.ndarray:
-        vector = self._embeddings.embed_query(query.dense_text)
+    def _dense_scores(self, query: Query, vector: list[float]) -> np.ndarray:
         k = min(len(self.passages), DENSE_CANDIDATES)
         nearest = self._store.nearest(vector, k)
         scores = np.full(len(self.passages), min((s for _, s in nearest), default=0.0))
@@ -281,9 +298,17 @@ class HybridRetriever:
 
     def search(self, query: Query, k: int = DEFAULT_K) -> list[Passage]:
         """The ``k`` best passages, best first, each with its fused score."""
+        return [p for _, p in self.search_indexed(query, k)[0]]
+
+    def search_indexed(
+        self, query: Query, k: int = DEFAULT_K
+    ) -> tuple[list[tuple[int, Passage]], list[float]]:
+        """The ``k`` best passages with their index in :attr:`passages`, best first, and
+        the question's vector (the sentence index compares it with every sentence)."""
         if self.is_empty:
-            return []
-        dense = self._dense_scores(query)
+            return [], []
+        vector = self._embeddings.embed_query(query.dense_text)
+        dense = self._dense_scores(query, vector)
         lexical = self._bm25_scores(query)
         titles = self._title_scores(query)
         if query.language:
@@ -298,10 +323,11 @@ class HybridRetriever:
         k = min(k, len(fused))
         top = np.argpartition(-fused, k - 1)[:k]
         order = top[np.argsort(-fused[top])]
-        return [
-            replace(self.passages[i], score=float(fused[i]), similarity=float(dense[i]))
+        found = [
+            (int(i), replace(self.passages[i], score=float(fused[i]), similarity=float(dense[i])))
             for i in order
         ]
+        return found, vector
 
 
 def ranked_articles(passages: list[Passage]) -> list[str]:

@@ -23,6 +23,7 @@ _STEM_CHARS = 5
 # "ondersteunen", "onderscheid"): such words keep more letters.
 _LONG_PREFIXES = ("onder", "over", "voor", "perso", "bedrij", "compa", "werk")
 _LONG_STEM_CHARS = 8
+PREFIX_CHARS = 8
 _ACRONYM_PLURAL = re.compile(r"^[A-Z]{2,5}s$")
 _TOKEN = re.compile(r"[0-9a-zà-ÿ]+(?:-[0-9a-zà-ÿ]+)*", re.IGNORECASE)
 
@@ -287,6 +288,10 @@ class TermWeights:
         self._df: dict[str, int] = {}
         # Known words by first letter and length: where a misspelt word is looked up.
         self._vocabulary: dict[tuple[str, int], set[str]] = {}
+        # Word starts of PREFIX_CHARS letters: a long word is known only where one of the
+        # articles' words starts the same way (the five-letter stems join "arbeidsjurist"
+        # and "arbeidsmarkt").
+        self._prefixes: set[str] = set()
         self._corrections: dict[str, str] = {}
         # Terms of the articles' titles: the roles and topics the articles are about.
         self._topic_terms: set[str] = set()
@@ -318,6 +323,7 @@ class TermWeights:
         for word in words:
             if len(word) >= 4 and "-" not in word:
                 self._vocabulary.setdefault((word[0], len(word)), set()).add(word)
+            self._prefixes.add(word[:PREFIX_CHARS])
 
     def add_titles(self, titles: Iterable[str]) -> None:
         """Remember titles and headings: their words name what the articles are about."""
@@ -338,6 +344,14 @@ class TermWeights:
             return any(term in self._df for term in group)
         known = self._terms_by_language[language]
         return any(term in known for term in group)
+
+    def uses(self, word: str) -> bool:
+        """Whether the articles use ``word`` in some form: its terms are known and, for a
+        long word, some word of theirs starts with its first PREFIX_CHARS letters."""
+        lower = word.lower()
+        if not self.is_known(terms(word) or [lower]):
+            return False
+        return len(lower) <= PREFIX_CHARS or lower[:PREFIX_CHARS] in self._prefixes
 
     def correct_typos(self, text: str) -> str:
         """``text`` with words the passages never use replaced by a close known word.

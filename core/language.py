@@ -89,6 +89,14 @@ PHRASES: dict[str, dict[str, str]] = {
             "The articles I have don't answer that. The passages that come closest are "
             "listed below, so you can judge for yourself."
         ),
+        "abstain_aspect": (
+            "The articles describe {subject}, but they say nothing about {aspect}. The "
+            "passages that come closest are listed below, so you can judge for yourself."
+        ),
+        "small_talk": (
+            "Hello! I answer questions about HR roles from the articles I have, always "
+            "citing the passages I use. You could ask, for example: {starters}"
+        ),
         "closest": "Closest the articles come",
         "other_language_article": "The {article_language} article says: ",
         "language_name_en": "English",
@@ -128,6 +136,15 @@ PHRASES: dict[str, dict[str, str]] = {
         "abstain_closest": (
             "De artikelen die ik heb geven daar geen antwoord op. Hieronder staan de "
             "passages die er het dichtst bij komen, zodat u zelf kunt oordelen."
+        ),
+        "abstain_aspect": (
+            "De artikelen beschrijven {subject}, maar zeggen niets over {aspect}. "
+            "Hieronder staan de passages die er het dichtst bij komen, zodat je zelf kunt "
+            "oordelen."
+        ),
+        "small_talk": (
+            "Hallo! Ik beantwoord vragen over HR-rollen op basis van mijn artikelen, altijd "
+            "met de passages die ik gebruik als bron. Je kunt bijvoorbeeld vragen: {starters}"
         ),
         "closest": "Het dichtst bij komen",
         "other_language_article": "Het {article_language} artikel zegt: ",

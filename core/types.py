@@ -99,9 +99,14 @@ class Answer:
     closest: list[Citation] = field(default_factory=list)
     # Why it was refused ("not_covered", "no_figure", "instruction", …; "" when answered).
     refusal: str = ""
+    # How the decision was made: signals, contributions, score, threshold (see
+    # assistant.decision.Decision.explain).
+    explain: dict[str, Any] = field(default_factory=dict)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, explain: bool = False) -> dict[str, Any]:
+        extra = {"explain": self.explain} if explain else {}
         return {
+            **extra,
             "question": self.question,
             "answer": self.text,
             "language": self.language,

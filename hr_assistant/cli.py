@@ -91,10 +91,13 @@ def _print_report(report: Any, as_json: bool) -> None:
 @click.argument("question")
 @click.option("--history", "history", multiple=True, help="An earlier user turn, oldest first.")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object.")
-def ask(question: str, history: tuple[str, ...], as_json: bool) -> None:
+@click.option(
+    "--explain", is_flag=True, help="Show the decision: signals, contributions, score, threshold."
+)
+def ask(question: str, history: tuple[str, ...], as_json: bool, explain: bool) -> None:
     """Answer one QUESTION from the articles."""
-    from assistant.answer import render_sources
     from assistant.chain import validate_question
+    from assistant.quoting import render_sources
     from hr_assistant.runtime import Runtime
 
     settings = get_settings()
@@ -104,7 +107,7 @@ def ask(question: str, history: tuple[str, ...], as_json: bool) -> None:
     if runtime.question_log is not None:
         runtime.question_log.record(answer, uuid.uuid4().hex)
     if as_json:
-        click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+        click.echo(json.dumps(answer.to_json(explain=True), ensure_ascii=False))
         return
     if answer.note:
         click.echo(answer.note, err=True)
@@ -114,6 +117,23 @@ def ask(question: str, history: tuple[str, ...], as_json: bool) -> None:
     )
     if sources:
         click.echo(f"\n{sources}")
+    if explain:
+        click.echo(f"\n{format_explanation(answer.explain)}")
+
+
+def format_explanation(explain: dict[str, Any]) -> str:
+    """The decision in plain text: per window its score and each signal's contribution."""
+    verdict = "answered" if explain.get("answered") else f"refused ({explain.get('reason')})"
+    lines = [f"Decision: {verdict}; threshold {explain.get('threshold')}"]
+    for window in explain.get("windows", []):
+        lines.append(
+            f"  window {window['passage']} score {window['score']}: {window['text'][:100]}"
+        )
+        for name, value in window["signals"].items():
+            lines.append(
+                f"    {name:26} value {value['value']:>8}  contribution {value['contribution']:>+7}"
+            )
+    return "\n".join(lines)
 
 
 @cli.command(name="eval")

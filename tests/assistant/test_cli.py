@@ -36,9 +36,32 @@ def test_ask_json_prints_the_result_object(cli_data: Path):
     result = run_cli("ask", "What does an HR Generalist do?", "--json", data_dir=cli_data)
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
-    assert set(answer) == ANSWER_KEYS
+    assert set(answer) == ANSWER_KEYS | {"explain"}
     assert answer["citations"][0]["source"] == "hr-generalist-vs-hr-manager"
     assert set(answer["citations"][0]) == {"n", "source", "title", "chunk_id", "snippet"}
+    explain = answer["explain"]
+    assert explain["answered"] and explain["windows"]
+    window = explain["windows"][0]
+    assert window["score"] >= explain["threshold"]
+    assert "dense_z" in window["signals"] and "contribution" in window["signals"]["dense_z"]
+
+
+def test_ask_explain_shows_why_a_question_is_refused(cli_data: Path):
+    result = run_cli(
+        "ask", "How many days of holiday does an HR generalist get?", "--explain", data_dir=cli_data
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Decision: refused" in result.stdout
+    assert "threshold" in result.stdout and "contribution" in result.stdout
+    assert "holiday" in result.stdout.split("Decision:")[0]  # the refusal names what is missing
+
+
+def test_small_talk_gets_a_friendly_reply_that_quotes_nothing(cli_data: Path):
+    for greeting, word in (("Hi there!", "HR roles"), ("Hoi, hoe gaat het?", "HR-rollen")):
+        result = run_cli("ask", greeting, "--json", data_dir=cli_data)
+        answer = json.loads(result.stdout)
+        assert answer["abstained"] and not answer["citations"] and not answer["closest"]
+        assert word in answer["answer"] and "?" in answer["answer"]  # names starter questions
 
 
 def test_ask_with_history_and_plain_output_lists_sources(cli_data: Path):

@@ -1,0 +1,201 @@
+"""The one decision: answer or refuse, and which windows to quote.
+
+Every candidate window gets one score, a logistic regression over the named signals
+of :mod:`assistant.signals`, with weights, scaling and thresholds read from
+``data/decision.json``. That file is written by ``bench/fit_decision.py`` (fitted on
+every question set, judged by leave-one-site-out cross-validation), never by hand.
+A question whose best window scores below the threshold is refused; otherwise the
+answer quotes the best windows. Each decision can explain itself: the signals, their
+contributions to the score, and the threshold.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from assistant.evidence import Window
+from assistant.signals import SIGNALS
+
+# The answer regression reads every signal and the window's relevance.
+ANSWER_SIGNALS = (*SIGNALS, "relevance")
+
+MODEL_PATH = Path(__file__).parent / "data" / "decision.json"
+# How much an answer may quote: windows, and characters of quoted text.
+MAX_WINDOWS = 4
+MAX_QUOTED_CHARS = 900
+# A window in the question's language leads when it scores this close to a better one in
+# the other language: a quote the asker can read beats a marginally better one.
+SAME_LANGUAGE_MARGIN = 0.05
+
+
+@dataclass(frozen=True)
+class Logistic:
+    """A logistic regression over standardised named values: explainable term by term."""
+
+    names: tuple[str, ...]
+    means: tuple[float, ...]
+    scales: tuple[float, ...]
+    coefficients: tuple[float, ...]
+    intercept: float
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Logistic:
+        return cls(
+            tuple(data["names"]),
+            tuple(data["means"]),
+            tuple(data["scales"]),
+            tuple(data["coefficients"]),
+            float(data["intercept"]),
+        )
+
+    def contributions(self, values: dict[str, float]) -> dict[str, float]:
+        """Each value's share of the log-odds."""
+        return {
+            name: weight * (values[name] - mean) / scale
+            for name, mean, scale, weight in zip(
+                self.names, self.means, self.scales, self.coefficients, strict=True
+            )
+        }
+
+    def probability(self, values: dict[str, float]) -> float:
+        logit = self.intercept + sum(self.contributions(values).values())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
+
+
+@dataclass(frozen=True)
+class DecisionModel:
+    """Two fitted regressions and the thresholds chosen with them.
+
+    ``relevance`` ranks windows: how likely a window states what is asked. ``answer``
+    decides: given the best window's signals and relevance, how likely the question is
+    answered by the articles at all. Ranking and refusing are different questions
+    (many windows of an answerable question do not hold the fact; every window of an
+    unanswerable one looks relevant), so each has its own weights.
+    """
+
+    relevance: Logistic
+    answer: Logistic
+    threshold: float  # a question is answered when its best window's answer score is at least this
+    keep_ratio: float  # further windows are quoted when this relevant relative to the best
+    fitted: dict[str, Any] = field(default_factory=dict)  # how and on what it was fitted
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> DecisionModel:
+        relevance = Logistic.from_json(data["relevance"])
+        answer = Logistic.from_json(data["answer"])
+        if relevance.names != SIGNALS or answer.names != ANSWER_SIGNALS:
+            raise ValueError(
+                f"{MODEL_PATH.name} was fitted on other signals; re-run bench/fit_decision.py"
+            )
+        return cls(
+            relevance,
+            answer,
+            float(data["threshold"]),
+            float(data["keep_ratio"]),
+            dict(data.get("fitted", {})),
+        )
+
+    def rate(self, window: Window) -> None:
+        """Set the window's relevance and answer score."""
+        window.relevance = self.relevance.probability(window.signals)
+        window.score = self.answer.probability(answer_values(window))
+
+
+def answer_values(window: Window) -> dict[str, float]:
+    """What the answer regression reads: the window's signals and its relevance."""
+    return {**window.signals, "relevance": window.relevance}
+
+
+@lru_cache(maxsize=1)
+def load_model(path: Path = MODEL_PATH) -> DecisionModel:
+    """The fitted model (read once per process)."""
+    return DecisionModel.from_json(json.loads(path.read_text(encoding="utf-8")))
+
+
+@dataclass
+class Decision:
+    """What was decided for one question, and why."""
+
+    answer: bool
+    chosen: list[Window]
+    best: Window | None  # the best-scoring window, quoted or not
+    threshold: float
+    reason: str = ""  # for a refusal: "not_covered", "no_evidence", ...
+
+    def explain(self, model: DecisionModel) -> dict[str, Any]:
+        """The score, threshold and each signal's value and contribution, for the chosen
+        windows (or, for a refusal, the best refused one)."""
+        shown = self.chosen or ([self.best] if self.best else [])
+        return {
+            "answered": self.answer,
+            "reason": self.reason,
+            "threshold": round(self.threshold, 4),
+            "windows": [_explain_window(w, model) for w in shown],
+        }
+
+
+def _explain_window(window: Window, model: DecisionModel) -> dict[str, Any]:
+    contributions = model.answer.contributions(answer_values(window))
+    values = answer_values(window)
+    return {
+        "passage": window.passage.chunk_id,
+        "text": window.text,
+        "relevance": round(window.relevance, 4),
+        "score": round(window.score, 4),
+        "signals": {
+            name: {"value": round(values[name], 3), "contribution": round(c, 3)}
+            for name, c in sorted(contributions.items(), key=lambda kv: -abs(kv[1]))
+        },
+    }
+
+
+def decide(windows: list[Window], model: DecisionModel, language: str = "") -> Decision:
+    """Rank windows by relevance; answer when the best one's answer score clears the
+    threshold, quoting it and the windows nearly as relevant that clear it too.
+
+    ``language`` is the question's: a window in it leads when it is nearly as relevant
+    as the best one (see SAME_LANGUAGE_MARGIN).
+    """
+    for window in windows:
+        model.rate(window)
+    ranked = sorted(windows, key=lambda w: -w.relevance)
+    if not ranked:
+        return Decision(False, [], None, model.threshold, "no_evidence")
+    if ranked[0].score < model.threshold:
+        return Decision(False, [], ranked[0], model.threshold, "not_covered")
+    if language and ranked[0].passage.language != language:
+        own = next((w for w in ranked if w.passage.language == language), None)
+        if (
+            own is not None
+            and own.relevance >= ranked[0].relevance - SAME_LANGUAGE_MARGIN
+            and own.score >= model.threshold
+        ):
+            ranked.remove(own)
+            ranked.insert(0, own)
+    return Decision(True, select(ranked, model), ranked[0], model.threshold)
+
+
+def select(ranked: list[Window], model: DecisionModel) -> list[Window]:
+    """The windows to quote, lead first: each next one is at least ``keep_ratio`` as
+    relevant as the lead, clears the answer threshold itself, shares no sentence with
+    one already chosen, and fits in the answer's length."""
+    lead = ranked[0]
+    chosen = [lead]
+    used = set(lead.unit_ids)
+    length = len(lead.text)
+    for window in ranked[1:]:
+        if len(chosen) >= MAX_WINDOWS or window.relevance < model.keep_ratio * lead.relevance:
+            break
+        if window.score < model.threshold or used & set(window.unit_ids):
+            continue
+        if length + len(window.text) > MAX_QUOTED_CHARS:
+            continue
+        chosen.append(window)
+        used.update(window.unit_ids)
+        length += len(window.text)
+    return chosen

@@ -1,0 +1,356 @@
+"""Named, general signals of how well a window of text answers a question.
+
+Each signal is one idea that holds on any corpus (no word of a development case is
+known here); :mod:`assistant.decision` weighs them with fitted weights. The question is
+read once into an :class:`AskedQuestion`: its words split into the *subject* (words
+that the articles' titles and headings name: the roles) and the *asked aspect* (the
+rest: "salary", "dress code", "day to day"), the kind of thing it asks for (an amount,
+a duration, ...) and the scopes it names (a year, a country, a company).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from assistant.evidence import Window
+from assistant.text import (
+    TermWeights,
+    content_words,
+    is_stop_word,
+    phrase_stem,
+    query_words,
+    terms,
+    word_tokens,
+)
+from core.language import LANGUAGES, word_frequency
+
+KINDS_PATH = Path(__file__).parent / "data" / "question_kinds.yaml"
+SMALL_TALK_PATH = Path(__file__).parent / "data" / "small_talk.yaml"
+COUNTRIES_PATH = Path(__file__).parent / "data" / "language_countries.yaml"
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+# Weight of the earlier turn's words when a follow-up leans on it ("And in Spain?").
+CONTEXT_WEIGHT = 0.5
+_YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
+# A word in capitals inside a sentence (not its first word): a name ("Belgium", "ASML").
+_NAME = re.compile(r"\b([A-Z][\w&-]*[A-Za-z0-9])")
+_SENTENCE_START = re.compile(r"(^|[.!?:]\s+)([A-Za-z][\w&-]*)")
+
+SIGNALS = (
+    "dense_z",  # the window's best sentence against the corpus background (z-score)
+    "dense_gap",  # how far below the corpus's best sentence for this question
+    "top_z",  # the corpus's best sentence: is the question about these articles at all
+    "retrieval_gap",  # fused retrieval score of the window's passage below the best
+    "aspect_cover",  # share of the asked aspect's words in the window or its section
+    "aspect_in_article",  # ... anywhere in the window's article
+    "aspect_gap_same_language",  # aspect words missing where they could be spelt alike
+    "rarest_missing",  # the rarest asked-aspect word the window lacks (0 = none lacking)
+    "rarest_missing_article",  # ... that the window's whole article lacks
+    "subject_cover",  # share of the subject's words in the window, title or section
+    "subject_in_article",  # ... anywhere in the window's article
+    "subject_phrase_in_article",  # the role the question names, word pairs whole
+    "has_aspect",  # the question asks about an aspect, not only names a role
+    "unknown_share",  # share of the question's words that no article uses
+    "unknown_specific",  # an unused word that is no everyday word: a thing not covered
+    "article_lift",  # how far the window stands out from the rest of its article
+    "kind_missing",  # the question asks for a kind of thing the window does not give
+    "kind_given",  # ... and the window gives it
+    "scope_missing",  # share of named scopes (year, place, company) the article lacks
+    "question_cover",  # share of all the question's words in the window or its headings
+    "cover_gap",  # ... below the best-covering candidate window
+    "dense_rank",  # 1 for the candidate closest in meaning, 1/2 for the next, ...
+    "same_language",  # the window is in the question's language
+    "window_size",  # sentences in the window beyond the first
+)
+
+# Which way each signal may move the score: +1 only up, -1 only down, 0 either (the fit
+# keeps each weight to its sign, so that, say, a missing aspect never raises a score).
+DIRECTIONS = {
+    "dense_z": 1,
+    "dense_gap": 1,
+    "top_z": 1,
+    "retrieval_gap": -1,
+    "aspect_cover": 1,
+    "aspect_in_article": 1,
+    "aspect_gap_same_language": -1,
+    "rarest_missing": -1,
+    "rarest_missing_article": -1,
+    "subject_cover": 1,
+    "subject_in_article": 1,
+    "subject_phrase_in_article": 1,
+    "has_aspect": 0,
+    "unknown_share": -1,
+    "unknown_specific": -1,
+    "article_lift": 1,
+    "kind_missing": -1,
+    "kind_given": 1,
+    "scope_missing": -1,
+    "question_cover": 1,
+    "cover_gap": 1,
+    "dense_rank": 1,
+    "same_language": 0,
+    "window_size": 0,
+    "relevance": 1,
+}
+
+
+@lru_cache(maxsize=1)
+def _kinds() -> dict[str, tuple[re.Pattern[str], re.Pattern[str]]]:
+    data = yaml.safe_load(KINDS_PATH.read_text(encoding="utf-8"))
+    kinds = {}
+    for name, entry in data.items():
+        cues = [re.escape(c) for language in entry["cues"].values() for c in language]
+        cue = re.compile(r"\b(" + "|".join(sorted(cues, key=len, reverse=True)) + r")\b", re.I)
+        kinds[name] = (cue, re.compile(entry["given"], re.IGNORECASE))
+    return kinds
+
+
+@lru_cache(maxsize=1)
+def _small_talk_words() -> frozenset[str]:
+    data = yaml.safe_load(SMALL_TALK_PATH.read_text(encoding="utf-8"))
+    return frozenset(word.lower() for words in data.values() for word in words)
+
+
+def is_small_talk(text: str) -> bool:
+    """A greeting, thanks or "how are you": no content word outside small talk's own."""
+    return all(word.lower() in _small_talk_words() for word in content_words(text))
+
+
+@dataclass
+class AskedQuestion:
+    """A question read once: its weighted words, asked aspect, kinds and scopes."""
+
+    groups: list[list[str]]  # per content word, the terms that show it addressed
+    weights: list[float]  # each group's weight (rarity; context words weigh less)
+    words: list[str]  # each group's word as typed
+    is_subject: list[bool]  # the group names a topic of the articles' titles
+    unknown: list[bool]  # no article uses any form of it
+    kinds: list[str]  # kinds of thing asked for (amount, duration, ...)
+    scopes: list[list[str]]  # named scopes (years, names), as term groups
+    language: str
+    unseen_weight: float = 1.0  # the weight of a word no article uses: the highest
+    specific_unknown: float = 0.0  # how uncommon in everyday language its rarest unused word is
+    # The role as named: neighbouring words of which one names a topic ("hr-manag",
+    # "learn-offic"), stemmed; an article that never writes them is about another role.
+    subject_phrases: list[str] = field(default_factory=list)
+    # Per language, whether the articles in it use the word at all: a word only the other
+    # language's articles use is a translation away, never "missing" from a window.
+    known_in: dict[str, list[bool]] = field(default_factory=dict)
+
+    def checkable(self, indices: list[int], window_language: str) -> list[int]:
+        """The groups a window in ``window_language`` can be expected to spell out."""
+        if window_language == self.language or window_language not in self.known_in:
+            return indices
+        known = self.known_in[window_language]
+        return [i for i in indices if known[i]]
+
+    @property
+    def aspect(self) -> list[int]:
+        return [i for i, subject in enumerate(self.is_subject) if not subject]
+
+    @property
+    def subject(self) -> list[int]:
+        return [i for i, subject in enumerate(self.is_subject) if subject]
+
+    def aspect_words(self) -> list[str]:
+        return [self.words[i] for i in self.aspect if self.weights[i] > CONTEXT_WEIGHT / 2]
+
+
+def _asking_part(question: str) -> tuple[str, str]:
+    """The sentences that ask ("…?") and the ones around them ("I'm a team lead in
+    sales."); a question with no question mark asks with its last sentence."""
+    sentences = [s for s in _SENTENCE.split(question.strip()) if s.strip()]
+    if len(sentences) < 2:
+        return question, ""
+    asking = [s for s in sentences if s.rstrip().endswith("?")] or sentences[-1:]
+    return " ".join(asking), " ".join(s for s in sentences if s not in asking)
+
+
+def read_question(
+    question: str, context: str, language: str, weights: TermWeights
+) -> AskedQuestion:
+    """Read ``question`` (and the earlier turn ``context`` it leans on, if any).
+
+    Words of the sentences around the asking one weigh as little as an earlier turn's:
+    they say who asks and why, not what.
+    """
+    asking, around = _asking_part(question)
+    own = query_words(asking)
+    named_subject = any(weights.is_topic(g) for _, g in own)
+    inherited = [
+        (w, g)
+        for w, g in (query_words(context) if context else [])
+        if g not in [og for _, og in own] and not (named_subject and weights.is_topic(g))
+    ]
+    told = [(w, g) for w, g in query_words(around) if g not in [og for _, og in own]]
+    pairs = [(w, g, 1.0) for w, g in own] + [(w, g, CONTEXT_WEIGHT) for w, g in [*told, *inherited]]
+    asked_text = f"{context} {question}" if context else question
+    return AskedQuestion(
+        groups=[g for _, g, _ in pairs],
+        weights=[weights.group_weight(g) * f for _, g, f in pairs],
+        words=[w for w, _, _ in pairs],
+        is_subject=[weights.is_topic(g) for _, g, _ in pairs],
+        unknown=[not weights.uses(w) for w, _, _ in pairs],
+        kinds=[name for name, (cue, _) in _kinds().items() if cue.search(question)],
+        scopes=_scopes(asked_text, weights),
+        language=language,
+        unseen_weight=weights.group_weight(["\x00unseen"]) or 1.0,
+        specific_unknown=max(
+            (_specificity(w, language) for w, g, f in pairs if f == 1.0 and not weights.uses(w)),
+            default=0.0,
+        ),
+        subject_phrases=_subject_phrases(asking, weights),
+        known_in={other: [weights.is_known(g, other) for _, g, _ in pairs] for other in LANGUAGES},
+    )
+
+
+# Zipf frequency of the most common everyday words (about "the", "de"): the scale of
+# how uncommon a word is in general language.
+COMMONEST_ZIPF = 7.0
+
+
+def _specificity(word: str, language: str) -> float:
+    """1 for a word no dictionary of everyday words knows ("ergonomist", "SHRM"), 0 for
+    the commonest words: an everyday word the articles do not use is how people talk; a
+    rare one names a thing the articles do not cover."""
+    zipf = max(word_frequency(word.lower(), other) for other in LANGUAGES)
+    return max(0.0, 1.0 - zipf / COMMONEST_ZIPF)
+
+
+def _subject_phrases(text: str, weights: TermWeights) -> list[str]:
+    """Neighbouring content words of which one names a topic of the articles, and
+    hyphenated words, as :func:`assistant.text.phrase_stem` writes them."""
+    words = word_tokens(text)
+    found = [phrase_stem(w) for w in words if "-" in w and weights.names_topic(w)]
+    for first, second in itertools.pairwise(words):
+        if is_stop_word(first) or is_stop_word(second) or "-" in first + second:
+            continue
+        if weights.names_topic(first) or weights.names_topic(second):
+            found.append(phrase_stem(f"{first}-{second}"))
+    return list(dict.fromkeys(found))
+
+
+def _scopes(text: str, weights: TermWeights) -> list[list[str]]:
+    """Years and names the question limits itself to ("in Belgium", "at ASML", "2031"):
+    capitalised words inside a sentence that name no topic of the articles."""
+    starts = {m.group(2) for m in _SENTENCE_START.finditer(text)}
+    found = [[year.group(0)] for year in _YEAR.finditer(text)]
+    for match in _NAME.finditer(text):
+        word = match.group(1)
+        group = terms(word)
+        if word in starts or not group or weights.is_topic(group):
+            continue
+        if group not in found:
+            found.append(group)
+    return found
+
+
+@lru_cache(maxsize=4)
+def _implied_scope(language: str) -> frozenset[str]:
+    """Terms of the country an article in ``language`` is about unless it says
+    otherwise (a Dutch article is about the Netherlands)."""
+    data = yaml.safe_load(COUNTRIES_PATH.read_text(encoding="utf-8"))
+    return frozenset(t for name in data.get(language, []) for t in terms(name))
+
+
+def _share(indices: list[int], asked: AskedQuestion, present: set[str]) -> float:
+    """Weighted share of the question's groups ``indices`` with a term in ``present``;
+    1.0 when there are none (nothing can be missing)."""
+    total = sum(asked.weights[i] for i in indices)
+    if not total:
+        return 1.0
+    hit = sum(asked.weights[i] for i in indices if set(asked.groups[i]) & present)
+    return hit / total
+
+
+def _rarest_missing(asked: AskedQuestion, indices: list[int], present: set[str]) -> float:
+    """The weight of the rarest asked-aspect word missing from ``present``, relative to
+    a word no article uses: one missing rare word ("pension") is what a share hides."""
+    missing = [asked.weights[i] for i in indices if not set(asked.groups[i]) & present]
+    return max(missing, default=0.0) / asked.unseen_weight
+
+
+@dataclass(frozen=True)
+class ArticleFacts:
+    """What the signals read of a window's whole article."""
+
+    terms: set[str]  # every index term of it
+    phrases: set[str] = field(default_factory=set)  # every two neighbouring words, stemmed
+    mean_z: float = 0.0  # its sentences' mean z-score for this question
+
+
+def window_signals(
+    window: Window,
+    asked: AskedQuestion,
+    z_scores: np.ndarray,
+    best_score: float,
+    article: ArticleFacts,
+) -> dict[str, float]:
+    """The signals of one window (see :data:`SIGNALS`)."""
+    passage = window.passage
+    heading = set(terms(passage.section))
+    inside = window.terms | heading
+    titled = inside | set(terms(passage.title))
+    dense = float(max(z_scores[i] for i in window.unit_ids))
+    top = float(z_scores.max()) if z_scores.size else 0.0
+    aspect = asked.checkable(asked.aspect, passage.language)
+    aspect_cover = _share(aspect, asked, inside)
+    article_terms = article.terms | _implied_scope(passage.language)
+    subject = asked.checkable(asked.subject, passage.language)
+    phrases = asked.subject_phrases
+    same_language = float(passage.language == asked.language)
+    gives = [
+        given.search(window.text) for name, (_, given) in _kinds().items() if name in asked.kinds
+    ]
+    scope_total = len(asked.scopes)
+    scope_lacking = sum(1 for g in asked.scopes if not set(g) & article_terms)
+    total_weight = sum(asked.weights) or 1.0
+    return {
+        "dense_z": dense,
+        "dense_gap": dense - top,
+        "top_z": top,
+        "retrieval_gap": best_score - passage.score,
+        "aspect_cover": aspect_cover,
+        "aspect_in_article": _share(aspect, asked, article_terms | heading),
+        "aspect_gap_same_language": (1.0 - aspect_cover) * same_language,
+        "rarest_missing": _rarest_missing(asked, aspect, inside),
+        "rarest_missing_article": _rarest_missing(asked, aspect, article_terms | heading),
+        "subject_cover": _share(subject, asked, titled),
+        "subject_in_article": _share(subject, asked, article_terms | titled),
+        "subject_phrase_in_article": (
+            sum(p in article.phrases for p in phrases) / len(phrases) if phrases else 1.0
+        ),
+        "has_aspect": float(bool(asked.aspect)),
+        "unknown_specific": asked.specific_unknown,
+        "article_lift": dense - article.mean_z,
+        "unknown_share": sum(w for w, u in zip(asked.weights, asked.unknown, strict=True) if u)
+        / total_weight,
+        "kind_missing": float(bool(gives) and not any(gives)),
+        "kind_given": float(any(gives)),
+        "scope_missing": scope_lacking / scope_total if scope_total else 0.0,
+        "question_cover": _share(
+            asked.checkable(list(range(len(asked.groups))), passage.language), asked, titled
+        ),
+        "cover_gap": 0.0,  # set by add_relative_signals, once every window is known
+        "dense_rank": 0.0,  # likewise
+        "same_language": same_language,
+        "window_size": float(len(window.units) - 1),
+    }
+
+
+def add_relative_signals(windows: list[Window]) -> None:
+    """The signals that compare a window with the other candidates of its question:
+    how far its coverage is below the best, and its rank by closeness in meaning."""
+    if not windows:
+        return
+    best_cover = max(w.signals["question_cover"] for w in windows)
+    by_dense = sorted(windows, key=lambda w: -w.signals["dense_z"])
+    for rank, window in enumerate(by_dense):
+        window.signals["cover_gap"] = window.signals["question_cover"] - best_cover
+        window.signals["dense_rank"] = 1.0 / (1 + rank)

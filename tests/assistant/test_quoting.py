@@ -1,0 +1,42 @@
+from assistant.evidence import SentenceIndex
+from assistant.quoting import quote
+from core.types import Passage
+
+
+class NoEmbeddings:
+    def embed_documents(self, texts):
+        return [[1.0, 0.0] for _ in texts]
+
+
+def index_of(*passages: Passage) -> SentenceIndex:
+    return SentenceIndex(list(passages), [{} for _ in passages], NoEmbeddings())
+
+
+def test_markers_are_numbered_in_order_of_first_use_and_quote_the_exact_passage():
+    a = Passage("a#0", "a", "A", "en", "", 0, "First fact here. Second fact there.")
+    b = Passage("b#0", "b", "B", "en", "", 0, "Other article fact.")
+    index = index_of(a, b)
+    windows = index.windows([(1, b), (0, a)])
+    text, citations = quote([windows[0], windows[1]], "en", index)
+    assert text.startswith("Other article fact. [1]")
+    assert "First fact here. [2]" in text
+    assert [c.chunk_id for c in citations] == ["b#0", "a#0"]
+    assert citations[1].snippet == a.text
+
+
+def test_a_list_the_window_announces_comes_with_one_marker():
+    a = Passage("a#0", "a", "A", "en", "", 0, "The duties are:\n- hiring\n- payroll\n- training")
+    index = index_of(a)
+    intro = index.windows([(0, a)])[0]
+    text, _ = quote([intro], "en", index)
+    assert text == "The duties are:\n- hiring\n- payroll\n- training [1]"
+
+
+def test_quoting_the_other_language_says_so_and_a_cut_sentence_is_marked():
+    a = Passage(
+        "a#0", "a", "A", "nl", "", 0, "De recruiter zoekt kandidaten voor de open vacatures bij"
+    )
+    index = index_of(a)
+    text, _ = quote(index.windows([(0, a)])[:1], "en", index)
+    assert text.startswith("The Dutch article says: ")
+    assert text.endswith("bij … [1]")

@@ -1,0 +1,122 @@
+import numpy as np
+
+from assistant.evidence import StoredUnit, Window
+from assistant.signals import (
+    SIGNALS,
+    ArticleFacts,
+    is_small_talk,
+    read_question,
+    window_signals,
+)
+from assistant.text import TermWeights, content_words, stemmed_phrases, terms
+from core.types import Passage
+from core.units import TextUnit
+
+ARTICLES = [
+    ("HR officer", "An HR officer recruits staff and keeps records."),
+    ("HR officer", "An HR officer in the Netherlands earns about 3,500 euro a month."),
+    ("Payroll administrator", "A payroll administrator processes salaries every month."),
+]
+
+
+def weights() -> TermWeights:
+    found = TermWeights.from_words([content_words(f"{t} {x}") for t, x in ARTICLES], ["en"] * 3)
+    found.add_titles(t for t, _ in ARTICLES)
+    return found
+
+
+def window(text: str, title: str = "HR officer", language: str = "en") -> Window:
+    passage = Passage("a#0", "a", title, language, "", 0, text, score=1.0)
+    unit = StoredUnit(
+        0, 0, TextUnit(text), frozenset(terms(text)), frozenset(stemmed_phrases(text)), True
+    )
+    return Window(passage, 0, [unit], (0,))
+
+
+def test_the_subject_is_what_titles_name_and_the_aspect_is_the_rest():
+    asked = read_question("How much holiday does an HR officer get?", "", "en", weights())
+    assert [asked.words[i] for i in asked.subject] == ["hr", "officer"]
+    assert "holiday" in asked.aspect_words()
+    assert asked.kinds == ["amount"]
+    assert asked.unknown[asked.words.index("holiday")]
+
+
+def test_a_follow_up_inherits_the_earlier_turns_words_and_scope():
+    asked = read_question(
+        "And in Spain?", "What does an HR officer earn in Belgium?", "en", weights()
+    )
+    assert ["spain"] in [[t for t in g] for g in asked.scopes] or any(
+        "spain" in g for g in asked.scopes
+    )
+    assert any(w == "officer" for w in asked.words)
+    # The follow-up's own words weigh more than the ones it inherits.
+    assert asked.weights[asked.words.index("spain")] > asked.weights[asked.words.index("officer")]
+
+
+def test_a_window_lacking_the_asked_aspect_and_kind_says_so():
+    asked = read_question("How much holiday does an HR officer get?", "", "en", weights())
+    z = np.array([1.0])
+    staff = window("An HR officer recruits staff.")
+    lacking = window_signals(staff, asked, z, 1.0, ArticleFacts(set()))
+    assert set(lacking) == set(SIGNALS)
+    assert lacking["aspect_cover"] == 0.0 and lacking["kind_missing"] == 1.0
+    assert lacking["subject_cover"] == 1.0 and lacking["unknown_share"] > 0
+
+
+def test_a_window_giving_the_asked_amount_says_so():
+    asked = read_question("What does an HR officer earn in a month?", "", "en", weights())
+    giving = window_signals(
+        window("An HR officer earns about 3,500 euro a month."),
+        asked,
+        np.array([2.0]),
+        1.0,
+        ArticleFacts(set()),
+    )
+    assert giving["kind_given"] == 1.0 and giving["kind_missing"] == 0.0
+    assert giving["aspect_cover"] == 1.0
+
+
+def test_a_named_scope_missing_from_the_article_counts():
+    asked = read_question("What does an HR officer earn in Belgium in 2031?", "", "en", weights())
+    article = ArticleFacts(set(terms(ARTICLES[1][1])))
+    signals = window_signals(window(ARTICLES[1][1]), asked, np.array([2.0]), 1.0, article)
+    assert signals["scope_missing"] == 1.0
+    asked = read_question("What does an HR officer earn in the Netherlands?", "", "en", weights())
+    assert (
+        window_signals(window(ARTICLES[1][1]), asked, np.array([2.0]), 1.0, article)[
+            "scope_missing"
+        ]
+        == 0.0
+    )
+
+
+def test_greetings_and_thanks_are_small_talk_but_questions_are_not():
+    for text in ("hi!", "Thanks!", "how are you?", "hoi, hoe gaat het?", "Bedankt!"):
+        assert is_small_talk(text), text
+    for text in ("What does an HR officer do?", "hoi, wat verdient een recruiter?"):
+        assert not is_small_talk(text), text
+
+
+def test_a_role_the_article_never_names_as_a_phrase_is_missing():
+    asked = read_question("What does a chief learning officer do?", "", "en", weights())
+    assert asked.subject_phrases  # "learning officer" names a role of the titles' words
+    text = ARTICLES[0][1]
+    article = ArticleFacts(set(terms(text)), stemmed_phrases(text))
+    signals = window_signals(window(text), asked, np.array([1.0]), 1.0, article)
+    assert signals["subject_phrase_in_article"] < 1.0
+    asked = read_question("What does an HR officer do?", "", "en", weights())
+    signals = window_signals(window(text), asked, np.array([1.0]), 1.0, article)
+    assert signals["subject_phrase_in_article"] == 1.0
+
+
+def test_relative_signals_compare_a_window_with_the_other_candidates():
+    from assistant.signals import add_relative_signals
+
+    asked = read_question("What does an HR officer earn?", "", "en", weights())
+    texts = ["An HR officer earns 3,500 euro.", "Payroll runs monthly."]
+    found = [window(t) for t in texts]
+    for w, dense in zip(found, (1.0, 2.0), strict=True):
+        w.signals = window_signals(w, asked, np.array([dense]), 1.0, ArticleFacts(set()))
+    add_relative_signals(found)
+    assert found[0].signals["cover_gap"] == 0.0 > found[1].signals["cover_gap"]
+    assert found[1].signals["dense_rank"] == 1.0 and found[0].signals["dense_rank"] == 0.5
