@@ -70,6 +70,7 @@ test: lint system-packages
 	$(BIN)/pytest -m integration
 
 bench: setup-dev
+	$(BIN)/python -m bench.fit_decision --holdout
 	$(BIN)/python -m bench.latency
 	$(BIN)/python -m bench.crosslingual
 	$(BIN)/python -m bench.reingest

@@ -317,6 +317,7 @@ class Assistant:
         self.follow_store()
         started = time.perf_counter()
         found = self.evidence(question, history)
+        searched = time.perf_counter()
         decision = decide(found.windows, self.model, found.language)
         if found.refusal:
             decision = Decision(False, [], None, self.model.threshold, found.refusal)
@@ -339,13 +340,14 @@ class Assistant:
         )
         best = decision.best.score if decision.best else 0.0
         logger.info(
-            "question %s (%s, %d chars, follow-up: %s): %.1f ms, verdict %s, best score "
-            "%.3f (threshold %.3f), top %s, cited %s",
+            "question %s (%s, %d chars, follow-up: %s): retrieval and signals %.1f ms, "
+            "decision %.1f ms, verdict %s, best score %.3f (threshold %.3f), top %s, cited %s",
             uuid.uuid4().hex[:8],
             found.language,
             len(question),
             bool(found.context),
-            (time.perf_counter() - started) * 1000,
+            (searched - started) * 1000,
+            (time.perf_counter() - searched) * 1000,
             decision.reason or "answer",
             best,
             decision.threshold,
@@ -395,7 +397,7 @@ class Assistant:
             )
             window.signals = window_signals(window, found.asked, z_scores, top_score, facts)
             found.windows.append(window)
-        add_relative_signals(found.windows)
+        add_relative_signals(found.windows, found.asked)
         return found
 
     def _refusal(self, found: Evidence, decision: Decision) -> tuple[str, list[Citation]]:
@@ -414,8 +416,15 @@ class Assistant:
         if decision.best is not None:
             article = decision.best.passage.article_id
             missing = found.missing_aspect(decision.best, self.retriever.article_terms(article))
-        if decision.best is not None and missing:
-            subject = decision.best.passage.title.strip().rstrip("?.!:;")
+        # "The articles describe X but not Y" only where X is what the question is about.
+        best = decision.best
+        names_subject = (
+            best is not None
+            and bool(found.asked and found.asked.subject)
+            and best.signals.get("subject_in_article", 0.0) >= 0.5
+        )
+        if best is not None and missing and names_subject:
+            subject = best.passage.title.strip().rstrip("?.!:;")
             text = phrase(language, "abstain_aspect", subject=subject, aspect=missing)
             return text, closest
         key = "abstain_closest" if closest else "abstain"

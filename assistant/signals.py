@@ -52,6 +52,7 @@ SIGNALS = (
     "aspect_gap_same_language",  # aspect words missing where they could be spelt alike
     "rarest_missing",  # the rarest asked-aspect word the window lacks (0 = none lacking)
     "rarest_missing_article",  # ... that the window's whole article lacks
+    "rarest_missing_anywhere",  # ... that no candidate window (nor its headings) has
     "subject_cover",  # share of the subject's words in the window, title or section
     "subject_in_article",  # ... anywhere in the window's article
     "subject_phrase_in_article",  # the role the question names, word pairs whole
@@ -81,6 +82,7 @@ DIRECTIONS = {
     "aspect_gap_same_language": -1,
     "rarest_missing": -1,
     "rarest_missing_article": -1,
+    "rarest_missing_anywhere": -1,
     "subject_cover": 1,
     "subject_in_article": 1,
     "subject_phrase_in_article": 1,
@@ -162,6 +164,16 @@ class AskedQuestion:
         return [self.words[i] for i in self.aspect if self.weights[i] > CONTEXT_WEIGHT / 2]
 
 
+_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
+
+
+def _apart(text: str) -> str:
+    """Hyphenated words as their parts: Dutch writes "HR-manager" where English writes
+    "HR manager", and each part is a word of the articles' titles; the role as a whole
+    is read by :func:`_subject_phrases`."""
+    return _HYPHEN.sub(" ", text)
+
+
 def _asking_part(question: str) -> tuple[str, str]:
     """The sentences that ask ("…?") and the ones around them ("I'm a team lead in
     sales."); a question with no question mark asks with its last sentence."""
@@ -181,14 +193,14 @@ def read_question(
     they say who asks and why, not what.
     """
     asking, around = _asking_part(question)
-    own = query_words(asking)
+    own = query_words(_apart(asking))
     named_subject = any(weights.is_topic(g) for _, g in own)
     inherited = [
         (w, g)
-        for w, g in (query_words(context) if context else [])
+        for w, g in (query_words(_apart(context)) if context else [])
         if g not in [og for _, og in own] and not (named_subject and weights.is_topic(g))
     ]
-    told = [(w, g) for w, g in query_words(around) if g not in [og for _, og in own]]
+    told = [(w, g) for w, g in query_words(_apart(around)) if g not in [og for _, og in own]]
     pairs = [(w, g, 1.0) for w, g in own] + [(w, g, CONTEXT_WEIGHT) for w, g in [*told, *inherited]]
     asked_text = f"{context} {question}" if context else question
     return AskedQuestion(
@@ -331,26 +343,33 @@ def window_signals(
         "article_lift": dense - article.mean_z,
         "unknown_share": sum(w for w, u in zip(asked.weights, asked.unknown, strict=True) if u)
         / total_weight,
-        "kind_missing": float(bool(gives) and not any(gives)),
+        "kind_missing": float(bool(gives) and not all(gives)),
         "kind_given": float(any(gives)),
         "scope_missing": scope_lacking / scope_total if scope_total else 0.0,
         "question_cover": _share(
             asked.checkable(list(range(len(asked.groups))), passage.language), asked, titled
         ),
         "cover_gap": 0.0,  # set by add_relative_signals, once every window is known
+        "rarest_missing_anywhere": 0.0,  # likewise
         "dense_rank": 0.0,  # likewise
         "same_language": same_language,
         "window_size": float(len(window.units) - 1),
     }
 
 
-def add_relative_signals(windows: list[Window]) -> None:
+def add_relative_signals(windows: list[Window], asked: AskedQuestion) -> None:
     """The signals that compare a window with the other candidates of its question:
-    how far its coverage is below the best, and its rank by closeness in meaning."""
+    how far its coverage is below the best, its rank by closeness in meaning, and the
+    rarest asked-aspect word that none of them states (in the question's language)."""
     if not windows:
         return
+    present = set().union(*(w.terms | set(terms(w.passage.section)) for w in windows))
+    languages = {w.passage.language for w in windows}
+    aspect = sorted(set().union(*(asked.checkable(asked.aspect, lang) for lang in languages)))
+    anywhere = _rarest_missing(asked, aspect, present)
     best_cover = max(w.signals["question_cover"] for w in windows)
     by_dense = sorted(windows, key=lambda w: -w.signals["dense_z"])
     for rank, window in enumerate(by_dense):
         window.signals["cover_gap"] = window.signals["question_cover"] - best_cover
         window.signals["dense_rank"] = 1.0 / (1 + rank)
+        window.signals["rarest_missing_anywhere"] = anywhere

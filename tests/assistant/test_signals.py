@@ -117,6 +117,6 @@ def test_relative_signals_compare_a_window_with_the_other_candidates():
     found = [window(t) for t in texts]
     for w, dense in zip(found, (1.0, 2.0), strict=True):
         w.signals = window_signals(w, asked, np.array([dense]), 1.0, ArticleFacts(set()))
-    add_relative_signals(found)
+    add_relative_signals(found, asked)
     assert found[0].signals["cover_gap"] == 0.0 > found[1].signals["cover_gap"]
     assert found[1].signals["dense_rank"] == 1.0 and found[0].signals["dense_rank"] == 0.5
