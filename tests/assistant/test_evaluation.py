@@ -151,7 +151,7 @@ FLOORS = {
         "citation precision": 0.85,
         "snippet fidelity": 1.0,
         "fact coverage": 0.75,
-        "abstention": 0.6,
+        "abstention": 0.55,
     },
     "devset2": {
         "hit@1": 0.8,
