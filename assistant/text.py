@@ -27,21 +27,11 @@ PREFIX_CHARS = 8
 _ACRONYM_PLURAL = re.compile(r"^[A-Z]{2,5}s$")
 _TOKEN = re.compile(r"[0-9a-zà-ÿ]+(?:-[0-9a-zà-ÿ]+)*", re.IGNORECASE)
 
+STOP_WORDS_PATH = Path(__file__).parent / "data" / "stop_words.yaml"
 STOP_WORDS = frozenset(
-    """a an the and or but of to in on for with is are was were be been being do does did doing
-    what which who whom whose how why when where can could should would will shall may might must
-    there their they them this that these those it its from by as at about into than then also if
-    i me my we our you your he she his her him not no yes have has had any some such so very
-    more most much many other others each both all just only own same too up out over under
-    one two vs versus tell please help me explain describe know want like get let lets need needs
-    needed require requires required per usually typically often generally really exactly
-    de het een en of van in op voor met is zijn was waren wordt worden doet doen deed wat welke
-    wie hoe waarom wanneer waar kan kunnen zou zouden zal moet moeten er hun zij ze dit dat deze
-    die uit door als bij over tussen dan meer meest jouw je jij u ik wij we ons onze mijn niet
-    geen ja heeft hebben had ook andere word krijg naar nog al aan maar zo zeer veel alle elk
-    iets wel hier daar toe te om mij me vertel leg uit graag nodig per meestal vaak
-    doorgaans precies eigenlijk daarvoor daarvan daarbij daarmee daarna daarin daarop hoeveel
-    hiervoor hiervan hierbij ervoor ervan erbij ermee""".split()
+    word
+    for words in yaml.safe_load(STOP_WORDS_PATH.read_text(encoding="utf-8")).values()
+    for word in words
 )
 GLOSSARY_PATH = Path(__file__).parent / "data" / "glossary.yaml"
 
