@@ -83,7 +83,7 @@ class Evidence:
         missing = [
             self.asked.words[i]
             for i in self.asked.aspect
-            if self.asked.weights[i] and not set(self.asked.groups[i]) & article_terms
+            if self.asked.own[i] and not set(self.asked.groups[i]) & article_terms
         ]
         return ", ".join(dict.fromkeys(missing[:3]))
 
@@ -242,27 +242,31 @@ class Assistant:
         """Questions to offer on an empty chat, from the articles' own headings (see
         :func:`assistant.suggestions.starters`); made once per store version."""
         key = (self.version, language)
-        if key not in self._starters:
-            ids = list(self.titles)
-            found = starters(
-                (self.retriever.article(i) for i in ids),
-                language,
-                self.answers,
-            )
-            self._starters = {k: v for k, v in self._starters.items() if k[0] == self.version}
-            self._starters[key] = found
-        return self._starters[key]
+        known = self._starters.get(key)
+        if known is not None:
+            return known
+        # Marked as being made first: checking a heading may come back here (a heading
+        # read as small talk offers starters), and must then find none, not recurse.
+        self._starters[key] = []
+        found = starters(
+            (self.retriever.article(i) for i in list(self.titles)), language, self.answers
+        )
+        self._starters = {k: v for k, v in self._starters.items() if k[0] == self.version}
+        self._starters[key] = found
+        return found
 
     def answers(self, question: str) -> bool:
         """Whether the store as it is answers ``question``; remembered per store version,
         since the same headings (and the insights' gap questions) are checked again and
         again."""
         key = (self.version, question)
-        if key not in self._answered:
+        known = self._answered.get(key)
+        if known is None:
             if len(self._answered) > MAX_REMEMBERED_CHECKS:
                 self._answered.clear()
-            self._answered[key] = not self.ask(question, generate=False).abstained
-        return self._answered[key]
+            known = not self.ask(question, generate=False).abstained
+            self._answered[key] = known
+        return known
 
     def topics(self, language: str) -> str:
         """Titles of articles to name in a refusal: those in the question's language
@@ -424,7 +428,7 @@ class Assistant:
             and best.signals.get("subject_in_article", 0.0) >= 0.5
         )
         if best is not None and missing and names_subject:
-            subject = best.passage.title.strip().rstrip("?.!:;")
+            subject = best.passage.title.strip()  # quoted whole, question mark and all
             text = phrase(language, "abstain_aspect", subject=subject, aspect=missing)
             return text, closest
         key = "abstain_closest" if closest else "abstain"

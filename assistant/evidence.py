@@ -20,14 +20,13 @@ import numpy as np
 from assistant.text import stemmed_phrases, terms
 from core.safety import reads_like_injection
 from core.types import Passage
-from core.units import TextUnit, decode_vectors, split_text
+from core.units import UNIT_VECTORS_KEY, TextUnit, decode_vectors, split_text
 
 logger = logging.getLogger(__name__)
 
 # Longest window: a sentence and the one after it (the second often carries the figure
 # or the list the first announces).
 WINDOW_UNITS = 2
-UNIT_VECTORS_KEY = "unit_vectors"  # the metadata key ingest writes (see ingest.indexer)
 
 
 @dataclass(frozen=True)
@@ -148,6 +147,9 @@ class SentenceIndex:
                 for size in range(1, WINDOW_UNITS + 1):
                     chosen = ids[start : start + size]
                     if len(chosen) < size or chosen[-1] - first != size - 1:
+                        break
+                    # Prose and a list are quoted apart (a list item is no sentence's end).
+                    if len({self.units[i].unit.list_id for i in chosen}) > 1:
                         break
                     found.append(
                         Window(passage, rank, [self.units[i] for i in chosen], tuple(chosen))

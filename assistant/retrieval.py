@@ -221,14 +221,14 @@ class HybridRetriever:
             known = self._article_terms.setdefault(passage.article_id, set())
             known.update(terms_of_words(passage_words))
             phrases = self._article_phrases.setdefault(passage.article_id, set())
-            phrases.update(stemmed_phrases(passage.searchable_text, longest=2))
+            phrases.update(stemmed_phrases(passage.searchable_text))
 
     def article_terms(self, article_id: str) -> set[str]:
         """Every index term of an article (title, sections and text)."""
         return self._article_terms.get(article_id, set())
 
     def article_phrases(self, article_id: str) -> set[str]:
-        """Every two neighbouring words of an article, stemmed ("hr-manag")."""
+        """Every two or three neighbouring words of an article, stemmed ("hr-manag")."""
         return self._article_phrases.get(article_id, set())
 
     @property

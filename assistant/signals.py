@@ -37,8 +37,9 @@ COUNTRIES_PATH = Path(__file__).parent / "data" / "language_countries.yaml"
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 # Weight of the earlier turn's words when a follow-up leans on it ("And in Spain?").
 CONTEXT_WEIGHT = 0.5
-_YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
-# A word in capitals inside a sentence (not its first word): a name ("Belgium", "ASML").
+# A year, not an amount ("2000 euro", "1900,-").
+_YEAR = re.compile(r"(?<![€$£])\b(1[89]|20)\d\d\b(?!\s*(euro|eur|dollar|pound|%|,-|\.\d))", re.I)
+# A word in capitals inside a sentence (not its first word): a name ("Spain", "Acme").
 _NAME = re.compile(r"\b([A-Z][\w&-]*[A-Za-z0-9])")
 _SENTENCE_START = re.compile(r"(^|[.!?:]\s+)([A-Za-z][\w&-]*)")
 
@@ -131,6 +132,7 @@ class AskedQuestion:
     groups: list[list[str]]  # per content word, the terms that show it addressed
     weights: list[float]  # each group's weight (rarity; context words weigh less)
     words: list[str]  # each group's word as typed
+    own: list[bool]  # the word is in the asking sentence itself (not around it or before)
     is_subject: list[bool]  # the group names a topic of the articles' titles
     unknown: list[bool]  # no article uses any form of it
     kinds: list[str]  # kinds of thing asked for (amount, duration, ...)
@@ -161,7 +163,8 @@ class AskedQuestion:
         return [i for i, subject in enumerate(self.is_subject) if subject]
 
     def aspect_words(self) -> list[str]:
-        return [self.words[i] for i in self.aspect if self.weights[i] > CONTEXT_WEIGHT / 2]
+        """The asked aspect's words as typed, from the asking sentence itself."""
+        return [self.words[i] for i in self.aspect if self.own[i]]
 
 
 _HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
@@ -202,11 +205,13 @@ def read_question(
     ]
     told = [(w, g) for w, g in query_words(_apart(around)) if g not in [og for _, og in own]]
     pairs = [(w, g, 1.0) for w, g in own] + [(w, g, CONTEXT_WEIGHT) for w, g in [*told, *inherited]]
-    asked_text = f"{context} {question}" if context else question
+    # Joined as two sentences, so the question's first word is not read as a name.
+    asked_text = f"{context.rstrip(' .?!')}. {question}" if context else question
     return AskedQuestion(
         groups=[g for _, g, _ in pairs],
         weights=[weights.group_weight(g) * f for _, g, f in pairs],
         words=[w for w, _, _ in pairs],
+        own=[f == 1.0 for _, _, f in pairs],
         is_subject=[weights.is_topic(g) for _, g, _ in pairs],
         unknown=[not weights.uses(w) for w, _, _ in pairs],
         kinds=[name for name, (cue, _) in _kinds().items() if cue.search(question)],
@@ -228,7 +233,7 @@ COMMONEST_ZIPF = 7.0
 
 
 def _specificity(word: str, language: str) -> float:
-    """1 for a word no dictionary of everyday words knows ("ergonomist", "SHRM"), 0 for
+    """1 for a word no dictionary of everyday words knows ("ergonomist", "ISO-9001"), 0 for
     the commonest words: an everyday word the articles do not use is how people talk; a
     rare one names a thing the articles do not cover."""
     zipf = max(word_frequency(word.lower(), other) for other in LANGUAGES)
@@ -249,7 +254,7 @@ def _subject_phrases(text: str, weights: TermWeights) -> list[str]:
 
 
 def _scopes(text: str, weights: TermWeights) -> list[list[str]]:
-    """Years and names the question limits itself to ("in Belgium", "at ASML", "2031"):
+    """Years and names the question limits itself to ("in Spain", "at Acme", "in 2040"):
     capitalised words inside a sentence that name no topic of the articles."""
     starts = {m.group(2) for m in _SENTENCE_START.finditer(text)}
     found = [[year.group(0)] for year in _YEAR.finditer(text)]

@@ -279,7 +279,7 @@ class TermWeights:
         # Known words by first letter and length: where a misspelt word is looked up.
         self._vocabulary: dict[tuple[str, int], set[str]] = {}
         # Word starts of PREFIX_CHARS letters: a long word is known only where one of the
-        # articles' words starts the same way (the five-letter stems join "arbeidsjurist"
+        # articles' words starts the same way (the five-letter stems join "arbeidstijd"
         # and "arbeidsmarkt").
         self._prefixes: set[str] = set()
         self._corrections: dict[str, str] = {}

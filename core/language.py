@@ -90,8 +90,8 @@ PHRASES: dict[str, dict[str, str]] = {
             "listed below, so you can judge for yourself."
         ),
         "abstain_aspect": (
-            "The articles describe {subject}, but they say nothing about {aspect}. The "
-            "passages that come closest are listed below, so you can judge for yourself."
+            "The closest article, “{subject}”, says nothing about {aspect}. The passages "
+            "that come closest are listed below, so you can judge for yourself."
         ),
         "small_talk": (
             "Hello! I answer questions about HR roles from the articles I have, always "
@@ -138,13 +138,13 @@ PHRASES: dict[str, dict[str, str]] = {
             "passages die er het dichtst bij komen, zodat u zelf kunt oordelen."
         ),
         "abstain_aspect": (
-            "De artikelen beschrijven {subject}, maar zeggen niets over {aspect}. "
-            "Hieronder staan de passages die er het dichtst bij komen, zodat je zelf kunt "
+            "Het artikel dat er het dichtst bij komt, “{subject}”, zegt niets over {aspect}. "
+            "Hieronder staan de passages die er het dichtst bij komen, zodat u zelf kunt "
             "oordelen."
         ),
         "small_talk": (
             "Hallo! Ik beantwoord vragen over HR-rollen op basis van mijn artikelen, altijd "
-            "met de passages die ik gebruik als bron. Je kunt bijvoorbeeld vragen: {starters}"
+            "met de passages die ik gebruik als bron. U kunt bijvoorbeeld vragen: {starters}"
         ),
         "closest": "Het dichtst bij komen",
         "other_language_article": "Het {article_language} artikel zegt: ",

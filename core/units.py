@@ -18,6 +18,8 @@ import numpy as np
 from core.safety import CONTROL_TOKENS
 from core.types import LIST_ITEM
 
+# Metadata key of a passage's unit vectors: ingest writes it, the assistant reads it.
+UNIT_VECTORS_KEY = "unit_vectors"
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9À-Ý\"“‘(])")
 # A line that names what follows rather than saying something: short, no end mark.
 HEADING_LINE = re.compile(r"^[^.!?:;,]{1,60}[^.!?:;,\s\"”’)]$")

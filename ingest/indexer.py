@@ -31,7 +31,7 @@ from core.store import (
     read_all,
 )
 from core.types import Article, Passage
-from core.units import encode_vectors, split_text
+from core.units import UNIT_VECTORS_KEY, encode_vectors, split_text
 from ingest.chunking import chunk_article, embedding_text
 from ingest.loaders import (
     OUTSIDE_LINK,
@@ -65,11 +65,6 @@ class IngestReport:
         data = asdict(self)
         data["seconds"] = round(self.seconds, 2)
         return data
-
-
-# Metadata key of a passage's sentence and list-item vectors (see core.units): made at
-# ingest so that answering a question embeds nothing but the question.
-UNIT_VECTORS_KEY = "unit_vectors"
 
 
 def passage_to_document(passage: Passage, unit_vectors: str = "") -> Document:

@@ -53,7 +53,7 @@ def test_ask_explain_shows_why_a_question_is_refused(cli_data: Path):
     assert result.returncode == 0, result.stderr
     assert "Decision: refused" in result.stdout
     assert "threshold" in result.stdout and "contribution" in result.stdout
-    assert "holiday" in result.stdout.split("Decision:")[0]  # the refusal names what is missing
+    assert "nothing about holiday" in result.stdout.split("Decision:")[0]  # names what is missing
 
 
 def test_small_talk_gets_a_friendly_reply_that_quotes_nothing(cli_data: Path):
