@@ -2,9 +2,10 @@
 side by side with the textbook LangChain pipeline (Chroma top-4 similarity, same embedder).
 
 Embedding 100k passages with the bundled model would take hours on two cores, so each
-passage gets the real vector of one of a few hundred real synthetic passages plus a small
-random offset: the store, BM25 and fusion do their real work at full size, and real
-question vectors are used. Ingest throughput with the real model is measured separately.
+passage (and each of its sentences) gets the real vector of one of a few hundred real
+synthetic passages plus a small random offset: the store, BM25 and fusion do their real
+work at full size, and real question vectors are used. Ingest throughput with the real
+model is measured separately.
 
 Run: ``.venv/bin/python -m bench.scale`` (``HR_BENCH_SIZES=1000,10000`` for a quick run).
 Writes ``bench/results/scale.md`` and ``bench/results/scale.png``.
@@ -40,6 +41,7 @@ from bench.synthetic import article_text
 from core.embeddings import build_embeddings
 from core.settings import Settings
 from core.store import open_passages, open_store
+from core.units import UNIT_VECTORS_KEY, encode_vectors, split_text
 from hr_assistant.runtime import Runtime
 from ingest.chunking import chunk_article
 from ingest.indexer import ingest_folder, load_folder, passage_to_document
@@ -103,6 +105,13 @@ def fill(settings: Settings, embeddings: Any, documents: list[Any], pool: np.nda
         vectors = pool[np.arange(start, start + len(batch)) % len(pool)]
         vectors = vectors + rng.normal(0, NOISE, vectors.shape)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        for document in batch:  # sentence vectors drawn from the same pool (see above)
+            units = len(split_text(document.metadata["text"])) or 1
+            picked = pool[rng.integers(0, len(pool), units)] + rng.normal(
+                0, NOISE, (units, pool.shape[1])
+            )
+            picked /= np.linalg.norm(picked, axis=1, keepdims=True)
+            document.metadata[UNIT_VECTORS_KEY] = encode_vectors(picked)
         store.add_with_vectors(
             ids=[d.metadata["chunk_id"] for d in batch],
             vectors=vectors.astype(np.float32).tolist(),

@@ -11,8 +11,8 @@ refuse. Each kind swaps one thing for something no article of the corpus mention
 - ``follow_up``: "And in Spain?" after an answerable question.
 
 A trap is kept only when the swapped-in words occur in no article (case-insensitive),
-so it is unanswerable by construction. Run ``python -m bench.traps FOLDER`` to print a
-corpus's traps.
+so it is unanswerable by construction. Run ``python -m bench.traps FOLDER QUESTIONS`` to
+print the traps of a corpus's articles and question set.
 """
 
 from __future__ import annotations
