@@ -69,8 +69,12 @@ def test_out_of_scope_questions_abstain_in_their_language(assistant, question):
     if "instructions" in question:
         assert answer.text.startswith("I only answer") and answer.closest == []
         return
-    expected = "De artikelen" if "minimumloon" in question else "The articles"
+    # The generic refusal, or the one that names what the closest article lacks.
+    dutch = "minimumloon" in question
+    expected = ("De artikelen", "Het artikel") if dutch else ("The articles", "The closest article")
     assert answer.text.startswith(expected)
+    if "salary" in question:
+        assert "nothing about salary" in answer.text
     # A refusal still helps: the closest passages, one per article, to judge by.
     assert answer.closest
     assert len({c.source for c in answer.closest}) == len(answer.closest)
