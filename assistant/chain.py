@@ -41,7 +41,7 @@ from core.language import detect_language, phrase
 from core.safety import is_instruction
 from core.settings import Settings
 from core.store import PassageStore, StoreVersion
-from core.types import Answer, Citation, Passage
+from core.types import SMALL_TALK, Answer, Citation, Passage
 from core.units import split_text
 
 MAX_TOPICS = 6
@@ -75,10 +75,10 @@ class Evidence:
     asked: AskedQuestion | None = None
     refusal: str = ""  # set when the question is no question about the articles
 
-    def missing_aspect(self, best: Window | None, article_terms: set[str]) -> str:
-        """The asked aspect's words that the best window's article never uses, as
-        typed ("dress code"), for a refusal that says what is missing."""
-        if best is None or self.asked is None:
+    def missing_aspect(self, article_terms: set[str]) -> str:
+        """The asked aspect's words, as typed ("dress code"), that an article with
+        ``article_terms`` never uses: for a refusal that says what is missing."""
+        if self.asked is None:
             return ""
         missing = [
             self.asked.words[i]
@@ -322,9 +322,10 @@ class Assistant:
         started = time.perf_counter()
         found = self.evidence(question, history)
         searched = time.perf_counter()
-        decision = decide(found.windows, self.model, found.language)
         if found.refusal:
             decision = Decision(False, [], None, self.model.threshold, found.refusal)
+        else:
+            decision = decide(found.windows, self.model, found.language)
         text, citations = "", list[Citation]()
         if decision.answer:
             text, citations = quote(decision.chosen, found.language, found.sentences)
@@ -383,7 +384,7 @@ class Assistant:
         if is_instruction(asked_text):
             found.refusal = "instruction"
         elif is_small_talk(asked_text) and not context:
-            found.refusal = "small_talk"
+            found.refusal = SMALL_TALK
         if found.refusal or retriever.is_empty:
             return found
         ranked, vector = retriever.search_indexed(query, CANDIDATE_PASSAGES)
@@ -391,6 +392,7 @@ class Assistant:
         found.asked = read_question(asked_text, query.context, language, weights)
         z_scores = retriever.sentences.background(vector)
         top_score = found.passages[0].score
+        top_z = float(z_scores.max()) if z_scores.size else 0.0
         article_z = retriever.sentences.article_means(z_scores)
         for window in retriever.sentences.windows(ranked):
             article = window.passage.article_id
@@ -399,7 +401,7 @@ class Assistant:
                 retriever.article_phrases(article),
                 article_z.get(article, 0.0),
             )
-            window.signals = window_signals(window, found.asked, z_scores, top_score, facts)
+            window.signals = window_signals(window, found.asked, z_scores, top_score, facts, top_z)
             found.windows.append(window)
         add_relative_signals(found.windows, found.asked)
         return found
@@ -409,30 +411,29 @@ class Assistant:
         language = found.language
         if decision.reason == "instruction":
             return phrase(language, "instruction", topics=self.topics(language)), []
-        if decision.reason == "small_talk":
+        if decision.reason == SMALL_TALK:
             offered = self.starters(language)[:2]
             listed = " ".join(f"“{q}”" for q in offered) or self.topics(language)
             return phrase(language, "small_talk", starters=listed), []
         if not self.titles:
             return phrase(language, "abstain_no_articles"), []
         closest = closest_passages(found.passages)
-        missing = ""
-        if decision.best is not None:
-            article = decision.best.passage.article_id
-            missing = found.missing_aspect(decision.best, self.retriever.article_terms(article))
-        # "The articles describe X but not Y" only where X is what the question is about.
-        best = decision.best
-        names_subject = (
-            best is not None
-            and bool(found.asked and found.asked.subject)
-            and best.signals.get("subject_in_article", 0.0) >= 0.5
-        )
-        if best is not None and missing and names_subject:
-            subject = best.passage.title.strip()  # quoted whole, question mark and all
-            text = phrase(language, "abstain_aspect", subject=subject, aspect=missing)
-            return text, closest
+        missing = self._missing_in_closest(found, decision.best)
+        if missing and decision.best is not None:
+            subject = decision.best.passage.title.strip()  # quoted whole, "?" and all
+            return phrase(language, "abstain_aspect", subject=subject, aspect=missing), closest
         key = "abstain_closest" if closest else "abstain"
         return phrase(language, key, topics=self.topics(language)), closest
+
+    def _missing_in_closest(self, found: Evidence, best: Window | None) -> str:
+        """The asked aspect's words that the closest article never uses, where that
+        article is about what the question is about ("" otherwise): only then is "the
+        closest article says nothing about Y" true and useful."""
+        if best is None or found.asked is None or not found.asked.subject:
+            return ""
+        if best.signals.get("subject_in_article", 0.0) < 0.5:
+            return ""
+        return found.missing_aspect(self.retriever.article_terms(best.passage.article_id))
 
     def _generated(
         self,

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.text import stemmed_phrases, terms
+from assistant.text import terms
 from core.safety import reads_like_injection
 from core.types import Passage
 from core.units import UNIT_VECTORS_KEY, TextUnit, decode_vectors, split_text
@@ -34,10 +34,8 @@ class StoredUnit:
     """One sentence or list item of a stored passage, with its index terms."""
 
     passage_index: int
-    order: int  # position within its passage
     unit: TextUnit
     terms: frozenset[str]
-    phrases: frozenset[str]
     quotable: bool  # False for text that gives orders to an AI assistant
 
     @property
@@ -81,15 +79,12 @@ class SentenceIndex:
         for index, (passage, metadata) in enumerate(zip(passages, metadatas, strict=True)):
             split = split_text(passage.text)
             self.first_unit.append(len(self.units))
-            for order, unit in enumerate(split):
-                words = terms(unit.text)
+            for unit in split:
                 self.units.append(
                     StoredUnit(
                         index,
-                        order,
                         unit,
-                        frozenset(words),
-                        frozenset(stemmed_phrases(unit.text)),
+                        frozenset(terms(unit.text)),
                         not reads_like_injection(unit.text),
                     )
                 )

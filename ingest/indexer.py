@@ -156,7 +156,6 @@ class _CachedEmbeddings(IdentifiedEmbeddings):
         )
         self._inner = inner
         self.identity = inner.identity
-        self.similarity_floor = getattr(inner, "similarity_floor", 0.3)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self._cached.embed_documents(texts)

@@ -35,7 +35,7 @@ def model(threshold: float = 0.5, keep: float = 0.8) -> DecisionModel:
 
 def window(unit: int, dense: float, text: str = "A sentence.") -> Window:
     passage = Passage("a#0", "a", "T", "en", "", 0, text)
-    stored = StoredUnit(0, unit, TextUnit(text), frozenset(), frozenset(), True)
+    stored = StoredUnit(0, TextUnit(text), frozenset(), True)
     signals = {s: 0.0 for s in SIGNALS} | {"dense_z": dense}
     return Window(passage, 0, [stored], (unit,), signals)
 

@@ -27,9 +27,7 @@ def weights() -> TermWeights:
 
 def window(text: str, title: str = "HR officer", language: str = "en") -> Window:
     passage = Passage("a#0", "a", title, language, "", 0, text, score=1.0)
-    unit = StoredUnit(
-        0, 0, TextUnit(text), frozenset(terms(text)), frozenset(stemmed_phrases(text)), True
-    )
+    unit = StoredUnit(0, TextUnit(text), frozenset(terms(text)), True)
     return Window(passage, 0, [unit], (0,))
 
 
