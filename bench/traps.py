@@ -8,7 +8,9 @@ refuse. Each kind swaps one thing for something no article of the corpus mention
 - ``aspect``: an aspect of a role the articles lack (holiday, pension, dress code, a
   licence required by law, days of working from home);
 - ``graft``: a comparison with a role the articles never name;
-- ``follow_up``: "And in Spain?" after an answerable question.
+- ``follow_up``: "And in Spain?" after an answerable question;
+- ``casual``: every other scope and aspect trap typed the way people chat, in lower
+  case without a question mark: a trap must not turn answerable by its spelling.
 
 A trap is kept only when the swapped-in words occur in no article (case-insensitive),
 so it is unanswerable by construction. Run ``python -m bench.traps FOLDER QUESTIONS`` to
@@ -172,7 +174,11 @@ def generate(
             if others:
                 question = GRAFT[language].format(role=role, other=rng.choice(others))
                 made["graft"].append(Case(f"{base}-graft", question, language, False))
-    return [case for kind in made.values() for case in kind]
+    casual = [
+        Case(f"{c.id}-casual", c.question.lower().rstrip(" ?"), c.language, False)
+        for c in [*made["scope"][::2], *made["aspect"][1::2]]
+    ]
+    return [case for kind in made.values() for case in kind] + casual
 
 
 def main() -> None:
