@@ -38,6 +38,9 @@ COUNTRIES_PATH = Path(__file__).parent / "data" / "language_countries.yaml"
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 # Weight of the earlier turn's words when a follow-up leans on it ("And in Spain?").
 CONTEXT_WEIGHT = 0.5
+# Words a message that opens with small talk may add and still be small talk ("thanks,
+# that helps a lot"); a fourth is where a real request usually begins.
+SMALL_TALK_EXTRA_WORDS = 3
 # A year, not an amount ("2000 euro", "1900,-").
 _YEAR = re.compile(r"(?<![€$£])\b(1[89]|20)\d\d\b(?!\s*(euro|eur|dollar|pound|%|,-|\.\d))", re.I)
 # A word in capitals inside a sentence (not its first word): a name ("Spain", "Acme").
@@ -116,14 +119,32 @@ def _kinds() -> dict[str, tuple[re.Pattern[str], re.Pattern[str]]]:
 
 
 @lru_cache(maxsize=1)
-def _small_talk_words() -> frozenset[str]:
+def _small_talk_words() -> tuple[frozenset[str], frozenset[str]]:
+    """Small talk's own words, and the words that make a message ask something."""
     data = yaml.safe_load(SMALL_TALK_PATH.read_text(encoding="utf-8"))
-    return frozenset(word.lower() for words in data.values() for word in words)
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(w.lower() for listed in data[key].values() for w in listed)
+
+    return words("words"), words("asking")
 
 
-def is_small_talk(text: str) -> bool:
-    """A greeting, thanks or "how are you": no content word outside small talk's own."""
-    return all(word.lower() in _small_talk_words() for word in content_words(text))
+def is_small_talk(text: str, follows: bool = False) -> bool:
+    """A greeting, thanks or "how are you", not a question about the articles.
+
+    Either every content word is small talk's own, or the message opens with one and
+    says at most SMALL_TALK_EXTRA_WORDS more without asking anything ("thanks, that
+    helps a lot"). A message without content words is small talk only when it does not
+    lean on an earlier turn (``follows``): "and?" after a question is a follow-up.
+    """
+    talk, asking = _small_talk_words()
+    words = [w.lower() for w in content_words(text)]
+    if not words:
+        return not follows
+    if all(w in talk for w in words):
+        return True
+    asks = "?" in text or any(w in asking for w in word_tokens(text))
+    return words[0] in talk and not asks and len(words) <= 1 + SMALL_TALK_EXTRA_WORDS
 
 
 @dataclass

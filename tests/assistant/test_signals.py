@@ -118,3 +118,12 @@ def test_relative_signals_compare_a_window_with_the_other_candidates():
     add_relative_signals(found, asked)
     assert found[0].signals["cover_gap"] == 0.0 > found[1].signals["cover_gap"]
     assert found[1].signals["dense_rank"] == 1.0 and found[0].signals["dense_rank"] == 0.5
+
+
+def test_thanks_with_a_few_words_more_is_small_talk_and_a_bare_follow_up_is_not():
+    for text in ("thanks, that helps a lot", "bedankt, dat helpt me echt verder"):
+        assert is_small_talk(text) and is_small_talk(text, follows=True), text
+    for text in ("thanks, what about the pension", "hi, I want to know what an HR officer does"):
+        assert not is_small_talk(text), text
+    # "and?" after a question leans on it; alone it asks nothing about the articles.
+    assert is_small_talk("and?") and not is_small_talk("and?", follows=True)
