@@ -127,3 +127,20 @@ def test_thanks_with_a_few_words_more_is_small_talk_and_a_bare_follow_up_is_not(
         assert not is_small_talk(text), text
     # "and?" after a question leans on it; alone it asks nothing about the articles.
     assert is_small_talk("and?") and not is_small_talk("and?", follows=True)
+
+
+def test_a_place_is_a_scope_however_it_is_typed_and_in_either_language():
+    article = ArticleFacts(set(terms("Een HR-officer in België verdient 3.000 euro.")))
+    text = ARTICLES[1][1]
+    for question in ("what does an hr officer earn in belgium", "Salary of an HR officer, Belgium?"):
+        asked = read_question(question, "", "en", weights())
+        assert asked.scopes, question
+        found = window_signals(window(text), asked, np.array([1.0]), 1.0, article)
+        assert found["scope_missing"] == 0.0, question  # België names Belgium
+    # "us" is a word; "US" names a country.
+    assert not read_question("can you tell us what an HR officer does", "", "en", weights()).scopes
+    assert read_question("What does an HR officer earn in the US?", "", "en", weights()).scopes
+    # A place of several words needs all of them: "new" alone is no New Zealand.
+    asked = read_question("What does an HR officer earn in New Zealand?", "", "en", weights())
+    new = ArticleFacts(set(terms("A new HR officer earns more.")), stemmed_phrases("A new HR"))
+    assert window_signals(window(text), asked, np.array([1.0]), 1.0, new)["scope_missing"] == 1.0
