@@ -237,7 +237,9 @@ def read_question(
         weights=[weights.group_weight(g) * f for _, g, f in pairs],
         words=[w for w, _, _ in pairs],
         own=[f == 1.0 for _, _, f in pairs],
-        is_subject=[weights.is_topic(g) for _, g, _ in pairs],
+        # A word the articles never use names none of their topics, whatever its stem
+        # shares with their titles ("arbeidsdeskundige" is not "arbeid").
+        is_subject=[weights.is_topic(g) and weights.uses(w) for w, g, _ in pairs],
         unknown=[not weights.uses(w) for w, _, _ in pairs],
         kinds=[name for name, (cue, _) in _kinds().items() if cue.search(question)],
         scopes=_scopes(asked_text, weights),

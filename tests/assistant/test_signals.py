@@ -144,3 +144,11 @@ def test_a_place_is_a_scope_however_it_is_typed_and_in_either_language():
     asked = read_question("What does an HR officer earn in New Zealand?", "", "en", weights())
     new = ArticleFacts(set(terms("A new HR officer earns more.")), stemmed_phrases("A new HR"))
     assert window_signals(window(text), asked, np.array([1.0]), 1.0, new)["scope_missing"] == 1.0
+
+
+def test_a_word_the_articles_never_use_is_no_subject_whatever_its_stem():
+    # "officers" shares its stem with the titles and is used; "officerschap" shares the
+    # stem but no article writes it: it names something the articles do not cover.
+    asked = read_question("What does an officerschap do?", "", "en", weights())
+    assert "officerschap" in [asked.words[i] for i in asked.aspect]
+    assert asked.unknown[asked.words.index("officerschap")]
