@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import re
 from pathlib import Path
 
@@ -18,6 +19,8 @@ SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".doc
 MIN_ARTICLE_CHARS = 40
 # Why a link is refused; its article id keeps nothing in the store (it was never content).
 OUTSIDE_LINK = "link to a file outside the knowledge folder"
+# A link that leads back to itself (``ln -s loop.md loop.md``): one refused entry.
+LINK_LOOP = "link loop (the link leads back to itself)"
 
 
 class LoadError(Exception):
@@ -266,7 +269,7 @@ def _first_line(text: str) -> str:
 def list_article_files(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     """Regular files in ``folder`` (recursively) that may be articles, in a stable order,
     and the entries refused with why: links leading outside the folder, broken links,
-    pipes, devices and other things that are not plain files."""
+    link loops, pipes, devices and other things that are not plain files."""
     root = folder.resolve()
     files: list[Path] = []
     refused: list[tuple[Path, str]] = []
@@ -274,9 +277,10 @@ def list_article_files(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]
         if any(part.startswith((".", "~")) for part in path.relative_to(folder).parts):
             continue
         if path.is_symlink():
-            target = path.resolve()
-            if not target.exists():
-                refused.append((path, "broken link"))
+            try:
+                target = path.resolve(strict=True)
+            except (OSError, RuntimeError) as exc:  # 3.11 raises RuntimeError for a loop
+                refused.append((path, _link_problem(exc)))
                 continue
             if not target.is_relative_to(root):
                 refused.append((path, OUTSIDE_LINK))
@@ -290,3 +294,12 @@ def list_article_files(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]
             continue
         files.append(path)
     return files, refused
+
+
+def _link_problem(exc: OSError | RuntimeError) -> str:
+    """Why a link cannot be followed, in the maintainer's words."""
+    if isinstance(exc, RuntimeError) or exc.errno == errno.ELOOP:
+        return LINK_LOOP
+    if isinstance(exc, FileNotFoundError):
+        return "broken link"
+    return f"cannot follow link ({exc.strerror or type(exc).__name__})"
