@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from langchain_core.documents import Document
 
-from core.embeddings import IdentifiedEmbeddings
+from core.embeddings import EmbeddingCache, IdentifiedEmbeddings
 from core.errors import AssistantError
 from core.settings import Settings
 from core.store import (
@@ -148,10 +148,8 @@ class _CachedEmbeddings(IdentifiedEmbeddings):
 
     def __init__(self, inner: Any, settings: Settings) -> None:
         from langchain_classic.embeddings import CacheBackedEmbeddings
-        from langchain_community.storage import SQLStore
 
-        cache = SQLStore(namespace=f"embeddings/{inner.identity}", db_url=settings.record_db_url)
-        cache.create_schema()
+        cache = EmbeddingCache(settings.record_db_url, f"embeddings/{inner.identity}")
         self._cached = CacheBackedEmbeddings.from_bytes_store(
             inner, cache, namespace=inner.identity, key_encoder="sha256"
         )

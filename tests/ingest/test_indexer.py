@@ -186,3 +186,44 @@ def test_an_unreadable_subfolder_is_reported_and_keeps_its_articles(
     assert not readable.errors and readable.deleted > 0
     assert "hr-generalist-vs-hr-manager" not in ingested_articles(settings)
     assert "people-operations-vs-hr" in ingested_articles(settings)
+
+
+def test_two_writers_caching_the_same_new_text_at_once_both_succeed(postgres_url: str):
+    """Two servers on one PostgreSQL embed the same new sentence: the second write
+    waits on the first one's row and must then succeed, not fail the whole ingest."""
+    import threading
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from core.embeddings import EmbeddingCache
+
+    namespace = f"embeddings/race-{uuid.uuid4().hex}"
+    second = EmbeddingCache(postgres_url, namespace)
+    failures: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            second.mset([("sentence-hash", b"vector from the second writer")])
+        except Exception as exc:
+            failures.append(exc)
+
+    engine = create_engine(postgres_url)
+    with engine.connect() as first:
+        writing = first.begin()  # the first writer's cache insert, not yet committed
+        first.execute(
+            text(
+                "INSERT INTO langchain_key_value_stores (namespace, key, value) "
+                "VALUES (:namespace, 'sentence-hash', 'vector from the first writer')"
+            ),
+            {"namespace": namespace},
+        )
+        racing = threading.Thread(target=write)
+        racing.start()
+        racing.join(timeout=2)
+        assert racing.is_alive(), "the second write should wait for the first one's row"
+        writing.commit()
+        racing.join(timeout=30)
+    engine.dispose()
+    assert not failures, failures
+    assert second.mget(["sentence-hash"]) == [b"vector from the second writer"]
