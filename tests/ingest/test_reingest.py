@@ -149,24 +149,3 @@ def test_questions_are_answered_from_a_complete_store_while_ingest_runs(
     for answer in answers:
         assert not answer["abstained"]
         assert answer["citations"][0]["source"] == "people-operations-vs-hr"
-
-
-def test_watch_re_ingests_when_a_file_changes(make_settings, embeddings, tmp_path: Path):
-    import threading
-
-    from ingest.watch import watch_folder
-
-    folder = _copy_knowledge(tmp_path)
-    settings = make_settings(knowledge_dir=folder)
-    ingest_folder(settings, embeddings=embeddings)
-    reports: list = []
-    watcher = threading.Thread(
-        target=watch_folder,
-        args=(settings, folder, reports.append),
-        kwargs={"stop_after": 1, "embeddings": embeddings},
-    )
-    watcher.start()
-    time.sleep(1.5)
-    (folder / PEOPLE_OPS).unlink()
-    watcher.join(timeout=120)
-    assert reports and reports[0].deleted > 0 and reports[0].articles == 2
