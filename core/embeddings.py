@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import yaml
 from langchain_core.embeddings import Embeddings
+from langchain_core.stores import BaseStore
 
 from core.errors import AssistantError
 
@@ -131,6 +133,67 @@ class SentenceTransformerEmbeddings(IdentifiedEmbeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
+
+
+class EmbeddingCache(BaseStore[str, bytes]):
+    """Vectors already made, by text hash, in the bookkeeping database (LangChain's
+    ``SQLStore`` table), so an unchanged sentence is never embedded twice.
+
+    ``SQLStore.mset`` deletes and then inserts: two writers (two servers on one
+    PostgreSQL) embedding the same new text at once both insert it, and the second one
+    failed the whole ingest on the unique key. Here a write is an upsert; both writers
+    store the same vector, so either may win.
+    """
+
+    def __init__(self, db_url: str, namespace: str) -> None:
+        from langchain_community.storage import SQLStore
+
+        self._store = SQLStore(namespace=namespace, db_url=db_url)
+        self._store.create_schema()
+
+    def mget(self, keys: Sequence[str]) -> list[bytes | None]:
+        return self._store.mget(keys)
+
+    def mset(self, key_value_pairs: Sequence[tuple[str, bytes]]) -> None:
+        from langchain_community.storage.sql import LangchainKeyValueStores
+        from sqlalchemy import Engine
+
+        engine = self._store.engine
+        insert = _upsert_insert(engine.dialect.name)
+        if insert is None or not isinstance(engine, Engine):  # LangChain's own write
+            self._store.mset(key_value_pairs)
+            return
+        rows = [
+            {"namespace": self._store.namespace, "key": key, "value": value}
+            for key, value in dict(key_value_pairs).items()
+        ]
+        if not rows:
+            return
+        statement = insert(LangchainKeyValueStores)
+        statement = statement.on_conflict_do_update(
+            index_elements=["namespace", "key"], set_={"value": statement.excluded.value}
+        )
+        with engine.begin() as connection:
+            connection.execute(statement, rows)
+
+    def mdelete(self, keys: Sequence[str]) -> None:
+        self._store.mdelete(keys)
+
+    def yield_keys(self, *, prefix: str | None = None) -> Iterator[str]:
+        return self._store.yield_keys(prefix=prefix)
+
+
+def _upsert_insert(dialect: str) -> Any:
+    """The ``insert`` construct with ``on_conflict_do_update`` for ``dialect``, if any."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+
+        return insert
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert
+    return None
 
 
 def build_embeddings(spec: str = DEFAULT_EMBEDDINGS) -> IdentifiedEmbeddings:

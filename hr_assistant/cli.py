@@ -67,6 +67,7 @@ def ingest(knowledge: Path | None, as_json: bool, watch: bool) -> None:
     if watch:
         base.watch(
             knowledge,
+            synced=report,
             on_report=lambda r: _print_report(r, as_json),
             on_error=lambda message: click.echo(f"hr-assistant: {message}", err=True),
         )

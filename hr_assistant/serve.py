@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 
-from core.errors import AssistantError
 from core.settings import Settings
 from hr_assistant.runtime import Runtime
-
-logger = logging.getLogger(__name__)
 
 
 def serve(
@@ -32,10 +28,10 @@ def serve(
         print(f"ingested {first.articles} articles into {first.chunks} passages")
     app = build_app(runtime.assistant, runtime.knowledge, runtime.feedback, runtime.question_log)
     stop = threading.Event()
-    if watch:
+    if watch:  # syncs now unless just ingested, then on every change, until stopped
         threading.Thread(
-            target=follow_folder,
-            args=(runtime, stop, first is None),
+            target=runtime.knowledge.watch,
+            kwargs={"stop_event": stop, "synced": first},
             name="watch-knowledge",
             daemon=True,
         ).start()
@@ -50,15 +46,3 @@ def serve(
         stop.set()
         if owner is not None:
             owner.close()
-
-
-def follow_folder(runtime: Runtime, stop: threading.Event, catch_up: bool = True) -> None:
-    """Sync the articles folder now (``catch_up``: edits made while the chat was stopped,
-    unless it was just ingested), then on every change; the runtime's assistant reloads
-    after each change of the store."""
-    if catch_up:
-        try:
-            runtime.knowledge.sync()
-        except AssistantError as exc:
-            logger.warning("sync at start failed: %s", exc)
-    runtime.knowledge.watch(stop_event=stop)

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from langchain_core.documents import Document
 
-from core.embeddings import IdentifiedEmbeddings
+from core.embeddings import EmbeddingCache, IdentifiedEmbeddings
 from core.errors import AssistantError
 from core.settings import Settings
 from core.store import (
@@ -36,6 +36,7 @@ from ingest.chunking import chunk_article, embedding_text
 from ingest.loaders import (
     OUTSIDE_LINK,
     SUPPORTED_SUFFIXES,
+    UNREADABLE_FOLDER,
     LoadError,
     article_id_for,
     list_article_files,
@@ -147,10 +148,8 @@ class _CachedEmbeddings(IdentifiedEmbeddings):
 
     def __init__(self, inner: Any, settings: Settings) -> None:
         from langchain_classic.embeddings import CacheBackedEmbeddings
-        from langchain_community.storage import SQLStore
 
-        cache = SQLStore(namespace=f"embeddings/{inner.identity}", db_url=settings.record_db_url)
-        cache.create_schema()
+        cache = EmbeddingCache(settings.record_db_url, f"embeddings/{inner.identity}")
         self._cached = CacheBackedEmbeddings.from_bytes_store(
             inner, cache, namespace=inner.identity, key_encoder="sha256"
         )
@@ -214,7 +213,8 @@ def ingest_folder(
 
     Articles are indexed in batches, new passages first and stale ones removed after,
     so a question asked meanwhile never meets a half-emptied article. Articles
-    that fail to load are reported in ``errors`` and keep what the store already had.
+    that fail to load are reported in ``errors`` and keep what the store already had;
+    a folder that cannot be read is reported too, and nothing is deleted meanwhile.
     A crash at any point is repaired by the next run (see :func:`_remove_orphans`).
 
     Raises:
@@ -260,20 +260,38 @@ def ingest_folder(
                 bar.set_postfix_str(f"{report.chunks} passages")
                 bar.update(len(batch))
 
-        # A file that failed to load keeps its article's passages until it reads again;
-        # a link out of the folder was never an article and keeps nothing.
-        failed_ids = {Path(e["file"]).stem for e in errors if e["error"] != OUTSIDE_LINK}
-        present_ids = {a.id for a in articles}
-        for gone in sorted(set(ingested_articles(settings)) - present_ids - failed_ids):
-            keys = record_manager.list_keys(group_ids=[gone])
-            if keys:
-                store.delete(keys)
-                record_manager.delete_keys(keys)
-                report.deleted += len(keys)
+        report.deleted += _delete_gone(settings, store, record_manager, articles, errors)
         if report.added or report.updated or report.deleted:
             StoreVersion.for_settings(settings).bump()  # serving chats reload
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _delete_gone(
+    settings: Settings,
+    store: Any,
+    record_manager: Any,
+    articles: list[Article],
+    errors: list[dict[str, str]],
+) -> int:
+    """Delete the passages of articles whose files left the folder; returns how many.
+
+    A file that failed to load keeps its article's passages until it reads again; a link
+    out of the folder was never an article and keeps nothing. A folder that could not
+    be read holds back every deletion: which articles it holds cannot be told.
+    """
+    if any(e["error"].startswith(UNREADABLE_FOLDER) for e in errors):
+        return 0
+    failed_ids = {Path(e["file"]).stem for e in errors if e["error"] != OUTSIDE_LINK}
+    present_ids = {a.id for a in articles}
+    deleted = 0
+    for gone in sorted(set(ingested_articles(settings)) - present_ids - failed_ids):
+        keys = record_manager.list_keys(group_ids=[gone])
+        if keys:
+            store.delete(keys)
+            record_manager.delete_keys(keys)
+            deleted += len(keys)
+    return deleted
 
 
 def _remove_orphans(store: Any, record_manager: Any) -> int:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.embeddings import IdentifiedEmbeddings
 from core.errors import AssistantError, EmptyStoreError
@@ -29,6 +30,9 @@ from ingest.uploads import (
     safe_file_name,
     save_upload,
 )
+
+if TYPE_CHECKING:
+    from ingest.watch import FolderWatcher, WatchState
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +66,7 @@ class KnowledgeBase:
         self._listing: tuple[int, list[ArticleInfo]] | None = None
         self._versions: StoreVersion | None = None
         self._listing_lock = threading.Lock()
+        self._watcher: FolderWatcher | None = None
 
     def sync(self, folder: Path | None = None, *, progress: bool = False) -> IngestReport:
         """Bring the store in line with ``folder`` (default: the articles folder).
@@ -211,25 +216,33 @@ class KnowledgeBase:
         folder: Path | None = None,
         *,
         stop_event: threading.Event | None = None,
+        synced: IngestReport | None = None,
         on_report: Callable[[IngestReport], None] | None = None,
         on_error: Callable[[str], None] | None = None,
     ) -> None:
-        """Block, syncing after each batch of changes in the folder, until ``stop_event``."""
-        from ingest.watch import watch_folder
+        """Block until ``stop_event``, syncing the folder now (unless ``synced``: the
+        report of a sync just made) and after each batch of changes. Failures do not
+        end it (see :class:`ingest.watch.FolderWatcher`); :meth:`watch_state` says
+        what it is doing."""
+        from ingest.watch import FolderWatcher
 
         def reported(report: IngestReport) -> None:
             self._changed(report)
             if on_report is not None:
                 on_report(report)
 
-        watch_folder(
+        self._watcher = FolderWatcher(
             self.settings,
+            self.embeddings,
             folder or self.settings.knowledge_dir,
             reported,
-            embeddings=self.embeddings,
-            stop_event=stop_event,
-            on_error=on_error,
+            on_error,
         )
+        self._watcher.run(stop_event or threading.Event(), synced)
+
+    def watch_state(self) -> WatchState | None:
+        """What this process's watcher of the folder is doing; None when none runs."""
+        return self._watcher.state if self._watcher is not None else None
 
     def _changed(self, report: IngestReport) -> None:
         logger.info("synced: %s", report.to_json())

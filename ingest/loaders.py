@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from pathlib import Path
 
@@ -18,6 +20,13 @@ SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".doc
 MIN_ARTICLE_CHARS = 40
 # Why a link is refused; its article id keeps nothing in the store (it was never content).
 OUTSIDE_LINK = "link to a file outside the knowledge folder"
+# A link that leads back to itself (``ln -s loop.md loop.md``): one refused entry.
+LINK_LOOP = "link loop (the link leads back to itself)"
+# Why a folder's files are missing from a listing; an ingest that meets it deletes
+# nothing, since the store cannot tell which articles lived in that folder.
+UNREADABLE_FOLDER = "folder cannot be read"
+# Names that are never articles: hidden files and folders, editors' backup files.
+HIDDEN = (".", "~")
 
 
 class LoadError(Exception):
@@ -266,27 +275,56 @@ def _first_line(text: str) -> str:
 def list_article_files(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     """Regular files in ``folder`` (recursively) that may be articles, in a stable order,
     and the entries refused with why: links leading outside the folder, broken links,
-    pipes, devices and other things that are not plain files."""
+    link loops, folders that cannot be read, pipes, devices and other things that are
+    not plain files. Hidden entries (``.`` or ``~``) are never listed.
+
+    A folder that cannot be read is refused rather than skipped: its articles must not
+    look deleted (see :data:`UNREADABLE_FOLDER`).
+    """
     root = folder.resolve()
+    candidates, refused = _walk(folder)
     files: list[Path] = []
-    refused: list[tuple[Path, str]] = []
-    for path in sorted(folder.rglob("*")):
-        if any(part.startswith((".", "~")) for part in path.relative_to(folder).parts):
-            continue
+    for path in sorted(candidates):
         if path.is_symlink():
-            target = path.resolve()
-            if not target.exists():
-                refused.append((path, "broken link"))
+            try:
+                target = path.resolve(strict=True)
+            except (OSError, RuntimeError) as exc:  # 3.11 raises RuntimeError for a loop
+                refused.append((path, _link_problem(exc)))
                 continue
             if not target.is_relative_to(root):
                 refused.append((path, OUTSIDE_LINK))
                 continue
             if target.is_dir():
                 continue  # a link to a folder inside: its files are listed where they are
-        if path.is_dir():
-            continue
         if not path.is_file():
             refused.append((path, "not a regular file"))
             continue
         files.append(path)
     return files, refused
+
+
+def _walk(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Every visible entry under ``folder`` but the folders walked into (links to folders
+    included, never followed), and the folders that could not be read."""
+    candidates: list[Path] = []
+    refused: list[tuple[Path, str]] = []
+
+    def unreadable(error: OSError) -> None:
+        where = Path(error.filename) if error.filename else folder
+        refused.append((where, f"{UNREADABLE_FOLDER} ({error.strerror or type(error).__name__})"))
+
+    for top, dirs, names in os.walk(folder, onerror=unreadable):
+        dirs[:] = [d for d in dirs if not d.startswith(HIDDEN)]
+        here = Path(top)
+        candidates += [here / name for name in names if not name.startswith(HIDDEN)]
+        candidates += [here / d for d in dirs if (here / d).is_symlink()]
+    return candidates, refused
+
+
+def _link_problem(exc: OSError | RuntimeError) -> str:
+    """Why a link cannot be followed, in the maintainer's words."""
+    if isinstance(exc, RuntimeError) or exc.errno == errno.ELOOP:
+        return LINK_LOOP
+    if isinstance(exc, FileNotFoundError):
+        return "broken link"
+    return f"cannot follow link ({exc.strerror or type(exc).__name__})"

@@ -1,41 +1,186 @@
-"""Re-sync the store whenever the articles folder changes (``ingest --watch``, ``serve``)."""
+"""Follow the articles folder (``ingest --watch``, ``serve``): re-sync the store after
+every batch of changes, and keep doing so whatever goes wrong.
+
+A watcher that dies leaves the chat answering from a stale store while everything
+says it follows the folder, so :class:`FolderWatcher` supervises itself: a failure is
+logged with its cause, the next try waits longer each time (up to a minute), a folder
+that is gone is waited for, and the folder is re-opened and synced again. Its
+:class:`WatchState` says what it is doing, for the Articles tab.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from core.embeddings import IdentifiedEmbeddings
 from core.errors import AssistantError
 from core.settings import Settings
 from ingest.indexer import IngestReport, ingest_folder
+from ingest.loaders import UNREADABLE_FOLDER
 
 logger = logging.getLogger(__name__)
 
+DEBOUNCE_MS = 800  # edits that settle within this time become one sync
+# A quiet watch checks this often that its folder is still the one it opened: a folder
+# removed and recreated is a new one, and the old watch never hears of it.
+CHECK_FOLDER_MS = 2000
+FIRST_RETRY_S = 1.0  # after a failure; doubled after each failure in a row
+MAX_RETRY_S = 60.0
+FOLDER_POLL_S = 1.0  # how often a missing folder is looked for
 
-def watch_folder(
-    settings: Settings,
-    folder: Path,
-    on_report: Callable[[IngestReport], None],
-    stop_after: int | None = None,
-    *,
-    embeddings: IdentifiedEmbeddings,
-    stop_event: threading.Event | None = None,
-    on_error: Callable[[str], None] | None = None,
-) -> None:
-    """Block, re-ingesting after each batch of changes, until ``stop_event`` is set
-    (``stop_after``: a number of re-syncs, for tests)."""
-    from watchfiles import watch
 
-    changes = watch(folder, debounce=800, rust_timeout=0, stop_event=stop_event)
-    for runs, _changed in enumerate(changes, start=1):
+@dataclass(frozen=True)
+class WatchState:
+    """What the watcher is doing. Replaced whole on each change, so another thread
+    reading ``FolderWatcher.state`` never sees half an update."""
+
+    folder: Path
+    following: bool = False
+    last_sync: datetime | None = None  # when the last sync finished (UTC)
+    skipped: tuple[dict[str, str], ...] = ()  # the files that sync could not ingest
+    problem: str = ""  # why it is not following, or why the last sync failed
+
+
+class FolderWatcher:
+    """Syncs the store with ``folder`` after each change until stopped."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        embeddings: IdentifiedEmbeddings,
+        folder: Path,
+        on_report: Callable[[IngestReport], None],
+        on_error: Callable[[str], None] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.embeddings = embeddings
+        self.folder = folder
+        self.on_report = on_report
+        self.on_error = on_error
+        self.state = WatchState(folder=folder)
+        self._retry_s = FIRST_RETRY_S
+        self._unreadable: list[Path] = []  # folders the last sync could not read
+
+    def run(self, stop: threading.Event, synced: IngestReport | None = None) -> None:
+        """Block until ``stop`` is set. The folder is synced once the watch is open
+        (unless ``synced``: the report of a sync just made), then after every change.
+        Nothing but ``stop`` ends it: after any failure it backs off, waits for the
+        folder, re-opens it and syncs what changed meanwhile."""
+        if synced is not None:
+            self._synced(synced)
+        catch_up = synced is None
+        while not stop.is_set():
+            try:
+                if self._wait_for_folder(stop):
+                    self._follow(stop, catch_up)
+            except Exception as exc:  # anything at all: this thread must not die quietly
+                self._back_off(exc, stop)
+            catch_up = True
+
+    def _follow(self, stop: threading.Event, catch_up: bool) -> None:
+        """Sync after each batch of changes until ``stop``, or until the folder is
+        removed or replaced. The catch-up sync comes after the watch is open, so
+        nothing changed in between goes unseen."""
+        from watchfiles import watch
+
+        opened = _identity(self.folder)
+        self._set(following=True)
+        for changes in watch(
+            self.folder,
+            debounce=DEBOUNCE_MS,
+            rust_timeout=CHECK_FOLDER_MS,
+            yield_on_timeout=True,
+            stop_event=stop,
+            ignore_permission_denied=True,  # an unreadable subfolder is reported by the sync
+        ):
+            if _identity(self.folder) != opened:
+                logger.warning("%s was removed or replaced; opening it again", self.folder)
+                self._set(following=False, problem="folder removed or replaced")
+                return
+            if self._unreadable_reads_again():  # the watch never covered it
+                self._unreadable = []  # until the sync after opening it again
+                return
+            if changes or catch_up:
+                catch_up = False
+                self._sync()
+
+    def _sync(self) -> None:
+        """One sync. A refusal (an emptied folder, say) is reported and the watch goes
+        on; any other failure goes up to :meth:`run`, which syncs again later."""
         try:
-            on_report(ingest_folder(settings, embeddings, folder))
-        except AssistantError as exc:  # an emptied folder, say: report it, keep watching
-            logger.warning("re-ingest of %s failed: %s", folder, exc)
-            if on_error is not None:
-                on_error(str(exc))
-        if stop_after is not None and runs >= stop_after:
+            report = ingest_folder(self.settings, self.embeddings, self.folder)
+        except AssistantError as exc:
+            logger.warning("re-ingest of %s failed: %s", self.folder, exc)
+            self._set(problem=str(exc))
+            if self.on_error is not None:
+                self.on_error(str(exc))
             return
+        self.on_report(report)
+        self._synced(report)
+
+    def _synced(self, report: IngestReport) -> None:
+        self._retry_s = FIRST_RETRY_S
+        self._unreadable = [
+            self.folder / e["file"]
+            for e in report.errors
+            if e["error"].startswith(UNREADABLE_FOLDER)
+        ]
+        self._set(last_sync=datetime.now(UTC), skipped=tuple(report.errors), problem="")
+        if report.errors:  # at the default log level: nobody may be watching the tab
+            logger.warning(
+                "synced %s; %d skipped: %s",
+                self.folder,
+                len(report.errors),
+                "; ".join(f"{e['file']}: {e['error']}" for e in report.errors),
+            )
+
+    def _unreadable_reads_again(self) -> bool:
+        """Whether a folder the last sync could not read can be read now (a cheap check
+        on every tick: the watch could not see into it, so nothing else will tell)."""
+        return any(os.access(path, os.R_OK | os.X_OK) for path in self._unreadable)
+
+    def _wait_for_folder(self, stop: threading.Event) -> bool:
+        """Return once the folder exists (True) or ``stop`` is set (False)."""
+        if self.folder.is_dir():
+            return True
+        logger.warning("%s is not there; following it again once it is", self.folder)
+        self._set(following=False, problem=f"folder not found: {self.folder}")
+        while not self.folder.is_dir():
+            if stop.wait(FOLDER_POLL_S):
+                return False
+        logger.warning("%s is back; following it again", self.folder)
+        return True
+
+    def _back_off(self, exc: Exception, stop: threading.Event) -> None:
+        """Log a failure with its cause, then wait, longer after each failure in a row."""
+        logger.error(
+            "following %s failed; trying again in %g s", self.folder, self._retry_s, exc_info=exc
+        )
+        self._set(following=False, problem=_describe(exc))
+        stop.wait(self._retry_s)
+        self._retry_s = min(2 * self._retry_s, MAX_RETRY_S)
+
+    def _set(self, **changes: Any) -> None:
+        self.state = replace(self.state, **changes)
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    """Which folder is at ``folder`` now (device and inode), or None when none is."""
+    try:
+        found = os.stat(folder)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _describe(exc: BaseException) -> str:
+    """A failure in one line, for the Articles tab."""
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0][:200]}" if lines else type(exc).__name__

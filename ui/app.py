@@ -22,6 +22,7 @@ from ui.insights_tab import add_insights_tab
 from ui.render import (
     CITED_ID,
     CSS,
+    escape,
     table_html,
 )
 from ui.render import source_cards as render_source_cards
@@ -33,8 +34,11 @@ if TYPE_CHECKING:
     from assistant.feedback import FeedbackStore
     from assistant.insights import QuestionLog
     from ingest.knowledge_base import KnowledgeBase
+    from ingest.watch import WatchState
 
 logger = logging.getLogger(__name__)
+
+WATCH_STATUS_EVERY_S = 10  # how often an open Articles tab reads the watcher's state
 
 PAGE_JS = (Path(__file__).with_name("page.js")).read_text(encoding="utf-8")
 
@@ -209,6 +213,14 @@ def build_app(
                 text("en", "articles_tab"), id="articles", elem_id="articles-tab"
             ) as art_tab:
                 articles_intro = gr.Markdown(text("en", "articles_intro"))
+                gr.HTML(
+                    lambda language: watch_status(
+                        knowledge.watch_state(), settings.knowledge_dir, language
+                    ),
+                    inputs=[ui_language],
+                    every=WATCH_STATUS_EVERY_S,
+                    elem_id="watch-status",
+                )
                 # A plain table (not a Dataframe): on a phone each row stacks its
                 # columns instead of hiding all but the title off screen.
                 table = gr.HTML(articles_table("en"), elem_id="articles-table")
@@ -710,6 +722,35 @@ def build_app(
         theme_toggle.click(None, js=TOGGLE_THEME_JS)
         gr.api(handlers.api_chat, api_name="chat")
     return app
+
+
+def watch_status(state: WatchState | None, folder: Path, language: str) -> str:
+    """One line on whether the articles folder is followed: the chat answers from a
+    stale store while it is not, and only the watcher's own state can tell. File names
+    and failures are shown as text, never as markup, and without server paths."""
+    folder = state.folder if state is not None else folder
+    name = f"{folder.name}/"
+    if state is None or not state.following:
+        if state is None:
+            problem = text(language, "watch_off")
+        else:
+            problem = state.problem or text(language, "watch_starting")
+        line = text(language, "watch_not_following", folder=name, problem=problem)
+    else:
+        details = []
+        if state.last_sync is not None:
+            details.append(text(language, "watch_last_sync", time=f"{state.last_sync:%H:%M} UTC"))
+        if state.skipped:
+            files = ", ".join(f"{e['file']} ({e['error']})" for e in state.skipped[:5])
+            files += ", …" if len(state.skipped) > 5 else ""
+            key = "watch_skipped_one" if len(state.skipped) == 1 else "watch_skipped"
+            details.append(text(language, key, count=len(state.skipped), files=files))
+        if state.problem:
+            details.append(text(language, "watch_failed", problem=state.problem))
+        line = " — ".join([text(language, "watch_following", folder=name), ", ".join(details)])
+    line = line.replace(f"{folder}/", name).replace(str(folder), name)
+    line = line.removesuffix(" — ").rstrip(".")
+    return f'<p class="hr-muted">{escape(line)}.</p>'
 
 
 def browser_secret(settings: Settings) -> str:

@@ -1,5 +1,6 @@
 """Ingest into a real embedded Chroma: counts, skips, deletions and bad files."""
 
+import os
 import shutil
 from pathlib import Path
 
@@ -148,3 +149,81 @@ def test_a_clashing_id_keeps_the_store_and_a_link_out_stores_nothing(
         "people-operations-vs-hr.txt",
     }
     assert stored_chunks() == before
+
+
+def test_an_unreadable_subfolder_is_reported_and_keeps_its_articles(
+    make_settings, embeddings, tmp_path: Path
+):
+    from core.store import ingested_articles
+
+    folder = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, folder)
+    team = folder / "team"
+    team.mkdir()
+    (folder / "people-operations-vs-hr.md").rename(team / "people-operations-vs-hr.md")
+    settings = make_settings(knowledge_dir=folder)
+    first = ingest_folder(settings, embeddings=embeddings)
+    assert first.articles == 3 and not first.errors
+    team.chmod(0)
+    try:
+        if os.access(team, os.R_OK):
+            pytest.skip("chmod 000 does not stop this user (root) from reading a folder")
+        # Another article leaves meanwhile: its deletion waits until the folder reads.
+        (folder / "hr-generalist-vs-hr-manager.md").unlink()
+        unreadable = ingest_folder(settings, embeddings=embeddings)
+        assert unreadable.errors == [
+            {"file": "team", "error": "folder cannot be read (Permission denied)"}
+        ]
+        assert unreadable.deleted == 0
+        assert set(ingested_articles(settings)) == {
+            "people-operations-vs-hr",
+            "hr-generalist-vs-hr-manager",
+            "hr-assistent-vs-hr-officer",
+        }
+    finally:
+        team.chmod(0o755)
+    readable = ingest_folder(settings, embeddings=embeddings)
+    assert not readable.errors and readable.deleted > 0
+    assert "hr-generalist-vs-hr-manager" not in ingested_articles(settings)
+    assert "people-operations-vs-hr" in ingested_articles(settings)
+
+
+def test_two_writers_caching_the_same_new_text_at_once_both_succeed(postgres_url: str):
+    """Two servers on one PostgreSQL embed the same new sentence: the second write
+    waits on the first one's row and must then succeed, not fail the whole ingest."""
+    import threading
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from core.embeddings import EmbeddingCache
+
+    namespace = f"embeddings/race-{uuid.uuid4().hex}"
+    second = EmbeddingCache(postgres_url, namespace)
+    failures: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            second.mset([("sentence-hash", b"vector from the second writer")])
+        except Exception as exc:
+            failures.append(exc)
+
+    engine = create_engine(postgres_url)
+    with engine.connect() as first:
+        writing = first.begin()  # the first writer's cache insert, not yet committed
+        first.execute(
+            text(
+                "INSERT INTO langchain_key_value_stores (namespace, key, value) "
+                "VALUES (:namespace, 'sentence-hash', 'vector from the first writer')"
+            ),
+            {"namespace": namespace},
+        )
+        racing = threading.Thread(target=write)
+        racing.start()
+        racing.join(timeout=2)
+        assert racing.is_alive(), "the second write should wait for the first one's row"
+        writing.commit()
+        racing.join(timeout=30)
+    engine.dispose()
+    assert not failures, failures
+    assert second.mget(["sentence-hash"]) == [b"vector from the second writer"]

@@ -65,7 +65,7 @@ def test_front_matter_without_its_closing_line_is_an_error(tmp_path: Path):
 def test_links_out_of_the_folder_and_odd_files_are_refused_with_a_reason(tmp_path: Path):
     import os
 
-    from ingest.loaders import OUTSIDE_LINK, list_article_files
+    from ingest.loaders import LINK_LOOP, OUTSIDE_LINK, list_article_files
 
     outside = tmp_path / "secret.txt"
     outside.write_text("password: hunter2")
@@ -75,6 +75,7 @@ def test_links_out_of_the_folder_and_odd_files_are_refused_with_a_reason(tmp_pat
     (folder / "passwd.txt").symlink_to(outside)
     (folder / "inside.md").symlink_to(folder / "real.md")
     (folder / "dangling.md").symlink_to(tmp_path / "gone.md")
+    (folder / "loop.md").symlink_to("loop.md")
     os.mkfifo(folder / "pipe.txt")
     (folder / ".hidden.md").write_text("not listed")
 
@@ -82,6 +83,7 @@ def test_links_out_of_the_folder_and_odd_files_are_refused_with_a_reason(tmp_pat
     assert [p.name for p in files] == ["inside.md", "real.md"]
     assert {p.name: why for p, why in refused} == {
         "dangling.md": "broken link",
+        "loop.md": LINK_LOOP,
         "passwd.txt": OUTSIDE_LINK,
         "pipe.txt": "not a regular file",
     }

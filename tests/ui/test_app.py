@@ -65,3 +65,37 @@ def test_markdown_images_and_links_in_any_shown_text_are_inert():
     )
     assert "](" not in shown and "]:" not in shown and "://" not in shown
     assert shown.endswith("]&#58; http&#58;//y") and "[1]" in shown
+
+
+def test_the_articles_tab_says_whether_the_folder_is_followed(tmp_path):
+    from datetime import UTC, datetime
+
+    from ingest.watch import WatchState
+    from ui.app import watch_status
+
+    folder = tmp_path / "knowledge"
+    synced = WatchState(
+        folder,
+        following=True,
+        last_sync=datetime(2026, 5, 1, 12, 4, tzinfo=UTC),
+        skipped=(
+            {"file": "loop.md", "error": "link loop (the link leads back to itself)"},
+            {"file": "<b>team</b>", "error": "folder cannot be read (Permission denied)"},
+        ),
+    )
+    assert watch_status(synced, folder, "en") == (
+        '<p class="hr-muted">Following knowledge/ — last sync 12:04 UTC, 2 files skipped: '
+        "loop.md (link loop (the link leads back to itself)), &lt;b&gt;team&lt;/b&gt; "
+        "(folder cannot be read (Permission denied)).</p>"
+    )
+    failed = WatchState(folder, following=True, problem=f"no articles in {folder}")
+    assert "Following knowledge/ — the last sync failed: no articles in knowledge/." in (
+        watch_status(failed, folder, "en")
+    )
+    gone = WatchState(folder, problem=f"folder not found: {folder}")
+    assert watch_status(gone, folder, "en") == (
+        '<p class="hr-muted">Not following knowledge/: folder not found: knowledge/.</p>'
+    )
+    assert "Volgt knowledge/ niet: folder not found" in watch_status(gone, folder, "nl")
+    assert "(started with --no-watch)" in watch_status(None, folder, "en")
+    assert str(tmp_path) not in watch_status(gone, folder, "en")  # no server paths shown

@@ -118,6 +118,21 @@ def test_the_chat_follows_edits_of_the_articles_folder(knowledge: Path, tmp_path
         print(f"embedded: followed in {added:.1f} s (add), {edited:.1f} s, {deleted:.1f} s")
 
 
+def test_the_chat_keeps_following_after_a_link_loop(knowledge: Path, tmp_path: Path):
+    """`ln -s loop.md loop.md` used to end the watcher thread: the chat then answered
+    from a stale store for good. Now the link is one skipped file, logged by default."""
+    env = settings_env(
+        Settings(data_dir=tmp_path / "data", knowledge_dir=knowledge, _env_file=None)
+    )
+    log = tmp_path / "serve.log"
+    with running_serve(env, log) as url:
+        (knowledge / "loop.md").symlink_to("loop.md")
+        time.sleep(2)  # its own sync comes first
+        shutil.copy(EXTRA / f"{NEW_ARTICLE}.md", knowledge)
+        within_deadline(lambda: NEW_TITLE in ask(url, QUESTION), "an article after a link loop")
+    assert "loop.md: link loop" in log.read_text()  # at the default log level
+
+
 def test_two_chats_on_a_shared_server_follow_a_cli_ingest(
     knowledge: Path, tmp_path: Path, chroma_port: int, postgres_url: str
 ):
