@@ -132,7 +132,10 @@ def test_thanks_with_a_few_words_more_is_small_talk_and_a_bare_follow_up_is_not(
 def test_a_place_is_a_scope_however_it_is_typed_and_in_either_language():
     article = ArticleFacts(set(terms("Een HR-officer in België verdient 3.000 euro.")))
     text = ARTICLES[1][1]
-    for question in ("what does an hr officer earn in belgium", "Salary of an HR officer, Belgium?"):
+    for question in (
+        "what does an hr officer earn in belgium",
+        "Salary of an HR officer, Belgium?",
+    ):
         asked = read_question(question, "", "en", weights())
         assert asked.scopes, question
         found = window_signals(window(text), asked, np.array([1.0]), 1.0, article)
