@@ -1,15 +1,16 @@
 """One write lease for every writer: real `hr-assistant` processes, real stores.
 
 A CLI ingest of a folder that takes seconds to embed is started, and while it writes a
-second writer comes along: it waits for the write and then sees the finished store. In
-server mode a data folder without the shared bookkeeping is refused before it can touch
-the shared collection.
+second writer, a reader or a `serve` comes along: each waits for the write and then
+sees the finished store. In server mode a data folder without the shared bookkeeping
+is refused before it can touch the shared collection.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -24,6 +25,7 @@ from bench.synthetic import write_articles
 from core.settings import Settings
 from tests.conftest import HR_ASSISTANT, run_cli, settings_env
 from tests.ingest.test_reingest import _consistency
+from tests.ui.test_follow_store import running_serve
 
 pytestmark = pytest.mark.integration
 
@@ -93,6 +95,37 @@ def test_a_second_writer_waits_for_a_running_ingest(
     assert first.report["added"] == first.report["chunks"] == ARTICLES
     assert (second.added, second.skipped, second.deleted) == (0, ARTICLES, 0)
     _consistency(big_settings, embeddings)
+
+
+def test_a_reader_loading_during_an_ingest_gets_the_finished_store(
+    big_settings: Settings, embeddings
+):
+    from hr_assistant.runtime import Runtime
+
+    with cli_ingest(big_settings, embedded_writing(big_settings)):
+        assistant = Runtime(big_settings, embeddings=embeddings).assistant
+    assert len(assistant.retriever.passages) == ARTICLES
+    # The dense index holds every passage, not the part written when it was opened.
+    vector = embeddings.embed_query("What does a recruiter do?")
+    assert len(assistant.store.nearest(vector, 100)) == ARTICLES
+
+
+def test_a_serve_started_during_an_ingest_waits_and_loads_the_finished_store(
+    big_settings: Settings, tmp_path: Path
+):
+    env = settings_env(big_settings, HR_ASSISTANT_LOG_LEVEL="INFO")
+    log = tmp_path / "serve.log"
+    with (
+        cli_ingest(big_settings, embedded_writing(big_settings)),
+        running_serve(env, log, "--no-watch"),
+    ):
+        refused = run_cli("ingest", env=settings_env(big_settings))
+    text = log.read_text()
+    assert WAITING in text
+    views = re.findall(r"store view loaded: version \d+, (\d+) passages", text)
+    assert views and int(views[0]) == ARTICLES, text[-3000:]
+    # What held before holds: while it serves, a CLI ingest is turned away.
+    assert refused.returncode != 0 and "owns this embedded store" in refused.stderr
 
 
 # Server mode: a real `chroma run` and PostgreSQL.
@@ -168,7 +201,7 @@ def test_a_server_without_shared_bookkeeping_is_refused(
     # Another data folder, other articles, the same collection, its own SQLite bookkeeping.
     alone = server_settings(tmp_path, "alone", chroma_port, knowledge_dir=tmp_path / "b")
     write_articles(alone.knowledge_dir, 2, start=50)
-    for command in (["ingest", "--json"],):
+    for command in (["ingest", "--json"], ["serve", "--no-watch"]):
         result = run_cli(*command, env=settings_env(alone), timeout=180)
         assert result.returncode != 0, result.stdout
         assert result.stderr.count("\n") == 1, result.stderr
