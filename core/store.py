@@ -11,6 +11,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from core.embeddings import IdentifiedEmbeddings
 from core.errors import EmptyStoreError, StoreError
+from core.lease import load_lease
 from core.settings import Settings
 
 if TYPE_CHECKING:
@@ -127,6 +128,15 @@ class PassageStore:
     def read_all(self, include: list[str]) -> dict[str, list[Any]]:
         return read_all(self.vectors, include)
 
+    def load_index(self) -> None:
+        """Have Chroma read the dense index now. Embedded Chroma reads it from disk on the
+        first query and keeps it in this process, so that read belongs under the load
+        lease, not in a first question that may come while another process writes."""
+        first = self._collection.get(limit=1, include=["embeddings"])
+        vectors = first.get("embeddings")
+        if vectors is not None and len(vectors):
+            self._collection.query(query_embeddings=vectors[:1], n_results=1, include=[])
+
     def add_with_vectors(
         self,
         ids: list[str],
@@ -141,16 +151,22 @@ class PassageStore:
 def open_passages(settings: Settings, embeddings: IdentifiedEmbeddings) -> PassageStore:
     """The store for answering; an error when nothing was ingested yet.
 
+    An embedded store is opened under its load lease (see :mod:`core.lease`): a write
+    under way finishes first, and the dense index is read before the lease is let go.
+
     Raises:
         StoreError: as :func:`open_store` with ``create=False``.
     """
-    vectors = open_store(settings, embeddings, create=False)
-    client = _client(settings)
-    try:
-        collection = client.get_collection(settings.collection)
-    except Exception as exc:  # removed between the two calls, or the server went away
-        raise StoreError(f"cannot read the store: {_first_line(exc)}") from exc
-    return PassageStore(vectors, collection)
+    with load_lease(settings):
+        vectors = open_store(settings, embeddings, create=False)
+        client = _client(settings)
+        try:
+            collection = client.get_collection(settings.collection)
+        except Exception as exc:  # removed between the two calls, or the server went away
+            raise StoreError(f"cannot read the store: {_first_line(exc)}") from exc
+        passages = PassageStore(vectors, collection)
+        passages.load_index()
+    return passages
 
 
 def ingested_articles(settings: Settings) -> dict[str, float]:

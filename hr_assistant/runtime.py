@@ -61,9 +61,12 @@ class Runtime:
 
     @cached_property
     def assistant(self) -> Assistant:
+        """Loaded under the store's load lease: its first view is of a finished write."""
         from assistant.chain import Assistant
+        from core.lease import load_lease
 
-        return Assistant(self.settings, self.embeddings, self.store, self.generator)
+        with load_lease(self.settings):
+            return Assistant(self.settings, self.embeddings, self.store, self.generator)
 
     @cached_property
     def knowledge(self) -> KnowledgeBase:

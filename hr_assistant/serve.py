@@ -15,13 +15,18 @@ def serve(
 
     With an embedded store this process becomes its only writer (see
     :func:`core.store.claim_embedded_store`): it syncs the articles folder on every
-    change itself (``watch``), and a CLI ingest is turned away with a message.
+    change itself (``watch``), and a CLI ingest is turned away with a message. A write
+    under way when it starts (a CLI ingest, another machine) finishes first: the chat
+    loads the finished store, not the part written so far.
     """
+    from core.lease import write_lease
     from core.store import claim_embedded_store
     from ui.app import build_app, launch_kwargs
 
     url = f"http://{host}:{port}"
     owner = claim_embedded_store(settings, {"url": url, "watching": watch})
+    with write_lease(settings):  # waits for a running write; refuses an unleasable store
+        pass  # claimed first: any writer after this one is turned away
     runtime = Runtime(settings)
     first = runtime.knowledge.ensure_ingested()
     if first is not None:

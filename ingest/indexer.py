@@ -7,11 +7,9 @@ articles that left the folder are deleted. No duplicates survive a re-ingest.
 
 from __future__ import annotations
 
-import fcntl
+import logging
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +19,7 @@ from langchain_core.documents import Document
 
 from core.embeddings import EmbeddingCache, IdentifiedEmbeddings
 from core.errors import AssistantError
+from core.lease import Lease, check_leasable, write_lease
 from core.settings import Settings
 from core.store import (
     StoreVersion,
@@ -44,6 +43,7 @@ from ingest.loaders import (
 )
 
 SOURCE_KEY = "article_id"
+logger = logging.getLogger(__name__)
 # Articles indexed together: each batch adds its new passages before its stale ones go
 # (so no article is ever half-emptied), and few batches keep an unchanged re-ingest fast.
 ARTICLES_PER_BATCH = 50
@@ -163,18 +163,6 @@ class _CachedEmbeddings(IdentifiedEmbeddings):
         return self._inner.embed_query(text)
 
 
-@contextmanager
-def _ingest_lock(settings: Settings) -> Iterator[None]:
-    """One ingest at a time per data folder (the CLI, --watch and the browser share it)."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    with (settings.data_dir / "ingest.lock").open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def _progress(total: int, enabled: bool) -> Any:
     from tqdm import tqdm
 
@@ -182,12 +170,15 @@ def _progress(total: int, enabled: bool) -> Any:
 
 
 def ensure_writable(settings: Settings) -> None:
-    """Refuse, in one line, to write an embedded store that a running chat owns.
+    """Refuse, in one line, to write a store that this process may not write: an
+    embedded store that a running chat owns, or one whose writes cannot be leased.
 
     Raises:
         AssistantError: another process serves this embedded store (see
-            :func:`core.store.claim_embedded_store`).
+            :func:`core.store.claim_embedded_store`), or see
+            :func:`core.lease.check_leasable`.
     """
+    check_leasable(settings)
     owner = embedded_store_owner(settings)
     if owner:
         how = (
@@ -211,59 +202,73 @@ def ingest_folder(
 ) -> IngestReport:
     """Sync the store with ``folder`` (default: the configured knowledge folder).
 
-    Articles are indexed in batches, new passages first and stale ones removed after,
-    so a question asked meanwhile never meets a half-emptied article. Articles
-    that fail to load are reported in ``errors`` and keep what the store already had;
-    a folder that cannot be read is reported too, and nothing is deleted meanwhile.
-    A crash at any point is repaired by the next run (see :func:`_remove_orphans`).
+    The whole sync holds the store's write lease (see :mod:`core.lease`), reading the
+    folder included: a writer that waited for another one writes the folder as it is
+    then, not as it was when it started waiting. Articles are indexed in batches, new
+    passages first and stale ones removed after, so a question asked meanwhile never
+    meets a half-emptied article. Articles that fail to load are reported in
+    ``errors`` and keep what the store already had; a folder that cannot be read is
+    reported too, and nothing is deleted meanwhile. A crash at any point is repaired by
+    the next run (see :func:`_remove_orphans`).
 
     Raises:
-        AssistantError: the folder is missing or holds no article at all, or a chat in
-            another process owns this embedded store.
+        AssistantError: the folder is missing or holds no article at all, a chat in
+            another process owns this embedded store, or the store cannot be leased.
     """
-    from langchain_core.indexing import index
-
-    ensure_writable(settings)
     started = time.perf_counter()
     folder = folder or settings.knowledge_dir
-    articles, errors = load_folder(folder, settings.max_file_bytes)
-    if not articles and not errors:
-        suffixes = ", ".join(SUPPORTED_SUFFIXES)
-        raise AssistantError(f"no articles in {folder} (expected {suffixes} files)")
-
-    with _ingest_lock(settings):
-        store = open_store(settings, embeddings)
-        indexing_embeddings = _CachedEmbeddings(embeddings, settings)
-        indexing_store = open_store(settings, indexing_embeddings)
-        record_manager = open_record_manager(settings)
-        report = IngestReport(articles=len(articles), errors=errors)
-        report.deleted += _remove_orphans(store, record_manager)
-        with _progress(len(articles), progress) as bar:
-            for start in range(0, len(articles), ARTICLES_PER_BATCH):
-                batch = articles[start : start + ARTICLES_PER_BATCH]
-                passages = [p for a in batch for p in chunk_article(a)]
-                documents = documents_with_units(passages, indexing_embeddings)
-                report.chunks += len(documents)
-                result = index(
-                    documents,
-                    record_manager,
-                    indexing_store,
-                    cleanup="scoped_full",
-                    source_id_key=SOURCE_KEY,
-                    key_encoder="sha256",
-                    batch_size=64,
-                )
-                report.added += result["num_added"]
-                report.updated += result["num_updated"]
-                report.skipped += result["num_skipped"]
-                report.deleted += result["num_deleted"]
-                bar.set_postfix_str(f"{report.chunks} passages")
-                bar.update(len(batch))
-
-        report.deleted += _delete_gone(settings, store, record_manager, articles, errors)
-        if report.added or report.updated or report.deleted:
-            StoreVersion.for_settings(settings).bump()  # serving chats reload
+    with write_lease(settings) as lease:
+        ensure_writable(settings)  # under the lease: a chat may have started meanwhile
+        articles, errors = load_folder(folder, settings.max_file_bytes)
+        if not articles and not errors:
+            suffixes = ", ".join(SUPPORTED_SUFFIXES)
+            raise AssistantError(f"no articles in {folder} (expected {suffixes} files)")
+        report = _sync(lease, settings, embeddings, articles, errors, progress)
     report.seconds = time.perf_counter() - started
+    return report
+
+
+def _sync(
+    lease: Lease,
+    settings: Settings,
+    embeddings: IdentifiedEmbeddings,
+    articles: list[Article],
+    errors: list[dict[str, str]],
+    progress: bool,
+) -> IngestReport:
+    """Write ``articles`` into the store in batches and delete what left the folder."""
+    from langchain_core.indexing import index
+
+    store = open_store(settings, embeddings)
+    indexing_embeddings = _CachedEmbeddings(embeddings, settings)
+    indexing_store = open_store(settings, indexing_embeddings)
+    record_manager = open_record_manager(settings)
+    report = IngestReport(articles=len(articles), errors=errors)
+    report.deleted += _remove_orphans(lease, store, record_manager)
+    with _progress(len(articles), progress) as bar:
+        for start in range(0, len(articles), ARTICLES_PER_BATCH):
+            batch = articles[start : start + ARTICLES_PER_BATCH]
+            passages = [p for a in batch for p in chunk_article(a)]
+            documents = documents_with_units(passages, indexing_embeddings)
+            report.chunks += len(documents)
+            result = index(
+                documents,
+                record_manager,
+                indexing_store,
+                cleanup="scoped_full",
+                source_id_key=SOURCE_KEY,
+                key_encoder="sha256",
+                batch_size=64,
+            )
+            report.added += result["num_added"]
+            report.updated += result["num_updated"]
+            report.skipped += result["num_skipped"]
+            report.deleted += result["num_deleted"]
+            bar.set_postfix_str(f"{report.chunks} passages")
+            bar.update(len(batch))
+    report.deleted += _delete_gone(settings, store, record_manager, articles, errors)
+    if report.added or report.updated or report.deleted:
+        StoreVersion.for_settings(settings).bump()  # serving chats reload
     return report
 
 
@@ -294,14 +299,18 @@ def _delete_gone(
     return deleted
 
 
-def _remove_orphans(store: Any, record_manager: Any) -> int:
+def _remove_orphans(lease: Lease, store: Any, record_manager: Any) -> int:
     """Delete passages the store holds but the bookkeeping does not know.
 
     LangChain's index() writes to the store before it records the write, so a process
     killed in between leaves such passages; everything else is repaired by re-indexing.
+    A writer that is still running leaves them too, so the sweep runs only under the
+    write lease (``lease``), when no other writer can be between the two steps, and
+    every writer of a collection shares one bookkeeping (see :mod:`core.lease`).
     """
     stored = set(read_all(store, [])["ids"])
     orphans = sorted(stored - set(record_manager.list_keys()))
     if orphans:
+        logger.info("removing %d passages of %s that no write recorded", len(orphans), lease.where)
         store.delete(orphans)
     return len(orphans)
