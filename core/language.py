@@ -9,23 +9,22 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 LANGUAGES = ("en", "nl")
 
-_EN_WORDS = frozenset(
-    """the a an and or of to in on for with is are was were be been do does did what which who
-    whom how why when where can could should would will shall may might must there their they
-    them this that these those it its from by as at about between than more most your you i
-    we our my me he she his her not no yes have has had into also other differ difference
-    become get make role roles""".split()
-)
-_NL_WORDS = frozenset(
-    """de het een en of van in op voor met is zijn was waren wordt worden doet doen deed wat
-    welke wie hoe waarom wanneer waar kan kunnen zou zouden zal moet moeten er hun zij ze dit
-    dat deze die uit door als bij over tussen dan meer meest jouw je jij u ik wij we ons onze
-    mijn niet geen ja heeft hebben had ook andere verschil verschillen tegenover word krijg
-    rol rollen naar nog al aan maar hoeveel vanaf""".split()
-)
+LANGUAGE_WORDS_PATH = Path(__file__).parent / "data" / "language_words.yaml"
+
+
+@lru_cache(maxsize=1)
+def _language_words() -> dict[str, frozenset[str]]:
+    """Per language, the words whose count decides it (``data/language_words.yaml``)."""
+    data = yaml.safe_load(LANGUAGE_WORDS_PATH.read_text(encoding="utf-8"))
+    return {language: frozenset(data[language]) for language in LANGUAGES}
+
+
 _WORD = re.compile(r"[a-zà-ÿ]+", re.IGNORECASE)
 _DUTCH_MARKERS = re.compile(r"(ij|oe|aa|ee|uu|sch)", re.IGNORECASE)
 
@@ -39,8 +38,9 @@ def detect_language(text: str, default: str | None = None) -> str:
     """
     # All-caps words are acronyms ("OR" is the works council), not English "or".
     words = [w.lower() for w in _WORD.findall(text) if not (len(w) > 1 and w.isupper())]
-    en = sum(w in _EN_WORDS for w in words)
-    nl = sum(w in _NL_WORDS for w in words)
+    voters = _language_words()
+    en = sum(w in voters["en"] for w in words)
+    nl = sum(w in voters["nl"] for w in words)
     if en != nl:
         return "en" if en > nl else "nl"
     if default in LANGUAGES:

@@ -36,3 +36,11 @@ def test_phrases_exist_in_both_languages():
     assert "Engelstalige" in phrase(
         "nl", "other_language_article", article_language=phrase("nl", "language_name_en")
     )
+
+
+def test_the_language_word_lists_are_words_not_yaml_booleans():
+    from core.language import _language_words
+
+    words = _language_words()
+    assert all(isinstance(w, str) for listed in words.values() for w in listed)
+    assert {"no", "yes", "on"} <= words["en"] and "hoeveel" in words["nl"]
