@@ -269,8 +269,11 @@ button.hr-cite:hover .hr-tip, button.hr-cite:focus .hr-tip { display: block; }
 .hr-copy, .hr-close { margin-top: 0.4rem; min-height: 28px; padding: 0.15rem 0.6rem;
   border: 1px solid var(--border-color-primary); border-radius: 6px; cursor: pointer;
   background: var(--background-fill-primary); color: var(--body-text-color); font: inherit; }
+/* The panel scrolls as one column: Gradio's columns wrap, and the cards would wrap into a
+   second column beside the panel, out of sight. */
 #source-panel { position: sticky; top: 0.5rem; align-self: flex-start; max-height: 96vh;
-  overflow-y: auto; }
+  overflow-y: auto; flex-wrap: nowrap; }
+#source-panel > * { flex-shrink: 0; }
 #question textarea { font-size: 16px; }
 #send { color: #fff; background: #1d4ed8; }
 #chat button { min-width: 24px; min-height: 24px; }
@@ -296,7 +299,8 @@ mark.hr-cited p, mark.hr-cited ul { padding: 0; margin: 0.2rem 0; }
   #hr-header { flex-wrap: wrap; }
   #hr-header > * { min-width: 100% !important; }
   #hr-title h1 { font-size: 1.5rem; }
-  #source-panel { position: static; }
+  /* Under the chat on a phone: the page scrolls, not a box inside it. */
+  #source-panel { position: static; max-height: none; overflow: visible; }
   /* On a phone an opened article is a sheet over the lower part of the screen. */
   #article-view:has(article):not(.hr-closed) { position: fixed; left: 0; right: 0; bottom: 0;
     z-index: 100; max-height: 70vh; overflow-y: auto; padding: 0.8rem;

@@ -14,7 +14,9 @@ from tests.ui.test_browser import _is_local, ask
 pytestmark = pytest.mark.integration
 
 PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 720}
 DESKTOP = {"width": 1366, "height": 900}
+WIDE = {"width": 1920, "height": 1080}
 OUTSIDE: list[str] = []
 
 # Contrast of an element's text against the first opaque background behind it (WCAG).
@@ -154,6 +156,51 @@ def test_on_a_phone_everything_fits_and_a_source_opens_as_a_sheet(browser, serve
         )
         assert labels == ['"Titel: "', '"Taal: "', '"Passages: "', '"Laatst ingelezen: "']
         page.screenshot(path=str(SCREENSHOTS / "phone-articles.png"), full_page=True)
+    finally:
+        page.context.close()
+
+
+# Before any scrolling: does the card lie within the panel and the window, side to side?
+# A card wrapped into a second column of the panel lies beside it, where nobody looks.
+CARD_IN_COLUMN_JS = """
+card => {
+  const r = card.getBoundingClientRect();
+  const p = document.getElementById('source-panel').getBoundingClientRect();
+  return r.width > 0 && r.height > 0 && r.left >= Math.max(p.left, 0) - 1
+    && r.right <= Math.min(p.right, innerWidth) + 1;
+}
+"""
+# After scrolling the card into view: is its heading on screen and not clipped or covered?
+CARD_SEEN_JS = """
+card => {
+  const r = card.querySelector('.hr-card-head').getBoundingClientRect();
+  const x = r.left + r.width / 2, y = r.top + r.height / 2;
+  if (x < 0 || x > innerWidth || y < 0 || y > innerHeight) return false;
+  const hit = document.elementFromPoint(x, y);
+  return !!hit && card.contains(hit);
+}
+"""
+
+
+@pytest.mark.parametrize(
+    "viewport", [LAPTOP, DESKTOP, WIDE, PHONE], ids=["1280x720", "1366x900", "1920x1080", "phone"]
+)
+def test_every_source_card_of_the_latest_answer_can_be_seen(browser, served, viewport):
+    page = _open(browser, served, locale="en-GB", scheme="light", viewport=viewport)
+    try:
+        ask(page, "How does People Operations differ from HR?")
+        cards = page.locator("#sources .hr-card")
+        assert 2 <= cards.count() <= 3, "an answer with a few sources"
+        for n in range(cards.count()):
+            assert cards.nth(n).evaluate(CARD_IN_COLUMN_JS), f"card {n + 1} is beside the panel"
+        for n in range(cards.count()):
+            cards.nth(n).scroll_into_view_if_needed()
+            assert cards.nth(n).evaluate(CARD_SEEN_JS), f"card {n + 1} cannot be seen"
+        size = f"{viewport['width']}x{viewport['height']}"
+        page.evaluate(
+            "() => { scrollTo(0, 0); document.getElementById('source-panel').scrollTo(0, 0); }"
+        )
+        page.screenshot(path=str(SCREENSHOTS / f"sources-{size}.png"), full_page=viewport == PHONE)
     finally:
         page.context.close()
 
