@@ -29,6 +29,21 @@
     applyTheme(theme);
   };
 
+  // Gradio names each message by its raw content, [n] buttons and their tooltips
+  // included (thousands of characters), in an aria-label that a plain div may not carry.
+  // Without it, a screen reader reads the message's own text.
+  const unlabelMessages = () =>
+    document
+      .querySelectorAll('#chat [data-testid="bot"][aria-label], #chat [data-testid="user"][aria-label]')
+      .forEach((message) => message.removeAttribute("aria-label"));
+  new MutationObserver(unlabelMessages).observe(document.body, {
+    subtree: true,
+    childList: true,
+    attributes: true,
+    attributeFilter: ["aria-label"],
+  });
+  unlabelMessages();
+
   const copyText = (bubble) => {
     const clone = bubble.cloneNode(true);
     clone.querySelectorAll(".hr-tip, .hr-copy, details").forEach((n) => n.remove());

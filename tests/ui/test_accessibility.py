@@ -50,7 +50,15 @@ def _open(browser: Any, url: str, *, locale: str, scheme: str, viewport: dict) -
     page.goto(url, wait_until="load")
     page.wait_for_selector("#question textarea")
     page.wait_for_timeout(800)  # the interface language and theme are applied after load
+    _settle(page)
     return page
+
+
+def _settle(page: Any) -> None:
+    """Wait until no event is running: a pending block is dimmed under an overlay, and
+    axe would judge that passing state instead of the page."""
+    page.wait_for_function("() => !document.querySelector('.pending')")
+    page.wait_for_timeout(300)
 
 
 @pytest.fixture(params=["light", "dark"])
@@ -75,6 +83,31 @@ def test_axe_finds_no_serious_violations(answered):
         if v["impact"] in ("serious", "critical")
     ]
     assert serious == []
+
+
+# What a screen reader announces for each message: Gradio's aria-label (its raw content,
+# markup and tooltips included) if one is left, else the text itself.
+MESSAGE_NAMES_JS = """
+() => [...document.querySelectorAll('#chat [data-testid="bot"], #chat [data-testid="user"]')]
+  .map(m => m.getAttribute('aria-label'))
+"""
+
+
+def test_a_message_is_named_by_its_text_not_its_markup(browser, served):
+    page = _open(browser, served, locale="en-GB", scheme="light", viewport=DESKTOP)
+    try:
+        ask(page, "What does an HR Generalist do?")
+        ask(page, "And an HR Manager?")
+        for _ in range(2):  # as answered, and as restored after a reload
+            names = page.evaluate(MESSAGE_NAMES_JS)
+            assert len(names) == 4
+            for name in names:
+                assert name is None or "<" not in name, name[:200]
+            page.reload(wait_until="load")
+            page.wait_for_function("() => document.querySelectorAll('#chat .bot-row').length == 2")
+            _settle(page)
+    finally:
+        page.context.close()
 
 
 def test_highlight_metadata_and_links_meet_aa_contrast(answered):
