@@ -108,7 +108,7 @@ def build_app(
         )
         current = gr.State("")  # the id of the saved chat on screen ("" before its first answer)
         with gr.Sidebar(label=text("en", "chats"), open=True, width=270, elem_id="chat-sidebar"):
-            chats_title = gr.Markdown(text("en", "chats_title"))
+            chats_title = gr.Markdown(text("en", "chats_title"), elem_id="chats-title")
             chat_list = gr.Radio(
                 choices=[], label=text("en", "chats"), show_label=False, elem_id="chat-list"
             )
@@ -204,7 +204,7 @@ def build_app(
                     # answer's sources and the article a [n] opens.
                     with gr.Column(scale=2, min_width=300, elem_id="source-panel"):
                         article_view = gr.HTML("", elem_id="article-view")
-                        sources_title = gr.Markdown(text("en", "sources"))
+                        sources_title = gr.Markdown(text("en", "sources"), elem_id="sources-title")
                         sources = gr.HTML(render_source_cards([], "en"), elem_id="sources")
                 # The page's script puts the passage a [n] or a card names here.
                 opener = gr.Textbox(visible="hidden", elem_id="opener")

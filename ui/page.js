@@ -86,6 +86,7 @@
     const opener = event.target.closest(".hr-open");
     if (opener) {
       event.preventDefault();
+      opener.classList.add("hr-tip-off"); // the article now shows what the preview did
       window.hrOpener = [...opener.classList].find((c) => c.startsWith("hr-src-")) || "";
       document.getElementById("article-view")?.classList.remove("hr-closed");
       document.querySelector("#opener-go")?.click();
@@ -109,4 +110,15 @@
       document.getElementById("article-view")?.classList.add("hr-closed");
     }
   });
+  // A preview goes away on Escape or once its [n] is activated, and comes back when
+  // the [n] is hovered or focused anew (it would otherwise cover the answer's text).
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") event.target.closest?.(".hr-cite")?.classList.add("hr-tip-off");
+  });
+  for (const type of ["focusout", "mouseout"]) {
+    document.addEventListener(type, (event) => {
+      const cite = event.target.closest?.(".hr-cite");
+      if (cite && !cite.contains(event.relatedTarget)) cite.classList.remove("hr-tip-off");
+    });
+  }
 }

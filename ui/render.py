@@ -257,6 +257,7 @@ button.hr-cite:focus-visible, .hr-open:focus-visible, .hr-copy:focus-visible {
   font-weight: 400; text-decoration: none; white-space: normal; font-size: 0.9rem;
   background: #111827; color: #f9fafb; box-shadow: 0 4px 14px rgba(0,0,0,.3); }
 button.hr-cite:hover .hr-tip, button.hr-cite:focus .hr-tip { display: block; }
+button.hr-cite.hr-tip-off .hr-tip { display: none; }
 .hr-tip, .hr-tip * { color: #f9fafb !important; }
 .hr-bubble-sources { margin-top: 0.5rem; font-size: 0.92rem; }
 .hr-bubble-sources ul { list-style: none; padding-left: 0; margin: 0.3rem 0; }
@@ -289,6 +290,14 @@ mark.hr-cited p, mark.hr-cited ul { padding: 0; margin: 0.2rem 0; }
   border-bottom: 1px solid var(--border-color-primary); vertical-align: top; }
 .hr-sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden;
   clip: rect(0 0 0 0); white-space: nowrap; }
+/* The page's outline is h1, then h2 per area: these two look as they did as h3. */
+#chats-title h2, #sources-title h2 { font-size: 1rem; font-weight: 600; margin: 0 0 0.5rem; }
+/* Gradio's selected tab is orange text (2.8:1 on white) over a pseudo-element underline
+   axe cannot see through: darker text, and the underline drawn as a shadow. */
+button[role="tab"].selected { color: #c2410c; box-shadow: inset 0 -2px 0 var(--color-accent); }
+.dark button[role="tab"].selected { color: #fdba74; }
+button[role="tab"].selected::after, .tab-container::after { display: none; }
+.tab-container { border-bottom: 1px solid var(--border-color-primary); }
 @media (max-width: 640px) {
   .hr-table thead { display: none; }
   .hr-table tr { display: block; padding: 0.4rem 0;

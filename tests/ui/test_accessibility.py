@@ -61,6 +61,21 @@ def _settle(page: Any) -> None:
     page.wait_for_timeout(300)
 
 
+def _axe_findings(page: Any) -> list[tuple[str, str, list[Any]]]:
+    """axe-core's serious and critical findings, "needs review" included, and headings
+    out of order (moderate for axe, but a screen reader's outline of the page)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    _settle(page)
+    response = Axe().run(page).response
+    return [
+        (kind, v["id"], [n["target"] for n in v["nodes"]][:3])
+        for kind in ("violations", "incomplete")
+        for v in response[kind]
+        if v["impact"] in ("serious", "critical") or v["id"] == "heading-order"
+    ]
+
+
 @pytest.fixture(params=["light", "dark"])
 def answered(request, browser, served) -> Iterator[Any]:
     """A Dutch page in either theme, with an answer and its cited passage opened."""
@@ -73,16 +88,25 @@ def answered(request, browser, served) -> Iterator[Any]:
     page.context.close()
 
 
-def test_axe_finds_no_serious_violations(answered):
-    from axe_playwright_python.sync_playwright import Axe
+def test_axe_finds_nothing_serious_with_an_answer_and_its_article(answered):
+    assert _axe_findings(answered) == []
 
-    violations = Axe().run(answered).response["violations"]
-    serious = [
-        (v["id"], [n["target"] for n in v["nodes"]][:3])
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+
+def test_axe_finds_nothing_serious_on_an_empty_chat_or_a_phone(browser, served):
+    found = []
+    page = _open(browser, served, locale="nl-NL", scheme="light", viewport=DESKTOP)
+    found += [("desktop, empty", *f) for f in _axe_findings(page)]
+    page.context.close()
+    page = _open(browser, served, locale="nl-NL", scheme="light", viewport=PHONE)
+    try:
+        found += [("phone, empty", *f) for f in _axe_findings(page)]
+        ask(page, "Wat doet een HR-assistent?")
+        found += [("phone, answered", *f) for f in _axe_findings(page)]
+        # Not yet with the article open: the sheet half covers the chat, whose buttons
+        # axe then cannot judge (issue 26, defect 4: nothing may show through the sheet).
+    finally:
+        page.context.close()
+    assert found == []
 
 
 # What a screen reader announces for each message: Gradio's aria-label (its raw content,
