@@ -44,10 +44,32 @@
   });
   unlabelMessages();
 
-  const copyText = (bubble) => {
-    const clone = bubble.cloneNode(true);
+  // A message as plain text: its paragraphs apart, each list item a "- " (or "1. ")
+  // line, the [n] kept, and no preview, copy button or sources list.
+  const squash = (text) =>
+    text.split("\n").map((line) => line.replace(/\s+/g, " ").trim()).filter(Boolean).join("\n");
+  const blockText = (block) => {
+    if (block.matches("ul, ol")) {
+      const numbered = block.matches("ol");
+      return [...block.children]
+        .map((li, i) => (numbered ? `${i + 1}. ` : "- ") + squash(li.textContent).replace(/\n/g, " "))
+        .join("\n");
+    }
+    block.querySelectorAll("br").forEach((br) => br.replaceWith("\n"));
+    return squash(block.textContent);
+  };
+  const plainText = (content) => {
+    const clone = content.cloneNode(true);
     clone.querySelectorAll(".hr-tip, .hr-copy, details").forEach((n) => n.remove());
-    let out = clone.innerText.trim();
+    const blocks = [...clone.querySelectorAll("p, ul, ol")].filter(
+      (block) => !block.parentElement.closest("p, ul, ol")
+    );
+    if (!blocks.length) return squash(clone.textContent);
+    return blocks.map(blockText).filter(Boolean).join("\n\n");
+  };
+
+  const copyText = (bubble) => {
+    let out = plainText(bubble);
     const details = bubble.querySelector("details.hr-bubble-sources");
     if (details) {
       const heading = details.querySelector("summary").textContent.replace(/\s*\(\d+\)$/, "");

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from itertools import groupby
 
 from core.language import phrase
 from core.types import LIST_ITEM, Answer, Citation, Passage
@@ -39,15 +40,30 @@ def escape(value: str) -> str:
     return escaped
 
 
-def partial_markdown(text: str) -> str:
-    """Answer text (whole or still streaming) for the chat bubble: escaped, [n] kept."""
-    return escape(text).replace("\n", "  \n")
+def answer_html(text: str, note: str = "") -> str:
+    """Answer text (whole or still streaming) for the chat bubble, after the note on a
+    fallback if there is one: escaped, [n] kept, each paragraph a <p> and each run of
+    list lines a list of its own. As Markdown, the lists of paragraphs in a row would
+    join into one, with the [n] of one paragraph in the middle of it."""
+    blocks = [f"<p><em>{escape(note)}</em></p>"] if note else []
+    for paragraph in text.split("\n\n"):
+        lines = [line.strip() for line in paragraph.splitlines() if line.strip()]
+        for kind, run in groupby(lines, key=_line_kind):
+            if kind == "p":
+                blocks.append(f"<p>{'<br>'.join(escape(line) for line in run)}</p>")
+            else:
+                items = "".join(f"<li>{escape(_LIST_LINE.sub('', line))}</li>" for line in run)
+                blocks.append(f"<{kind}>{items}</{kind}>")
+    return "".join(blocks)
 
 
-def answer_markdown(answer: Answer) -> str:
-    """The answer body for the chat bubble, after the note on a fallback if there is one."""
-    body = partial_markdown(answer.text)
-    return f"*{escape(answer.note)}*\n\n{body}" if answer.note else body
+def _line_kind(line: str) -> str:
+    """The HTML element a line of an answer belongs in: a bulleted or numbered list
+    (``ul``, ``ol``) or a paragraph (``p``)."""
+    marker = _LIST_LINE.match(line)
+    if not marker:
+        return "p"
+    return "ol" if marker.group(0).strip()[0].isdigit() else "ul"
 
 
 # A class that carries a passage's chunk id into the chat bubble: Gradio's sanitiser keeps
@@ -99,9 +115,9 @@ def answer_bubble(answer: Answer, ui_language: str) -> str:
         citation = by_n.get(int(match.group(1)))
         return _cite_button(citation) if citation else match.group(0)
 
-    body = _MARKER.sub(linked, partial_markdown(answer.text))
+    body = _MARKER.sub(linked, answer_html(answer.text))
     if answer.note:
-        body = f"*{escape(answer.note)}*\n\n{body}"
+        body = f"<p><em>{escape(answer.note)}</em></p>{body}"
     shown, heading = answer.citations, phrase(answer.language, "sources")
     if not shown:
         shown, heading = answer.closest, phrase(answer.language, "closest")
