@@ -29,6 +29,59 @@
     applyTheme(theme);
   };
 
+  // Saved chats, one localStorage key each: a tab writes only the chats it changed (the
+  // server says which), so it never writes another tab's back stale. The chat on screen
+  // is each tab's own (sessionStorage); a new tab opens the one last on screen in any.
+  // What is read here goes to the server, which checks it field by field (ui/chats.py).
+  const CHAT_KEY = "hr-chat:";
+  const CURRENT_KEY = "hr-chat-current";
+  const LEGACY_KEY = "hr-assistant-chats"; // Gradio's BrowserState: all chats in one value
+  window.hrChats = {
+    read() {
+      const chats = [];
+      for (let i = 0; i < localStorage.length; i++) {
+        const key = localStorage.key(i);
+        if (!key?.startsWith(CHAT_KEY)) continue;
+        try {
+          const chat = JSON.parse(localStorage.getItem(key));
+          if (chat?.id === key.slice(CHAT_KEY.length)) chats.push(chat);
+        } catch (err) {
+          console.error("a saved chat could not be read", key, err);
+        }
+      }
+      const current =
+        sessionStorage.getItem(CURRENT_KEY) ?? localStorage.getItem(CURRENT_KEY) ?? "";
+      return { chats, current };
+    },
+    write(changes) {
+      let failed = false;
+      for (const change of changes || []) {
+        try {
+          if (change.put) {
+            localStorage.setItem(CHAT_KEY + change.put.id, JSON.stringify(change.put));
+          } else if (change.remove) {
+            localStorage.removeItem(CHAT_KEY + change.remove);
+          } else if ("current" in change) {
+            sessionStorage.setItem(CURRENT_KEY, change.current);
+            localStorage.setItem(CURRENT_KEY, change.current);
+          } else if (change.forget_legacy && !failed) {
+            localStorage.removeItem(LEGACY_KEY); // its chats have keys of their own now
+          }
+        } catch (err) {
+          failed = true; // the browser's storage is full: the old value stays
+          console.error("a chat could not be saved", err);
+        }
+      }
+    },
+  };
+  // Another tab saved, renamed or deleted a chat: the list here follows.
+  let syncing = null;
+  window.addEventListener("storage", (event) => {
+    if (event.key !== null && !event.key.startsWith(CHAT_KEY)) return;
+    clearTimeout(syncing);
+    syncing = setTimeout(() => document.querySelector("#chats-sync")?.click(), 100);
+  });
+
   // Gradio names each message by its raw content, [n] buttons and their tooltips
   // included (thousands of characters), in an aria-label that a plain div may not carry.
   // Without it, a screen reader reads the message's own text.

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.ui.conftest import SCREENSHOTS
-from tests.ui.test_browser import _is_local, ask
+from tests.ui.test_browser import _is_local, ask, wait_until_saved
 
 pytestmark = pytest.mark.integration
 
@@ -127,6 +127,7 @@ def test_a_message_is_named_by_its_text_not_its_markup(browser, served):
             assert len(names) == 4
             for name in names:
                 assert name is None or "<" not in name, name[:200]
+            wait_until_saved(page)
             page.reload(wait_until="load")
             page.wait_for_function("() => document.querySelectorAll('#chat .bot-row').length == 2")
             _settle(page)

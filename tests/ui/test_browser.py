@@ -75,6 +75,22 @@ def ask(page: Any, question: str, expect_sources: bool = True) -> str:
     )
 
 
+# The answers of this tab's chat that the browser holds (page.js keeps one key per chat).
+SAVED_ANSWERS_JS = """
+() => { const id = sessionStorage.getItem('hr-chat-current');
+        const chat = id && JSON.parse(localStorage.getItem('hr-chat:' + id) || 'null');
+        return chat ? chat.records.filter(r => 'answer' in r).length : 0; }
+"""
+
+
+def wait_until_saved(page: Any) -> None:
+    """Wait until the browser holds every answer on screen: it is saved just after it is
+    shown, and a reload any sooner would find the chat without it."""
+    page.wait_for_function(
+        f"() => ({SAVED_ANSWERS_JS})() === document.querySelectorAll('#chat .bot-row').length"
+    )
+
+
 def test_dutch_question_gets_a_cited_answer_with_its_source_card(page):
     assert "Stel een vraag" in (
         page.locator("#question textarea").get_attribute("placeholder") or ""
@@ -294,9 +310,7 @@ def test_a_chat_survives_a_reload_is_listed_and_exports_with_its_sources(browser
         page.wait_for_selector("#question textarea")
         ask(page, "How does People Operations differ from HR?")
         ask(page, "What does an HR Generalist do?")
-        page.wait_for_function(
-            "() => document.querySelector('#chat-list')?.innerText.includes('People Operations')"
-        )
+        wait_until_saved(page)
         page.reload(wait_until="load")
         page.wait_for_function("() => document.querySelectorAll('#chat .bot-row').length === 2")
         assert (
