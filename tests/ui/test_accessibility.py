@@ -259,6 +259,11 @@ def test_every_source_card_of_the_latest_answer_can_be_seen(browser, served, vie
             "() => { scrollTo(0, 0); document.getElementById('source-panel').scrollTo(0, 0); }"
         )
         page.screenshot(path=str(SCREENSHOTS / f"sources-{size}.png"), full_page=viewport == PHONE)
+        page.locator("#theme-toggle").click()
+        page.wait_for_timeout(500)  # colours change with a transition
+        page.screenshot(
+            path=str(SCREENSHOTS / f"sources-{size}-dark.png"), full_page=viewport == PHONE
+        )
     finally:
         page.context.close()
 
