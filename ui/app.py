@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -60,6 +61,17 @@ TOGGLE_THEME_JS = "() => window.hrToggleTheme && window.hrToggleTheme()"
 EXPORT_CHAT_JS = "() => window.hrExportChat && window.hrExportChat()"
 # The opener button's script hands over the class of the [n] or card activated.
 TAKE_OPENER_JS = "(opener, language) => [window.hrOpener || opener, language]"
+# The saved chats: the page script (page.js, window.hrChats) reads what this browser
+# holds into an event's first input, fresh for every event that lists or changes them,
+# and writes back what the server changed.
+READ_CHATS_JS = (
+    "async (held, ...rest) => {"
+    " for (let i = 0; i < 50 && !window.hrChats; i++) await new Promise(r => setTimeout(r, 20));"
+    " return [window.hrChats ? window.hrChats.read() : null, ...rest]; }"
+)
+WRITE_CHATS_JS = "(changes) => { window.hrChats && window.hrChats.write(changes); }"
+# Where Gradio's BrowserState kept all chats in one value, before each had its own key.
+LEGACY_CHATS_KEY = "hr-assistant-chats"
 
 
 def build_app(
@@ -100,15 +112,20 @@ def build_app(
 
     with gr.Blocks(title="HR roles assistant", analytics_enabled=False, fill_width=False) as app:
         records = gr.State([])
-        # The browser keeps its conversations (localStorage, encrypted with this
-        # installation's key so they survive a restart of the server). The key reaches
-        # the page too, so the saved value is untrusted input: ui.chats checks it.
-        saved = gr.BrowserState(
-            chats.empty(), storage_key="hr-assistant-chats", secret=browser_secret(settings)
+        # The browser keeps its conversations, one localStorage key per chat, read and
+        # written by the page script; the server checks whatever the browser sends
+        # (ui.chats), since the browser is the user's, and keeps none of it.
+        held = gr.JSON(visible=False)  # what the page script read (chats.from_browser)
+        to_store = gr.JSON(visible=False)  # what it writes (chats.changes)
+        sync_chats = gr.Button(visible="hidden", elem_id="chats-sync")  # another tab saved
+        # Gradio's BrowserState kept all chats in one value (encrypted with this
+        # installation's key): read once at load, its chats move to keys of their own.
+        legacy = gr.BrowserState(
+            None, storage_key=LEGACY_CHATS_KEY, secret=browser_secret(settings)
         )
         current = gr.State("")  # the id of the saved chat on screen ("" before its first answer)
         with gr.Sidebar(label=text("en", "chats"), open=True, width=270, elem_id="chat-sidebar"):
-            chats_title = gr.Markdown(text("en", "chats_title"))
+            chats_title = gr.Markdown(text("en", "chats_title"), elem_id="chats-title")
             chat_list = gr.Radio(
                 choices=[], label=text("en", "chats"), show_label=False, elem_id="chat-list"
             )
@@ -204,7 +221,7 @@ def build_app(
                     # answer's sources and the article a [n] opens.
                     with gr.Column(scale=2, min_width=300, elem_id="source-panel"):
                         article_view = gr.HTML("", elem_id="article-view")
-                        sources_title = gr.Markdown(text("en", "sources"))
+                        sources_title = gr.Markdown(text("en", "sources"), elem_id="sources-title")
                         sources = gr.HTML(render_source_cards([], "en"), elem_id="sources")
                 # The page's script puts the passage a [n] or a card names here.
                 opener = gr.Textbox(visible="hidden", elem_id="opener")
@@ -298,13 +315,18 @@ def build_app(
 
         ask_outputs = [chatbot, records, sources, question]
 
-        def keep(records_now: list[Any], saved_now: Any, chat_id: str) -> tuple[Any, ...]:
-            saved_now, chat_id = chats.remember(saved_now, chat_id, records_now)
-            listing = chats.choices(saved_now)
-            title_now = (chats.find(saved_now, chat_id) or {}).get("title", "")
-            return saved_now, chat_id, gr.update(choices=listing, value=chat_id or None), title_now
+        def keep(browser: Any, records_now: list[Any], chat_id: str) -> tuple[Any, ...]:
+            before = chats.from_browser(browser)[0]
+            after, chat_id = chats.remember(before, chat_id, records_now)
+            listing = gr.update(choices=chats.choices(after), value=chat_id or None)
+            title_now = (chats.find(after, chat_id) or {}).get("title", "")
+            return chats.changes(before, after), chat_id, listing, title_now
 
-        keep_outputs = [saved, current, chat_list, chat_title]
+        keep_outputs = [to_store, current, chat_list, chat_title]
+
+        def stored(event: Any) -> Any:
+            """Then the page script writes what ``event`` changed of the saved chats."""
+            return event.then(None, inputs=[to_store], js=WRITE_CHATS_JS)
 
         def offer(records_now: list[Any], language: str) -> tuple[Any, ...]:
             found = handlers.suggestions(records_now, language)
@@ -329,12 +351,14 @@ def build_app(
                 api_visibility="private",
             )
             answering.append(answer_event)
-            answer_event.then(
+            kept = answer_event.then(
                 keep,
-                inputs=[records, saved, current],
+                inputs=[held, records, current],
                 outputs=keep_outputs,
+                js=READ_CHATS_JS,
                 api_visibility="private",
-            ).then(
+            )
+            stored(kept).then(
                 offer,
                 inputs=[records, ui_language],
                 outputs=suggestion_buttons,
@@ -357,104 +381,146 @@ def build_app(
                 )
             )
 
-        def start_over(language: str, saved_now: Any) -> tuple[Any, ...]:
-            saved_now = chats.opened(saved_now, "")
+        def shown(
+            chat: dict[str, Any] | None,
+            before: chats.Saved,
+            after: chats.Saved,
+            language: str,
+            then: Sequence[chats.Change] = (),
+        ) -> tuple[Any, ...]:
+            """The page showing ``chat`` (None: a new one), and the changes that save
+            ``after`` where the browser held ``before``, followed by ``then``."""
+            records_now = chat["records"] if chat else []
+            chat_id = chat["id"] if chat else ""
             return (
-                [],
-                [],
-                render_source_cards([], language),
+                messages_of(records_now, language),
+                records_now,
+                cards_of(last_answer(records_now), language),
                 "",
-                saved_now,
-                "",
-                gr.update(choices=chats.choices(saved_now), value=None),
-                "",
+                [*chats.changes(before, after), *then],
+                chat_id,
+                gr.update(choices=chats.choices(after), value=chat_id or None),
+                chat.get("title", "") if chat else "",
             )
+
+        def start_over(browser: Any, language: str) -> tuple[Any, ...]:
+            before = chats.from_browser(browser)[0]
+            return shown(None, before, chats.opened(before, ""), language)
 
         reset_outputs = [chatbot, records, sources, article_view, *keep_outputs]
         for reset in (new_chat.click, chatbot.clear):
-            reset(
+            started = reset(
                 start_over,
-                inputs=[ui_language, saved],
+                inputs=[held, ui_language],
                 outputs=reset_outputs,
+                js=READ_CHATS_JS,
                 api_visibility="private",
                 # An answer still streaming belongs to the chat being left: stopped, it
                 # can neither write into the next chat nor be saved under its id.
                 cancels=answering,
-            ).then(
+            )
+            stored(started).then(
                 offer,
                 inputs=[records, ui_language],
                 outputs=suggestion_buttons,
                 api_visibility="private",
             )
 
-        def reopen(chat_id: str | None, saved_now: Any, language: str) -> tuple[Any, ...]:
-            chat = chats.find(saved_now, chat_id or "")
-            if chat is None:
-                return start_over(language, saved_now)
-            saved_now = chats.opened(saved_now, chat["id"])
-            last = last_answer(chat["records"])
-            return (
-                messages_of(chat["records"], language),
-                chat["records"],
-                cards_of(last, language),
-                "",
-                saved_now,
-                chat["id"],
-                gr.update(choices=chats.choices(saved_now), value=chat["id"]),
-                chat.get("title", ""),
-            )
+        def reopen(browser: Any, chat_id: str | None, language: str) -> tuple[Any, ...]:
+            before = chats.from_browser(browser)[0]
+            chat = chats.find(before, chat_id or "")
+            after = chats.opened(before, chat["id"] if chat else "")
+            return shown(chat, before, after, language)
 
-        chat_list.input(
+        reopened = chat_list.input(
             reopen,
-            inputs=[chat_list, saved, ui_language],
+            inputs=[held, chat_list, ui_language],
             outputs=reset_outputs,
+            js=READ_CHATS_JS,
             api_visibility="private",
             cancels=answering,
-        ).then(
+        )
+        stored(reopened).then(
             offer,
             inputs=[records, ui_language],
             outputs=suggestion_buttons,
             api_visibility="private",
         )
+
+        def restore(browser: Any, language: str, old: Any) -> tuple[Any, ...]:
+            """The chats this browser holds (with those of the old single value moved
+            to keys of their own), and the one this tab had on screen."""
+            before, leftovers = chats.from_browser(browser)
+            merged = chats.with_legacy(before, old)
+            chat = chats.find(merged, merged["current"])
+            after = chats.opened(merged, chat["id"] if chat else "")
+            moved = [{"forget_legacy": True}] if old is not None else []
+            return shown(chat, before, after, language, [*leftovers, *moved])
+
         # After a reload: the browser's language first, then the list and the chat that
         # was on screen in that language, then its suggestions (one chain: run side by
         # side, a later step could overwrite an earlier one with the wrong language).
-        app.load(
+        restored = app.load(
             None, outputs=[ui_language], js=BROWSER_LANGUAGE_JS, api_visibility="private"
         ).then(
-            lambda saved_now, language: reopen(chats.current(saved_now), saved_now, language),
-            inputs=[saved, ui_language],
+            restore,
+            inputs=[held, ui_language, legacy],
             outputs=reset_outputs,
+            js=READ_CHATS_JS,
             api_visibility="private",
-        ).then(
+        )
+        stored(restored).then(
             offer,
             inputs=[records, ui_language],
             outputs=suggestion_buttons,
             api_visibility="private",
         )
 
-        def renamed(chat_id: str, new_title: str, saved_now: Any) -> tuple[Any, ...]:
-            saved_now = chats.rename(saved_now, chat_id, new_title)
-            listing = chats.choices(saved_now)
-            return saved_now, gr.update(choices=listing, value=chat_id or None)
+        def synced(browser: Any, chat_id: str) -> Any:
+            """Another tab changed the saved chats: the list follows. The chat on screen
+            stays; asked on, it is saved as a new chat if the other tab added to it."""
+            after = chats.opened(chats.from_browser(browser)[0], chat_id)
+            return gr.update(choices=chats.choices(after), value=after["current"] or None)
+
+        sync_chats.click(
+            synced,
+            inputs=[held, current],
+            outputs=[chat_list],
+            js=READ_CHATS_JS,
+            api_visibility="private",
+        )
+
+        def renamed(browser: Any, chat_id: str, new_title: str) -> tuple[Any, ...]:
+            before = chats.from_browser(browser)[0]
+            after = chats.rename(before, chat_id, new_title)
+            listing = gr.update(choices=chats.choices(after), value=chat_id or None)
+            return chats.changes(before, after), listing
 
         for event in (rename_chat.click, chat_title.submit):
-            event(
-                renamed,
-                inputs=[current, chat_title, saved],
-                outputs=[saved, chat_list],
-                api_visibility="private",
+            stored(
+                event(
+                    renamed,
+                    inputs=[held, current, chat_title],
+                    outputs=[to_store, chat_list],
+                    js=READ_CHATS_JS,
+                    api_visibility="private",
+                )
             )
 
-        def forget(chat_id: str, saved_now: Any, language: str) -> tuple[Any, ...]:
-            return start_over(language, chats.remove(saved_now, chat_id))
+        def forget(browser: Any, chat_id: str, language: str) -> tuple[Any, ...]:
+            before = chats.from_browser(browser)[0]
+            after = chats.opened(chats.remove(before, chat_id), "")
+            return shown(None, before, after, language)
 
-        delete_chat.click(
-            forget,
-            inputs=[current, saved, ui_language],
-            outputs=reset_outputs,
-            api_visibility="private",
-            cancels=answering,
+        stored(
+            delete_chat.click(
+                forget,
+                inputs=[held, current, ui_language],
+                outputs=reset_outputs,
+                js=READ_CHATS_JS,
+                api_visibility="private",
+                cancels=answering,
+            )
         )
         export_chat.click(None, js=EXPORT_CHAT_JS)
         open_button.click(
@@ -754,8 +820,8 @@ def watch_status(state: WatchState | None, folder: Path, language: str) -> str:
 
 
 def browser_secret(settings: Settings) -> str:
-    """This installation's key for the chats kept in browsers (Gradio would make a new
-    one per start, and saved chats would be lost)."""
+    """This installation's key for the chats that browsers kept in Gradio's
+    BrowserState before each chat had its own key: it decrypts them once, to move them."""
     return installation_key(settings, "browser-state")
 
 

@@ -1,8 +1,12 @@
-"""The conversations a browser keeps (Gradio's ``BrowserState``, in its localStorage):
-listed by their first question, reopened after a reload, renamed, deleted.
+"""The conversations a browser keeps (in its localStorage, one key per chat, written by
+the page script ``ui/page.js``): listed by their first question, reopened after a
+reload, renamed, deleted.
 
 Nothing of it is stored on the server, so nothing there identifies who asked what. These
-are plain functions over the saved value so they can be tested without a browser.
+are plain functions over the *saved value* so they can be tested without a browser: for
+each event that lists or changes the chats, the page script reads what the browser holds
+(:func:`from_browser`), and the server tells it back only what changed (:func:`changes`),
+so that a tab never writes another tab's chats back stale.
 
 The saved value comes back from the browser, so it is untrusted input: whoever controls
 the browser can send anything. Only the chat's *records* (questions and answers as plain
@@ -15,7 +19,9 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
+import time
 import uuid
 from typing import Any
 
@@ -36,7 +42,11 @@ _CHAT_ID = re.compile(r"[0-9a-f]{32}")
 _CITATION_TEXT = ("source", "title", "chunk_id", "snippet", "language", "section", "publisher")
 
 Record = dict[str, Any]
-Saved = dict[str, Any]  # {"chats": [{"id", "title", "records"}], "current": id}
+# {"chats": [{"id", "title", "records", "updated"}], "current": id}, newest chat first
+Saved = dict[str, Any]
+# What the page script writes: {"put": chat}, {"remove": id}, {"current": id} (the chat on
+# screen in this tab), or {"forget_legacy": True} (once the old single value is moved).
+Change = dict[str, Any]
 
 
 def empty() -> Saved:
@@ -122,9 +132,12 @@ def _valid_chat(chat: Any) -> dict[str, Any] | None:
         return None
     records = _valid_records(chat.get("records"))
     title = _text(chat.get("title", ""), MAX_TITLE_CHARS)
-    if not records or title is None:
+    updated = chat.get("updated", 0.0)  # seconds since 1970; none in the old single value
+    if not isinstance(updated, int | float) or isinstance(updated, bool):
         return None
-    return {"id": chat["id"], "title": title, "records": records}
+    if not records or title is None or not math.isfinite(updated) or updated < 0:
+        return None
+    return {"id": chat["id"], "title": title, "records": records, "updated": float(updated)}
 
 
 def _valid(saved: Any) -> Saved:
@@ -139,9 +152,53 @@ def _valid(saved: Any) -> Saved:
             logger.warning("a saved chat from the browser was malformed and is left out")
         elif all(c["id"] != chat["id"] for c in chats):
             chats.append(chat)
+    chats.sort(key=lambda c: -c["updated"])  # stable: equal times keep their order
     current = saved.get("current")
     current = current if isinstance(current, str) and any(c["id"] == current for c in chats) else ""
     return {"chats": chats[:MAX_CHATS], "current": current}
+
+
+def from_browser(stored: Any) -> tuple[Saved, list[Change]]:
+    """The saved value from what the page script read (``{"chats": [...], "current":
+    id}``), checked like any saved value; and the removal of the chats it holds that
+    are malformed or past :data:`MAX_CHATS`, so they do not linger unseen."""
+    saved = _valid(stored)
+    held = stored.get("chats") if isinstance(stored, dict) else None
+    ids = {c.get("id") for c in held if isinstance(c, dict)} if isinstance(held, list) else set()
+    kept = {c["id"] for c in saved["chats"]}
+    gone = sorted(i for i in ids if isinstance(i, str) and _CHAT_ID.fullmatch(i) and i not in kept)
+    return saved, [{"remove": chat_id} for chat_id in gone]
+
+
+def with_legacy(saved: Saved, legacy: Any) -> Saved:
+    """``saved`` with the chats of Gradio's ``BrowserState`` (all chats in one value, as
+    kept before each chat had its own key) that it lacks, older than its own, in order."""
+    old = _valid(legacy)
+    if not old["chats"]:
+        return saved
+    saved = _valid(saved)
+    oldest = min([c["updated"] for c in saved["chats"]] + [time.time()])
+    moved = [
+        {**chat, "updated": max(oldest - 1 - n, 0.0)}
+        for n, chat in enumerate(old["chats"])
+        if find(saved, chat["id"]) is None
+    ]
+    current = saved["current"] or old["current"]
+    return _valid({"chats": [*saved["chats"], *moved], "current": current})
+
+
+def changes(before: Any, after: Any) -> list[Change]:
+    """What the page script writes so that the browser, holding ``before`` as far as
+    this page knows, holds ``after``: only the chats that changed, one key each. A chat
+    that another tab saved meanwhile is not in ``before`` here, and so is left alone."""
+    before, after = _valid(before), _valid(after)
+    held = {c["id"]: c for c in before["chats"]}
+    kept = {c["id"] for c in after["chats"]}
+    out: list[Change] = [{"put": c} for c in after["chats"] if held.get(c["id"]) != c]
+    out += [{"remove": chat_id} for chat_id in held if chat_id not in kept]
+    if after["current"] != before["current"]:
+        out.append({"current": after["current"]})
+    return out
 
 
 def current(saved: Any) -> str:
@@ -158,21 +215,33 @@ def title_of(records: list[Any]) -> str:
     return title or "…"
 
 
+def _continues(stored: list[Record], shown: list[Record]) -> bool:
+    """Whether the chat on screen is the stored chat with turns added (its oldest ones
+    may have gone past :data:`MAX_RECORDS`), not a copy another tab has added to since."""
+    shifts = range(0, len(stored), 2) if len(shown) >= MAX_RECORDS else range(1)
+    return any(stored[k:] == shown[: len(stored) - k] for k in shifts)
+
+
 def remember(saved: Any, chat_id: str, records: list[Any]) -> tuple[Saved, str]:
-    """Save the chat on screen (a new one when ``chat_id`` is empty), newest first;
-    returns the saved value and the chat's id."""
+    """Save the chat on screen (a new one when ``chat_id`` is empty, or when another tab
+    has added to it meanwhile: both are kept), newest first; returns the saved value
+    and the chat's id."""
     saved = _valid(saved)
     checked = _valid_records(records)
     if not checked:
         if records:
             logger.warning("the chat on screen could not be saved: a record is malformed")
         return saved, chat_id
-    chat_id = chat_id if _CHAT_ID.fullmatch(chat_id or "") else uuid.uuid4().hex
     old = find(saved, chat_id)
+    if old is not None and not _continues(old["records"], checked):
+        logger.info("a chat changed in another tab: this tab's turns are kept as a new chat")
+        old, chat_id = None, ""
+    chat_id = chat_id if _CHAT_ID.fullmatch(chat_id or "") else uuid.uuid4().hex
     chat = {
         "id": chat_id,
         "title": (old or {}).get("title") or title_of(checked),
         "records": checked,
+        "updated": time.time(),
     }
     others = [c for c in saved["chats"] if c["id"] != chat_id]
     kept = [chat, *others][:MAX_CHATS]

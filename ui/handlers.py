@@ -17,11 +17,10 @@ from core.errors import AssistantError
 from core.types import Answer, Citation
 from ui.render import (
     answer_bubble,
-    answer_markdown,
+    answer_html,
     article_html,
     chunk_of_open_class,
     escape,
-    partial_markdown,
     render_markdown,
 )
 from ui.render import source_cards as render_source_cards
@@ -69,7 +68,8 @@ def user_turns(history: Sequence[Any]) -> list[str]:
 
 
 def _stream(body: str) -> Iterator[str]:
-    """The answer in growing pieces, sentence by sentence, as a reader would see it typed."""
+    """The answer's text in growing pieces, up to each [n] in turn, as a reader would see
+    it typed."""
     pieces = re.split(r"(?<=\]) ", body)
     for end in range(1, len(pieces) + 1):
         yield " ".join(pieces[:end])
@@ -172,7 +172,7 @@ class ChatApp:
             for piece in stream:
                 # A language model's reply, its [n] markers already checked.
                 streamed = True
-                chat[-1] = {"role": "assistant", "content": partial_markdown(piece)}
+                chat[-1] = {"role": "assistant", "content": answer_html(piece)}
                 yield chat, records, gr.update(), ""
             answer = stream.answer
         except AssistantError as exc:
@@ -195,8 +195,8 @@ class ChatApp:
             }
         )
         if not streamed:  # extractive: shown as if typed, sentence by sentence
-            for partial in _stream(answer_markdown(answer)):
-                chat[-1] = {"role": "assistant", "content": partial}
+            for partial in _stream(answer.text):
+                chat[-1] = {"role": "assistant", "content": answer_html(partial, answer.note)}
                 yield chat, records, gr.update(), ""
                 time.sleep(STREAM_STEP_SECONDS)
         chat[-1] = {"role": "assistant", "content": answer_bubble(answer, ui_language)}

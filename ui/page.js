@@ -29,10 +29,100 @@
     applyTheme(theme);
   };
 
-  const copyText = (bubble) => {
-    const clone = bubble.cloneNode(true);
+  // Saved chats, one localStorage key each: a tab writes only the chats it changed (the
+  // server says which), so it never writes another tab's back stale. The chat on screen
+  // is each tab's own (sessionStorage); a new tab opens the one last on screen in any.
+  // What is read here goes to the server, which checks it field by field (ui/chats.py).
+  const CHAT_KEY = "hr-chat:";
+  const CURRENT_KEY = "hr-chat-current";
+  const LEGACY_KEY = "hr-assistant-chats"; // Gradio's BrowserState: all chats in one value
+  window.hrChats = {
+    read() {
+      const chats = [];
+      for (let i = 0; i < localStorage.length; i++) {
+        const key = localStorage.key(i);
+        if (!key?.startsWith(CHAT_KEY)) continue;
+        try {
+          const chat = JSON.parse(localStorage.getItem(key));
+          if (chat?.id === key.slice(CHAT_KEY.length)) chats.push(chat);
+        } catch (err) {
+          console.error("a saved chat could not be read", key, err);
+        }
+      }
+      const current =
+        sessionStorage.getItem(CURRENT_KEY) ?? localStorage.getItem(CURRENT_KEY) ?? "";
+      return { chats, current };
+    },
+    write(changes) {
+      let failed = false;
+      for (const change of changes || []) {
+        try {
+          if (change.put) {
+            localStorage.setItem(CHAT_KEY + change.put.id, JSON.stringify(change.put));
+          } else if (change.remove) {
+            localStorage.removeItem(CHAT_KEY + change.remove);
+          } else if ("current" in change) {
+            sessionStorage.setItem(CURRENT_KEY, change.current);
+            localStorage.setItem(CURRENT_KEY, change.current);
+          } else if (change.forget_legacy && !failed) {
+            localStorage.removeItem(LEGACY_KEY); // its chats have keys of their own now
+          }
+        } catch (err) {
+          failed = true; // the browser's storage is full: the old value stays
+          console.error("a chat could not be saved", err);
+        }
+      }
+    },
+  };
+  // Another tab saved, renamed or deleted a chat: the list here follows.
+  let syncing = null;
+  window.addEventListener("storage", (event) => {
+    if (event.key !== null && !event.key.startsWith(CHAT_KEY)) return;
+    clearTimeout(syncing);
+    syncing = setTimeout(() => document.querySelector("#chats-sync")?.click(), 100);
+  });
+
+  // Gradio names each message by its raw content, [n] buttons and their tooltips
+  // included (thousands of characters), in an aria-label that a plain div may not carry.
+  // Without it, a screen reader reads the message's own text.
+  const unlabelMessages = () =>
+    document
+      .querySelectorAll('#chat [data-testid="bot"][aria-label], #chat [data-testid="user"][aria-label]')
+      .forEach((message) => message.removeAttribute("aria-label"));
+  new MutationObserver(unlabelMessages).observe(document.body, {
+    subtree: true,
+    childList: true,
+    attributes: true,
+    attributeFilter: ["aria-label"],
+  });
+  unlabelMessages();
+
+  // A message as plain text: its paragraphs apart, each list item a "- " (or "1. ")
+  // line, the [n] kept, and no preview, copy button or sources list.
+  const squash = (text) =>
+    text.split("\n").map((line) => line.replace(/\s+/g, " ").trim()).filter(Boolean).join("\n");
+  const blockText = (block) => {
+    if (block.matches("ul, ol")) {
+      const numbered = block.matches("ol");
+      return [...block.children]
+        .map((li, i) => (numbered ? `${i + 1}. ` : "- ") + squash(li.textContent).replace(/\n/g, " "))
+        .join("\n");
+    }
+    block.querySelectorAll("br").forEach((br) => br.replaceWith("\n"));
+    return squash(block.textContent);
+  };
+  const plainText = (content) => {
+    const clone = content.cloneNode(true);
     clone.querySelectorAll(".hr-tip, .hr-copy, details").forEach((n) => n.remove());
-    let out = clone.innerText.trim();
+    const blocks = [...clone.querySelectorAll("p, ul, ol")].filter(
+      (block) => !block.parentElement.closest("p, ul, ol")
+    );
+    if (!blocks.length) return squash(clone.textContent);
+    return blocks.map(blockText).filter(Boolean).join("\n\n");
+  };
+
+  const copyText = (bubble) => {
+    let out = plainText(bubble);
     const details = bubble.querySelector("details.hr-bubble-sources");
     if (details) {
       const heading = details.querySelector("summary").textContent.replace(/\s*\(\d+\)$/, "");
@@ -71,6 +161,7 @@
     const opener = event.target.closest(".hr-open");
     if (opener) {
       event.preventDefault();
+      opener.classList.add("hr-tip-off"); // the article now shows what the preview did
       window.hrOpener = [...opener.classList].find((c) => c.startsWith("hr-src-")) || "";
       document.getElementById("article-view")?.classList.remove("hr-closed");
       document.querySelector("#opener-go")?.click();
@@ -94,4 +185,15 @@
       document.getElementById("article-view")?.classList.add("hr-closed");
     }
   });
+  // A preview goes away on Escape or once its [n] is activated, and comes back when
+  // the [n] is hovered or focused anew (it would otherwise cover the answer's text).
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") event.target.closest?.(".hr-cite")?.classList.add("hr-tip-off");
+  });
+  for (const type of ["focusout", "mouseout"]) {
+    document.addEventListener(type, (event) => {
+      const cite = event.target.closest?.(".hr-cite");
+      if (cite && !cite.contains(event.relatedTarget)) cite.classList.remove("hr-tip-off");
+    });
+  }
 }

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from itertools import groupby
 
 from core.language import phrase
 from core.types import LIST_ITEM, Answer, Citation, Passage
@@ -39,15 +40,30 @@ def escape(value: str) -> str:
     return escaped
 
 
-def partial_markdown(text: str) -> str:
-    """Answer text (whole or still streaming) for the chat bubble: escaped, [n] kept."""
-    return escape(text).replace("\n", "  \n")
+def answer_html(text: str, note: str = "") -> str:
+    """Answer text (whole or still streaming) for the chat bubble, after the note on a
+    fallback if there is one: escaped, [n] kept, each paragraph a <p> and each run of
+    list lines a list of its own. As Markdown, the lists of paragraphs in a row would
+    join into one, with the [n] of one paragraph in the middle of it."""
+    blocks = [f"<p><em>{escape(note)}</em></p>"] if note else []
+    for paragraph in text.split("\n\n"):
+        lines = [line.strip() for line in paragraph.splitlines() if line.strip()]
+        for kind, run in groupby(lines, key=_line_kind):
+            if kind == "p":
+                blocks.append(f"<p>{'<br>'.join(escape(line) for line in run)}</p>")
+            else:
+                items = "".join(f"<li>{escape(_LIST_LINE.sub('', line))}</li>" for line in run)
+                blocks.append(f"<{kind}>{items}</{kind}>")
+    return "".join(blocks)
 
 
-def answer_markdown(answer: Answer) -> str:
-    """The answer body for the chat bubble, after the note on a fallback if there is one."""
-    body = partial_markdown(answer.text)
-    return f"*{escape(answer.note)}*\n\n{body}" if answer.note else body
+def _line_kind(line: str) -> str:
+    """The HTML element a line of an answer belongs in: a bulleted or numbered list
+    (``ul``, ``ol``) or a paragraph (``p``)."""
+    marker = _LIST_LINE.match(line)
+    if not marker:
+        return "p"
+    return "ol" if marker.group(0).strip()[0].isdigit() else "ul"
 
 
 # A class that carries a passage's chunk id into the chat bubble: Gradio's sanitiser keeps
@@ -99,9 +115,9 @@ def answer_bubble(answer: Answer, ui_language: str) -> str:
         citation = by_n.get(int(match.group(1)))
         return _cite_button(citation) if citation else match.group(0)
 
-    body = _MARKER.sub(linked, partial_markdown(answer.text))
+    body = _MARKER.sub(linked, answer_html(answer.text))
     if answer.note:
-        body = f"*{escape(answer.note)}*\n\n{body}"
+        body = f"<p><em>{escape(answer.note)}</em></p>{body}"
     shown, heading = answer.citations, phrase(answer.language, "sources")
     if not shown:
         shown, heading = answer.closest, phrase(answer.language, "closest")
@@ -257,6 +273,7 @@ button.hr-cite:focus-visible, .hr-open:focus-visible, .hr-copy:focus-visible {
   font-weight: 400; text-decoration: none; white-space: normal; font-size: 0.9rem;
   background: #111827; color: #f9fafb; box-shadow: 0 4px 14px rgba(0,0,0,.3); }
 button.hr-cite:hover .hr-tip, button.hr-cite:focus .hr-tip { display: block; }
+button.hr-cite.hr-tip-off .hr-tip { display: none; }
 .hr-tip, .hr-tip * { color: #f9fafb !important; }
 .hr-bubble-sources { margin-top: 0.5rem; font-size: 0.92rem; }
 .hr-bubble-sources ul { list-style: none; padding-left: 0; margin: 0.3rem 0; }
@@ -269,8 +286,11 @@ button.hr-cite:hover .hr-tip, button.hr-cite:focus .hr-tip { display: block; }
 .hr-copy, .hr-close { margin-top: 0.4rem; min-height: 28px; padding: 0.15rem 0.6rem;
   border: 1px solid var(--border-color-primary); border-radius: 6px; cursor: pointer;
   background: var(--background-fill-primary); color: var(--body-text-color); font: inherit; }
+/* The panel scrolls as one column: Gradio's columns wrap, and the cards would wrap into a
+   second column beside the panel, out of sight. */
 #source-panel { position: sticky; top: 0.5rem; align-self: flex-start; max-height: 96vh;
-  overflow-y: auto; }
+  overflow-y: auto; flex-wrap: nowrap; }
+#source-panel > * { flex-shrink: 0; }
 #question textarea { font-size: 16px; }
 #send { color: #fff; background: #1d4ed8; }
 #chat button { min-width: 24px; min-height: 24px; }
@@ -286,6 +306,14 @@ mark.hr-cited p, mark.hr-cited ul { padding: 0; margin: 0.2rem 0; }
   border-bottom: 1px solid var(--border-color-primary); vertical-align: top; }
 .hr-sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden;
   clip: rect(0 0 0 0); white-space: nowrap; }
+/* The page's outline is h1, then h2 per area: these two look as they did as h3. */
+#chats-title h2, #sources-title h2 { font-size: 1rem; font-weight: 600; margin: 0 0 0.5rem; }
+/* Gradio's selected tab is orange text (2.8:1 on white) over a pseudo-element underline
+   axe cannot see through: darker text, and the underline drawn as a shadow. */
+button[role="tab"].selected { color: #c2410c; box-shadow: inset 0 -2px 0 var(--color-accent); }
+.dark button[role="tab"].selected { color: #fdba74; }
+button[role="tab"].selected::after, .tab-container::after { display: none; }
+.tab-container { border-bottom: 1px solid var(--border-color-primary); }
 @media (max-width: 640px) {
   .hr-table thead { display: none; }
   .hr-table tr { display: block; padding: 0.4rem 0;
@@ -296,7 +324,8 @@ mark.hr-cited p, mark.hr-cited ul { padding: 0; margin: 0.2rem 0; }
   #hr-header { flex-wrap: wrap; }
   #hr-header > * { min-width: 100% !important; }
   #hr-title h1 { font-size: 1.5rem; }
-  #source-panel { position: static; }
+  /* Under the chat on a phone: the page scrolls, not a box inside it. */
+  #source-panel { position: static; max-height: none; overflow: visible; }
   /* On a phone an opened article is a sheet over the lower part of the screen. */
   #article-view:has(article):not(.hr-closed) { position: fixed; left: 0; right: 0; bottom: 0;
     z-index: 100; max-height: 70vh; overflow-y: auto; padding: 0.8rem;

@@ -9,12 +9,14 @@ from typing import Any
 import pytest
 
 from tests.ui.conftest import SCREENSHOTS
-from tests.ui.test_browser import _is_local, ask
+from tests.ui.test_browser import _is_local, ask, wait_until_saved
 
 pytestmark = pytest.mark.integration
 
 PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 720}
 DESKTOP = {"width": 1366, "height": 900}
+WIDE = {"width": 1920, "height": 1080}
 OUTSIDE: list[str] = []
 
 # Contrast of an element's text against the first opaque background behind it (WCAG).
@@ -48,7 +50,30 @@ def _open(browser: Any, url: str, *, locale: str, scheme: str, viewport: dict) -
     page.goto(url, wait_until="load")
     page.wait_for_selector("#question textarea")
     page.wait_for_timeout(800)  # the interface language and theme are applied after load
+    _settle(page)
     return page
+
+
+def _settle(page: Any) -> None:
+    """Wait until no event is running: a pending block is dimmed under an overlay, and
+    axe would judge that passing state instead of the page."""
+    page.wait_for_function("() => !document.querySelector('.pending')")
+    page.wait_for_timeout(300)
+
+
+def _axe_findings(page: Any) -> list[tuple[str, str, list[Any]]]:
+    """axe-core's serious and critical findings, "needs review" included, and headings
+    out of order (moderate for axe, but a screen reader's outline of the page)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    _settle(page)
+    response = Axe().run(page).response
+    return [
+        (kind, v["id"], [n["target"] for n in v["nodes"]][:3])
+        for kind in ("violations", "incomplete")
+        for v in response[kind]
+        if v["impact"] in ("serious", "critical") or v["id"] == "heading-order"
+    ]
 
 
 @pytest.fixture(params=["light", "dark"])
@@ -63,16 +88,51 @@ def answered(request, browser, served) -> Iterator[Any]:
     page.context.close()
 
 
-def test_axe_finds_no_serious_violations(answered):
-    from axe_playwright_python.sync_playwright import Axe
+def test_axe_finds_nothing_serious_with_an_answer_and_its_article(answered):
+    assert _axe_findings(answered) == []
 
-    violations = Axe().run(answered).response["violations"]
-    serious = [
-        (v["id"], [n["target"] for n in v["nodes"]][:3])
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+
+def test_axe_finds_nothing_serious_on_an_empty_chat_or_a_phone(browser, served):
+    found = []
+    page = _open(browser, served, locale="nl-NL", scheme="light", viewport=DESKTOP)
+    found += [("desktop, empty", *f) for f in _axe_findings(page)]
+    page.context.close()
+    page = _open(browser, served, locale="nl-NL", scheme="light", viewport=PHONE)
+    try:
+        found += [("phone, empty", *f) for f in _axe_findings(page)]
+        ask(page, "Wat doet een HR-assistent?")
+        found += [("phone, answered", *f) for f in _axe_findings(page)]
+        # Not yet with the article open: the sheet half covers the chat, whose buttons
+        # axe then cannot judge (issue 26, defect 4: nothing may show through the sheet).
+    finally:
+        page.context.close()
+    assert found == []
+
+
+# What a screen reader announces for each message: Gradio's aria-label (its raw content,
+# markup and tooltips included) if one is left, else the text itself.
+MESSAGE_NAMES_JS = """
+() => [...document.querySelectorAll('#chat [data-testid="bot"], #chat [data-testid="user"]')]
+  .map(m => m.getAttribute('aria-label'))
+"""
+
+
+def test_a_message_is_named_by_its_text_not_its_markup(browser, served):
+    page = _open(browser, served, locale="en-GB", scheme="light", viewport=DESKTOP)
+    try:
+        ask(page, "What does an HR Generalist do?")
+        ask(page, "And an HR Manager?")
+        for _ in range(2):  # as answered, and as restored after a reload
+            names = page.evaluate(MESSAGE_NAMES_JS)
+            assert len(names) == 4
+            for name in names:
+                assert name is None or "<" not in name, name[:200]
+            wait_until_saved(page)
+            page.reload(wait_until="load")
+            page.wait_for_function("() => document.querySelectorAll('#chat .bot-row').length == 2")
+            _settle(page)
+    finally:
+        page.context.close()
 
 
 def test_highlight_metadata_and_links_meet_aa_contrast(answered):
@@ -154,6 +214,56 @@ def test_on_a_phone_everything_fits_and_a_source_opens_as_a_sheet(browser, serve
         )
         assert labels == ['"Titel: "', '"Taal: "', '"Passages: "', '"Laatst ingelezen: "']
         page.screenshot(path=str(SCREENSHOTS / "phone-articles.png"), full_page=True)
+    finally:
+        page.context.close()
+
+
+# Before any scrolling: does the card lie within the panel and the window, side to side?
+# A card wrapped into a second column of the panel lies beside it, where nobody looks.
+CARD_IN_COLUMN_JS = """
+card => {
+  const r = card.getBoundingClientRect();
+  const p = document.getElementById('source-panel').getBoundingClientRect();
+  return r.width > 0 && r.height > 0 && r.left >= Math.max(p.left, 0) - 1
+    && r.right <= Math.min(p.right, innerWidth) + 1;
+}
+"""
+# After scrolling the card into view: is its heading on screen and not clipped or covered?
+CARD_SEEN_JS = """
+card => {
+  const r = card.querySelector('.hr-card-head').getBoundingClientRect();
+  const x = r.left + r.width / 2, y = r.top + r.height / 2;
+  if (x < 0 || x > innerWidth || y < 0 || y > innerHeight) return false;
+  const hit = document.elementFromPoint(x, y);
+  return !!hit && card.contains(hit);
+}
+"""
+
+
+@pytest.mark.parametrize(
+    "viewport", [LAPTOP, DESKTOP, WIDE, PHONE], ids=["1280x720", "1366x900", "1920x1080", "phone"]
+)
+def test_every_source_card_of_the_latest_answer_can_be_seen(browser, served, viewport):
+    page = _open(browser, served, locale="en-GB", scheme="light", viewport=viewport)
+    try:
+        ask(page, "How does People Operations differ from HR?")
+        cards = page.locator("#sources .hr-card")
+        assert 2 <= cards.count() <= 3, "an answer with a few sources"
+        for n in range(cards.count()):
+            assert cards.nth(n).evaluate(CARD_IN_COLUMN_JS), f"card {n + 1} is beside the panel"
+        for n in range(cards.count()):
+            cards.nth(n).scroll_into_view_if_needed()
+            assert cards.nth(n).evaluate(CARD_SEEN_JS), f"card {n + 1} cannot be seen"
+        size = f"{viewport['width']}x{viewport['height']}"
+        page.evaluate(
+            "() => { scrollTo(0, 0); document.getElementById('source-panel').scrollTo(0, 0); }"
+        )
+        page.screenshot(path=str(SCREENSHOTS / f"sources-{size}.png"), full_page=viewport == PHONE)
+        page.locator("#theme-toggle").click()
+        page.wait_for_timeout(500)  # colours change with a transition
+        page.screenshot(
+            path=str(SCREENSHOTS / f"sources-{size}-dark.png"), full_page=viewport == PHONE
+        )
     finally:
         page.context.close()
 

@@ -52,7 +52,7 @@ def test_a_refusal_shows_the_closest_passages_as_cards(assistant, feedback_store
         ).respond("Wat verdient een HR-manager in België?", [], [], "nl")
     )
     final, records, cards = states[-1][0][-1]["content"], states[-1][1], states[-1][2]
-    assert final.startswith(("De artikelen", "Het artikel dat")) and "[1]" not in final
+    assert final.startswith(("<p>De artikelen", "<p>Het artikel dat")) and "[1]" not in final
     assert records[-1]["citations"] == [] and records[-1]["closest"]
     assert "Deze passages komen het dichtst bij" in cards and "[1]" not in cards
 

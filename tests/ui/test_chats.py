@@ -123,3 +123,69 @@ def test_the_bubbles_are_rebuilt_from_records_and_escape_what_was_saved():
     assert "<img" not in messages[0]["content"]
     assert "hr-cite" in messages[1]["content"] and "HR manager" in messages[1]["content"]
     assert messages[3]["content"] == "Your question is empty."
+
+
+def _chat(question: str, chat_id: str, updated: float) -> dict[str, object]:
+    return {"id": chat_id, "title": question, "records": _turn(question), "updated": updated}
+
+
+def test_what_the_browser_holds_is_listed_newest_first_and_forgeries_removed():
+    held = {
+        "chats": [
+            _chat("Older?", "a" * 32, 1.0),
+            _chat("Newer?", "b" * 32, 2.0),
+            {**_chat("Forged?", "c" * 32, 3.0), "records": [{"content": {"path": "x"}}]},
+            {**_chat("Forged time?", "d" * 32, 3.0), "updated": "soon"},
+            "not a chat",
+        ],
+        "current": "a" * 32,
+    }
+    saved, leftovers = chats.from_browser(held)
+    assert chats.choices(saved) == [("Newer?", "b" * 32), ("Older?", "a" * 32)]
+    assert saved["current"] == "a" * 32
+    assert leftovers == [{"remove": "c" * 32}, {"remove": "d" * 32}]
+    assert chats.from_browser(None) == (chats.empty(), [])
+
+
+def test_only_what_changed_is_written_so_another_tabs_chats_stay():
+    mine = _chat("Mine?", "a" * 32, 1.0)
+    before = {"chats": [mine], "current": "a" * 32}
+    after, chat_id = chats.remember(before, "", _turn("New?"))
+    written = chats.changes(before, after)
+    assert [c.get("put", {}).get("id") for c in written] == [chat_id, None]
+    assert written[-1] == {"current": chat_id}
+    assert chats.changes(after, chats.rename(after, "a" * 32, "Renamed")) == [
+        {"put": {**mine, "title": "Renamed"}}
+    ]
+    removed = chats.changes(after, chats.remove(after, "a" * 32))
+    assert removed == [{"remove": "a" * 32}]
+
+
+def test_a_chat_another_tab_added_to_is_kept_and_this_tabs_turn_saved_apart():
+    on_screen = _turn("First?")
+    stored = {"chats": [{**_chat("First?", "a" * 32, 1.0), "records": [*on_screen, *_turn("B?")]}]}
+    saved, chat_id = chats.remember(stored, "a" * 32, [*on_screen, *_turn("A?")])
+    assert chat_id != "a" * 32 and len(saved["chats"]) == 2
+    assert chats.find(saved, "a" * 32)["records"][2] == {"question": "B?"}
+    # Asked on in the same tab, the chat grows in place.
+    grown, same = chats.remember(stored, "a" * 32, [*stored["chats"][0]["records"], *_turn("C?")])
+    assert same == "a" * 32 and len(grown["chats"]) == 1
+
+
+def test_a_long_chat_that_lost_its_oldest_turn_is_still_the_same_chat():
+    records = [r for n in range(chats.MAX_RECORDS // 2) for r in _turn(f"Q{n}?")]
+    saved, chat_id = chats.remember(chats.empty(), "", records)
+    again, same = chats.remember(saved, chat_id, [*records, *_turn("One more?")])
+    assert same == chat_id and len(again["chats"]) == 1
+
+
+def test_the_chats_of_the_old_single_value_move_behind_the_newer_ones():
+    held = {"chats": [_chat("Kept per key?", "a" * 32, 50.0)], "current": ""}
+    legacy = {
+        "chats": [_chat("Old 1?", "b" * 32, 0), _chat("Old 2?", "c" * 32, 0)],
+        "current": "b" * 32,
+    }
+    merged = chats.with_legacy(chats.from_browser(held)[0], legacy)
+    assert [title for title, _ in chats.choices(merged)] == ["Kept per key?", "Old 1?", "Old 2?"]
+    assert merged["current"] == "b" * 32
+    assert chats.with_legacy(merged, None) == merged

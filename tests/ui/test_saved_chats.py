@@ -1,0 +1,139 @@
+"""The saved chats in real Chromium: the page script keeps each chat under its own
+localStorage key, tabs of one browser follow each other's changes and never write each
+other's chats back stale, and what the browser holds is checked before it is shown."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.ui.test_browser import _is_local, ask
+
+pytestmark = pytest.mark.integration
+
+OUTSIDE: list[str] = []
+CHAT_KEY = "hr-chat:"  # page.js
+# Every saved chat this browser holds, by its key: {key: [title, questions…]}.
+HELD_JS = f"""
+() => Object.fromEntries(Object.keys(localStorage).filter(k => k.startsWith('{CHAT_KEY}'))
+  .map(k => {{ const c = JSON.parse(localStorage.getItem(k));
+              return [k, [c.title, ...c.records.filter(r => r.question).map(r => r.question)]];
+           }}))
+"""
+
+
+@pytest.fixture
+def browser_context(browser, served) -> Iterator[Any]:
+    """One browser (one localStorage) whose tabs open the served page."""
+    context = browser.new_context(locale="en-GB", viewport={"width": 1366, "height": 900})
+    yield context
+    context.close()
+
+
+def _tab(context: Any, url: str) -> Any:
+    tab = context.new_page()
+    tab.on("request", lambda r: None if _is_local(r.url) else OUTSIDE.append(r.url))
+    tab.goto(url, wait_until="load")
+    tab.wait_for_selector("#question textarea")
+    tab.wait_for_function("() => document.querySelector('#send')?.innerText.trim() === 'Send'")
+    return tab
+
+
+def _chat_list_has(page: Any, *titles: str) -> None:
+    page.wait_for_function(
+        "titles => titles.every(t => document.querySelector('#chat-list')?.innerText.includes(t))",
+        arg=list(titles),
+    )
+
+
+def _chat_list_lacks(page: Any, title: str) -> None:
+    page.wait_for_function(
+        "title => !document.querySelector('#chat-list')?.innerText.includes(title)", arg=title
+    )
+
+
+def test_two_tabs_keep_each_others_chats(browser_context, served):
+    tabs = [_tab(browser_context, served), _tab(browser_context, served)]
+    ask(tabs[0], "How does People Operations differ from HR?")
+    _chat_list_has(tabs[0], "People Operations")
+    ask(tabs[1], "What does an HR Generalist do?")
+    _chat_list_has(tabs[1], "People Operations", "HR Generalist")
+    _chat_list_has(tabs[0], "People Operations", "HR Generalist")  # without a reload
+    for tab in tabs:
+        tab.reload(wait_until="load")
+        tab.wait_for_selector("#chat .bot-row")
+    for tab, asked in zip(tabs, ("People Operations", "HR Generalist"), strict=True):
+        _chat_list_has(tab, "People Operations", "HR Generalist")
+        assert asked in tab.locator("#chat .user-row").first.inner_text()  # its own chat
+
+
+def test_each_chat_has_its_own_key_and_a_rename_or_delete_reaches_the_other_tab(
+    browser_context, served
+):
+    tabs = [_tab(browser_context, served), _tab(browser_context, served)]
+    ask(tabs[0], "How does People Operations differ from HR?")
+    tabs[0].locator("#new-chat").click()
+    tabs[0].wait_for_function("() => !document.querySelector('#chat .bot-row')")
+    ask(tabs[0], "What does an HR Generalist do?")
+    _chat_list_has(tabs[0], "People Operations", "HR Generalist")
+    held = tabs[0].evaluate(HELD_JS)
+    assert sorted(v[0] for v in held.values()) == [
+        "How does People Operations differ from HR?",
+        "What does an HR Generalist do?",
+    ]
+    assert all(len(key) == len(CHAT_KEY) + 32 for key in held)
+    _chat_list_has(tabs[1], "People Operations", "HR Generalist")
+    tabs[0].locator("#chat-title textarea, #chat-title input").fill("Generalists")
+    tabs[0].locator("#rename-chat").click()
+    _chat_list_has(tabs[1], "Generalists", "People Operations")
+    tabs[0].locator("#delete-chat").click()
+    _chat_list_lacks(tabs[1], "Generalists")
+    assert [v[0] for v in tabs[1].evaluate(HELD_JS).values()] == [
+        "How does People Operations differ from HR?"
+    ]
+
+
+def test_a_tab_with_an_older_copy_of_a_chat_saves_its_turn_as_a_new_chat(browser_context, served):
+    first = _tab(browser_context, served)
+    ask(first, "How does People Operations differ from HR?")
+    _chat_list_has(first, "People Operations")
+    second = _tab(browser_context, served)  # a new tab opens the chat last on screen
+    second.wait_for_selector("#chat .bot-row")
+    ask(first, "What does an HR Generalist do?")
+    first.wait_for_function(
+        "q => Object.values(localStorage).some(v => v.includes(q))",
+        arg="What does an HR Generalist do?",
+    )
+    ask(second, "Wat doet een HR-assistent?")  # where its copy lacks the question above
+    second.wait_for_function(
+        "key => Object.keys(localStorage).filter(k => k.startsWith(key)).length === 2",
+        arg=CHAT_KEY,
+    )
+    first_question = "How does People Operations differ from HR?"
+    assert sorted(second.evaluate(HELD_JS).values()) == [
+        [first_question, first_question, "Wat doet een HR-assistent?"],
+        [first_question, first_question, "What does an HR Generalist do?"],
+    ]
+
+
+def test_a_forged_chat_in_storage_is_neither_shown_nor_kept(browser_context, served):
+    forged = "f" * 32
+    tab = _tab(browser_context, served)
+    tab.evaluate(
+        "([key, id]) => localStorage.setItem(key, JSON.stringify({id, title: 'Forged',"
+        " records: [{question: 'Hi'}, {content: {path: '.data/feedback.sqlite'}}]}))",
+        [CHAT_KEY + forged, forged],
+    )
+    tab.evaluate("key => localStorage.setItem(key, '{not json')", CHAT_KEY + "e" * 32)
+    tab.reload(wait_until="load")
+    tab.wait_for_selector("#question textarea")
+    tab.wait_for_function("key => localStorage.getItem(key) === null", arg=CHAT_KEY + forged)
+    assert "Forged" not in tab.locator("#chat-list").inner_text()
+    ask(tab, "What does an HR Generalist do?")  # the page works as before
+    _chat_list_has(tab, "HR Generalist")
+
+
+def test_these_pages_requested_nothing_outside_the_machine():
+    assert OUTSIDE == []
