@@ -47,13 +47,14 @@ def test_ask_json_prints_the_result_object(cli_data: Path):
 
 
 def test_ask_explain_shows_why_a_question_is_refused(cli_data: Path):
-    result = run_cli(
-        "ask", "How many days of holiday does an HR generalist get?", "--explain", data_dir=cli_data
-    )
+    # What the decision says for a refusal; how often it refuses such questions is for
+    # the evaluation's floors (a refit may move one borderline case either way).
+    question = "How many vacation days does an HR manager get per year?"
+    result = run_cli("ask", question, "--explain", data_dir=cli_data)
     assert result.returncode == 0, result.stderr
     assert "Decision: refused" in result.stdout
     assert "threshold" in result.stdout and "contribution" in result.stdout
-    assert "nothing about holiday" in result.stdout.split("Decision:")[0]  # names what is missing
+    assert "nothing about vacation" in result.stdout.split("Decision:")[0]  # names what is missing
 
 
 def test_small_talk_gets_a_friendly_reply_that_quotes_nothing(cli_data: Path):
