@@ -44,18 +44,20 @@ def render_sources(citations: list[Citation], language: str, heading: str = "sou
     return "\n".join(lines)
 
 
-def _with_list(window: Window, index: SentenceIndex, used: set[int]) -> list[StoredUnit]:
-    """The window's units, and the list it announces when it ends with a colon."""
-    units = list(window.units)
-    last = window.unit_ids[-1]
-    if not units[-1].text.rstrip().endswith(":") or units[-1].unit.list_id is not None:
+def _with_list(
+    window: Window, index: SentenceIndex, used: set[int]
+) -> list[tuple[int, StoredUnit]]:
+    """The window's units by index, and the list it announces when it ends with a colon."""
+    units = list(zip(window.unit_ids, window.units, strict=True))
+    last, unit = units[-1]
+    if not unit.text.rstrip().endswith(":") or unit.unit.list_id is not None:
         return units
-    passage_units = index.of_passage(units[-1].passage_index)
+    passage_units = index.of_passage(unit.passage_index)
     for following in range(last + 1, min(passage_units.stop, last + 1 + MAX_LIST_ITEMS)):
-        unit = index.units[following]
-        if unit.unit.list_id is None or following in used or not unit.quotable:
+        item = index.units[following]
+        if item.unit.list_id is None or following in used or not item.quotable:
             break
-        units.append(unit)
+        units.append((following, item))
         used.add(following)
     return units
 
@@ -75,34 +77,48 @@ def _is_cut_off(unit: StoredUnit, passage: Passage) -> bool:
 def quote(windows: list[Window], language: str, index: SentenceIndex) -> tuple[str, list[Citation]]:
     """Answer text with [n] markers, and its citations numbered in order of first use.
 
-    A list's items become one Markdown list with a single marker after its last item,
-    so seven items from one passage are not seven identical links.
+    The windows of one passage become one block in the article's order with a single
+    marker at its end, and a list's items one Markdown list: seven items or three
+    sentences of one passage are not seven or three identical links.
     """
     citations: list[Citation] = []
-    number: dict[str, int] = {}
     used = {i for w in windows for i in w.unit_ids}
+    blocks: dict[str, dict[int, StoredUnit]] = {}
+    passages: dict[str, Passage] = {}
+    for window in windows:  # a passage's block stands where its first window did
+        passage = window.passage
+        if passage.chunk_id not in blocks:
+            passages[passage.chunk_id] = passage
+            citations.append(citation_of(passage, len(citations) + 1))
+        blocks.setdefault(passage.chunk_id, {}).update(_with_list(window, index, used))
     paragraphs: list[str] = []
     noted_other_language = False
-    for window in windows:
-        passage = window.passage
-        if passage.chunk_id not in number:
-            number[passage.chunk_id] = len(citations) + 1
-            citations.append(citation_of(passage, number[passage.chunk_id]))
-        marker = f"[{number[passage.chunk_id]}]"
-        prose: list[str] = []
-        items: list[str] = []
-        for unit in _with_list(window, index, used):
-            cut = " …" if _is_cut_off(unit, passage) else ""
-            (items if unit.unit.list_id is not None else prose).append(unit.text + cut)
-        text = " ".join(prose)
-        if items:
-            listed = "\n".join(f"- {item}" for item in items)
-            text = f"{text}\n{listed} {marker}" if text else f"{listed} {marker}"
-        else:
-            text = f"{text} {marker}"
+    for citation in citations:
+        passage = passages[citation.chunk_id]
+        units = [blocks[passage.chunk_id][i] for i in sorted(blocks[passage.chunk_id])]
+        text = f"{_block_text(units, passage)} [{citation.n}]"
         if passage.language and passage.language != language and not noted_other_language:
             name = phrase(language, f"language_name_{passage.language}")
             text = phrase(language, "other_language_article", article_language=name) + text
             noted_other_language = True
         paragraphs.append(text)
     return "\n\n".join(paragraphs), citations
+
+
+def _block_text(units: list[StoredUnit], passage: Passage) -> str:
+    """A passage's quoted units in order: sentences run on as prose, list items as a
+    Markdown list (a blank line before prose that follows a list, or it would join the
+    last item)."""
+    text = ""
+    in_list = False
+    for unit in units:
+        words = unit.text + (" …" if _is_cut_off(unit, passage) else "")
+        is_item = unit.unit.list_id is not None
+        if not text:
+            text = f"- {words}" if is_item else words
+        elif is_item:
+            text += f"\n- {words}"
+        else:
+            text += f"\n\n{words}" if in_list else f" {words}"
+        in_list = is_item
+    return text

@@ -40,3 +40,15 @@ def test_quoting_the_other_language_says_so_and_a_cut_sentence_is_marked():
     text, _ = quote(index.windows([(0, a)])[:1], "en", index)
     assert text.startswith("The Dutch article says: ")
     assert text.endswith("bij … [1]")
+
+
+def test_windows_of_one_passage_are_one_block_in_article_order_with_one_marker():
+    a = Passage("a#0", "a", "A", "en", "", 0, "One. Two. Three.\n- hiring\n- payroll\n\nFour.")
+    b = Passage("b#0", "b", "B", "en", "", 0, "Other article fact.")
+    index = index_of(a, b)
+    by_text = {w.text: w for w in index.windows([(0, a), (1, b)])}
+    chosen = [by_text["Three."], by_text["Other article fact."], by_text["One."]]
+    chosen.append(next(w for t, w in by_text.items() if t.startswith("hiring")))
+    text, citations = quote(chosen, "en", index)
+    assert [c.chunk_id for c in citations] == ["a#0", "b#0"]
+    assert text == "One. Three.\n- hiring [1]\n\nOther article fact. [2]"

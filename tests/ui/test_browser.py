@@ -216,11 +216,6 @@ def test_each_list_in_an_answer_is_a_list_of_its_own_with_one_marker_at_its_end(
         assert len(items[-1]) == 1, items
 
 
-@pytest.mark.xfail(
-    reason="assistant/quoting.py gives each window of a passage its own paragraph and [n]:"
-    " windows of one passage in a row should make one paragraph or list with one [n]",
-    strict=False,
-)
 def test_a_passage_quoted_in_a_row_is_cited_once(english_page):
     page = english_page
     ask(page, "Wat doet een HR Generalist?")
