@@ -21,13 +21,13 @@ import numpy as np
 import yaml
 
 from assistant.evidence import Window
+from assistant.places import place_matches, places_in
 from assistant.text import (
     TermWeights,
     content_words,
     is_stop_word,
     phrase_stem,
     query_words,
-    stem,
     terms,
     word_tokens,
 )
@@ -36,9 +36,7 @@ from core.language import LANGUAGES, word_frequency
 KINDS_PATH = Path(__file__).parent / "data" / "question_kinds.yaml"
 SMALL_TALK_PATH = Path(__file__).parent / "data" / "small_talk.yaml"
 COUNTRIES_PATH = Path(__file__).parent / "data" / "language_countries.yaml"
-PLACES_PATH = Path(__file__).parent / "data" / "places.yaml"
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
-_WORD_PARTS = re.compile(r"[0-9a-zà-ÿ]+")
 # Weight of the earlier turn's words when a follow-up leans on it ("And in Spain?").
 CONTEXT_WEIGHT = 0.5
 # Words a message that opens with small talk may add and still be small talk ("thanks,
@@ -286,12 +284,11 @@ def _scopes(text: str, weights: TermWeights) -> list[list[str]]:
     sentence that name no topic of the articles."""
     starts = {m.group(2) for m in _SENTENCE_START.finditer(text)}
     found = [[year.group(0)] for year in _YEAR.finditer(text)]
-    pattern, places = _places()
     named: set[int] = set()  # positions of the place names found
-    for match in pattern.finditer(text):
-        named.update(range(*match.span()))
-        if places[match.group(1).lower()] not in found:
-            found.append(places[match.group(1).lower()])
+    for token, span in place_matches(text):
+        named.update(range(*span))
+        if [token] not in found:
+            found.append([token])
     for match in _NAME.finditer(text):
         word = match.group(1)
         group = terms(word)
@@ -302,28 +299,13 @@ def _scopes(text: str, weights: TermWeights) -> list[list[str]]:
     return found
 
 
-@lru_cache(maxsize=1)
-def _places() -> tuple[re.Pattern[str], dict[str, list[str]]]:
-    """A pattern finding any place name, and per name (lower case) the terms of all its
-    names: single words as index terms, names of several words as the phrases an
-    article's :attr:`ArticleFacts.phrases` holds ("new-zealand"), so that "New" alone
-    never counts as naming New Zealand. Names in capitals match in capitals only."""
-    places: dict[str, list[str]] = {}
-    spelled: list[str] = []
-    for names in yaml.safe_load(PLACES_PATH.read_text(encoding="utf-8"))["places"]:
-        group = sorted({"-".join(stem(p) for p in _WORD_PARTS.findall(n.lower())) for n in names})
-        places.update({name.lower(): group for name in names})
-        spelled += [re.escape(n) if n.isupper() else f"(?i:{re.escape(n)})" for n in names]
-    alternatives = "|".join(sorted(spelled, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])({alternatives})(?![\w-])"), places
-
-
 @lru_cache(maxsize=4)
 def _implied_scope(language: str) -> frozenset[str]:
     """Terms of the country an article in ``language`` is about unless it says
     otherwise (a Dutch article is about the Netherlands)."""
     data = yaml.safe_load(COUNTRIES_PATH.read_text(encoding="utf-8"))
-    return frozenset(t for name in data.get(language, []) for t in terms(name))
+    names = data.get(language, [])
+    return frozenset({t for name in names for t in terms(name)} | places_in(" ".join(names)))
 
 
 def _found(group: list[str], present: tuple[AbstractSet[str], ...]) -> bool:
@@ -384,9 +366,7 @@ def window_signals(
         given.search(window.text) for name, (_, given) in _kinds().items() if name in asked.kinds
     ]
     scope_total = len(asked.scopes)
-    scope_lacking = sum(
-        1 for g in asked.scopes if not _found(g, (article.terms, article.phrases, implied))
-    )
+    scope_lacking = sum(1 for g in asked.scopes if not _found(g, (article.terms, implied)))
     total_weight = sum(asked.weights) or 1.0
     return {
         "dense_z": dense,

@@ -1,6 +1,7 @@
 import numpy as np
 
 from assistant.evidence import StoredUnit, Window
+from assistant.places import places_in
 from assistant.signals import (
     SIGNALS,
     ArticleFacts,
@@ -43,9 +44,7 @@ def test_a_follow_up_inherits_the_earlier_turns_words_and_scope():
     asked = read_question(
         "And in Spain?", "What does an HR officer earn in Belgium?", "en", weights()
     )
-    assert ["spain"] in [[t for t in g] for g in asked.scopes] or any(
-        "spain" in g for g in asked.scopes
-    )
+    assert places_in("Spain") <= {t for g in asked.scopes for t in g}
     assert any(w == "officer" for w in asked.words)
     # The follow-up's own words weigh more than the ones it inherits.
     assert asked.weights[asked.words.index("spain")] > asked.weights[asked.words.index("officer")]
@@ -76,7 +75,7 @@ def test_a_window_giving_the_asked_amount_says_so():
 
 def test_a_named_scope_missing_from_the_article_counts():
     asked = read_question("What does an HR officer earn in Belgium in 2031?", "", "en", weights())
-    article = ArticleFacts(set(terms(ARTICLES[1][1])))
+    article = ArticleFacts(set(terms(ARTICLES[1][1])) | places_in(ARTICLES[1][1]))
     signals = window_signals(window(ARTICLES[1][1]), asked, np.array([2.0]), 1.0, article)
     assert signals["scope_missing"] == 1.0
     asked = read_question("What does an HR officer earn in the Netherlands?", "", "en", weights())
@@ -130,7 +129,8 @@ def test_thanks_with_a_few_words_more_is_small_talk_and_a_bare_follow_up_is_not(
 
 
 def test_a_place_is_a_scope_however_it_is_typed_and_in_either_language():
-    article = ArticleFacts(set(terms("Een HR-officer in België verdient 3.000 euro.")))
+    belgian = "Een HR-officer in België verdient 3.000 euro."
+    article = ArticleFacts(set(terms(belgian)) | places_in(belgian))
     text = ARTICLES[1][1]
     for question in (
         "what does an hr officer earn in belgium",
@@ -140,13 +140,17 @@ def test_a_place_is_a_scope_however_it_is_typed_and_in_either_language():
         assert asked.scopes, question
         found = window_signals(window(text), asked, np.array([1.0]), 1.0, article)
         assert found["scope_missing"] == 0.0, question  # België names Belgium
-    # "us" is a word; "US" names a country.
+    # "us" is a word; "US" names a country; "polish" a verb, "Polish" a place.
     assert not read_question("can you tell us what an HR officer does", "", "en", weights()).scopes
     assert read_question("What does an HR officer earn in the US?", "", "en", weights()).scopes
-    # A place of several words needs all of them: "new" alone is no New Zealand.
-    asked = read_question("What does an HR officer earn in New Zealand?", "", "en", weights())
-    new = ArticleFacts(set(terms("A new HR officer earns more.")), stemmed_phrases("A new HR"))
-    assert window_signals(window(text), asked, np.array([1.0]), 1.0, new)["scope_missing"] == 1.0
+    assert not read_question("How do I polish my HR officer resume?", "", "en", weights()).scopes
+    # Whole names, not stems: "service" is no Serbia, "Engels" (English) no England.
+    asked = read_question("What does an HR officer earn in Serbia?", "", "en", weights())
+    service = "Our HR officer service in het Engels."
+    facts = ArticleFacts(set(terms(service)) | places_in(service))
+    assert window_signals(window(text), asked, np.array([1.0]), 1.0, facts)["scope_missing"] == 1.0
+    # A spelling that only case-folds to a name is no place, and no error.
+    assert places_in("HR manager in İtaly") == set()
 
 
 def test_a_word_the_articles_never_use_is_no_subject_whatever_its_stem():

@@ -1,0 +1,58 @@
+"""Places a question can limit itself to, found the same way in questions and articles.
+
+A place is one entry of ``data/places.yaml`` with its English and Dutch names, and is
+known by the token :func:`places_in` gives it: "in belgium" asks about the place that
+"België" in an article names. Matching whole names (not word stems) keeps "service"
+from naming Serbia and "Engels" (English) from naming England.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+PLACES_PATH = Path(__file__).parent / "data" / "places.yaml"
+# Prefix of a place's token: never an index term of a word (those have no "@").
+PLACE_TOKEN = "@place:"
+
+
+@lru_cache(maxsize=1)
+def _places() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern finding any place name, and each name's token (by its lower case).
+
+    A name in capitals ("US", "UK") and a name that is also an everyday word ("Polish",
+    "Turkey": the file's ``as_written``) match only as written: "us", "polish my CV" name
+    no place.
+    """
+    tokens: dict[str, str] = {}
+    spelled: list[str] = []
+    data = yaml.safe_load(PLACES_PATH.read_text(encoding="utf-8"))
+    homographs = set(data["as_written"])
+    for number, names in enumerate(data["places"]):
+        for name in names:
+            tokens[name.lower()] = f"{PLACE_TOKEN}{number}"
+            as_written = name.isupper() or name in homographs
+            spelled.append(re.escape(name) if as_written else f"(?i:{re.escape(name)})")
+    alternatives = "|".join(sorted(spelled, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])({alternatives})(?![\w-])"), tokens
+
+
+def place_matches(text: str) -> list[tuple[str, tuple[int, int]]]:
+    """Each place named in ``text``: its token and where it stands."""
+    pattern, tokens = _places()
+    found = []
+    for match in pattern.finditer(text):
+        # Case-insensitive matching also lets "İ" stand for "i"; such a spelling has no
+        # token of its own and names no place we know.
+        token = tokens.get(match.group(1).lower())
+        if token is not None:
+            found.append((token, match.span()))
+    return found
+
+
+def places_in(text: str) -> set[str]:
+    """The tokens of the places ``text`` names."""
+    return {token for token, _ in place_matches(text)}
