@@ -383,7 +383,7 @@ class Assistant:
         found = Evidence(language, context, retriever.sentences)
         if is_instruction(asked_text):
             found.refusal = "instruction"
-        elif is_small_talk(asked_text, follows=bool(context)):
+        elif is_small_talk(asked_text, bool(context), weights.names_topic):
             found.refusal = SMALL_TALK
         if found.refusal or retriever.is_empty:
             return found

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -130,13 +131,17 @@ def _small_talk_words() -> tuple[frozenset[str], frozenset[str]]:
     return words("words"), words("asking")
 
 
-def is_small_talk(text: str, follows: bool = False) -> bool:
+def is_small_talk(
+    text: str, follows: bool = False, names_topic: Callable[[str], bool] = lambda w: False
+) -> bool:
     """A greeting, thanks or "how are you", not a question about the articles.
 
     Either every content word is small talk's own, or the message opens with one and
     says at most SMALL_TALK_EXTRA_WORDS more without asking anything ("thanks, that
-    helps a lot"). A message without content words is small talk only when it does not
-    lean on an earlier turn (``follows``): "and?" after a question is a follow-up.
+    helps a lot"): no question word, no role or topic of the articles (``names_topic``),
+    no place or year ("hi, recruiter salary belgium" asks). A message without content
+    words is small talk only when it does not lean on an earlier turn (``follows``):
+    "and?" after a question is a follow-up.
     """
     talk, asking = _small_talk_words()
     words = [w.lower() for w in content_words(text)]
@@ -145,7 +150,8 @@ def is_small_talk(text: str, follows: bool = False) -> bool:
     if all(w in talk for w in words):
         return True
     asks = "?" in text or any(w in asking for w in word_tokens(text))
-    return words[0] in talk and not asks and len(words) <= 1 + SMALL_TALK_EXTRA_WORDS
+    names = any(names_topic(w) for w in words) or places_in(text) or _YEAR.search(text)
+    return words[0] in talk and not asks and not names and len(words) <= 1 + SMALL_TALK_EXTRA_WORDS
 
 
 @dataclass

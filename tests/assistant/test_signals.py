@@ -124,6 +124,10 @@ def test_thanks_with_a_few_words_more_is_small_talk_and_a_bare_follow_up_is_not(
         assert is_small_talk(text) and is_small_talk(text, follows=True), text
     for text in ("thanks, what about the pension", "hi, I want to know what an HR officer does"):
         assert not is_small_talk(text), text
+    # A few words more that name a role, a place or a year ask something.
+    topic = weights().names_topic
+    for text in ("hi, hr officer salary", "thanks! salary belgium", "ok, and in 2024"):
+        assert not is_small_talk(text, names_topic=topic), text
     # "and?" after a question leans on it; alone it asks nothing about the articles.
     assert is_small_talk("and?") and not is_small_talk("and?", follows=True)
 
