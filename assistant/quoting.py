@@ -99,7 +99,9 @@ def quote(windows: list[Window], language: str, index: SentenceIndex) -> tuple[s
         text = f"{_block_text(units, passage)} [{citation.n}]"
         if passage.language and passage.language != language and not noted_other_language:
             name = phrase(language, f"language_name_{passage.language}")
-            text = phrase(language, "other_language_article", article_language=name) + text
+            note = phrase(language, "other_language_article", article_language=name)
+            # A block that opens with a list item starts on its own line, or it is no item.
+            text = note + ("\n" if text.startswith("- ") else "") + text
             noted_other_language = True
         paragraphs.append(text)
     return "\n\n".join(paragraphs), citations

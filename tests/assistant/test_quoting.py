@@ -52,3 +52,10 @@ def test_windows_of_one_passage_are_one_block_in_article_order_with_one_marker()
     text, citations = quote(chosen, "en", index)
     assert [c.chunk_id for c in citations] == ["a#0", "b#0"]
     assert text == "One. Three.\n- hiring [1]\n\nOther article fact. [2]"
+
+
+def test_an_other_language_block_that_opens_with_a_list_keeps_its_first_item():
+    a = Passage("a#0", "a", "A", "nl", "", 0, "- werving\n- selectie")
+    index = index_of(a)
+    text, _ = quote(index.windows([(0, a)])[:1], "en", index)
+    assert text.startswith("The Dutch article says: \n- werving")
