@@ -70,9 +70,9 @@ def user_turns(history: Sequence[Any]) -> list[str]:
 def _stream(body: str) -> Iterator[str]:
     """The answer's text in growing pieces, up to each [n] in turn, as a reader would see
     it typed."""
-    pieces = re.split(r"(?<=\]) ", body)
-    for end in range(1, len(pieces) + 1):
-        yield " ".join(pieces[:end])
+    ends = [m.end() for m in re.finditer(r"\[\d+\](?=\s)", body)]
+    for end in [*ends, len(body)]:
+        yield body[:end]
 
 
 def _citations_of(record: Record | None) -> list[Citation]:

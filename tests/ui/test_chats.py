@@ -189,3 +189,11 @@ def test_the_chats_of_the_old_single_value_move_behind_the_newer_ones():
     assert [title for title, _ in chats.choices(merged)] == ["Kept per key?", "Old 1?", "Old 2?"]
     assert merged["current"] == "b" * 32
     assert chats.with_legacy(merged, None) == merged
+
+
+def test_an_answer_streams_up_to_each_marker_whatever_follows_it():
+    from ui.handlers import _stream
+
+    body = "One. [1]\n\n- a\n- b [2]\n\nThree. [3]"
+    pieces = list(_stream(body))
+    assert pieces == ["One. [1]", "One. [1]\n\n- a\n- b [2]", body]
