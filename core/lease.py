@@ -134,9 +134,13 @@ def _held(key: str, *, shared: bool, acquire: Acquire) -> Iterator[None]:
 
 @contextmanager
 def _file_lock(path: Path, shared: bool, where: str) -> Iterator[None]:
-    path.parent.mkdir(parents=True, exist_ok=True)
     mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
-    with path.open("a") as handle:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = path.open("a")
+    except OSError as exc:  # a read-only or foreign data folder: say so in one line
+        raise StoreError(f"cannot lock {path}: {exc.strerror or exc}") from exc
+    with handle:
         try:
             fcntl.flock(handle, mode | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -167,3 +167,13 @@ def test_one_thread_nests_its_lease_and_other_threads_wait(tmp_path: Path):
 def _take(settings: Settings, got: list[str]) -> None:
     with write_lease(settings):
         got.append("other")
+
+
+def test_a_data_folder_that_cannot_hold_the_lock_is_one_line(tmp_path: Path):
+    # A file where the data folder should be: no lock file can be made there.
+    blocked = tmp_path / "data"
+    blocked.write_text("not a folder", encoding="utf-8")
+    settings = Settings(_env_file=None, data_dir=blocked, knowledge_dir=tmp_path)  # type: ignore[call-arg]
+    with pytest.raises(StoreError, match="cannot lock") as raised, write_lease(settings):
+        pass
+    assert "\n" not in str(raised.value)
