@@ -102,6 +102,8 @@ def corpora(extra: list[str] | None = None) -> list[Corpus]:
     for item in extra or []:
         name, _, folder = item.partition("=")
         root = Path(folder)
+        if not name or not (root / "questions.yaml").is_file() or name in {c.name for c in found}:
+            raise SystemExit(f"--extra {item!r}: give NAME=DIR, a new name and a set's folder")
         found.append(Corpus(name, [root / "knowledge"], load_cases(root / "questions.yaml")))
     return found
 
