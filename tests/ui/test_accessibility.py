@@ -248,7 +248,7 @@ def test_every_source_card_of_the_latest_answer_can_be_seen(browser, served, vie
     try:
         ask(page, "How does People Operations differ from HR?")
         cards = page.locator("#sources .hr-card")
-        assert 2 <= cards.count() <= 3, "an answer with a few sources"
+        assert cards.count() >= 2, "an answer with several sources"
         for n in range(cards.count()):
             assert cards.nth(n).evaluate(CARD_IN_COLUMN_JS), f"card {n + 1} is beside the panel"
         for n in range(cards.count()):
