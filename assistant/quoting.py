@@ -95,7 +95,7 @@ def quote(windows: list[Window], language: str, index: SentenceIndex) -> tuple[s
     noted_other_language = False
     for citation in citations:
         passage = passages[citation.chunk_id]
-        units = [blocks[passage.chunk_id][i] for i in sorted(blocks[passage.chunk_id])]
+        units = sorted(blocks[passage.chunk_id].items())
         text = f"{_block_text(units, passage)} [{citation.n}]"
         if passage.language and passage.language != language and not noted_other_language:
             name = phrase(language, f"language_name_{passage.language}")
@@ -107,20 +107,25 @@ def quote(windows: list[Window], language: str, index: SentenceIndex) -> tuple[s
     return "\n\n".join(paragraphs), citations
 
 
-def _block_text(units: list[StoredUnit], passage: Passage) -> str:
-    """A passage's quoted units in order: sentences run on as prose, list items as a
-    Markdown list (a blank line before prose that follows a list, or it would join the
-    last item)."""
+def _block_text(units: list[tuple[int, StoredUnit]], passage: Passage) -> str:
+    """A passage's quoted units (by index) in order: sentences run on as prose, list
+    items as a Markdown list (a blank line before prose that follows a list, or it would
+    join the last item). Prose that skips sentences of the passage says so with " … ",
+    so two quoted sentences never read as one continuous statement."""
     text = ""
     in_list = False
-    for unit in units:
+    previous = -1
+    for position, unit in units:
         words = unit.text + (" …" if _is_cut_off(unit, passage) else "")
         is_item = unit.unit.list_id is not None
         if not text:
             text = f"- {words}" if is_item else words
         elif is_item:
             text += f"\n- {words}"
+        elif in_list:
+            text += f"\n\n{words}"
         else:
-            text += f"\n\n{words}" if in_list else f" {words}"
+            text += f" {words}" if position == previous + 1 else f" … {words}"
         in_list = is_item
+        previous = position
     return text

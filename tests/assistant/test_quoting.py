@@ -51,7 +51,8 @@ def test_windows_of_one_passage_are_one_block_in_article_order_with_one_marker()
     chosen.append(next(w for t, w in by_text.items() if t.startswith("hiring")))
     text, citations = quote(chosen, "en", index)
     assert [c.chunk_id for c in citations] == ["a#0", "b#0"]
-    assert text == "One. Three.\n- hiring [1]\n\nOther article fact. [2]"
+    # "Two." is not quoted: the gap is marked, so One and Three do not read as one run.
+    assert text == "One. … Three.\n- hiring [1]\n\nOther article fact. [2]"
 
 
 def test_an_other_language_block_that_opens_with_a_list_keeps_its_first_item():
