@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from assistant.evidence import Window
 from assistant.signals import SIGNALS
@@ -35,6 +36,19 @@ MAX_QUOTED_CHARS = 900
 # A window in the question's language leads when it scores this close to a better one in
 # the other language: a quote the asker can read beats a marginally better one.
 SAME_LANGUAGE_MARGIN = 0.05
+
+
+class Ranked(Protocol):
+    """What ranking reads of a window: how relevant it is and its answer score."""
+
+    @property
+    def relevance(self) -> float: ...
+
+    @property
+    def score(self) -> float: ...
+
+
+RankedT = TypeVar("RankedT", bound=Ranked)
 
 
 @dataclass(frozen=True)
@@ -172,16 +186,26 @@ def decide(windows: list[Window], model: DecisionModel, language: str = "") -> D
         return Decision(False, [], None, model.threshold, "no_evidence")
     if ranked[0].score < model.threshold:
         return Decision(False, [], ranked[0], model.threshold, "not_covered")
-    if language and ranked[0].passage.language != language:
-        own = next((w for w in ranked if w.passage.language == language), None)
-        if (
-            own is not None
-            and own.relevance >= ranked[0].relevance - SAME_LANGUAGE_MARGIN
-            and own.score >= model.threshold
-        ):
-            ranked.remove(own)
-            ranked.insert(0, own)
+    ranked = lead_in_language(ranked, model.threshold, language, lambda w: w.passage.language)
     return Decision(True, select(ranked, model), ranked[0], model.threshold)
+
+
+def lead_in_language(
+    ranked: list[RankedT], threshold: float, language: str, language_of: Callable[[RankedT], str]
+) -> list[RankedT]:
+    """``ranked`` with the best window in ``language`` first when it is nearly as relevant
+    as the lead and clears the threshold (bench/fit_decision.py ranks its own records
+    with this too, so its figures are the product's)."""
+    if not language or language_of(ranked[0]) == language:
+        return ranked
+    own = next((w for w in ranked if language_of(w) == language), None)
+    if (
+        own is None
+        or own.relevance < ranked[0].relevance - SAME_LANGUAGE_MARGIN
+        or own.score < threshold
+    ):
+        return ranked
+    return [own, *(w for w in ranked if w is not own)]
 
 
 def select(ranked: list[Window], model: DecisionModel) -> list[Window]:

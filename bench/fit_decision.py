@@ -36,7 +36,13 @@ from typing import Any
 import numpy as np
 import yaml
 
-from assistant.decision import ANSWER_SIGNALS, MODEL_PATH, DecisionModel, select
+from assistant.decision import (
+    ANSWER_SIGNALS,
+    MODEL_PATH,
+    DecisionModel,
+    lead_in_language,
+    select,
+)
 from assistant.evaluation import Case, load_cases
 from assistant.signals import DIRECTIONS, SIGNALS
 from bench.common import EXTRA_KNOWLEDGE, KNOWLEDGE, TEST_DATA, write_result
@@ -85,6 +91,7 @@ class Sample:
     unit_ids: list[tuple[int, ...]]
     sources: list[str]  # article id of each window
     generated: bool
+    languages: list[str]  # each window's passage language
 
 
 def corpora(extra: list[str] | None = None) -> list[Corpus]:
@@ -170,6 +177,7 @@ def samples_of(corpus: Corpus, embeddings: Any) -> list[Sample]:
                 [w.unit_ids for w in windows],
                 [w.passage.article_id for w in windows],
                 case.id.startswith("gen-"),
+                [w.passage.language for w in windows],
             )
         )
     return found
@@ -316,6 +324,7 @@ class Scored:
     unit_ids: tuple[int, ...]
     text: str
     source: str
+    language: str
 
 
 def answer_of(sample: Sample, rated: Rated, rule: DecisionModel) -> list[Scored] | None:
@@ -323,15 +332,22 @@ def answer_of(sample: Sample, rated: Rated, rule: DecisionModel) -> list[Scored]
     relevance, score = rated
     ranked = sorted(
         (
-            Scored(float(r), float(a), ids, t, src)
-            for r, a, ids, t, src in zip(
-                relevance, score, sample.unit_ids, sample.texts, sample.sources, strict=True
+            Scored(float(r), float(a), ids, t, src, lang)
+            for r, a, ids, t, src, lang in zip(
+                relevance,
+                score,
+                sample.unit_ids,
+                sample.texts,
+                sample.sources,
+                sample.languages,
+                strict=True,
             )
         ),
         key=lambda w: -w.relevance,
     )
     if not ranked or ranked[0].score < rule.threshold:
         return None
+    ranked = lead_in_language(ranked, rule.threshold, sample.case.language, lambda w: w.language)
     return select(ranked, rule)  # type: ignore[arg-type]
 
 
