@@ -28,6 +28,19 @@ _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 _FENCE = re.compile(r"`{1,3}")
 _EMPHASIS = re.compile(r"(\*{1,3}|_{2,3})(?=\S)(.+?)(?<=\S)\1")
 _SPACE = re.compile(r"\s+")
+# Lines a machine wrote, pasted above or below a question: a log line's timestamp
+# ("2026-03-02 14:05:09", "02/03/2026") and a mail header's field label ("From: …",
+# "Onderwerp: …"). Such a line is kept only when it asks something itself.
+_TIMESTAMP = re.compile(
+    r"\b(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{1,2}:\d{2}:\d{2})\b"
+)
+_FIELD_LABEL = re.compile(r"^\s*[^\W\d_][\w-]{0,24}:\s")
+# A field line is a header when it holds an address or is this short: "Context: we are
+# a hospital with 60 staff." is prose the asker wrote.
+MAX_FIELD_WORDS = 4
+# A line with fewer letters than this share of its characters (codes, ids, paths) is
+# no prose: "[main] c.e.Pool - conn=db01:5432 id=7f3a".
+MIN_PROSE_LETTERS = 0.6
 
 # A turn that opens like this continues the previous one.
 _CONTINUES = re.compile(
@@ -64,7 +77,7 @@ def clean_question(text: str) -> str:
     "<b>x</b> What does an HR manager do?" is asked as "x What does an HR manager do?";
     the words people typed all stay.
     """
-    text = html.unescape(text)
+    text = _without_machine_lines(html.unescape(text))
     text = _MARKDOWN_IMAGE.sub(r"\1", text)
     text = _MARKDOWN_LINK.sub(r"\1", text)
     text = _HTML_TAG.sub(" ", text)
@@ -72,6 +85,36 @@ def clean_question(text: str) -> str:
     text = _FENCE.sub("", text)
     text = _EMPHASIS.sub(r"\2", text)
     return _SPACE.sub(" ", text).strip()
+
+
+def _without_machine_lines(text: str) -> str:
+    """Drop pasted log lines and mail headers around a question.
+
+    Their words are no part of what is asked, and words no article uses make a
+    question look uncovered, so a pasted header got the question refused. A field
+    line that asks ("Subject: What does HR do?") keeps its question; text that is all
+    machine lines is left as typed.
+    """
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) < 2:
+        return text
+    kept = []
+    for line in lines:
+        if "?" in line:
+            kept.append(_FIELD_LABEL.sub("", line, count=1))
+        elif not _is_machine_line(line):
+            kept.append(line)
+    return "\n".join(kept) if kept else text
+
+
+def _is_machine_line(line: str) -> bool:
+    visible = [c for c in line if not c.isspace()]
+    letters = sum(c.isalpha() for c in visible)
+    field = _FIELD_LABEL.match(line)
+    is_header = field is not None and (
+        "@" in line or "<" in line or len(line[field.end() :].split()) <= MAX_FIELD_WORDS
+    )
+    return bool(_TIMESTAMP.search(line) or is_header or letters < MIN_PROSE_LETTERS * len(visible))
 
 
 def follows_previous(

@@ -110,6 +110,18 @@ def test_empty_question_is_refused(assistant, question):
         assistant.ask(question)
 
 
+def test_a_question_below_pasted_log_lines_and_a_mail_header_is_answered(assistant):
+    # The timestamps and addresses were read as words no article uses: refused.
+    pasted = (
+        "2026-03-02 14:05:09,311 ERROR [pool-3] c.e.Sync - conn refused db01:5432\n"
+        "From: Jan Jansen <jan@example.invalid>\n"
+        "How does People Operations differ from HR?"
+    )
+    answer = assistant.ask(pasted)
+    assert not answer.abstained
+    assert answer.retrieved[0] == "people-operations-vs-hr"
+
+
 def test_overlong_question_is_refused(assistant):
     with pytest.raises(AssistantError, match="too long"):
         assistant.ask("What does HR do? " * 200)

@@ -75,3 +75,28 @@ def test_a_new_topic_in_the_same_chat_stands_alone(question: str):
 
 def test_the_first_turn_is_never_a_follow_up():
     assert not follows_previous("And the manager?", [])
+
+
+@pytest.mark.parametrize(
+    ("pasted", "asked"),
+    [
+        (
+            "2026-03-02 14:05:09,311 ERROR [pool-3] c.e.Sync - conn refused db01:5432\n"
+            "What does an HR generalist do?",
+            "What does an HR generalist do?",
+        ),
+        (
+            "From: Jan Jansen <jan@example.invalid>\nTo: hr@example.invalid\n"
+            "Date: Mon, 2 Mar 2026 14:05:09 +0100\nOnderwerp: Wat doet een recruiter?\n\n"
+            "Groet, Jan",
+            "Wat doet een recruiter? Groet, Jan",
+        ),
+        (
+            "Context: we are a hospital with about 60 staff.\nWho handles payroll there?",
+            "Context: we are a hospital with about 60 staff. Who handles payroll there?",
+        ),
+        ("From: someone\nTo: someone else", "From: someone To: someone else"),
+    ],
+)
+def test_pasted_log_lines_and_mail_headers_are_not_part_of_the_question(pasted, asked):
+    assert clean_question(pasted) == asked
