@@ -237,6 +237,19 @@ def postgres_url() -> Iterator[str]:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+def within_deadline(
+    check: Callable[[], object], failure: str, deadline_s: float = 60, poll_s: float = 0.3
+) -> float:
+    """Seconds until ``check`` holds, polling; the test fails with ``failure`` after
+    ``deadline_s`` (for what follows a file change or an ingest at its own pace)."""
+    started = time.monotonic()
+    while not check():
+        if time.monotonic() - started > deadline_s:
+            pytest.fail(failure)
+        time.sleep(poll_s)
+    return time.monotonic() - started
+
+
 def free_port() -> int:
     """A free TCP port on the loopback interface."""
     with socket.socket() as sock:

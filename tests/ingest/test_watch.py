@@ -17,7 +17,7 @@ import pytest
 from core.store import ingested_articles
 from ingest.knowledge_base import KnowledgeBase
 from ingest.watch import WatchState
-from tests.conftest import EXTRA_KNOWLEDGE, KNOWLEDGE
+from tests.conftest import EXTRA_KNOWLEDGE, KNOWLEDGE, within_deadline
 
 pytestmark = pytest.mark.integration
 
@@ -51,11 +51,7 @@ def watching(base: KnowledgeBase) -> Iterator[None]:
 
 
 def eventually(check: Callable[[], object], what: str) -> None:
-    started = time.monotonic()
-    while not check():
-        if time.monotonic() - started > DEADLINE_S:
-            pytest.fail(f"the watcher did not follow: {what}")
-        time.sleep(0.3)
+    within_deadline(check, f"the watcher did not follow: {what}", DEADLINE_S)
 
 
 def stored(base: KnowledgeBase) -> set[str]:

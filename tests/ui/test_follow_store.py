@@ -24,6 +24,7 @@ from tests.conftest import (
     run_cli,
     settings_env,
     wait_until_ready,
+    within_deadline,
 )
 
 pytestmark = pytest.mark.integration
@@ -64,14 +65,10 @@ def ask(url: str, question: str) -> str:
     return str(Client(url, verbose=False).predict(message=question, api_name="/chat"))
 
 
-def within_deadline(check: Callable[[], bool], what: str) -> float:
-    """Seconds until ``check`` holds; fails after ``DEADLINE_S``."""
-    started = time.monotonic()
-    while not check():
-        if time.monotonic() - started > DEADLINE_S:
-            pytest.fail(f"the running chat did not follow the ingest: {what}")
-        time.sleep(0.5)
-    return time.monotonic() - started
+def followed(check: Callable[[], bool], what: str) -> float:
+    """Seconds until the running chat shows ``check``; fails after ``DEADLINE_S``."""
+    failure = f"the running chat did not follow the ingest: {what}"
+    return within_deadline(check, failure, DEADLINE_S, poll_s=0.5)
 
 
 def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -99,7 +96,7 @@ def test_the_chat_follows_edits_of_the_articles_folder(knowledge: Path, tmp_path
         assert "owns this embedded store" in refused.stderr
 
         shutil.copy(EXTRA / f"{NEW_ARTICLE}.md", knowledge)
-        added = within_deadline(lambda: NEW_TITLE in ask(url, QUESTION), "added article")
+        added = followed(lambda: NEW_TITLE in ask(url, QUESTION), "added article")
 
         article = knowledge / f"{NEW_ARTICLE}.md"
         article.write_text(
@@ -107,14 +104,10 @@ def test_the_chat_follows_edits_of_the_articles_folder(knowledge: Path, tmp_path
                 'title: "What is an HR Business Partner?"', 'title: "The HRBP role explained"'
             )
         )
-        edited = within_deadline(
-            lambda: "The HRBP role explained" in ask(url, QUESTION), "edited title"
-        )
+        edited = followed(lambda: "The HRBP role explained" in ask(url, QUESTION), "edited title")
 
         article.unlink()
-        deleted = within_deadline(
-            lambda: "The HRBP role explained" not in ask(url, QUESTION), "deletion"
-        )
+        deleted = followed(lambda: "The HRBP role explained" not in ask(url, QUESTION), "deletion")
         print(f"embedded: followed in {added:.1f} s (add), {edited:.1f} s, {deleted:.1f} s")
 
 
@@ -129,7 +122,7 @@ def test_the_chat_keeps_following_after_a_link_loop(knowledge: Path, tmp_path: P
         (knowledge / "loop.md").symlink_to("loop.md")
         time.sleep(2)  # its own sync comes first
         shutil.copy(EXTRA / f"{NEW_ARTICLE}.md", knowledge)
-        within_deadline(lambda: NEW_TITLE in ask(url, QUESTION), "an article after a link loop")
+        followed(lambda: NEW_TITLE in ask(url, QUESTION), "an article after a link loop")
     assert "loop.md: link loop" in log.read_text()  # at the default log level
 
 
@@ -156,7 +149,7 @@ def test_two_chats_on_a_shared_server_follow_a_cli_ingest(
         ingested = cli(env, "ingest")
         assert ingested.returncode == 0, ingested.stderr
         added = [
-            within_deadline(lambda url=url: NEW_TITLE in ask(url, QUESTION), "added")
+            followed(lambda url=url: NEW_TITLE in ask(url, QUESTION), "added")
             for url in (first, second)
         ]
         # `ingest --watch` from another process: the chats follow its re-ingests too.
@@ -172,7 +165,7 @@ def test_two_chats_on_a_shared_server_follow_a_cli_ingest(
         time.sleep(2)  # and its watcher is set up
         (knowledge / f"{NEW_ARTICLE}.md").unlink()
         deleted = [
-            within_deadline(lambda url=url: NEW_TITLE not in ask(url, QUESTION), "deleted")
+            followed(lambda url=url: NEW_TITLE not in ask(url, QUESTION), "deleted")
             for url in (first, second)
         ]
         watcher.terminate()
