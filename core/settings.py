@@ -52,8 +52,9 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "debug", "info", "warning", "error"] = (
         "WARNING"
     )
-    # The question log behind the Insights tab: off unless HR_ASSISTANT_INSIGHTS=on;
-    # rows older than insights_days are deleted on every write.
+    # The question log behind the Insights tab: off unless HR_ASSISTANT_INSIGHTS=on.
+    # insights_days is the retention of the question log and the feedback alike (one
+    # privacy policy, core.privacy): older rows go on every write and read.
     insights: bool = False
     insights_days: int = Field(default=90, ge=1)
     ui_password: str | None = None

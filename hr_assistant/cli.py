@@ -241,7 +241,8 @@ def feedback() -> None:
     help="CSV file to write (default: standard output).",
 )
 def feedback_export(out: Path | None) -> None:
-    """Write every thumbs up/down with its question, answer and citations as CSV."""
+    """Write every thumbs up/down of the retention period with its question, answer and
+    citations as CSV (masked and to the hour, as kept)."""
     from hr_assistant.runtime import Runtime
 
     store = Runtime(get_settings()).feedback

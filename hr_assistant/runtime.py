@@ -95,7 +95,7 @@ class Runtime:
     def feedback(self) -> FeedbackStore:
         from assistant.feedback import FeedbackStore
 
-        return FeedbackStore.for_settings(self.settings)
+        return FeedbackStore.for_settings(self.settings, self.privacy)
 
     def _store_changed(self, report: IngestReport) -> None:
         """An ingest through this process changed the store: the assistant, if one is
