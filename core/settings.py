@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import secrets
+import stat
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+logger = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,8 +52,9 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "debug", "info", "warning", "error"] = (
         "WARNING"
     )
-    # The question log behind the Insights tab: off unless HR_ASSISTANT_INSIGHTS=on;
-    # rows older than insights_days are deleted on every write.
+    # The question log behind the Insights tab: off unless HR_ASSISTANT_INSIGHTS=on.
+    # insights_days is the retention of the question log and the feedback alike (one
+    # privacy policy, core.privacy): older rows go on every write and read.
     insights: bool = False
     insights_days: int = Field(default=90, ge=1)
     ui_password: str | None = None
@@ -72,10 +79,33 @@ def get_settings() -> Settings:
 
 def installation_key(settings: Settings, name: str) -> str:
     """A random key of this installation, made once in the data folder and kept there
-    (a new one per start would orphan what it protects)."""
+    (a new one per start would orphan what it protects).
+
+    The key is written to a private temporary file first and then linked into place,
+    so the key file never exists readable by others, nor empty: a process starting at
+    the same moment reads either no file or the whole key, and only one key wins.
+    """
     path = settings.data_dir / f"{name}.key"
     if not path.exists():
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(24), encoding="utf-8")
+        _create_key_file(path)
+    elif stat.S_IMODE(path.stat().st_mode) & 0o077:
+        # Written by an older version, which set the permissions after writing the key.
+        logger.warning("%s was readable by others: made private", path)
         path.chmod(0o600)
     return path.read_text(encoding="utf-8").strip()
+
+
+def _create_key_file(path: Path) -> None:
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # 0o600
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(secrets.token_urlsafe(24))
+            out.flush()
+            os.fsync(out.fileno())
+        os.link(temporary, path)  # fails if another process made it first: theirs is kept
+        logger.info("made the installation key %s", path)
+    except FileExistsError:
+        logger.info("%s was made by another process at the same moment", path)
+    finally:
+        os.unlink(temporary)

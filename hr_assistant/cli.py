@@ -183,7 +183,9 @@ def insights_command(since_days: int | None, as_json: bool) -> None:
     runtime = Runtime(settings)
     if not settings.insights:
         click.echo("note: the question log is off (HR_ASSISTANT_INSIGHTS=on turns it on)", err=True)
-    log = runtime.question_log or QuestionLog.for_settings(settings, runtime.embeddings)
+    log = runtime.question_log or QuestionLog.for_settings(
+        settings, runtime.embeddings, runtime.privacy
+    )
     found = report(log, runtime.assistant, since_days)
     if as_json:
         click.echo(json.dumps(found.to_json(), ensure_ascii=False))
@@ -239,7 +241,8 @@ def feedback() -> None:
     help="CSV file to write (default: standard output).",
 )
 def feedback_export(out: Path | None) -> None:
-    """Write every thumbs up/down with its question, answer and citations as CSV."""
+    """Write every thumbs up/down of the retention period with its question, answer and
+    citations as CSV (masked and to the hour, as kept)."""
     from hr_assistant.runtime import Runtime
 
     store = Runtime(get_settings()).feedback

@@ -1,8 +1,8 @@
 """The composition root: every component built once from one ``Settings``, then handed on.
 
 After private-gpt's components: the embedder, the store, the language model, the
-assistant, the knowledge base and the feedback store are made here and nowhere else,
-lazily (``ask`` never loads the UI; ``feedback export`` never loads the model).
+assistant, the knowledge base, the privacy policy and the feedback store are made here and
+nowhere else, lazily (``ask`` never loads the UI; ``feedback export`` never loads the model).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from assistant.generation import Generator
     from assistant.insights import QuestionLog
     from core.embeddings import IdentifiedEmbeddings
+    from core.privacy import PrivacyPolicy
     from core.store import PassageStore
     from ingest.indexer import IngestReport
     from ingest.knowledge_base import KnowledgeBase
@@ -81,13 +82,20 @@ class Runtime:
             return None
         from assistant.insights import QuestionLog
 
-        return QuestionLog.for_settings(self.settings, self.embeddings)
+        return QuestionLog.for_settings(self.settings, self.embeddings, self.privacy)
+
+    @cached_property
+    def privacy(self) -> PrivacyPolicy:
+        """The one privacy policy of the question log and the feedback."""
+        from core.privacy import PrivacyPolicy
+
+        return PrivacyPolicy.for_settings(self.settings)
 
     @cached_property
     def feedback(self) -> FeedbackStore:
         from assistant.feedback import FeedbackStore
 
-        return FeedbackStore.for_settings(self.settings)
+        return FeedbackStore.for_settings(self.settings, self.privacy)
 
     def _store_changed(self, report: IngestReport) -> None:
         """An ingest through this process changed the store: the assistant, if one is

@@ -250,6 +250,19 @@ def within_deadline(
     return time.monotonic() - started
 
 
+def postgres_database(postgres_url: str, name: str) -> str:
+    """A new, empty database named ``name`` on the test server: its URL (a test's tables
+    start empty whatever other tests wrote)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return postgres_url.rsplit("/", 1)[0] + f"/{name}"
+
+
 def free_port() -> int:
     """A free TCP port on the loopback interface."""
     with socket.socket() as sock:

@@ -92,6 +92,7 @@ def valid_record(record: Any) -> Record | None:
         return {"error": error} if error is not None else None
     if "answer" not in record or set(record) - {
         "id",
+        "seal",
         "answer",
         "asked",
         "language",
@@ -109,6 +110,10 @@ def valid_record(record: Any) -> Record | None:
         "citations": _citations(record.get("citations", [])),
         "closest": _citations(record.get("closest", [])),
     }
+    if "seal" in record:
+        # The server's mark on an answer it gave (ui.security.AnswerSeal): checked when
+        # the answer is rated, not here, so a chat saved before answers had one shows.
+        answer["seal"] = _text(record["seal"], 64)
     return None if any(v is None for v in answer.values()) else answer
 
 

@@ -24,7 +24,7 @@ from ui.render import (
     render_markdown,
 )
 from ui.render import source_cards as render_source_cards
-from ui.security import AttemptLimiter
+from ui.security import VOTED_CITATION_FIELDS, AnswerSeal, AttemptLimiter
 from ui.texts import text
 
 if TYPE_CHECKING:
@@ -139,6 +139,7 @@ class ChatApp:
         self.feedback = feedback
         self.question_log = question_log  # None unless HR_ASSISTANT_INSIGHTS=on
         self.admin_attempts = AttemptLimiter()
+        self.seal = AnswerSeal.for_settings(assistant.settings)
 
     def ask(self, question: str, history: Sequence[str]) -> tuple[Answer | None, str]:
         """The answer, or the friendly refusal to show instead."""
@@ -182,18 +183,18 @@ class ChatApp:
             return
         answer_id = uuid.uuid4().hex
         self.log(answer, answer_id)
-        records.append(
-            {
-                # Which answer a vote belongs to: changing the vote replaces it.
-                "id": answer_id,
-                "answer": answer.text,
-                "asked": answer.question,
-                "language": answer.language,
-                "note": answer.note,
-                "citations": [c.__dict__ for c in answer.citations],
-                "closest": [c.__dict__ for c in answer.closest],
-            }
-        )
+        record: Record = {
+            # Which answer a vote belongs to: changing the vote replaces it.
+            "id": answer_id,
+            "answer": answer.text,
+            "asked": answer.question,
+            "language": answer.language,
+            "note": answer.note,
+            "citations": [dict(c.__dict__) for c in answer.citations],
+            "closest": [dict(c.__dict__) for c in answer.closest],
+        }
+        record["seal"] = self.seal.seal(record)  # a vote counts only for what this server gave
+        records.append(record)
         if not streamed:  # extractive: shown as if typed, sentence by sentence
             for partial in _stream(answer.text):
                 chat[-1] = {"role": "assistant", "content": answer_html(partial, answer.note)}
@@ -262,7 +263,8 @@ class ChatApp:
     def rate(self, like: Any, records: list[Record | None], ui_language: str) -> str:
         """Store the one current vote on the rated answer (clicking the same thumb again
         takes it back); returns the answer's id after a thumbs-down, so the page can ask
-        what was wrong, else ""."""
+        what was wrong, else "". An answer this server did not give as it stands (the
+        chat comes back from the browser's storage) is refused: nothing is written."""
         import gradio as gr
 
         index = like.index[0] if isinstance(like.index, list | tuple) else like.index
@@ -271,21 +273,28 @@ class ChatApp:
         record = records[index]
         if not record or "answer" not in record:
             return ""
+        if not self.seal.verify(record):
+            logger.warning(
+                "vote refused: the answer at position %d of the chat was not given by this"
+                " server as it stands (a forged or edited chat, or one saved before answers"
+                " were sealed)",
+                index,
+            )
+            gr.Warning(text(ui_language, "vote_refused"))
+            return ""
         # Gradio sends True / False for a thumb selected, anything else when unselected.
         liked = like.liked if isinstance(like.liked, bool) else None
-        answer_id = str(record.get("id") or f"{record.get('asked', '')}|{index}")
+        answer_id = str(record["id"])
         self.feedback.vote(
             answer_id=answer_id,
             liked=liked,
-            question=str(record.get("asked", "")),
+            question=str(record["asked"]),
             answer=str(record["answer"]),
-            language=str(record.get("language", "")),
-            citations=[
-                {k: c[k] for k in ("n", "source", "title", "chunk_id", "snippet")}
-                for c in record.get("citations", [])
-            ],
+            language=str(record["language"]),
+            citations=[{k: c[k] for k in VOTED_CITATION_FIELDS} for c in record["citations"]],
         )
-        logger.info("vote %s on answer %s", liked, answer_id)
+        # Not the answer's id: it is kept in the browser only (see core.privacy).
+        logger.info("vote %s recorded", liked)
         if self.question_log is not None:
             rating = None if liked is None else ("up" if liked else "down")
             try:

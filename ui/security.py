@@ -1,14 +1,19 @@
-"""Slowing down password guessing on the page's sign-in and its admin password."""
+"""Slowing down password guessing on the page's sign-in and its admin password, and
+telling the answers this server gave from those a browser made up."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from core.settings import Settings, installation_key
 
 logger = logging.getLogger(__name__)
 
@@ -69,3 +74,46 @@ def sign_in_checker(
         return limiter.check(given_password, password) and right_user
 
     return check
+
+
+# What a vote writes of each citation: the seal covers exactly these.
+VOTED_CITATION_FIELDS = ("n", "source", "title", "chunk_id", "snippet")
+
+
+class AnswerSeal:
+    """An HMAC, with this installation's key, over what a vote writes of an answer: its
+    id, question, text, language and citations. The chat lives in the browser, where
+    anyone can edit it, so a vote counts only for an answer whose seal this server made
+    (no server-side list of answers to keep, and a reopened saved chat still votes)."""
+
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> AnswerSeal:
+        """The seal of this installation (``answer-seal.key`` in the data folder)."""
+        return cls(installation_key(settings, "answer-seal").encode())
+
+    def seal(self, record: Mapping[str, Any]) -> str:
+        """The seal of an answer record as the chat keeps it."""
+        content = [
+            record["id"],
+            record["asked"],
+            record["answer"],
+            record["language"],
+            [[c[k] for k in VOTED_CITATION_FIELDS] for c in record["citations"]],
+        ]
+        message = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+        return hmac.new(self._key, message.encode(), hashlib.sha256).hexdigest()
+
+    def verify(self, record: Mapping[str, Any]) -> bool:
+        """Whether this server gave the answer of ``record``, unchanged."""
+        given = record.get("seal")
+        if not isinstance(given, str) or not given:
+            return False
+        try:
+            expected = self.seal(record)
+        except (KeyError, TypeError) as exc:  # a field missing or of the wrong kind
+            logger.info("an answer record without the sealed fields: %r", exc)
+            return False
+        return hmac.compare_digest(given, expected)

@@ -29,6 +29,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "col_ingested": "Last ingested",
         "read_article": "Read an article",
         "thanks": "Thank you for your feedback.",
+        "vote_refused": (
+            "This answer cannot be rated: it was not given by this assistant, or was changed since."
+        ),
         "publisher": "Publisher",
         "lang_en": "English",
         "lang_nl": "Dutch",
@@ -168,6 +171,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "col_ingested": "Laatst ingelezen",
         "read_article": "Lees een artikel",
         "thanks": "Bedankt voor je feedback.",
+        "vote_refused": (
+            "Dit antwoord kan niet worden beoordeeld: het komt niet van deze assistent, of is"
+            " sindsdien gewijzigd."
+        ),
         "publisher": "Uitgever",
         "lang_en": "Engels",
         "lang_nl": "Nederlands",

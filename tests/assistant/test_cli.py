@@ -184,24 +184,26 @@ def test_feedback_export_writes_csv(tmp_path: Path):
     from assistant.feedback import FeedbackStore
 
     data = tmp_path / "d"
-    store = FeedbackStore(f"sqlite:///{data / 'feedback.sqlite'}")
+    store = FeedbackStore.for_settings(Settings(data_dir=data, _env_file=None))
     store.vote(
         answer_id="answer-1",
         liked=False,
-        question="Wat doet een HR-assistent?",
+        question="Wat doet een HR-assistent? Mail me: jan@example.nl",
         answer="De HR-assistent ondersteunt … [1]",
         language="nl",
         citations=[{"n": 1, "source": "hr-assistent-vs-hr-officer"}],
     )
-    store.explain("answer-1", "incomplete", "Mist de salarisadministratie.")
+    store.explain("answer-1", "incomplete", "Mist de salarisadministratie. Bel 06-12345678")
     out = tmp_path / "ratings.csv"
     result = run_cli("feedback", "export", "--out", str(out), data_dir=data)
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert len(rows) == 1
-    assert rows[0]["rating"] == "down" and rows[0]["question"] == "Wat doet een HR-assistent?"
+    assert rows[0]["rating"] == "down"
+    assert rows[0]["question"] == "Wat doet een HR-assistent? Mail me: [e-mail]"
     assert "hr-assistent-vs-hr-officer" in rows[0]["citations"]
     assert (rows[0]["reason"], rows[0]["comment"]) == (
         "incomplete",
-        "Mist de salarisadministratie.",
+        "Mist de salarisadministratie. Bel [phone]",
     )
+    assert rows[0]["created_at"].endswith(":00Z") and rows[0]["answer_id"] != "answer-1"

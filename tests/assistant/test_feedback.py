@@ -3,15 +3,21 @@
 import csv
 import io
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from assistant.feedback import COLUMNS, FeedbackStore
+from core.privacy import PrivacyPolicy
+
+
+def _store(database: Path) -> FeedbackStore:
+    return FeedbackStore(f"sqlite:///{database}", PrivacyPolicy(90))
 
 
 def test_export_neutralises_cells_a_spreadsheet_would_run_as_formulas(tmp_path: Path):
-    store = FeedbackStore(f"sqlite:///{tmp_path / 'feedback.sqlite'}")
+    store = _store(tmp_path / "feedback.sqlite")
     store.vote(
         answer_id="a1",
         liked=False,
@@ -50,7 +56,7 @@ def _vote(store: FeedbackStore, answer_id: str, liked: bool | None) -> None:
 
 
 def test_changing_or_taking_back_a_vote_keeps_one_current_row(tmp_path: Path):
-    store = FeedbackStore(f"sqlite:///{tmp_path / 'feedback.sqlite'}")
+    store = _store(tmp_path / "feedback.sqlite")
     rating = COLUMNS.index("rating")
     _vote(store, "a1", True)
     _vote(store, "a1", False)
@@ -63,7 +69,7 @@ def test_changing_or_taking_back_a_vote_keeps_one_current_row(tmp_path: Path):
 
 
 def test_a_thumbs_down_keeps_its_reason_and_comment(tmp_path: Path):
-    store = FeedbackStore(f"sqlite:///{tmp_path / 'feedback.sqlite'}")
+    store = _store(tmp_path / "feedback.sqlite")
     _vote(store, "a1", False)
     assert store.explain("a1", "outdated", "  The 2023 rules changed.  ")
     assert not store.explain("nope", "other")
@@ -84,9 +90,9 @@ def test_a_table_from_before_votes_had_ids_gets_the_new_columns(tmp_path: Path):
             " language VARCHAR(8) NOT NULL, citations TEXT NOT NULL)"
         )
         db.execute(
-            "INSERT INTO hr_feedback VALUES (1, '2026-01-01T00:00:00+00:00', 'up', 'q', 'a',"
-            " 'en', '[]')"
+            "INSERT INTO hr_feedback VALUES (1, ?, 'up', 'q', 'a', 'en', '[]')",
+            (datetime.now(UTC).isoformat(timespec="seconds"),),
         )
-    store = FeedbackStore(f"sqlite:///{database}")
+    store = _store(database)
     _vote(store, "a1", False)
     assert [row[COLUMNS.index("rating")] for row in store.rows()] == ["up", "down"]

@@ -28,8 +28,10 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="module")
 def feedback_store(tmp_path_factory: pytest.TempPathFactory):
     from assistant.feedback import FeedbackStore
+    from core.privacy import PrivacyPolicy
 
-    return FeedbackStore(f"sqlite:///{tmp_path_factory.mktemp('feedback') / 'feedback.sqlite'}")
+    database = tmp_path_factory.mktemp("feedback") / "feedback.sqlite"
+    return FeedbackStore(f"sqlite:///{database}", PrivacyPolicy(90))
 
 
 def serve_app(assistant, feedback_store) -> Iterator[str]:

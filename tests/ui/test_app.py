@@ -99,3 +99,49 @@ def test_the_articles_tab_says_whether_the_folder_is_followed(tmp_path):
     assert "Volgt knowledge/ niet: folder not found" in watch_status(gone, folder, "nl")
     assert "(started with --no-watch)" in watch_status(None, folder, "en")
     assert str(tmp_path) not in watch_status(gone, folder, "en")  # no server paths shown
+
+
+def test_a_vote_counts_only_for_an_answer_this_server_gave(assistant, postgres_url, caplog):
+    """A chat comes back from the browser's storage, where anyone can edit it: a vote on
+    an answer this server did not give (invented, or edited after) writes nothing."""
+    import copy
+    import json
+
+    import gradio as gr
+
+    from assistant.feedback import COLUMNS, FeedbackStore
+    from ingest.knowledge_base import KnowledgeBase
+    from tests.conftest import postgres_database
+    from ui import chats
+    from ui.handlers import ChatApp
+
+    url = postgres_database(postgres_url, "forged_votes")
+    store = FeedbackStore.for_settings(assistant.settings.model_copy(update={"database_url": url}))
+    app = ChatApp(assistant, KnowledgeBase(assistant.settings, assistant.embeddings), store)
+    *_, (_, records, _, _) = app.respond("How does People Operations differ from HR?", [], [], "en")
+    # Saved in the browser, read back after a reload, as the page does.
+    saved, chat_id = chats.remember(chats.empty(), "", records)
+    held = json.loads(json.dumps(saved))
+    reopened = chats.find(chats.from_browser(held)[0], chat_id)
+    assert reopened is not None
+    given = reopened["records"]
+
+    def vote(records_now: list, liked: bool = True) -> None:
+        app.rate(gr.LikeData(None, {"index": 1, "value": "", "liked": liked}), records_now, "en")
+
+    edited = copy.deepcopy(given)
+    edited[1]["answer"] = "Everyone gets 60 days of paid leave [1]"
+    invented = copy.deepcopy(given)
+    invented[1]["id"] = "f" * 32
+    invented[1]["asked"] = "How many days of leave?"
+    invented[1].pop("seal", None)
+    caplog.set_level("WARNING", logger="ui.handlers")
+    for forged in (edited, invented):
+        with pytest.warns(UserWarning, match="cannot be rated"):
+            vote(forged, liked=False)
+    assert store.rows() == []
+    assert "vote refused" in caplog.text
+
+    vote(given)
+    rows = store.rows()
+    assert [row[COLUMNS.index("answer")] for row in rows] == [given[1]["answer"]]

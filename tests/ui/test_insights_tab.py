@@ -22,11 +22,12 @@ def logged_site(
 ) -> Iterator[tuple[str, Any]]:
     from assistant.chain import Assistant
     from assistant.insights import QuestionLog
+    from core.privacy import PrivacyPolicy
     from ingest.knowledge_base import KnowledgeBase
     from ui.app import build_app, launch_kwargs
 
     database = tmp_path_factory.mktemp("insights") / "log.sqlite"
-    log = QuestionLog(f"sqlite:///{database}", 90, embeddings)
+    log = QuestionLog(f"sqlite:///{database}", embeddings, PrivacyPolicy(90))
     settings = assistant.settings.model_copy(update={"admin_password": PASSWORD})
     guarded = Assistant(settings, embeddings, assistant.store)  # the same store
     knowledge = KnowledgeBase(settings, embeddings, on_change=None)

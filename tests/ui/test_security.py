@@ -1,6 +1,8 @@
-"""Password guessing is slowed down: pure logic, no app."""
+"""Password guessing is slowed down, and only answers sealed here count for a vote: pure
+logic, no app."""
 
-from ui.security import AttemptLimiter, sign_in_checker
+from ui import chats
+from ui.security import AnswerSeal, AttemptLimiter, sign_in_checker
 
 
 def test_five_wrong_passwords_block_even_the_right_one_for_the_window():
@@ -38,3 +40,40 @@ def test_sign_in_needs_the_user_and_the_password():
     assert check("hr", "pw")
     assert not check("admin", "pw")
     assert not check("hr", "nope")
+
+
+def _answer_record() -> dict:
+    return {
+        "id": "a" * 32,
+        "answer": "An HR manager leads the HR team [1].",
+        "asked": "What does an HR manager do?",
+        "language": "en",
+        "note": "",
+        "citations": [
+            {"n": 1, "source": "hr-manager", "title": "HR manager", "chunk_id": "hr-manager#0"}
+            | {"snippet": "An HR manager leads the HR team.", "language": "en"}
+            | {"section": "", "publisher": ""}
+        ],
+        "closest": [],
+    }
+
+
+def test_only_an_answer_sealed_here_and_unchanged_verifies():
+    seal = AnswerSeal(b"k" * 32)
+    record = _answer_record()
+    record["seal"] = seal.seal(record)
+    assert seal.verify(record)
+    assert seal.verify(chats.valid_record(record) or {})  # kept through the browser
+    assert not AnswerSeal(b"x" * 32).verify(record)  # another installation's
+    for field, value in [
+        ("id", "b" * 32),
+        ("asked", "How many days of leave?"),
+        ("answer", "Everyone gets 60 days of leave [1]."),
+        ("language", "nl"),
+        ("seal", ""),
+    ]:
+        assert not seal.verify({**record, field: value}), field
+    cited = {**record["citations"][0], "snippet": "An invented passage."}
+    assert not seal.verify({**record, "citations": [cited]})
+    assert not seal.verify({k: v for k, v in record.items() if k != "seal"})
+    assert not seal.verify({"seal": record["seal"], "answer": "no other fields"})
