@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from core.embeddings import IdentifiedEmbeddings
-from core.errors import AssistantError
+from core.errors import AssistantError, StoreError
 from core.settings import Settings
 from ingest.indexer import IngestReport, ingest_folder
 from ingest.loaders import UNREADABLE_FOLDER
@@ -113,9 +113,15 @@ class FolderWatcher:
 
     def _sync(self) -> None:
         """One sync. A refusal (an emptied folder, say) is reported and the watch goes
-        on; any other failure goes up to :meth:`run`, which syncs again later."""
+        on until the next change; any other failure, the store's included, goes up to
+        :meth:`run`, which syncs again after a pause."""
         try:
             report = ingest_folder(self.settings, self.embeddings, self.folder)
+        except StoreError:
+            # The store failing (a database down, a lease that cannot be taken) is no
+            # refusal of the folder: run() backs off and syncs again, so the change is
+            # caught up without waiting for the next edit.
+            raise
         except AssistantError as exc:
             logger.warning("re-ingest of %s failed: %s", self.folder, exc)
             self._set(problem=str(exc))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from core.errors import StoreError
 from core.store import ingested_articles
 from ingest.knowledge_base import KnowledgeBase
 from ingest.watch import WatchState
@@ -98,6 +99,28 @@ def test_the_watcher_survives_a_failing_sync_and_keeps_following(
         (folder / f"{NEW}.md").unlink()
         eventually(lambda: NEW not in stored(base), "a later deletion")
         assert state(base).following and not state(base).problem
+
+
+def test_a_sync_the_store_failed_is_made_again_without_another_edit(
+    base: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+):
+    import ingest.watch
+
+    folder = base.settings.knowledge_dir
+    real_ingest = ingest.watch.ingest_folder
+    failed: list[str] = []
+
+    def store_down_once(*args, **kwargs):
+        if (folder / f"{NEW}.md").exists() and not failed:
+            failed.append(NEW)  # as when the bookkeeping database is briefly unreachable
+            raise StoreError("injected: the database cannot be reached")
+        return real_ingest(*args, **kwargs)
+
+    monkeypatch.setattr(ingest.watch, "ingest_folder", store_down_once)
+    with watching(base):
+        shutil.copy(EXTRA_KNOWLEDGE / f"{NEW}.md", folder)
+        eventually(lambda: failed, "the failing sync")
+        eventually(lambda: NEW in stored(base), "the article, with no further change")
 
 
 def test_a_removed_and_recreated_folder_is_followed_again(base: KnowledgeBase):
