@@ -69,13 +69,15 @@ class FolderWatcher:
         self._unreadable: list[Path] = []  # folders the last sync could not read
 
     def run(self, stop: threading.Event, synced: IngestReport | None = None) -> None:
-        """Block until ``stop`` is set. The folder is synced once the watch is open
-        (unless ``synced``: the report of a sync just made), then after every change.
-        Nothing but ``stop`` ends it: after any failure it backs off, waits for the
-        folder, re-opens it and syncs what changed meanwhile."""
+        """Block until ``stop`` is set. The folder is synced once the watch is open,
+        then after every change. ``synced``, the report of a sync just made, is shown
+        at once; the catch-up sync still runs, as a file can change between that sync
+        and the watch opening (it finds nothing to do otherwise). Nothing but ``stop``
+        ends it: after any failure it backs off, waits for the folder, re-opens it and
+        syncs what changed meanwhile."""
         if synced is not None:
             self._synced(synced)
-        catch_up = synced is None
+        catch_up = True
         while not stop.is_set():
             try:
                 if self._wait_for_folder(stop):

@@ -16,6 +16,7 @@ import pytest
 
 from core.errors import StoreError
 from core.store import ingested_articles
+from ingest.indexer import IngestReport
 from ingest.knowledge_base import KnowledgeBase
 from ingest.watch import WatchState
 from tests.conftest import EXTRA_KNOWLEDGE, KNOWLEDGE, within_deadline
@@ -37,10 +38,11 @@ def base(make_settings, embeddings, tmp_path: Path) -> KnowledgeBase:
 
 
 @contextmanager
-def watching(base: KnowledgeBase) -> Iterator[None]:
+def watching(base: KnowledgeBase, synced: IngestReport | None = None) -> Iterator[None]:
     """``base`` watching its folder in a thread, as ``serve`` runs it; stopped after."""
     stop = threading.Event()
-    thread = threading.Thread(target=base.watch, kwargs={"stop_event": stop}, daemon=True)
+    kwargs = {"stop_event": stop, "synced": synced}
+    thread = threading.Thread(target=base.watch, kwargs=kwargs, daemon=True)
     thread.start()
     time.sleep(1.5)  # the watch is open
     try:
@@ -99,6 +101,13 @@ def test_the_watcher_survives_a_failing_sync_and_keeps_following(
         (folder / f"{NEW}.md").unlink()
         eventually(lambda: NEW not in stored(base), "a later deletion")
         assert state(base).following and not state(base).problem
+
+
+def test_a_change_between_the_first_sync_and_the_watch_is_followed(base: KnowledgeBase):
+    first = base.sync()  # as serve's first ingest, which the watch is told about
+    shutil.copy(EXTRA_KNOWLEDGE / f"{NEW}.md", base.settings.knowledge_dir)  # meanwhile
+    with watching(base, synced=first):
+        eventually(lambda: NEW in stored(base), "an article added before the watch opened")
 
 
 def test_a_sync_the_store_failed_is_made_again_without_another_edit(
