@@ -27,7 +27,7 @@ from ui.render import (
     table_html,
 )
 from ui.render import source_cards as render_source_cards
-from ui.security import AttemptLimiter, sign_in_checker
+from ui.security import AttemptLimiter, ClientAddress, sign_in_checker
 from ui.texts import text
 
 if TYPE_CHECKING:
@@ -851,6 +851,10 @@ def theme() -> Any:
 
 def launch_kwargs(settings: Settings) -> dict[str, Any]:
     """What every launch of the page passes: look, password, no outside requests."""
+    from starlette.middleware import Middleware
+
+    # Each request's client is known to the sign-in check, which counts per client.
+    middleware = [Middleware(ClientAddress)]
     return {
         "theme": theme(),
         "css": CSS,
@@ -862,6 +866,7 @@ def launch_kwargs(settings: Settings) -> dict[str, Any]:
         # Gradio keeps an upload in its temporary folder before any handler runs: the
         # article size limit holds there too.
         "max_file_size": settings.max_file_bytes,
+        "app_kwargs": {"middleware": middleware},
         # Never served as a file, whatever a request names: the stores, the feedback,
         # the key of the browsers' saved chats, the repository itself.
         "blocked_paths": [str(settings.data_dir), str(PROJECT_ROOT / ".git")],

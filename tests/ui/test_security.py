@@ -1,6 +1,6 @@
 """Password guessing is slowed down: pure logic, no app."""
 
-from ui.security import AttemptLimiter, sign_in_checker
+from ui.security import AttemptLimiter, client_key, sign_in_checker
 
 
 def test_five_wrong_passwords_block_even_the_right_one_for_the_window():
@@ -38,3 +38,30 @@ def test_sign_in_needs_the_user_and_the_password():
     assert check("hr", "pw")
     assert not check("admin", "pw")
     assert not check("hr", "nope")
+
+
+def test_one_clients_wrong_passwords_do_not_block_another():
+    limiter = AttemptLimiter(max_failures=5, window_s=60)
+    for n in range(6):
+        assert not limiter.check(f"guess{n}", "secret", client="203.0.113.7")
+    assert limiter.blocked("203.0.113.7")
+    assert not limiter.blocked("198.51.100.2")
+    assert limiter.check("secret", "secret", client="198.51.100.2")
+    assert not limiter.check("secret", "secret", client="203.0.113.7")
+
+
+def test_a_client_is_its_address_and_an_ipv6_client_its_64_network():
+    assert client_key(("203.0.113.7", 51234)) == "203.0.113.7"
+    assert client_key(("::ffff:203.0.113.7", 1)) == "203.0.113.7"
+    assert client_key(("2001:db8:1:2:aaaa::1", 1)) == client_key(("2001:db8:1:2:ffff::9", 1))
+    assert client_key(("2001:db8:1:2::1", 1)) != client_key(("2001:db8:1:3::1", 1))
+    assert client_key(None) == ""
+
+
+def test_the_clients_remembered_are_capped_oldest_first():
+    limiter = AttemptLimiter(max_failures=1, window_s=60, max_clients=3)
+    for n in range(5):
+        assert not limiter.check("wrong", "secret", client=f"10.0.0.{n}")
+    assert len(limiter._clients) == 3
+    assert not limiter.blocked("10.0.0.0")  # forgotten: the oldest failure
+    assert limiter.blocked("10.0.0.4")
