@@ -20,6 +20,7 @@ from core.settings import PROJECT_ROOT, Settings, installation_key
 from ui import chats
 from ui.handlers import ChatApp, Record, cards_of, last_answer, messages_of
 from ui.insights_tab import add_insights_tab
+from ui.limits import QUESTION_BOX_SLACK, BodyLimits, api_body_bytes
 from ui.render import (
     CITED_ID,
     CSS,
@@ -190,7 +191,7 @@ def build_app(
                             # One line that grows: Enter sends, Shift+Enter a new line.
                             lines=1,
                             max_lines=8,
-                            max_length=assistant.settings.max_question_chars + 500,
+                            max_length=assistant.settings.max_question_chars + QUESTION_BOX_SLACK,
                             elem_id="question",
                             autofocus=True,
                         )
@@ -850,11 +851,16 @@ def theme() -> Any:
 
 
 def launch_kwargs(settings: Settings) -> dict[str, Any]:
-    """What every launch of the page passes: look, password, no outside requests."""
+    """What every launch of the page passes: look, password, bounded requests, no outside
+    requests."""
     from starlette.middleware import Middleware
 
-    # Each request's client is known to the sign-in check, which counts per client.
-    middleware = [Middleware(ClientAddress)]
+    # Outermost first: each request's client is known to the sign-in check (which counts
+    # per client), and a body too large is refused before Gradio parses it (ui.limits).
+    middleware = [
+        Middleware(ClientAddress),
+        Middleware(BodyLimits, api_bytes=api_body_bytes(settings.max_question_chars)),
+    ]
     return {
         "theme": theme(),
         "css": CSS,
