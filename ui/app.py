@@ -20,7 +20,7 @@ from core.settings import PROJECT_ROOT, Settings, installation_key
 from ui import chats
 from ui.handlers import ChatApp, Record, cards_of, last_answer, messages_of
 from ui.insights_tab import add_insights_tab
-from ui.limits import QUESTION_BOX_SLACK, BodyLimits, api_body_bytes
+from ui.limits import QUESTION_BOX_SLACK, BodyLimits, UploadQuota, api_body_bytes
 from ui.render import (
     CITED_ID,
     CSS,
@@ -850,17 +850,21 @@ def theme() -> Any:
     )
 
 
-def launch_kwargs(settings: Settings) -> dict[str, Any]:
+def launch_kwargs(settings: Settings, uploads: Path | None = None) -> dict[str, Any]:
     """What every launch of the page passes: look, password, bounded requests, no outside
-    requests."""
+    requests. ``uploads``: the temporary folder this process owns (GRADIO_TEMP_DIR), whose
+    uploads are then held to ``upload_quota_bytes`` in all."""
     from starlette.middleware import Middleware
 
-    # Outermost first: each request's client is known to the sign-in check (which counts
-    # per client), and a body too large is refused before Gradio parses it (ui.limits).
+    # Outermost first: each request's client is known to the sign-in, and a body too
+    # large is refused before Gradio parses or stores it (ui.limits).
     middleware = [
         Middleware(ClientAddress),
         Middleware(BodyLimits, api_bytes=api_body_bytes(settings.max_question_chars)),
     ]
+    if uploads is not None:
+        quota = max(settings.upload_quota_bytes, settings.max_file_bytes)
+        middleware.append(Middleware(UploadQuota, folder=uploads, quota_bytes=quota))
     return {
         "theme": theme(),
         "css": CSS,
