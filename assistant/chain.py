@@ -37,7 +37,7 @@ from assistant.suggestions import starters, suggest
 from assistant.text import is_common_word
 from core.embeddings import IdentifiedEmbeddings
 from core.errors import AssistantError
-from core.language import detect_language, phrase
+from core.language import detect_language, is_valid_text, phrase
 from core.safety import is_instruction
 from core.settings import Settings
 from core.store import PassageStore, StoreVersion
@@ -99,6 +99,8 @@ def validate_question(question: str, max_chars: int) -> str:
     stripped = (question or "").strip()
     if not stripped:
         raise AssistantError(phrase("en", "empty_question"))
+    if not is_valid_text(stripped):
+        raise AssistantError(phrase("en", "not_text"))
     if len(stripped) > max_chars:
         language = detect_language(stripped[:500])
         raise AssistantError(phrase(language, "too_long", length=len(stripped), limit=max_chars))

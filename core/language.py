@@ -26,6 +26,9 @@ def _language_words() -> dict[str, frozenset[str]]:
 
 
 _WORD = re.compile(r"[a-zà-ÿ]+", re.IGNORECASE)
+# A UTF-16 surrogate on its own ("\ud800" in JSON, a stray byte in a command line): no
+# encoding writes it, so the embedder, the logs and the reply would each fail on it.
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _DUTCH_MARKERS = re.compile(r"(ij|oe|aa|ee|uu|sch)", re.IGNORECASE)
 
 
@@ -102,6 +105,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "language_name_en": "English",
         "language_name_nl": "Dutch",
         "empty_question": "Please type a question.",
+        "not_text": "That question is not valid text; please type it again.",
         "too_long": (
             "That question is too long ({length} characters); please keep it under {limit}."
         ),
@@ -151,6 +155,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "language_name_en": "Engelstalige",
         "language_name_nl": "Nederlandstalige",
         "empty_question": "Typ een vraag.",
+        "not_text": "Die vraag is geen geldige tekst; typ hem opnieuw.",
         "too_long": "Die vraag is te lang ({length} tekens); houd het onder de {limit}.",
         "instruction": (
             "Ik beantwoord alleen vragen over HR-rollen op basis van mijn artikelen; "
@@ -173,6 +178,11 @@ PHRASES: dict[str, dict[str, str]] = {
         ),
     },
 }
+
+
+def is_valid_text(text: str) -> bool:
+    """Whether ``text`` can be written as UTF-8: it holds no lone surrogate."""
+    return _LONE_SURROGATE.search(text) is None
 
 
 def translated(tables: dict[str, dict[str, str]], language: str, key: str, **values: object) -> str:

@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     collection: str = "hr-articles"
     max_question_chars: int = 2000
     max_file_bytes: int = 20 * 1024 * 1024
+    # All uploads `serve` keeps in its temporary folder at once (at least one largest file).
+    upload_quota_bytes: int = Field(default=100 * 1024 * 1024, ge=0)
     # Python logging level for every command: DEBUG, INFO (each question's timings and
     # verdict), WARNING (default: failures and fallbacks only).
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "debug", "info", "warning", "error"] = (

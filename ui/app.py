@@ -20,6 +20,7 @@ from core.settings import PROJECT_ROOT, Settings, installation_key
 from ui import chats
 from ui.handlers import ChatApp, Record, cards_of, last_answer, messages_of
 from ui.insights_tab import add_insights_tab
+from ui.limits import QUESTION_BOX_SLACK, BodyLimits, UploadQuota, api_body_bytes
 from ui.render import (
     CITED_ID,
     CSS,
@@ -27,7 +28,7 @@ from ui.render import (
     table_html,
 )
 from ui.render import source_cards as render_source_cards
-from ui.security import AttemptLimiter, sign_in_checker
+from ui.security import AttemptLimiter, ClientAddress, sign_in_checker
 from ui.texts import text
 
 if TYPE_CHECKING:
@@ -190,7 +191,7 @@ def build_app(
                             # One line that grows: Enter sends, Shift+Enter a new line.
                             lines=1,
                             max_lines=8,
-                            max_length=assistant.settings.max_question_chars + 500,
+                            max_length=assistant.settings.max_question_chars + QUESTION_BOX_SLACK,
                             elem_id="question",
                             autofocus=True,
                         )
@@ -849,8 +850,21 @@ def theme() -> Any:
     )
 
 
-def launch_kwargs(settings: Settings) -> dict[str, Any]:
-    """What every launch of the page passes: look, password, no outside requests."""
+def launch_kwargs(settings: Settings, uploads: Path | None = None) -> dict[str, Any]:
+    """What every launch of the page passes: look, password, bounded requests, no outside
+    requests. ``uploads``: the temporary folder this process owns (GRADIO_TEMP_DIR), whose
+    uploads are then held to ``upload_quota_bytes`` in all."""
+    from starlette.middleware import Middleware
+
+    # Outermost first: each request's client is known to the sign-in, and a body too
+    # large is refused before Gradio parses or stores it (ui.limits).
+    middleware = [
+        Middleware(ClientAddress),
+        Middleware(BodyLimits, api_bytes=api_body_bytes(settings.max_question_chars)),
+    ]
+    if uploads is not None:
+        quota = max(settings.upload_quota_bytes, settings.max_file_bytes)
+        middleware.append(Middleware(UploadQuota, folder=uploads, quota_bytes=quota))
     return {
         "theme": theme(),
         "css": CSS,
@@ -862,6 +876,7 @@ def launch_kwargs(settings: Settings) -> dict[str, Any]:
         # Gradio keeps an upload in its temporary folder before any handler runs: the
         # article size limit holds there too.
         "max_file_size": settings.max_file_bytes,
+        "app_kwargs": {"middleware": middleware},
         # Never served as a file, whatever a request names: the stores, the feedback,
         # the key of the browsers' saved chats, the repository itself.
         "blocked_paths": [str(settings.data_dir), str(PROJECT_ROOT / ".git")],

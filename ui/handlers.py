@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.errors import AssistantError
+from core.language import is_valid_text
 from core.types import Answer, Citation
 from ui.render import (
     answer_bubble,
@@ -451,9 +452,40 @@ class ChatApp:
         return self.sync(ui_language, [], "reingest", "")
 
     def api_chat(self, message: str) -> str:
-        """The ``/chat`` API: one question, its answer and sources as Markdown."""
+        """The ``/chat`` API: one question, its answer and sources as Markdown.
+
+        The call comes from anyone's code: a question that is not text gets a one-line
+        error, and no traceback in the server's log.
+        """
+        if problem := malformed_question(message):
+            import gradio as gr
+
+            logger.info("/chat call refused: %s", problem)
+            raise gr.Error(problem, print_exception=False)
         answer, refusal = self.ask(message, [])
         if answer is None:
             return refusal
         self.log(answer, uuid.uuid4().hex)
         return render_markdown(answer)
+
+
+# What a JSON value that is not a string was, as a caller of the API would name it.
+_JSON_KINDS: dict[type, str] = {
+    type(None): "null",
+    bool: "true or false",
+    int: "a number",
+    float: "a number",
+    list: "a list",
+    dict: "an object",
+}
+
+
+def malformed_question(message: object) -> str:
+    """Why ``message`` cannot be asked as a question ("" when it can): it is not text
+    (a number, a list, null …), or it holds a lone surrogate no encoding can write."""
+    if not isinstance(message, str):
+        kind = _JSON_KINDS.get(type(message), type(message).__name__)
+        return f"The question must be text, not {kind}."
+    if not is_valid_text(message):
+        return "The question is not valid text: it holds a lone UTF-16 surrogate."
+    return ""

@@ -5,73 +5,168 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
-from typing import Any
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from core.settings import Settings, installation_key
+
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp, Receive, Scope, Send
 
 logger = logging.getLogger(__name__)
 
 MAX_FAILURES = 5
 WINDOW_S = 60.0
+# Clients remembered at once; past it, those whose last failure is oldest are forgotten
+# (a guesser with that many addresses is not stopped by a count per address anyway).
+MAX_CLIENTS = 10_000
+
+# The client of the request being answered: Gradio's sign-in callback is given the user
+# name and password only, so :class:`ClientAddress` leaves the address here for it.
+_client: ContextVar[str] = ContextVar("hr_assistant_client", default="")
+
+
+@dataclass
+class _Failures:
+    times: deque[float] = field(default_factory=deque)
+    # The same wrong password again (the admin box checks on leaving it and on Enter)
+    # is one mistake, not two: repeating a guess teaches a guesser nothing.
+    last_wrong: bytes = b""
 
 
 class AttemptLimiter:
-    """After ``max_failures`` wrong passwords within ``window_s`` seconds, every attempt
-    is refused until the oldest of them is ``window_s`` old, right password or not.
+    """After ``max_failures`` wrong passwords from one client within ``window_s`` seconds,
+    every attempt of that client is refused until the oldest of them is ``window_s`` old,
+    right password or not.
 
-    Process-wide on purpose: Gradio's sign-in callback is not told who is signing in, and
-    a guesser can open new sessions at will. A right password clears nothing, so a
-    guesser cannot reset the count by knowing one account.
+    Counted per client (see :func:`client_key`), so one guesser's failures lock out nobody
+    else; a caller that names no client shares one count with every other such caller.
+    A right password clears nothing, so a guesser cannot reset the count by knowing one
+    account.
     """
 
-    def __init__(self, max_failures: int = MAX_FAILURES, window_s: float = WINDOW_S) -> None:
+    def __init__(
+        self,
+        max_failures: int = MAX_FAILURES,
+        window_s: float = WINDOW_S,
+        max_clients: int = MAX_CLIENTS,
+    ) -> None:
         self.max_failures = max_failures
         self.window_s = window_s
-        self._failures: deque[float] = deque()
-        # The same wrong password again (the admin box checks on leaving it and on Enter)
-        # is one mistake, not two: repeating a guess teaches a guesser nothing.
-        self._last_wrong = b""
+        self.max_clients = max_clients
+        self._clients: dict[str, _Failures] = {}
         self._lock = threading.Lock()
 
-    def _recent(self, now: float) -> int:
-        while self._failures and now - self._failures[0] > self.window_s:
-            self._failures.popleft()
-        return len(self._failures)
+    def _recent(self, client: str, now: float) -> int:
+        failures = self._clients.get(client)
+        if failures is None:
+            return 0
+        while failures.times and now - failures.times[0] > self.window_s:
+            failures.times.popleft()
+        if not failures.times:
+            del self._clients[client]
+            return 0
+        return len(failures.times)
 
-    def blocked(self) -> bool:
+    def _forget_oldest(self, now: float) -> None:
+        """Keep at most ``max_clients`` clients: those without a recent failure go first,
+        then those whose last failure is oldest."""
+        if len(self._clients) < self.max_clients:
+            return
+        for client in list(self._clients):
+            self._recent(client, now)
+        surplus = len(self._clients) - self.max_clients + 1
+        if surplus > 0:
+            oldest = sorted(self._clients, key=lambda c: self._clients[c].times[-1])[:surplus]
+            for client in oldest:
+                del self._clients[client]
+
+    def blocked(self, client: str = "") -> bool:
         with self._lock:
-            return self._recent(time.monotonic()) >= self.max_failures
+            return self._recent(client, time.monotonic()) >= self.max_failures
 
-    def check(self, given: str | None, expected: str) -> bool:
-        """Whether ``given`` is ``expected``; always False while blocked."""
+    def check(self, given: str | None, expected: str, client: str = "") -> bool:
+        """Whether ``given`` is ``expected``; always False while ``client`` is blocked."""
         with self._lock:
             now = time.monotonic()
-            if self._recent(now) >= self.max_failures:
-                logger.warning("password attempt refused: too many wrong ones in a row")
+            if self._recent(client, now) >= self.max_failures:
+                logger.warning(
+                    "password attempt refused: too many wrong ones in a row from %s",
+                    client or "an unnamed client",
+                )
                 return False
             if hmac.compare_digest((given or "").encode(), expected.encode()):
                 return True
             wrong = hashlib.sha256((given or "").encode()).digest()
-            if not (self._failures and hmac.compare_digest(wrong, self._last_wrong)):
-                self._failures.append(now)
-            self._last_wrong = wrong
+            failures = self._clients.get(client)
+            if failures is None:
+                self._forget_oldest(now)
+                failures = self._clients[client] = _Failures()
+            if not (failures.times and hmac.compare_digest(wrong, failures.last_wrong)):
+                failures.times.append(now)
+            failures.last_wrong = wrong
             return False
+
+
+def client_key(client: Any) -> str:
+    """Who is signing in, as counted: the client's address (``scope["client"]``), and for
+    IPv6 its /64 network, since one machine commonly holds a whole /64."""
+    host = str(client[0]) if client else ""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:  # ::ffff:192.0.2.1 is 192.0.2.1
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+class ClientAddress:
+    """ASGI middleware: makes the address of the request's client known to the sign-in
+    check (:func:`sign_in_checker`), which Gradio calls without the request.
+
+    The address is the connection's, or behind a reverse proxy on the same machine, the
+    one the proxy puts in X-Forwarded-For (uvicorn trusts 127.0.0.1 for that by default;
+    ``FORWARDED_ALLOW_IPS`` names other proxies).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        token = _client.set(client_key(scope.get("client")))
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _client.reset(token)
+
+
+def current_client() -> str:
+    """The client of the request being answered ("" outside :class:`ClientAddress`)."""
+    return _client.get()
 
 
 def sign_in_checker(
     user: str, password: str, limiter: AttemptLimiter
 ) -> Callable[[str, str], bool]:
-    """Gradio's ``auth`` callback for one user name and password, rate-limited."""
+    """Gradio's ``auth`` callback for one user name and password, rate-limited per client."""
 
     def check(given_user: str, given_password: str) -> bool:
         right_user = hmac.compare_digest((given_user or "").encode(), user.encode())
-        return limiter.check(given_password, password) and right_user
+        return limiter.check(given_password, password, current_client()) and right_user
 
     return check
 

@@ -2,7 +2,7 @@
 logic, no app."""
 
 from ui import chats
-from ui.security import AnswerSeal, AttemptLimiter, sign_in_checker
+from ui.security import AnswerSeal, AttemptLimiter, client_key, sign_in_checker
 
 
 def test_five_wrong_passwords_block_even_the_right_one_for_the_window():
@@ -77,3 +77,30 @@ def test_only_an_answer_sealed_here_and_unchanged_verifies():
     assert not seal.verify({**record, "citations": [cited]})
     assert not seal.verify({k: v for k, v in record.items() if k != "seal"})
     assert not seal.verify({"seal": record["seal"], "answer": "no other fields"})
+
+
+def test_one_clients_wrong_passwords_do_not_block_another():
+    limiter = AttemptLimiter(max_failures=5, window_s=60)
+    for n in range(6):
+        assert not limiter.check(f"guess{n}", "secret", client="203.0.113.7")
+    assert limiter.blocked("203.0.113.7")
+    assert not limiter.blocked("198.51.100.2")
+    assert limiter.check("secret", "secret", client="198.51.100.2")
+    assert not limiter.check("secret", "secret", client="203.0.113.7")
+
+
+def test_a_client_is_its_address_and_an_ipv6_client_its_64_network():
+    assert client_key(("203.0.113.7", 51234)) == "203.0.113.7"
+    assert client_key(("::ffff:203.0.113.7", 1)) == "203.0.113.7"
+    assert client_key(("2001:db8:1:2:aaaa::1", 1)) == client_key(("2001:db8:1:2:ffff::9", 1))
+    assert client_key(("2001:db8:1:2::1", 1)) != client_key(("2001:db8:1:3::1", 1))
+    assert client_key(None) == ""
+
+
+def test_the_clients_remembered_are_capped_oldest_first():
+    limiter = AttemptLimiter(max_failures=1, window_s=60, max_clients=3)
+    for n in range(5):
+        assert not limiter.check("wrong", "secret", client=f"10.0.0.{n}")
+    assert len(limiter._clients) == 3
+    assert not limiter.blocked("10.0.0.0")  # forgotten: the oldest failure
+    assert limiter.blocked("10.0.0.4")
