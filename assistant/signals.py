@@ -177,11 +177,13 @@ class AskedQuestion:
     known_in: dict[str, list[bool]] = field(default_factory=dict)
 
     def checkable(self, indices: list[int], window_language: str) -> list[int]:
-        """The groups a window in ``window_language`` can be expected to spell out."""
+        """The groups a window in ``window_language`` can be expected to spell out: those
+        its language's articles use, and those no article uses at all (a translation
+        away is no excuse for a word no article in any language has)."""
         if window_language == self.language or window_language not in self.known_in:
             return indices
         known = self.known_in[window_language]
-        return [i for i in indices if known[i]]
+        return [i for i in indices if known[i] or self.unknown[i]]
 
     @property
     def aspect(self) -> list[int]:

@@ -163,3 +163,22 @@ def test_a_word_the_articles_never_use_is_no_subject_whatever_its_stem():
     asked = read_question("What does an officerschap do?", "", "en", weights())
     assert "officerschap" in [asked.words[i] for i in asked.aspect]
     assert asked.unknown[asked.words.index("officerschap")]
+
+
+def test_a_word_no_article_uses_is_missing_from_a_window_in_either_language():
+    articles = [*ARTICLES, ("HR officer", "Een HR officer werft personeel en verdient salaris.")]
+    found = TermWeights.from_words(
+        [content_words(f"{t} {x}") for t, x in articles], ["en", "en", "en", "nl"]
+    )
+    found.add_titles(t for t, _ in articles)
+    english = window("An HR officer earns a salary and recruits staff.")
+
+    def cover(question: str) -> float:
+        asked = read_question(question, "", "nl", found)
+        signals = window_signals(english, asked, np.array([1.0]), 1.0, ArticleFacts(set()))
+        return signals["aspect_cover"]
+
+    # Words the English window states, or only Dutch articles use: nothing is missing.
+    assert cover("Verdient een HR officer salaris?") == 1.0
+    # "appeltaart" no article uses: missing in the English window as in a Dutch one.
+    assert cover("Verdient een HR officer appeltaart?") < 1.0
