@@ -156,12 +156,13 @@ def build_app(
         with gr.Tabs() as tabs:
             with gr.Tab(text("en", "chat_tab"), id="chat", elem_id="chat-tab") as chat_tab:
                 with gr.Row(elem_id="chat-row"):
-                    with gr.Column(scale=3, min_width=320):
+                    with gr.Column(scale=3, min_width=320, elem_id="chat-column"):
                         chatbot = gr.Chatbot(
                             label=text("en", "conversation"),
                             # What an empty chat says: how it answers.
                             placeholder=text("en", "intro"),
                             elem_id="chat",
+                            # Overridden by the CSS, which fits the chat to the window.
                             height=460,
                             show_label=False,
                             sanitize_html=True,

@@ -291,6 +291,13 @@ button.hr-cite.hr-tip-off .hr-tip { display: none; }
 #source-panel { position: sticky; top: 0.5rem; align-self: flex-start; max-height: 96vh;
   overflow-y: auto; flex-wrap: nowrap; }
 #source-panel > * { flex-shrink: 0; }
+/* Beside the sources, the chat takes the window's height less what is around it: a
+   1280x720 laptop shows the question box and Send without scrolling, and what grows
+   under the chat (a second row of suggestions, a longer question) takes from it. */
+@media (min-width: 641px) {
+  #chat-column { min-height: calc(100dvh - 8rem); }
+  #chat { flex: 1 1 0; height: auto !important; min-height: 240px; }
+}
 #question textarea { font-size: 16px; }
 #send { color: #fff; background: #1d4ed8; }
 #chat button { min-width: 24px; min-height: 24px; }
