@@ -1,8 +1,9 @@
 () => {
-  // The page's own behaviour, beside Gradio's: a [n] or a source card opens its passage
-  // beside the chat, "Copy with sources" copies an answer with what its [n] stand for,
-  // and a phone's article sheet closes. One listener on the document, so answers
-  // streamed in later (and chats restored after a reload) work without re-wiring.
+  // The page's own behaviour, beside Gradio's: a [n] shows a preview of its passage,
+  // a [n] or a source card opens the passage in its article beside the chat, "Copy with
+  // sources" copies an answer with what its [n] stand for, and a phone's article sheet
+  // closes. Listeners on the document, so answers streamed in later (and chats
+  // restored after a reload) work without re-wiring.
   if (window.hrPageWired) return;
   window.hrPageWired = true;
   const COPIED = { en: "Copied", nl: "Gekopieerd" };
@@ -157,11 +158,118 @@
     setTimeout(() => { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
   };
 
+  // The previews of the [n]: one tooltip on top of the page, filled from the [n]'s own
+  // hidden .hr-tip. Inside the chat's scroll box a preview was cut off at the box's
+  // edge, and axe could not tell the background of one lying over the answer's text.
+  // It is placed over the chat's messages, under or over its [n], and covers nothing else.
+  const tip = document.createElement("div");
+  tip.id = "hr-tip-layer";
+  tip.className = "hr-tip-layer";
+  tip.setAttribute("role", "tooltip");
+  tip.hidden = true;
+  document.body.appendChild(tip);
+  let tipOf = null; // the [n] whose preview shows
+  const hideTip = () => {
+    tip.hidden = true;
+    tipOf?.removeAttribute("aria-describedby");
+    tipOf = null;
+  };
+  // Under its [n], else over it, within the chat's messages as far as they are on
+  // screen; where neither side has room for all of it, it is cut short (with "…") on
+  // the side with more room.
+  const placeTip = (cite) => {
+    const gap = 6;
+    const chat = cite.closest(".bubble-wrap") || cite.closest("#chat") || document.body;
+    const area = chat.getBoundingClientRect();
+    const top = Math.max(area.top, 0) + gap;
+    const bottom = Math.min(area.bottom, innerHeight) - gap;
+    const left = Math.max(area.left, 0) + gap;
+    const right = Math.min(area.right, innerWidth) - gap;
+    const at = cite.getBoundingClientRect();
+    if (at.bottom < top || at.top > bottom) return hideTip(); // its [n] scrolled away
+    const body = tip.firstElementChild;
+    tip.style.maxWidth = `${Math.max(right - left, 200)}px`;
+    body.style.webkitLineClamp = "none";
+    const size = tip.getBoundingClientRect();
+    const below = bottom - at.bottom - gap;
+    const above = at.top - gap - top;
+    let height = size.height;
+    if (height > below && height > above) {
+      const frame = height - body.getBoundingClientRect().height; // padding and border
+      const line = parseFloat(getComputedStyle(body).lineHeight) || 20;
+      const lines = Math.floor((Math.max(below, above) - frame) / line);
+      body.style.webkitLineClamp = String(Math.max(lines, 2));
+      height = tip.getBoundingClientRect().height;
+    }
+    const y = height <= below ? at.bottom + gap : at.top - gap - height;
+    const x = Math.min(Math.max(at.left, left), Math.max(right - size.width, left));
+    tip.style.left = `${x}px`;
+    tip.style.top = `${y}px`;
+  };
+  const showTip = (cite) => {
+    const source = cite.querySelector(".hr-tip");
+    if (!source || cite.classList.contains("hr-tip-off")) return;
+    if (tipOf !== cite) {
+      hideTip();
+      const body = document.createElement("div"); // cut short where there is no room
+      body.className = "hr-tip-body";
+      body.append(...[...source.childNodes].map((node) => node.cloneNode(true)));
+      tip.replaceChildren(body);
+      tipOf = cite;
+      cite.setAttribute("aria-describedby", tip.id); // read after the [n]'s own name
+    }
+    tip.hidden = false;
+    placeTip(cite);
+  };
+  for (const type of ["mouseover", "focusin"]) {
+    document.addEventListener(type, (event) => {
+      const cite = event.target.closest?.(".hr-cite");
+      if (cite) showTip(cite);
+    });
+  }
+  // A preview stays while the pointer is on its [n] or on the preview itself, or while
+  // its [n] has the focus; it goes on Escape, or once its [n] is activated, and comes
+  // back when the [n] is hovered or focused anew.
+  document.addEventListener("mouseout", (event) => {
+    if (!tipOf || !event.target.closest?.(".hr-cite, #hr-tip-layer")) return;
+    const to = event.relatedTarget;
+    if (to && (tip.contains(to) || tipOf.contains(to))) return;
+    if (document.activeElement !== tipOf) hideTip();
+  });
+  document.addEventListener("focusout", (event) => {
+    if (event.target === tipOf && !tipOf.matches(":hover") && !tip.matches(":hover")) hideTip();
+  });
+  for (const type of ["focusout", "mouseout"]) {
+    document.addEventListener(type, (event) => {
+      const cite = event.target.closest?.(".hr-cite");
+      if (cite && !cite.contains(event.relatedTarget)) cite.classList.remove("hr-tip-off");
+    });
+  }
+  const followTip = () => {
+    if (tipOf?.isConnected) placeTip(tipOf);
+    else if (tipOf) hideTip();
+  };
+  document.addEventListener("scroll", followTip, true);
+  window.addEventListener("resize", followTip);
+  new MutationObserver(() => tipOf && !tipOf.isConnected && hideTip()).observe(document.body, {
+    subtree: true,
+    childList: true,
+  });
+
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    if (tipOf) {
+      tipOf.classList.add("hr-tip-off");
+      hideTip();
+    }
+  });
+
   document.addEventListener("click", async (event) => {
     const opener = event.target.closest(".hr-open");
     if (opener) {
       event.preventDefault();
       opener.classList.add("hr-tip-off"); // the article now shows what the preview did
+      hideTip();
       window.hrOpener = [...opener.classList].find((c) => c.startsWith("hr-src-")) || "";
       document.getElementById("article-view")?.classList.remove("hr-closed");
       document.querySelector("#opener-go")?.click();
@@ -185,15 +293,4 @@
       document.getElementById("article-view")?.classList.add("hr-closed");
     }
   });
-  // A preview goes away on Escape or once its [n] is activated, and comes back when
-  // the [n] is hovered or focused anew (it would otherwise cover the answer's text).
-  document.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") event.target.closest?.(".hr-cite")?.classList.add("hr-tip-off");
-  });
-  for (const type of ["focusout", "mouseout"]) {
-    document.addEventListener(type, (event) => {
-      const cite = event.target.closest?.(".hr-cite");
-      if (cite && !cite.contains(event.relatedTarget)) cite.classList.remove("hr-tip-off");
-    });
-  }
 }

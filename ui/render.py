@@ -268,13 +268,19 @@ button.hr-cite { position: relative; display: inline-block; min-width: 24px; min
 .dark button.hr-cite { color: #93c5fd; }
 button.hr-cite:focus-visible, .hr-open:focus-visible, .hr-copy:focus-visible {
   outline: 2px solid #1d4ed8; outline-offset: 2px; }
-.hr-tip { display: none; position: absolute; z-index: 50; left: 0; top: 1.6rem; width: 22rem;
-  max-width: 80vw; padding: 0.5rem 0.6rem; border-radius: 6px; text-align: left;
-  font-weight: 400; text-decoration: none; white-space: normal; font-size: 0.9rem;
+/* Its preview is shown by the page's script in one tooltip on top of the page, over the
+   chat's messages (page.js): inside the chat's scroll box it was cut off at the edge. */
+.hr-tip { display: none !important; }
+.hr-tip-layer { position: fixed; z-index: 900; width: 22rem; max-width: 80vw;
+  padding: 0.5rem 0.6rem; border: 1px solid #4b5563; border-radius: 6px; text-align: left;
+  font: 400 0.9rem/1.45 ui-sans-serif, system-ui, sans-serif; white-space: normal;
   background: #111827; color: #f9fafb; box-shadow: 0 4px 14px rgba(0,0,0,.3); }
-button.hr-cite:hover .hr-tip, button.hr-cite:focus .hr-tip { display: block; }
-button.hr-cite.hr-tip-off .hr-tip { display: none; }
-.hr-tip, .hr-tip * { color: #f9fafb !important; }
+.hr-tip-layer[hidden] { display: none; }
+.hr-tip-layer * { color: #f9fafb; }
+.hr-tip-body { display: -webkit-box; -webkit-box-orient: vertical; overflow: hidden; }
+/* Gradio lifts the chat's "scroll down" arrow to the top layer of the page: kept within
+   the chat, it stays under the preview. */
+#chat { isolation: isolate; }
 .hr-bubble-sources { margin-top: 0.5rem; font-size: 0.92rem; }
 .hr-bubble-sources ul { list-style: none; padding-left: 0; margin: 0.3rem 0; }
 .hr-bubble-sources li { margin: 0.25rem 0; }

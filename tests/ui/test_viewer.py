@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.ui.conftest import SCREENSHOTS
-from tests.ui.test_accessibility import LAPTOP, _open, _settle
+from tests.ui.test_accessibility import LAPTOP, PHONE, _open, _settle
 from tests.ui.test_browser import ask
 
 pytestmark = pytest.mark.integration
@@ -25,5 +25,43 @@ def test_a_laptop_shows_the_question_box_and_send_without_scrolling(browser, ser
                 box = page.locator(what).bounding_box()
                 assert box["y"] + box["height"] <= LAPTOP["height"], (state, what, box)
         page.screenshot(path=str(SCREENSHOTS / "laptop-fits-1280x720.png"))
+    finally:
+        page.context.close()
+
+
+# Is all of the element on screen, each corner its own (not clipped by a box around it)?
+WHOLLY_SEEN_JS = """
+el => {
+  const r = el.getBoundingClientRect();
+  if (r.width < 1 || r.top < 0 || r.left < 0 || r.bottom > innerHeight || r.right > innerWidth)
+    return false;
+  return [[r.left + 3, r.top + 3], [r.right - 3, r.top + 3], [r.left + 3, r.bottom - 3],
+          [r.right - 3, r.bottom - 3]].every(([x, y]) => {
+    const hit = document.elementFromPoint(x, y);
+    return !!hit && (el === hit || el.contains(hit));
+  });
+}
+"""
+TOOLTIP = '[role="tooltip"]:visible'
+SIZES = {"1280x720": LAPTOP, "390x844": PHONE}
+
+
+@pytest.mark.parametrize("size", ["1280x720", "390x844"])
+def test_no_preview_is_clipped_by_the_chats_scroll_box(browser, served, size):
+    page = _open(browser, served, locale="en-GB", scheme="light", viewport=SIZES[size])
+    try:
+        ask(page, "What does an HR Manager do?")
+        _settle(page)  # the suggestions come after the answer, and the chat makes room
+        markers = page.locator("#chat .bot-row").last.locator("button.hr-cite")
+        assert markers.count() >= 2
+        clipped = []
+        for n in range(markers.count()):
+            markers.nth(n).hover()
+            tip = page.locator(TOOLTIP)
+            tip.wait_for(state="visible")
+            if not tip.evaluate(WHOLLY_SEEN_JS):
+                clipped.append(n + 1)
+                page.screenshot(path=str(SCREENSHOTS / f"preview-clipped-{size}-{n + 1}.png"))
+        assert clipped == [], f"the previews of these [n] are cut off: {clipped}"
     finally:
         page.context.close()
