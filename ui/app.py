@@ -20,12 +20,7 @@ from core.settings import PROJECT_ROOT, Settings, installation_key
 from ui import chats
 from ui.handlers import ChatApp, Record, cards_of, last_answer, messages_of
 from ui.insights_tab import add_insights_tab
-from ui.render import (
-    CITED_ID,
-    CSS,
-    escape,
-    table_html,
-)
+from ui.render import CSS, escape, table_html
 from ui.render import source_cards as render_source_cards
 from ui.security import AttemptLimiter, sign_in_checker
 from ui.texts import text
@@ -47,11 +42,9 @@ PAGE_JS = (Path(__file__).with_name("page.js")).read_text(encoding="utf-8")
 BROWSER_LANGUAGE_JS = (
     "() => (navigator.language || 'en').toLowerCase().startsWith('nl') ? 'nl' : 'en'"
 )
-SCROLL_TO_CITED_JS = (
-    f"() => {{ const m = document.getElementById('{CITED_ID}');"
-    " document.getElementById('article-view')?.classList.remove('hr-closed');"
-    " if (m) m.scrollIntoView({block: 'center'}); }"
-)
+# The opened article in view, scrolled to its cited passage, which takes the focus
+# (page.js). Scrolling the page to the passage would scroll its title and Close away.
+SHOW_CITED_JS = "() => window.hrShowCited && window.hrShowCited()"
 # Screen readers and the browser's spelling follow the interface language.
 PAGE_LANGUAGE_JS = "(language) => { document.documentElement.lang = language; }"
 # Light/dark, remembered by the browser (page.js applies it on load).
@@ -530,7 +523,7 @@ def build_app(
             outputs=[article_view],
             js=TAKE_OPENER_JS,
             api_visibility="private",
-        ).then(None, js=SCROLL_TO_CITED_JS)
+        ).then(None, js=SHOW_CITED_JS)
         article_pick.change(
             handlers.read_article,
             inputs=[article_pick, ui_language],

@@ -1,8 +1,8 @@
 () => {
   // The page's own behaviour, beside Gradio's: a [n] shows a preview of its passage,
-  // a [n] or a source card opens the passage in its article beside the chat, "Copy with
-  // sources" copies an answer with what its [n] stand for, and a phone's article sheet
-  // closes. Listeners on the document, so answers streamed in later (and chats
+  // a [n] or a source card opens the passage in its article beside the chat (a sheet
+  // over the page on a phone), "Copy with sources" copies an answer with what its [n]
+  // stand for. Listeners on the document, so answers streamed in later (and chats
   // restored after a reload) work without re-wiring.
   if (window.hrPageWired) return;
   window.hrPageWired = true;
@@ -256,12 +256,56 @@
     childList: true,
   });
 
+  // The article viewer: a [n] or a source card opens it with the keyboard focus on the
+  // cited passage; Close, or Escape, hands the focus back to what opened it. On a phone
+  // it is a sheet over the whole page (see the CSS), and Escape closes it from anywhere.
+  const SHEET = window.matchMedia("(max-width: 640px)");
+  const viewer = () => document.getElementById("article-view");
+  const viewerOpen = () =>
+    !!viewer()?.querySelector(".hr-viewer") && !viewer().classList.contains("hr-closed");
+  let openedBy = null; // { element, cls, index } of the [n] or card that opened it
+  const openers = () => [...document.querySelectorAll(".hr-open")];
+  const openerNow = () => {
+    if (!openedBy) return null;
+    if (openedBy.element.isConnected) return openedBy.element;
+    // Gradio drew the messages anew: the opener at the same place for the same passage.
+    const all = openers();
+    const same = all[openedBy.index];
+    if (same?.classList.contains(openedBy.cls)) return same;
+    return all.find((element) => element.classList.contains(openedBy.cls)) || null;
+  };
+  // Run once the opened article is on the page (the opener's event, ui/app.py).
+  window.hrShowCited = () => {
+    const view = viewer();
+    if (!view) return;
+    view.classList.remove("hr-closed");
+    hideTip();
+    const mark = document.getElementById("cited-passage");
+    const box = mark?.closest(".hr-article");
+    if (!mark || !box) return; // the passage changed since (its note shows instead)
+    if (!SHEET.matches) view.scrollIntoView({ block: "nearest" }); // its title and Close
+    // The article scrolls in its own box: the passage in its middle, or from its start.
+    const offset = mark.getBoundingClientRect().top - box.getBoundingClientRect().top;
+    box.scrollTop += offset - Math.max(8, (box.clientHeight - mark.offsetHeight) / 2);
+    mark.tabIndex = -1;
+    mark.focus({ preventScroll: true });
+  };
+  const closeViewer = () => {
+    viewer()?.classList.add("hr-closed");
+    const back = openerNow();
+    openedBy = null;
+    if (back) {
+      back.classList.add("hr-tip-off"); // it has just been read in full
+      back.focus();
+    }
+  };
   document.addEventListener("keydown", (event) => {
     if (event.key !== "Escape") return;
     if (tipOf) {
       tipOf.classList.add("hr-tip-off");
       hideTip();
     }
+    if (viewerOpen() && (SHEET.matches || viewer().contains(event.target))) closeViewer();
   });
 
   document.addEventListener("click", async (event) => {
@@ -271,7 +315,7 @@
       opener.classList.add("hr-tip-off"); // the article now shows what the preview did
       hideTip();
       window.hrOpener = [...opener.classList].find((c) => c.startsWith("hr-src-")) || "";
-      document.getElementById("article-view")?.classList.remove("hr-closed");
+      openedBy = { element: opener, cls: window.hrOpener, index: openers().indexOf(opener) };
       document.querySelector("#opener-go")?.click();
       return;
     }
@@ -289,8 +333,6 @@
       }
       return;
     }
-    if (event.target.closest(".hr-close")) {
-      document.getElementById("article-view")?.classList.add("hr-closed");
-    }
+    if (event.target.closest(".hr-close")) closeViewer();
   });
 }
