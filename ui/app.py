@@ -45,6 +45,8 @@ BROWSER_LANGUAGE_JS = (
 # The opened article in view, scrolled to its cited passage, which takes the focus
 # (page.js). Scrolling the page to the passage would scroll its title and Close away.
 SHOW_CITED_JS = "() => window.hrShowCited && window.hrShowCited()"
+# After a thumbs-down, its reason form in view with the focus in it (page.js).
+SHOW_REASON_JS = "() => window.hrShowReason && window.hrShowReason()"
 # Screen readers and the browser's spelling follow the interface language.
 PAGE_LANGUAGE_JS = "(language) => { document.documentElement.lang = language; }"
 # Light/dark, remembered by the browser (page.js applies it on load).
@@ -688,7 +690,7 @@ def build_app(
             inputs=[records, ui_language],
             outputs=[reason_box, pending_vote, reason, comment],
             api_visibility="private",
-        )
+        ).then(None, js=SHOW_REASON_JS)
 
         def on_reason(answer_id: str, why: str | None, note: str, language: str) -> Any:
             status = handlers.explain(answer_id, why, note, language)

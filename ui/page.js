@@ -308,6 +308,24 @@
     if (viewerOpen() && (SHEET.matches || viewer().contains(event.target))) closeViewer();
   });
 
+  // After a vote (ui/app.py): a thumbs-down's reason form, once shown, scrolled into
+  // view with the focus in it. Gradio draws it a moment after the event; a thumbs-up
+  // leaves it hidden, and this does nothing.
+  const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+  window.hrShowReason = async () => {
+    await frame();
+    await frame();
+    for (let tries = 0; tries < 12; tries++) {
+      const form = document.getElementById("feedback-reason"); // the outer of Gradio's two
+      if (form?.offsetParent) {
+        form.scrollIntoView({ block: "nearest" });
+        form.querySelector("input, textarea")?.focus({ preventScroll: true });
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+  };
+
   document.addEventListener("click", async (event) => {
     const opener = event.target.closest(".hr-open");
     if (opener) {

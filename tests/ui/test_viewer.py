@@ -177,3 +177,21 @@ def test_escape_closes_the_phone_sheet_and_focus_returns_to_the_marker(browser, 
         assert marker.evaluate(SEEN_JS), "the chat shows again, at the [n]"
     finally:
         page.context.close()
+
+
+def test_the_thumbs_down_reason_form_opens_in_view_with_focus_in_it(browser, served):
+    page = _open(browser, served, locale="en-GB", scheme="light", viewport=LAPTOP)
+    try:
+        ask(page, "How does People Operations differ from HR?")
+        page.locator("#chat button[aria-label='Dislike']").last.click()
+        form = page.locator("#feedback-reason").first  # Gradio's group and its inner box
+        form.wait_for(state="visible")
+        page.wait_for_function(
+            "() => document.getElementById('feedback-reason').contains(document.activeElement)",
+            timeout=3000,
+        )
+        box = form.bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= LAPTOP["height"] + 1, box
+        page.screenshot(path=str(SCREENSHOTS / "feedback-reason-1280x720.png"))
+    finally:
+        page.context.close()
