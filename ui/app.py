@@ -21,12 +21,7 @@ from ui import chats
 from ui.handlers import ChatApp, Record, cards_of, last_answer, messages_of
 from ui.insights_tab import add_insights_tab
 from ui.limits import QUESTION_BOX_SLACK, BodyLimits, UploadQuota, api_body_bytes
-from ui.render import (
-    CITED_ID,
-    CSS,
-    escape,
-    table_html,
-)
+from ui.render import CSS, escape, table_html
 from ui.render import source_cards as render_source_cards
 from ui.security import AttemptLimiter, ClientAddress, sign_in_checker
 from ui.texts import text
@@ -48,11 +43,11 @@ PAGE_JS = (Path(__file__).with_name("page.js")).read_text(encoding="utf-8")
 BROWSER_LANGUAGE_JS = (
     "() => (navigator.language || 'en').toLowerCase().startsWith('nl') ? 'nl' : 'en'"
 )
-SCROLL_TO_CITED_JS = (
-    f"() => {{ const m = document.getElementById('{CITED_ID}');"
-    " document.getElementById('article-view')?.classList.remove('hr-closed');"
-    " if (m) m.scrollIntoView({block: 'center'}); }"
-)
+# The opened article in view, scrolled to its cited passage, which takes the focus
+# (page.js). Scrolling the page to the passage would scroll its title and Close away.
+SHOW_CITED_JS = "() => window.hrShowCited && window.hrShowCited()"
+# After a thumbs-down, its reason form in view with the focus in it (page.js).
+SHOW_REASON_JS = "() => window.hrShowReason && window.hrShowReason()"
 # Screen readers and the browser's spelling follow the interface language.
 PAGE_LANGUAGE_JS = "(language) => { document.documentElement.lang = language; }"
 # Light/dark, remembered by the browser (page.js applies it on load).
@@ -157,12 +152,13 @@ def build_app(
         with gr.Tabs() as tabs:
             with gr.Tab(text("en", "chat_tab"), id="chat", elem_id="chat-tab") as chat_tab:
                 with gr.Row(elem_id="chat-row"):
-                    with gr.Column(scale=3, min_width=320):
+                    with gr.Column(scale=3, min_width=320, elem_id="chat-column"):
                         chatbot = gr.Chatbot(
                             label=text("en", "conversation"),
                             # What an empty chat says: how it answers.
                             placeholder=text("en", "intro"),
                             elem_id="chat",
+                            # Overridden by the CSS, which fits the chat to the window.
                             height=460,
                             show_label=False,
                             sanitize_html=True,
@@ -530,7 +526,7 @@ def build_app(
             outputs=[article_view],
             js=TAKE_OPENER_JS,
             api_visibility="private",
-        ).then(None, js=SCROLL_TO_CITED_JS)
+        ).then(None, js=SHOW_CITED_JS)
         article_pick.change(
             handlers.read_article,
             inputs=[article_pick, ui_language],
@@ -695,7 +691,7 @@ def build_app(
             inputs=[records, ui_language],
             outputs=[reason_box, pending_vote, reason, comment],
             api_visibility="private",
-        )
+        ).then(None, js=SHOW_REASON_JS)
 
         def on_reason(answer_id: str, why: str | None, note: str, language: str) -> Any:
             status = handlers.explain(answer_id, why, note, language)

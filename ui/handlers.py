@@ -23,6 +23,7 @@ from ui.render import (
     chunk_of_open_class,
     escape,
     render_markdown,
+    viewer_html,
 )
 from ui.render import source_cards as render_source_cards
 from ui.security import VOTED_CITATION_FIELDS, AnswerSeal, AttemptLimiter
@@ -251,10 +252,7 @@ class ChatApp:
         if not any(p.chunk_id == chunk_id for p in passages):
             # An answer from before a re-ingest may point at a passage that changed.
             return f'<p class="hr-muted">{escape(text(ui_language, "passage_gone"))}</p>'
-        close = escape(text(ui_language, "close"))
-        return f'<button type="button" class="hr-close">{close}</button>' + article_html(
-            passages, chunk_id, ui_language
-        )
+        return viewer_html(passages, chunk_id, ui_language)
 
     def read_article(self, article_id: str | None, ui_language: str) -> str:
         if not article_id:

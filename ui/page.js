@@ -1,8 +1,9 @@
 () => {
-  // The page's own behaviour, beside Gradio's: a [n] or a source card opens its passage
-  // beside the chat, "Copy with sources" copies an answer with what its [n] stand for,
-  // and a phone's article sheet closes. One listener on the document, so answers
-  // streamed in later (and chats restored after a reload) work without re-wiring.
+  // The page's own behaviour, beside Gradio's: a [n] shows a preview of its passage,
+  // a [n] or a source card opens the passage in its article beside the chat (a sheet
+  // over the page on a phone), "Copy with sources" copies an answer with what its [n]
+  // stand for. Listeners on the document, so answers streamed in later (and chats
+  // restored after a reload) work without re-wiring.
   if (window.hrPageWired) return;
   window.hrPageWired = true;
   const COPIED = { en: "Copied", nl: "Gekopieerd" };
@@ -157,13 +158,182 @@
     setTimeout(() => { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
   };
 
+  // The previews of the [n]: one tooltip on top of the page, filled from the [n]'s own
+  // hidden .hr-tip. Inside the chat's scroll box a preview was cut off at the box's
+  // edge, and axe could not tell the background of one lying over the answer's text.
+  // It is placed over the chat's messages, under or over its [n], and covers nothing else.
+  const tip = document.createElement("div");
+  tip.id = "hr-tip-layer";
+  tip.className = "hr-tip-layer";
+  tip.setAttribute("role", "tooltip");
+  tip.hidden = true;
+  document.body.appendChild(tip);
+  let tipOf = null; // the [n] whose preview shows
+  const hideTip = () => {
+    tip.hidden = true;
+    tipOf?.removeAttribute("aria-describedby");
+    tipOf = null;
+  };
+  // Under its [n], else over it, within the chat's messages as far as they are on
+  // screen; where neither side has room for all of it, it is cut short (with "…") on
+  // the side with more room.
+  const placeTip = (cite) => {
+    const gap = 6;
+    const chat = cite.closest(".bubble-wrap") || cite.closest("#chat") || document.body;
+    const area = chat.getBoundingClientRect();
+    const top = Math.max(area.top, 0) + gap;
+    const bottom = Math.min(area.bottom, innerHeight) - gap;
+    const left = Math.max(area.left, 0) + gap;
+    const right = Math.min(area.right, innerWidth) - gap;
+    const at = cite.getBoundingClientRect();
+    if (at.bottom < top || at.top > bottom) return hideTip(); // its [n] scrolled away
+    const body = tip.firstElementChild;
+    tip.style.maxWidth = `${Math.max(right - left, 200)}px`;
+    body.style.webkitLineClamp = "none";
+    const size = tip.getBoundingClientRect();
+    const below = bottom - at.bottom - gap;
+    const above = at.top - gap - top;
+    let height = size.height;
+    if (height > below && height > above) {
+      const frame = height - body.getBoundingClientRect().height; // padding and border
+      const line = parseFloat(getComputedStyle(body).lineHeight) || 20;
+      const lines = Math.floor((Math.max(below, above) - frame) / line);
+      body.style.webkitLineClamp = String(Math.max(lines, 2));
+      height = tip.getBoundingClientRect().height;
+    }
+    const y = height <= below ? at.bottom + gap : at.top - gap - height;
+    const x = Math.min(Math.max(at.left, left), Math.max(right - size.width, left));
+    tip.style.left = `${x}px`;
+    tip.style.top = `${y}px`;
+  };
+  const showTip = (cite) => {
+    const source = cite.querySelector(".hr-tip");
+    if (!source || cite.classList.contains("hr-tip-off")) return;
+    if (tipOf !== cite) {
+      hideTip();
+      const body = document.createElement("div"); // cut short where there is no room
+      body.className = "hr-tip-body";
+      body.append(...[...source.childNodes].map((node) => node.cloneNode(true)));
+      tip.replaceChildren(body);
+      tipOf = cite;
+      cite.setAttribute("aria-describedby", tip.id); // read after the [n]'s own name
+    }
+    tip.hidden = false;
+    placeTip(cite);
+  };
+  for (const type of ["mouseover", "focusin"]) {
+    document.addEventListener(type, (event) => {
+      const cite = event.target.closest?.(".hr-cite");
+      if (cite) showTip(cite);
+    });
+  }
+  // A preview stays while the pointer is on its [n] or on the preview itself, or while
+  // its [n] has the focus; it goes on Escape, or once its [n] is activated, and comes
+  // back when the [n] is hovered or focused anew.
+  document.addEventListener("mouseout", (event) => {
+    if (!tipOf || !event.target.closest?.(".hr-cite, #hr-tip-layer")) return;
+    const to = event.relatedTarget;
+    if (to && (tip.contains(to) || tipOf.contains(to))) return;
+    if (document.activeElement !== tipOf) hideTip();
+  });
+  document.addEventListener("focusout", (event) => {
+    if (event.target === tipOf && !tipOf.matches(":hover") && !tip.matches(":hover")) hideTip();
+  });
+  for (const type of ["focusout", "mouseout"]) {
+    document.addEventListener(type, (event) => {
+      const cite = event.target.closest?.(".hr-cite");
+      if (cite && !cite.contains(event.relatedTarget)) cite.classList.remove("hr-tip-off");
+    });
+  }
+  const followTip = () => {
+    if (tipOf?.isConnected) placeTip(tipOf);
+    else if (tipOf) hideTip();
+  };
+  document.addEventListener("scroll", followTip, true);
+  window.addEventListener("resize", followTip);
+  new MutationObserver(() => tipOf && !tipOf.isConnected && hideTip()).observe(document.body, {
+    subtree: true,
+    childList: true,
+  });
+
+  // The article viewer: a [n] or a source card opens it with the keyboard focus on the
+  // cited passage; Close, or Escape, hands the focus back to what opened it. On a phone
+  // it is a sheet over the whole page (see the CSS), and Escape closes it from anywhere.
+  const SHEET = window.matchMedia("(max-width: 640px)");
+  const viewer = () => document.getElementById("article-view");
+  const viewerOpen = () =>
+    !!viewer()?.querySelector(".hr-viewer") && !viewer().classList.contains("hr-closed");
+  let openedBy = null; // { element, cls, index } of the [n] or card that opened it
+  const openers = () => [...document.querySelectorAll(".hr-open")];
+  const openerNow = () => {
+    if (!openedBy) return null;
+    if (openedBy.element.isConnected) return openedBy.element;
+    // Gradio drew the messages anew: the opener at the same place for the same passage.
+    const all = openers();
+    const same = all[openedBy.index];
+    if (same?.classList.contains(openedBy.cls)) return same;
+    return all.find((element) => element.classList.contains(openedBy.cls)) || null;
+  };
+  // Run once the opened article is on the page (the opener's event, ui/app.py).
+  window.hrShowCited = () => {
+    const view = viewer();
+    if (!view) return;
+    view.classList.remove("hr-closed");
+    hideTip();
+    const mark = document.getElementById("cited-passage");
+    const box = mark?.closest(".hr-article");
+    if (!mark || !box) return; // the passage changed since (its note shows instead)
+    if (!SHEET.matches) view.scrollIntoView({ block: "nearest" }); // its title and Close
+    // The article scrolls in its own box: the passage in its middle, or from its start.
+    const offset = mark.getBoundingClientRect().top - box.getBoundingClientRect().top;
+    box.scrollTop += offset - Math.max(8, (box.clientHeight - mark.offsetHeight) / 2);
+    mark.tabIndex = -1;
+    mark.focus({ preventScroll: true });
+  };
+  const closeViewer = () => {
+    viewer()?.classList.add("hr-closed");
+    const back = openerNow();
+    openedBy = null;
+    if (back) {
+      back.classList.add("hr-tip-off"); // it has just been read in full
+      back.focus();
+    }
+  };
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    if (tipOf) {
+      tipOf.classList.add("hr-tip-off");
+      hideTip();
+    }
+    if (viewerOpen() && (SHEET.matches || viewer().contains(event.target))) closeViewer();
+  });
+
+  // After a vote (ui/app.py): a thumbs-down's reason form, once shown, scrolled into
+  // view with the focus in it. Gradio draws it a moment after the event; a thumbs-up
+  // leaves it hidden, and this does nothing.
+  const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+  window.hrShowReason = async () => {
+    await frame();
+    await frame();
+    for (let tries = 0; tries < 12; tries++) {
+      const form = document.getElementById("feedback-reason"); // the outer of Gradio's two
+      if (form?.offsetParent) {
+        form.scrollIntoView({ block: "nearest" });
+        form.querySelector("input, textarea")?.focus({ preventScroll: true });
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+  };
+
   document.addEventListener("click", async (event) => {
     const opener = event.target.closest(".hr-open");
     if (opener) {
       event.preventDefault();
       opener.classList.add("hr-tip-off"); // the article now shows what the preview did
+      hideTip();
       window.hrOpener = [...opener.classList].find((c) => c.startsWith("hr-src-")) || "";
-      document.getElementById("article-view")?.classList.remove("hr-closed");
+      openedBy = { element: opener, cls: window.hrOpener, index: openers().indexOf(opener) };
       document.querySelector("#opener-go")?.click();
       return;
     }
@@ -181,19 +351,6 @@
       }
       return;
     }
-    if (event.target.closest(".hr-close")) {
-      document.getElementById("article-view")?.classList.add("hr-closed");
-    }
+    if (event.target.closest(".hr-close")) closeViewer();
   });
-  // A preview goes away on Escape or once its [n] is activated, and comes back when
-  // the [n] is hovered or focused anew (it would otherwise cover the answer's text).
-  document.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") event.target.closest?.(".hr-cite")?.classList.add("hr-tip-off");
-  });
-  for (const type of ["focusout", "mouseout"]) {
-    document.addEventListener(type, (event) => {
-      const cite = event.target.closest?.(".hr-cite");
-      if (cite && !cite.contains(event.relatedTarget)) cite.classList.remove("hr-tip-off");
-    });
-  }
 }

@@ -200,16 +200,34 @@ def _blocks_html(passage_text: str) -> str:
     return "".join(parts)
 
 
-def article_html(passages: Sequence[Passage], highlight: str | None, ui_language: str) -> str:
-    """The whole article, section by section; the cited passage marked for scrolling to."""
+def viewer_html(passages: Sequence[Passage], highlight: str, ui_language: str) -> str:
+    """The article that a [n] or a source card opened: its title and Close above the
+    article, which scrolls in a box of its own, so that both stay in view while the
+    page's script scrolls that box to the cited passage."""
+    if not passages:
+        return ""
+    title = escape(passages[0].title)
+    close = escape(text(ui_language, "close"))
+    return (
+        f'<section class="hr-viewer" aria-label="{title}">'
+        f'<div class="hr-viewer-head"><h2>{title}</h2>'
+        f'<button type="button" class="hr-close">{close}</button></div>'
+        f"{article_html(passages, highlight, ui_language, heading=False)}</section>"
+    )
+
+
+def article_html(
+    passages: Sequence[Passage], highlight: str | None, ui_language: str, heading: bool = True
+) -> str:
+    """The whole article, section by section; the cited passage marked for scrolling to.
+    ``heading``: with the title (the viewer shows it above the article instead)."""
     if not passages:
         return ""
     first = passages[0]
     # Focusable: a keyboard user can scroll the article (it scrolls inside its box).
-    parts = [
-        f'<article class="hr-article" tabindex="0" aria-label="{escape(first.title)}">'
-        f"<h2>{escape(first.title)}</h2>"
-    ]
+    parts = [f'<article class="hr-article" tabindex="0" aria-label="{escape(first.title)}">']
+    if heading:
+        parts.append(f"<h2>{escape(first.title)}</h2>")
     meta = [text(ui_language, f"lang_{first.language}")] if first.language else []
     if first.publisher:
         meta.append(f"{text(ui_language, 'publisher')}: {first.publisher}")
@@ -268,13 +286,19 @@ button.hr-cite { position: relative; display: inline-block; min-width: 24px; min
 .dark button.hr-cite { color: #93c5fd; }
 button.hr-cite:focus-visible, .hr-open:focus-visible, .hr-copy:focus-visible {
   outline: 2px solid #1d4ed8; outline-offset: 2px; }
-.hr-tip { display: none; position: absolute; z-index: 50; left: 0; top: 1.6rem; width: 22rem;
-  max-width: 80vw; padding: 0.5rem 0.6rem; border-radius: 6px; text-align: left;
-  font-weight: 400; text-decoration: none; white-space: normal; font-size: 0.9rem;
+/* Its preview is shown by the page's script in one tooltip on top of the page, over the
+   chat's messages (page.js): inside the chat's scroll box it was cut off at the edge. */
+.hr-tip { display: none !important; }
+.hr-tip-layer { position: fixed; z-index: 900; width: 22rem; max-width: 80vw;
+  padding: 0.5rem 0.6rem; border: 1px solid #4b5563; border-radius: 6px; text-align: left;
+  font: 400 0.9rem/1.45 ui-sans-serif, system-ui, sans-serif; white-space: normal;
   background: #111827; color: #f9fafb; box-shadow: 0 4px 14px rgba(0,0,0,.3); }
-button.hr-cite:hover .hr-tip, button.hr-cite:focus .hr-tip { display: block; }
-button.hr-cite.hr-tip-off .hr-tip { display: none; }
-.hr-tip, .hr-tip * { color: #f9fafb !important; }
+.hr-tip-layer[hidden] { display: none; }
+.hr-tip-layer * { color: #f9fafb; }
+.hr-tip-body { display: -webkit-box; -webkit-box-orient: vertical; overflow: hidden; }
+/* Gradio lifts the chat's "scroll down" arrow to the top layer of the page: kept within
+   the chat, it stays under the preview. */
+#chat { isolation: isolate; }
 .hr-bubble-sources { margin-top: 0.5rem; font-size: 0.92rem; }
 .hr-bubble-sources ul { list-style: none; padding-left: 0; margin: 0.3rem 0; }
 .hr-bubble-sources li { margin: 0.25rem 0; }
@@ -283,6 +307,14 @@ button.hr-cite.hr-tip-off .hr-tip { display: none; }
 .dark .hr-source-link { color: #93c5fd; }
 .dark .hr-card-open { color: #93c5fd; }
 .hr-card-open { margin-top: 0.4rem; min-height: 24px; }
+/* The article viewer: its title and Close above the article, which scrolls on its own. */
+#article-view.hr-closed { display: none; }
+.hr-viewer-head { display: flex; align-items: flex-start; gap: 0.6rem; margin-bottom: 0.4rem;
+  padding-bottom: 0.4rem; border-bottom: 1px solid var(--border-color-primary); }
+.hr-viewer-head h2 { flex: 1; font-size: 1.2rem; margin: 0.2rem 0; }
+.hr-viewer-head .hr-close { flex: none; margin-top: 0; }
+mark.hr-cited:focus-visible { outline: 2px solid #1d4ed8; outline-offset: 2px; }
+.dark mark.hr-cited:focus-visible { outline-color: #93c5fd; }
 .hr-copy, .hr-close { margin-top: 0.4rem; min-height: 28px; padding: 0.15rem 0.6rem;
   border: 1px solid var(--border-color-primary); border-radius: 6px; cursor: pointer;
   background: var(--background-fill-primary); color: var(--body-text-color); font: inherit; }
@@ -291,6 +323,13 @@ button.hr-cite.hr-tip-off .hr-tip { display: none; }
 #source-panel { position: sticky; top: 0.5rem; align-self: flex-start; max-height: 96vh;
   overflow-y: auto; flex-wrap: nowrap; }
 #source-panel > * { flex-shrink: 0; }
+/* Beside the sources, the chat takes the window's height less what is around it: a
+   1280x720 laptop shows the question box and Send without scrolling, and what grows
+   under the chat (a second row of suggestions, a longer question) takes from it. */
+@media (min-width: 641px) {
+  #chat-column { min-height: calc(100dvh - 8rem); }
+  #chat { flex: 1 1 0; height: auto !important; min-height: 240px; }
+}
 #question textarea { font-size: 16px; }
 #send { color: #fff; background: #1d4ed8; }
 #chat button { min-width: 24px; min-height: 24px; }
@@ -326,13 +365,16 @@ button[role="tab"].selected::after, .tab-container::after { display: none; }
   #hr-title h1 { font-size: 1.5rem; }
   /* Under the chat on a phone: the page scrolls, not a box inside it. */
   #source-panel { position: static; max-height: none; overflow: visible; }
-  /* On a phone an opened article is a sheet over the lower part of the screen. */
-  #article-view:has(article):not(.hr-closed) { position: fixed; left: 0; right: 0; bottom: 0;
-    z-index: 100; max-height: 70vh; overflow-y: auto; padding: 0.8rem;
-    background: var(--background-fill-primary); border-top: 2px solid var(--color-accent);
-    box-shadow: 0 -6px 20px rgba(0,0,0,.3); }
-  #article-view.hr-closed { display: none; }
-  #article-view .hr-article { max-height: none; }
+  /* On a phone an opened article is a sheet over the whole screen; the page under it is
+     hidden, from the eye, the keyboard and screen readers alike. */
+  #article-view:not(.hr-closed) .hr-viewer { position: fixed; inset: 0; z-index: 1100;
+    display: flex; flex-direction: column; padding: 0.8rem; visibility: visible;
+    background: var(--background-fill-primary); }
+  /* Its own background: axe judges the text of a scrolled box against the box's. */
+  #article-view .hr-viewer .hr-article { flex: 1 1 auto; min-height: 0; max-height: none;
+    background: var(--background-fill-primary); }
+  /* (Gradio puts ".gradio-container .contain" before each rule in here: the columns
+     around the sheet are hidden, not the body's content.) */
+  .column:has(#article-view:not(.hr-closed) .hr-viewer) { visibility: hidden; }
 }
-@media (min-width: 641px) { .hr-close { display: none; } }
 """

@@ -150,7 +150,7 @@ def test_hovering_or_focusing_a_citation_previews_its_passage(english_page):
     page = english_page
     ask(page, "What does an HR Generalist do?")
     cite = page.locator("#chat .bot-row").last.locator("button.hr-cite").first
-    tip = cite.locator(".hr-tip")
+    tip = page.locator("#hr-tip-layer")  # one preview on top of the page, for any [n]
     assert not tip.is_visible()
     cite.hover()
     tip.wait_for(state="visible")
