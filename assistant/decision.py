@@ -27,10 +27,9 @@ ANSWER_SIGNALS = (*SIGNALS, "relevance")
 
 MODEL_PATH = Path(__file__).parent / "data" / "decision.json"
 # How much an answer may quote: windows, and characters of quoted text. Measured
-# leave-one-site-out on the hand-written cases (bench/fit_decision.py): 6 windows and
-# 1300 characters cover 0.84 of the asked facts, 4 and 900 covered 0.79, at the same
-# citation precision. (A fourth source's open preview no longer fails the chat's axe
-# check, issue 26.)
+# leave-one-site-out on the hand-written cases (bench/fit_decision.py, keep ratio refit
+# with them): 6 windows and 1300 characters cover 0.85 of the asked facts at citation
+# precision 0.93; 4 and 900 covered 0.81 at 0.94.
 MAX_WINDOWS = 6
 MAX_QUOTED_CHARS = 1300
 # A window in the question's language leads when it scores this close to a better one in
