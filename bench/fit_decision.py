@@ -40,6 +40,7 @@ from assistant.decision import (
     ANSWER_SIGNALS,
     MODEL_PATH,
     DecisionModel,
+    knows_no_word,
     lead_in_language,
     select,
 )
@@ -315,6 +316,9 @@ def choose_threshold(samples: list[Sample], rated: list[Rated]) -> float:
     return best[allowed] - 1e-9 if best else 0.5
 
 
+UNKNOWN_SHARE = SIGNALS.index("unknown_share")
+
+
 @dataclass
 class Scored:
     """A window as :func:`assistant.decision.select` reads it."""
@@ -345,7 +349,9 @@ def answer_of(sample: Sample, rated: Rated, rule: DecisionModel) -> list[Scored]
         ),
         key=lambda w: -w.relevance,
     )
-    if not ranked or ranked[0].score < rule.threshold:
+    if not ranked or knows_no_word(float(sample.signals[0][UNKNOWN_SHARE])):
+        return None
+    if ranked[0].score < rule.threshold:
         return None
     ranked = lead_in_language(ranked, rule.threshold, sample.case.language, lambda w: w.language)
     return select(ranked, rule)  # type: ignore[arg-type]

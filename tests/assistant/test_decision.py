@@ -49,6 +49,16 @@ def test_a_question_whose_best_window_is_below_the_threshold_is_refused():
     assert explained["windows"][0]["signals"]["dense_z"]["contribution"] == -1.0
 
 
+def test_a_question_no_article_uses_a_word_of_is_refused_however_well_it_scores():
+    known, unknown = window(0, 3.0), window(0, 3.0)
+    known.signals["unknown_share"] = 0.9  # one word of it an article uses
+    unknown.signals["unknown_share"] = 1.0
+    assert decide([known], model()).answer
+    decision = decide([unknown], model())
+    assert not decision.answer and decision.reason == "unknown_words"
+    assert decision.explain(model())["windows"]  # the best window still explains it
+
+
 def test_the_answer_quotes_the_windows_nearly_as_relevant_as_the_best():
     decision = decide([window(0, 3.0), window(1, 2.5), window(2, -1.0)], model(keep=0.9))
     assert decision.answer
