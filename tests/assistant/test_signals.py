@@ -163,3 +163,18 @@ def test_a_word_the_articles_never_use_is_no_subject_whatever_its_stem():
     asked = read_question("What does an officerschap do?", "", "en", weights())
     assert "officerschap" in [asked.words[i] for i in asked.aspect]
     assert asked.unknown[asked.words.index("officerschap")]
+
+
+def test_the_small_talk_around_a_request_is_left_out_and_the_request_kept():
+    from assistant.signals import without_small_talk
+
+    assert without_small_talk("Hi there, good morning! How do I request parental leave?") == (
+        "How do I request parental leave?"
+    )
+    assert without_small_talk("Hallo, goedemorgen! Is er een fietsregeling? Bedankt!") == (
+        "Is er een fietsregeling?"
+    )
+    assert without_small_talk("hi how do I report sick") == "how do I report sick"
+    # Nothing but small talk, or no small talk at all: the text as it is.
+    for text in ("thanks, that helps a lot", "Hi!", "What does an HR officer do?"):
+        assert without_small_talk(text) == text
