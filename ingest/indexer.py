@@ -37,6 +37,7 @@ from ingest.loaders import (
     SUPPORTED_SUFFIXES,
     UNREADABLE_FOLDER,
     LoadError,
+    UnreadableFolderError,
     article_id_for,
     list_article_files,
     load_article,
@@ -116,11 +117,20 @@ def load_folder(folder: Path, max_bytes: int) -> tuple[list[Article], list[dict[
     Files that share an article id (``x.md`` and ``x.txt``) are all reported and none is
     loaded, whether or not each reads well: the store keeps what it had for that id
     until one of them is renamed, instead of one file silently replacing the other.
+
+    Raises:
+        AssistantError: the folder is missing.
+        UnreadableFolderError: the folder itself cannot be read.
     """
     if not folder.is_dir():
         raise AssistantError(f"knowledge folder not found: {folder}")
     articles: list[Article] = []
     paths, refused = list_article_files(folder)
+    for path, why in refused:
+        if path == folder and why.startswith(UNREADABLE_FOLDER):
+            raise UnreadableFolderError(
+                f"knowledge folder cannot be read: {folder}{why.removeprefix(UNREADABLE_FOLDER)}"
+            )
     errors = [{"file": str(p.relative_to(folder)), "error": why} for p, why in refused]
     by_id: dict[str, list[Path]] = {}
     for path in paths:
@@ -212,8 +222,10 @@ def ingest_folder(
     the next run (see :func:`_remove_orphans`).
 
     Raises:
-        AssistantError: the folder is missing or holds no article at all, a chat in
-            another process owns this embedded store, or the store cannot be leased.
+        AssistantError: the folder is missing, cannot be read
+            (:class:`~ingest.loaders.UnreadableFolderError`) or holds no article at all,
+            a chat in another process owns this embedded store, or the store cannot be
+            leased.
     """
     started = time.perf_counter()
     folder = folder or settings.knowledge_dir

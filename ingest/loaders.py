@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from core.errors import AssistantError
 from core.language import LANGUAGES, detect_language
 from core.types import Article
 from ingest.cleaning import clean_text
@@ -31,6 +32,10 @@ HIDDEN = (".", "~")
 
 class LoadError(Exception):
     """A file that cannot be ingested; the message is the reason shown to the maintainer."""
+
+
+class UnreadableFolderError(AssistantError):
+    """The knowledge folder itself cannot be read: nothing in it can be told apart."""
 
 
 def article_id_for(path: Path) -> str:

@@ -1,0 +1,96 @@
+"""What an ingest reports about odd entries in the articles folder: the folder itself
+unreadable. Each on a real ingest into a temporary data folder."""
+
+from __future__ import annotations
+
+import errno
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from ingest.indexer import ingest_folder
+from ingest.loaders import UnreadableFolderError
+from tests.conftest import settings_env
+
+pytestmark = pytest.mark.integration
+
+TEXT = (
+    "A payroll officer checks the hours worked, runs the monthly payroll and answers "
+    "questions about payslips, deductions and allowances."
+)
+# Run by the CLI test in its own process: listing the folder fails there as it does for
+# a user without read permission, also where chmod 000 does not stop this user (root).
+DENY_LISTING = """
+import errno, os, sys
+folder = sys.argv[1]
+if os.access(folder, os.R_OK):
+    listing = os.scandir
+    def scandir(path="."):
+        if os.fspath(path) == folder:
+            raise PermissionError(errno.EACCES, "Permission denied", folder)
+        return listing(path)
+    os.scandir = scandir
+from hr_assistant.cli import main
+main(["ingest"])
+"""
+
+
+@contextmanager
+def unreadable(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """``folder`` as a user without read permission meets it: chmod 000, and where that
+    does not stop this user (root), listing it fails as it would."""
+    folder.chmod(0)
+    try:
+        if os.access(folder, os.R_OK):
+            listing = os.scandir
+
+            def scandir(path: str | os.PathLike[str] = ".") -> object:
+                if Path(path) == folder:
+                    raise PermissionError(errno.EACCES, "Permission denied", str(path))
+                return listing(path)
+
+            monkeypatch.setattr(os, "scandir", scandir)
+        yield
+    finally:
+        monkeypatch.undo()
+        folder.chmod(0o755)
+
+
+def test_an_unreadable_knowledge_folder_is_reported_as_unreadable(
+    make_settings, embeddings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    folder = tmp_path / "knowledge"
+    folder.mkdir()
+    (folder / "payroll.md").write_text(TEXT, encoding="utf-8")
+    settings = make_settings(knowledge_dir=folder)
+    with unreadable(folder, monkeypatch), pytest.raises(UnreadableFolderError) as raised:
+        ingest_folder(settings, embeddings)
+    assert str(raised.value) == f"knowledge folder cannot be read: {folder} (Permission denied)"
+    assert ingest_folder(settings, embeddings).articles == 1  # readable again: ingested
+
+
+def test_the_cli_says_the_knowledge_folder_cannot_be_read(make_settings, tmp_path: Path):
+    folder = tmp_path / "knowledge"
+    folder.mkdir()
+    (folder / "payroll.md").write_text(TEXT, encoding="utf-8")
+    env = settings_env(make_settings(knowledge_dir=folder))
+    folder.chmod(0)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", DENY_LISTING, str(folder)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    finally:
+        folder.chmod(0o755)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"hr-assistant: knowledge folder cannot be read: {folder} (Permission denied)"
+    ]
