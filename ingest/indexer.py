@@ -33,7 +33,7 @@ from core.types import Article, Passage
 from core.units import UNIT_VECTORS_KEY, encode_vectors, split_text
 from ingest.chunking import chunk_article, embedding_text
 from ingest.loaders import (
-    OUTSIDE_LINK,
+    OUTSIDE_LINKS,
     SUPPORTED_SUFFIXES,
     UNREADABLE_FOLDER,
     LoadError,
@@ -299,7 +299,7 @@ def _delete_gone(
     """
     if any(e["error"].startswith(UNREADABLE_FOLDER) for e in errors):
         return 0
-    failed_ids = {Path(e["file"]).stem for e in errors if e["error"] != OUTSIDE_LINK}
+    failed_ids = {Path(e["file"]).stem for e in errors if e["error"] not in OUTSIDE_LINKS}
     present_ids = {a.id for a in articles}
     deleted = 0
     for gone in sorted(set(ingested_articles(settings)) - present_ids - failed_ids):

@@ -21,6 +21,8 @@ SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".doc
 MIN_ARTICLE_CHARS = 40
 # Why a link is refused; its article id keeps nothing in the store (it was never content).
 OUTSIDE_LINK = "link to a file outside the knowledge folder"
+OUTSIDE_FOLDER_LINK = "link to a folder outside the knowledge folder"
+OUTSIDE_LINKS = (OUTSIDE_LINK, OUTSIDE_FOLDER_LINK)
 # A link that leads back to itself (``ln -s loop.md loop.md``): one refused entry.
 LINK_LOOP = "link loop (the link leads back to itself)"
 # Why a folder's files are missing from a listing; an ingest that meets it deletes
@@ -297,7 +299,7 @@ def list_article_files(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]
                 refused.append((path, _link_problem(exc)))
                 continue
             if not target.is_relative_to(root):
-                refused.append((path, OUTSIDE_LINK))
+                refused.append((path, OUTSIDE_FOLDER_LINK if target.is_dir() else OUTSIDE_LINK))
                 continue
             if target.is_dir():
                 continue  # a link to a folder inside: its files are listed where they are

@@ -1,5 +1,5 @@
 """What an ingest reports about odd entries in the articles folder: the folder itself
-unreadable. Each on a real ingest into a temporary data folder."""
+unreadable, a link to a folder outside. Each on a real ingest into a temporary data folder."""
 
 from __future__ import annotations
 
@@ -93,4 +93,23 @@ def test_the_cli_says_the_knowledge_folder_cannot_be_read(make_settings, tmp_pat
     assert result.returncode == 2, result.stdout + result.stderr
     assert result.stderr.strip().splitlines() == [
         f"hr-assistant: knowledge folder cannot be read: {folder} (Permission denied)"
+    ]
+
+
+def test_a_link_to_a_folder_outside_is_refused_as_a_folder(
+    make_settings, embeddings, tmp_path: Path
+):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text(TEXT, encoding="utf-8")
+    folder = tmp_path / "knowledge"
+    folder.mkdir()
+    (folder / "payroll.md").write_text(TEXT, encoding="utf-8")
+    (folder / "shared").symlink_to(outside, target_is_directory=True)
+    (folder / "secret.md").symlink_to(outside / "secret.md")
+    report = ingest_folder(make_settings(knowledge_dir=folder), embeddings)
+    assert report.articles == 1
+    assert report.errors == [
+        {"file": "secret.md", "error": "link to a file outside the knowledge folder"},
+        {"file": "shared", "error": "link to a folder outside the knowledge folder"},
     ]
