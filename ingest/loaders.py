@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import unicodedata
 from pathlib import Path
 
 import yaml
@@ -41,8 +42,28 @@ class UnreadableFolderError(AssistantError):
 
 
 def article_id_for(path: Path) -> str:
-    """The article id: the file name without its extension."""
-    return path.stem
+    """The article id: the file name without its extension, in Unicode's composed form
+    (NFC). A Mac writes "é" decomposed, as "e" and an accent: either spelling is one id.
+    """
+    return unicodedata.normalize("NFC", path.stem)
+
+
+def control_characters(name: str) -> list[str]:
+    """The control characters (line breaks, tabs, ...) in ``name``, as escapes ("\\n")."""
+    return [_escaped(c) for c in name if unicodedata.category(c) == "Cc"]
+
+
+def shown_name(name: str) -> str:
+    """``name`` as a report shows it: composed (NFC), on one line, control characters
+    written as escapes."""
+    return "".join(
+        _escaped(c) if unicodedata.category(c) == "Cc" else c
+        for c in unicodedata.normalize("NFC", name)
+    )
+
+
+def _escaped(char: str) -> str:
+    return repr(char)[1:-1]
 
 
 def _split_front_matter(raw: str) -> tuple[dict[str, object], str]:
@@ -257,7 +278,7 @@ def load_article(path: Path, max_bytes: int = 20 * 1024 * 1024) -> Article:
     text = clean_text(body, author=author)
     if len(text.strip()) < MIN_ARTICLE_CHARS:
         raise LoadError("no article text found (empty after cleaning)")
-    title = str(meta.get("title") or "").strip() or _first_line(text) or path.stem
+    title = str(meta.get("title") or "").strip() or _first_line(text) or article_id_for(path)
     language = str(meta.get("language") or "").strip().lower()
     if language not in LANGUAGES:
         language = detect_language(text)

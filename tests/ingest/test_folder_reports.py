@@ -1,5 +1,6 @@
 """What an ingest reports about odd entries in the articles folder: the folder itself
-unreadable, a link to a folder outside. Each on a real ingest into a temporary data folder."""
+unreadable, a link to a folder outside, one name in two Unicode spellings, a control
+character in a name. Each on a real ingest into a temporary data folder."""
 
 from __future__ import annotations
 
@@ -7,13 +8,16 @@ import errno
 import os
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from core.store import ingested_articles
 from ingest.indexer import ingest_folder
+from ingest.knowledge_base import KnowledgeBase
 from ingest.loaders import UnreadableFolderError
 from tests.conftest import settings_env
 
@@ -112,4 +116,50 @@ def test_a_link_to_a_folder_outside_is_refused_as_a_folder(
     assert report.errors == [
         {"file": "secret.md", "error": "link to a file outside the knowledge folder"},
         {"file": "shared", "error": "link to a folder outside the knowledge folder"},
+    ]
+
+
+def test_one_name_in_two_unicode_spellings_is_one_article_id_and_one_error(
+    make_settings, embeddings, tmp_path: Path
+):
+    composed = unicodedata.normalize("NFC", "résumé")
+    decomposed = unicodedata.normalize("NFD", "résumé")
+    assert composed != decomposed
+    folder = tmp_path / "knowledge"
+    folder.mkdir()
+    (folder / f"{decomposed}.md").write_text(TEXT, encoding="utf-8")  # as a Mac writes it
+    settings = make_settings(knowledge_dir=folder)
+    first = ingest_folder(settings, embeddings)
+    assert first.articles == 1 and not first.errors
+    assert set(ingested_articles(settings)) == {composed}
+
+    (folder / f"{composed}.md").write_text(TEXT + " Also bonuses.", encoding="utf-8")
+    clash = ingest_folder(settings, embeddings)
+    assert clash.errors == [
+        {
+            "file": f"{composed}.md",
+            "error": "the same name in two Unicode spellings (composed and decomposed): keep one",
+        }
+    ]
+    assert clash.deleted == 0 and set(ingested_articles(settings)) == {composed}
+
+    (folder / f"{composed}.md").unlink()
+    base = KnowledgeBase(settings, embeddings)
+    assert base.trash(composed).name.endswith(f"--{decomposed}.md")  # found by its id
+
+
+def test_a_control_character_in_a_file_name_is_one_error_not_an_abort(
+    make_settings, embeddings, tmp_path: Path
+):
+    folder = tmp_path / "knowledge"
+    folder.mkdir()
+    (folder / "payroll.md").write_text(TEXT, encoding="utf-8")
+    (folder / "pay\nroll.md").write_text(TEXT, encoding="utf-8")
+    (folder / "bell\a.md").write_text(TEXT, encoding="utf-8")
+    settings = make_settings(knowledge_dir=folder)
+    report = ingest_folder(settings, embeddings)
+    assert report.articles == 1 and set(ingested_articles(settings)) == {"payroll"}
+    assert report.errors == [
+        {"file": "bell\\x07.md", "error": "file name has a control character (\\x07): rename it"},
+        {"file": "pay\\nroll.md", "error": "file name has a control character (\\n): rename it"},
     ]
