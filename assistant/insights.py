@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -41,8 +42,10 @@ from sqlalchemy import (
     update,
 )
 
+from assistant.signals import is_small_talk, without_small_talk
+from assistant.text import content_words
 from core.embeddings import IdentifiedEmbeddings
-from core.privacy import PrivacyPolicy, hour_of
+from core.privacy import MASKS, PrivacyPolicy, hour_of
 from core.settings import Settings
 from core.store import sql_engine
 from core.types import SMALL_TALK, Answer
@@ -58,6 +61,29 @@ MAX_GROUPS = 50
 # only, a few questions each, and each question once per store version (bounded work).
 RECHECK_GROUPS = 10
 RECHECK_PER_GROUP = 3
+
+_MASKED = re.compile("|".join(re.escape(m) for m in MASKS))
+# Where a question falls apart into the pieces that hold a masked detail or not: after a
+# comma, colon or sentence end, at a line break and around brackets ("(employee [number])").
+_PIECE_END = re.compile(r"(?<=[,;:.!?])\s+|\s*[\n()]\s*")
+
+
+def gap_content(masked: str) -> str:
+    """What a masked question asks, for comparing it by meaning with others: the pieces
+    around a masked detail ("my e-mail is [e-mail]:", "call [phone]") and the greetings
+    and thanks around the request (:func:`assistant.signals.without_small_talk`) left out.
+
+    Two questions that share such boilerplate would otherwise look alike to the embedder
+    whatever they ask. A piece with a masked detail stays (the mask itself dropped) when
+    no other piece says anything: then the detail is part of the question.
+    """
+    pieces = [p for p in _PIECE_END.split(masked.strip()) if p]
+    unmasked = [p for p in pieces if not _MASKED.search(p)]
+    if any(content_words(p) and not is_small_talk(p, follows=True) for p in unmasked):
+        pieces = unmasked
+    content = " ".join(" ".join(_MASKED.sub(" ", p).split()) for p in pieces)
+    return without_small_talk(content) or masked.strip()
+
 
 _metadata = MetaData()
 _questions = Table(
@@ -143,7 +169,10 @@ class QuestionLog:
             if answer.refusal == SMALL_TALK:
                 continue  # a greeting or thanks is no question the articles should answer
             question = self.policy.mask(answer.question.strip())
-            vector = np.asarray(self.embeddings.embed_query(question), dtype=np.float16)
+            # The vector its gap is grouped by: what it asks, not the boilerplate around it.
+            vector = np.asarray(
+                self.embeddings.embed_query(gap_content(question)), dtype=np.float16
+            )
             rows.append(
                 {
                     "answer_id": self._answer_key(answer_id),
@@ -335,6 +364,8 @@ class GapGroup:
     closest: list[str]  # article ids that came closest, most often first
     thumbs_down: int
     recheck: list[str] = field(default_factory=list, repr=False)  # distinct questions
+    # Every distinct question of the group, most asked first (to score a grouping with).
+    questions: list[str] = field(default_factory=list, repr=False)
     now_answered: int | None = None  # of len(recheck), after the latest ingest
     rechecked: int = 0
 
@@ -353,6 +384,7 @@ class Insights:
         data = asdict(self)
         for group in data["gaps"]:
             group.pop("recheck")
+            group.pop("questions")
         return data
 
 
@@ -360,8 +392,10 @@ def group_gaps(rows: Sequence[LoggedQuestion], floor: float) -> list[GapGroup]:
     """Refused and thumbs-down questions grouped by meaning, largest group first.
 
     Greedy leader clustering over the distinct masked questions (most asked first): a
-    question joins the first group whose leader it resembles at ``floor`` or more. One
-    pass, so 100,000 logged questions group in well under a second.
+    question joins the group whose leader it resembles most, at ``floor`` or more. Each
+    vector is that of the question's content (:func:`gap_content`, taken when it was
+    logged), so "Hi, X?" and "X?" meet. One pass, so 100,000 logged questions group in
+    well under a second.
     """
     distinct: dict[str, list[LoggedQuestion]] = defaultdict(list)
     for row in rows:
@@ -401,6 +435,7 @@ def group_gaps(rows: Sequence[LoggedQuestion], floor: float) -> list[GapGroup]:
                 closest=[a for a, _ in closest.most_common(3)],
                 thumbs_down=sum(row.count for row in same_rows if row.vote == "down"),
                 recheck=[ordered[i][0].question for i in indices[:RECHECK_PER_GROUP]],
+                questions=[ordered[i][0].question for i in indices],
             )
         )
     groups.sort(key=lambda g: g.count, reverse=True)

@@ -154,6 +154,40 @@ def is_small_talk(
     return words[0] in talk and not asks and not names and len(words) <= 1 + SMALL_TALK_EXTRA_WORDS
 
 
+# Where a message falls apart into the pieces small talk is told apart in: after a
+# comma, colon or sentence end (followed by a space), and at a line break.
+_PIECE_END = re.compile(r"(?<=[,;:.!?])\s+|\s*\n\s*")
+_WORD = re.compile(r"[\w'-]+")
+
+
+def without_small_talk(text: str) -> str:
+    """``text`` without the small talk around the request: greetings and thanks before it
+    ("Hi there, good morning! ..."), small-talk words right before a question word
+    ("hi how do I ..."), and thanks after it ("... Thanks in advance!").
+
+    What two messages share in such openings says nothing about what they ask, and a
+    comparison by meaning would count it. The whole text comes back when nothing but
+    small talk is in it.
+    """
+    if is_small_talk(text):
+        return text.strip()
+    pieces = [p for p in _PIECE_END.split(text.strip()) if p]
+    start, end = 0, len(pieces)
+    while start < end - 1 and is_small_talk(pieces[start]):
+        start += 1
+    while end - 1 > start and is_small_talk(pieces[end - 1], follows=True):
+        end -= 1
+    if start == end:
+        return text.strip()
+    first = pieces[start]
+    talk, asking = _small_talk_words()
+    words = list(_WORD.finditer(first))
+    lead = next((i for i, w in enumerate(words) if w.group().lower() not in talk), 0)
+    if lead and words[lead].group().lower() in asking:
+        first = first[words[lead].start() :]
+    return " ".join([first, *pieces[start + 1 : end]])
+
+
 @dataclass
 class AskedQuestion:
     """A question read once: its weighted words, asked aspect, kinds and scopes."""

@@ -34,6 +34,9 @@ _DATE_OR_YEARS = re.compile(
     r"|\b(?:19|20)\d{2}\s*[-\u2013/]\s*(?:19|20)\d{2}\b"
 )
 HOUR_FORMAT = "%Y-%m-%dT%H:00Z"
+# What stands in for each kind of detail taken out.
+EMAIL_MASK, PHONE_MASK, NUMBER_MASK = "[e-mail]", "[phone]", "[number]"
+MASKS = (EMAIL_MASK, PHONE_MASK, NUMBER_MASK)
 
 
 def masked_parts(typed: str) -> tuple[str, list[tuple[str, str]]]:
@@ -45,7 +48,7 @@ def masked_parts(typed: str) -> tuple[str, list[tuple[str, str]]]:
         found.append((match.group(), placeholder))
         return placeholder
 
-    typed = _EMAIL.sub(lambda m: replace(m, "[e-mail]"), typed)
+    typed = _EMAIL.sub(lambda m: replace(m, EMAIL_MASK), typed)
     held: list[str] = []
 
     def hold(match: re.Match[str]) -> str:
@@ -54,11 +57,11 @@ def masked_parts(typed: str) -> tuple[str, list[tuple[str, str]]]:
 
     typed = _DATE_OR_YEARS.sub(hold, typed)
     typed = _PHONE.sub(
-        lambda m: replace(m, "[phone]") if sum(c.isdigit() for c in m.group()) >= 9 else m.group(),
+        lambda m: replace(m, PHONE_MASK) if sum(c.isdigit() for c in m.group()) >= 9 else m.group(),
         typed,
     )
     typed = re.sub("\x00(\\d+)\x00", lambda m: held[int(m.group(1))], typed)
-    return _DIGITS.sub(lambda m: replace(m, "[number]"), typed), found
+    return _DIGITS.sub(lambda m: replace(m, NUMBER_MASK), typed), found
 
 
 def mask(typed: str) -> str:

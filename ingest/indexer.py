@@ -33,13 +33,16 @@ from core.types import Article, Passage
 from core.units import UNIT_VECTORS_KEY, encode_vectors, split_text
 from ingest.chunking import chunk_article, embedding_text
 from ingest.loaders import (
-    OUTSIDE_LINK,
+    OUTSIDE_LINKS,
     SUPPORTED_SUFFIXES,
     UNREADABLE_FOLDER,
     LoadError,
+    UnreadableFolderError,
     article_id_for,
+    control_characters,
     list_article_files,
     load_article,
+    shown_name,
 )
 
 SOURCE_KEY = "article_id"
@@ -115,27 +118,68 @@ def load_folder(folder: Path, max_bytes: int) -> tuple[list[Article], list[dict[
 
     Files that share an article id (``x.md`` and ``x.txt``) are all reported and none is
     loaded, whether or not each reads well: the store keeps what it had for that id
-    until one of them is renamed, instead of one file silently replacing the other.
+    until one of them is renamed, instead of one file silently replacing the other. One
+    name spelt in two Unicode forms (composed and decomposed "é") is one such clash, and
+    one error: the two names look the same. A file name with a control character (a
+    line break, a tab) is refused: it would become part of the article id.
+    Every name in ``errors`` is shown on one line, composed.
+
+    Raises:
+        AssistantError: the folder is missing.
+        UnreadableFolderError: the folder itself cannot be read.
     """
     if not folder.is_dir():
         raise AssistantError(f"knowledge folder not found: {folder}")
     articles: list[Article] = []
     paths, refused = list_article_files(folder)
-    errors = [{"file": str(p.relative_to(folder)), "error": why} for p, why in refused]
+    for path, why in refused:
+        if path == folder and why.startswith(UNREADABLE_FOLDER):
+            raise UnreadableFolderError(
+                f"knowledge folder cannot be read: {folder}{why.removeprefix(UNREADABLE_FOLDER)}"
+            )
+    errors = [{"file": _shown(p, folder), "error": why} for p, why in refused]
     by_id: dict[str, list[Path]] = {}
     for path in paths:
+        if odd := control_characters(path.name):
+            errors.append(
+                {
+                    "file": _shown(path, folder),
+                    "error": f"file name has a control character ({', '.join(odd)}): rename it",
+                }
+            )
+            continue
         by_id.setdefault(article_id_for(path), []).append(path)
-    for path in paths:
-        name = str(path.relative_to(folder))
-        clashing = [p.name for p in by_id[article_id_for(path)] if p != path]
-        if clashing:
-            errors.append({"file": name, "error": f"same article id as {', '.join(clashing)}"})
+    reported: set[str] = set()
+    for path in (p for same in by_id.values() for p in same):
+        name = _shown(path, folder)
+        same_id = by_id[article_id_for(path)]
+        if len(same_id) > 1:
+            if name not in reported:
+                reported.add(name)
+                errors.append({"file": name, "error": _clash(path, same_id, folder)})
             continue
         try:
             articles.append(load_article(path, max_bytes=max_bytes))
         except LoadError as exc:
             errors.append({"file": name, "error": str(exc)})
     return articles, errors
+
+
+def _shown(path: Path, folder: Path) -> str:
+    """``path`` in a report: relative to ``folder``, composed, on one line."""
+    return shown_name(str(path.relative_to(folder)))
+
+
+def _clash(path: Path, same_id: list[Path], folder: Path) -> str:
+    """Why ``path`` is not loaded: another file has its article id."""
+    spellings = [p for p in same_id if _shown(p, folder) == _shown(path, folder)]
+    others = sorted({shown_name(p.name) for p in same_id if p not in spellings})
+    reasons = []
+    if len(spellings) > 1:
+        reasons.append("the same name in two Unicode spellings (composed and decomposed): keep one")
+    if others:
+        reasons.append(f"same article id as {', '.join(others)}")
+    return "; ".join(reasons)
 
 
 class _CachedEmbeddings(IdentifiedEmbeddings):
@@ -212,8 +256,10 @@ def ingest_folder(
     the next run (see :func:`_remove_orphans`).
 
     Raises:
-        AssistantError: the folder is missing or holds no article at all, a chat in
-            another process owns this embedded store, or the store cannot be leased.
+        AssistantError: the folder is missing, cannot be read
+            (:class:`~ingest.loaders.UnreadableFolderError`) or holds no article at all,
+            a chat in another process owns this embedded store, or the store cannot be
+            leased.
     """
     started = time.perf_counter()
     folder = folder or settings.knowledge_dir
@@ -287,7 +333,8 @@ def _delete_gone(
     """
     if any(e["error"].startswith(UNREADABLE_FOLDER) for e in errors):
         return 0
-    failed_ids = {Path(e["file"]).stem for e in errors if e["error"] != OUTSIDE_LINK}
+    failed = [Path(e["file"]) for e in errors if e["error"] not in OUTSIDE_LINKS]
+    failed_ids = {article_id_for(path) for path in failed}
     present_ids = {a.id for a in articles}
     deleted = 0
     for gone in sorted(set(ingested_articles(settings)) - present_ids - failed_ids):

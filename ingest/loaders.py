@@ -5,10 +5,12 @@ from __future__ import annotations
 import errno
 import os
 import re
+import unicodedata
 from pathlib import Path
 
 import yaml
 
+from core.errors import AssistantError
 from core.language import LANGUAGES, detect_language
 from core.types import Article
 from ingest.cleaning import clean_text
@@ -20,6 +22,8 @@ SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".doc
 MIN_ARTICLE_CHARS = 40
 # Why a link is refused; its article id keeps nothing in the store (it was never content).
 OUTSIDE_LINK = "link to a file outside the knowledge folder"
+OUTSIDE_FOLDER_LINK = "link to a folder outside the knowledge folder"
+OUTSIDE_LINKS = (OUTSIDE_LINK, OUTSIDE_FOLDER_LINK)
 # A link that leads back to itself (``ln -s loop.md loop.md``): one refused entry.
 LINK_LOOP = "link loop (the link leads back to itself)"
 # Why a folder's files are missing from a listing; an ingest that meets it deletes
@@ -33,9 +37,33 @@ class LoadError(Exception):
     """A file that cannot be ingested; the message is the reason shown to the maintainer."""
 
 
+class UnreadableFolderError(AssistantError):
+    """The knowledge folder itself cannot be read: nothing in it can be told apart."""
+
+
 def article_id_for(path: Path) -> str:
-    """The article id: the file name without its extension."""
-    return path.stem
+    """The article id: the file name without its extension, in Unicode's composed form
+    (NFC). A Mac writes "é" decomposed, as "e" and an accent: either spelling is one id.
+    """
+    return unicodedata.normalize("NFC", path.stem)
+
+
+def control_characters(name: str) -> list[str]:
+    """The control characters (line breaks, tabs, ...) in ``name``, as escapes ("\\n")."""
+    return [_escaped(c) for c in name if unicodedata.category(c) == "Cc"]
+
+
+def shown_name(name: str) -> str:
+    """``name`` as a report shows it: composed (NFC), on one line, control characters
+    written as escapes."""
+    return "".join(
+        _escaped(c) if unicodedata.category(c) == "Cc" else c
+        for c in unicodedata.normalize("NFC", name)
+    )
+
+
+def _escaped(char: str) -> str:
+    return repr(char)[1:-1]
 
 
 def _split_front_matter(raw: str) -> tuple[dict[str, object], str]:
@@ -250,7 +278,7 @@ def load_article(path: Path, max_bytes: int = 20 * 1024 * 1024) -> Article:
     text = clean_text(body, author=author)
     if len(text.strip()) < MIN_ARTICLE_CHARS:
         raise LoadError("no article text found (empty after cleaning)")
-    title = str(meta.get("title") or "").strip() or _first_line(text) or path.stem
+    title = str(meta.get("title") or "").strip() or _first_line(text) or article_id_for(path)
     language = str(meta.get("language") or "").strip().lower()
     if language not in LANGUAGES:
         language = detect_language(text)
@@ -292,7 +320,7 @@ def list_article_files(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]
                 refused.append((path, _link_problem(exc)))
                 continue
             if not target.is_relative_to(root):
-                refused.append((path, OUTSIDE_LINK))
+                refused.append((path, OUTSIDE_FOLDER_LINK if target.is_dir() else OUTSIDE_LINK))
                 continue
             if target.is_dir():
                 continue  # a link to a folder inside: its files are listed where they are

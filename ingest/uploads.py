@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from core.errors import AssistantError
-from ingest.loaders import SUPPORTED_SUFFIXES
+from ingest.loaders import SUPPORTED_SUFFIXES, article_id_for
 
 MAX_NAME_CHARS = 120
 
@@ -53,7 +53,11 @@ def article_file(article_id: str, folder: Path) -> Path:
         AssistantError: the article has no file there.
     """
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-        if path.is_file() and path.stem == article_id and path.suffix.lower() in SUPPORTED_SUFFIXES:
+        if (
+            path.is_file()
+            and article_id_for(path) == article_id
+            and path.suffix.lower() in SUPPORTED_SUFFIXES
+        ):
             return path
     raise AssistantError(f"no article file for '{article_id}' in {folder}")
 

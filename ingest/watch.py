@@ -23,7 +23,7 @@ from core.embeddings import IdentifiedEmbeddings
 from core.errors import AssistantError, StoreError
 from core.settings import Settings
 from ingest.indexer import IngestReport, ingest_folder
-from ingest.loaders import UNREADABLE_FOLDER
+from ingest.loaders import UNREADABLE_FOLDER, UnreadableFolderError
 
 logger = logging.getLogger(__name__)
 
@@ -126,6 +126,8 @@ class FolderWatcher:
             raise
         except AssistantError as exc:
             logger.warning("re-ingest of %s failed: %s", self.folder, exc)
+            if isinstance(exc, UnreadableFolderError):  # the watch cannot see into it
+                self._unreadable = [self.folder]
             self._set(problem=str(exc))
             if self.on_error is not None:
                 self.on_error(str(exc))

@@ -1,6 +1,7 @@
-"""Answers, source cards and articles as Markdown/HTML, every piece of text escaped.
+"""Answers, source cards and articles as HTML for the page, every piece of text escaped,
+and as plain Markdown text for the ``/chat`` API.
 
-Questions and articles may contain markup; it is always shown as text, never run.
+Questions and articles may contain markup; the page always shows it as text, never runs it.
 """
 
 from __future__ import annotations
@@ -138,10 +139,14 @@ def answer_bubble(answer: Answer, ui_language: str) -> str:
 
 
 def render_markdown(answer: Answer) -> str:
-    """The answer with its sources, as one Markdown text (the ``/chat`` API's reply)."""
-    body = escape(answer.text)
+    """The answer with its sources, as one Markdown text (the ``/chat`` API's reply).
+
+    The text as written, not escaped: the API's caller gets "don't", not "don&#x27;t".
+    Escaping belongs to whatever shows it as HTML, as the page does (:func:`answer_bubble`).
+    """
+    body = answer.text
     if answer.note:
-        body = f"*{escape(answer.note)}*\n\n{body}"
+        body = f"*{answer.note}*\n\n{body}"
     shown, heading = (answer.citations, "sources")
     if not shown:  # a refusal lists the closest passages instead
         shown, heading = answer.closest, "closest"
@@ -152,8 +157,8 @@ def render_markdown(answer: Answer) -> str:
         preview = _preview(c.snippet)
         # Closest passages are not citations: the answer has no [n] that points at them.
         label = f"[{c.n}]" if heading == "sources" else "-"
-        lines.append(f"{label} {escape(c.where)}  ")
-        lines.append(f"> {escape(preview)}")
+        lines.append(f"{label} {c.where}  ")
+        lines.append(f"> {preview}")
         lines.append("")
     return "\n".join(lines).rstrip()
 

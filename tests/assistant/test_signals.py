@@ -182,3 +182,18 @@ def test_a_word_no_article_uses_is_missing_from_a_window_in_either_language():
     assert cover("Verdient een HR officer salaris?") == 1.0
     # "appeltaart" no article uses: missing in the English window as in a Dutch one.
     assert cover("Verdient een HR officer appeltaart?") < 1.0
+
+
+def test_the_small_talk_around_a_request_is_left_out_and_the_request_kept():
+    from assistant.signals import without_small_talk
+
+    assert without_small_talk("Hi there, good morning! How do I request parental leave?") == (
+        "How do I request parental leave?"
+    )
+    assert without_small_talk("Hallo, goedemorgen! Is er een fietsregeling? Bedankt!") == (
+        "Is er een fietsregeling?"
+    )
+    assert without_small_talk("hi how do I report sick") == "how do I report sick"
+    # Nothing but small talk, or no small talk at all: the text as it is.
+    for text in ("thanks, that helps a lot", "Hi!", "What does an HR officer do?"):
+        assert without_small_talk(text) == text

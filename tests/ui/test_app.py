@@ -3,7 +3,7 @@
 import pytest
 
 from ui.handlers import user_turns
-from ui.render import render_markdown
+from ui.render import answer_bubble
 
 pytestmark = pytest.mark.integration
 
@@ -27,10 +27,9 @@ def test_chat_answers_dutch_and_refuses_empty_kindly(served):
     assert client.predict(message="  ", api_name="/chat") == "Please type a question."
 
 
-def test_markup_in_questions_and_answers_is_escaped(assistant):
+def test_markup_in_questions_and_answers_is_escaped_on_the_page(assistant):
     answer = assistant.ask("<script>alert(1)</script> What does an HR Generalist do?")
-    rendered = render_markdown(answer)
-    assert "<script>" not in rendered
+    assert "<script>" not in answer_bubble(answer, "en")
 
 
 def test_history_keeps_user_turns_only():
