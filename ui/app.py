@@ -20,7 +20,7 @@ from core.settings import PROJECT_ROOT, Settings, installation_key
 from ui import chats
 from ui.handlers import ChatApp, Record, cards_of, last_answer, messages_of
 from ui.insights_tab import add_insights_tab
-from ui.limits import QUESTION_BOX_SLACK, BodyLimits, UploadQuota, api_body_bytes
+from ui.limits import BodyLimits, UploadQuota, api_body_bytes
 from ui.render import (
     CITED_ID,
     CSS,
@@ -191,7 +191,8 @@ def build_app(
                             # One line that grows: Enter sends, Shift+Enter a new line.
                             lines=1,
                             max_lines=8,
-                            max_length=assistant.settings.max_question_chars + QUESTION_BOX_SLACK,
+                            # The server's own limit: what the box takes is answered.
+                            max_length=settings.max_question_chars,
                             elem_id="question",
                             autofocus=True,
                         )

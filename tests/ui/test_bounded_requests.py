@@ -32,7 +32,7 @@ from tests.conftest import (
     settings_env,
     wait_until_ready,
 )
-from ui.limits import PAGE_BODY_BYTES, QUESTION_BOX_SLACK, api_body_bytes, upload_folder
+from ui.limits import API_QUESTION_SLACK, PAGE_BODY_BYTES, api_body_bytes, upload_folder
 
 pytestmark = pytest.mark.integration
 
@@ -161,8 +161,8 @@ def test_a_streamed_body_is_counted_as_it_comes(served: Served):
     assert status.split(" ", 2)[1] == "413"
 
 
-def test_the_longest_question_the_box_takes_still_fits(served: Served):
-    longest = "😀" * (MAX_QUESTION_CHARS + QUESTION_BOX_SLACK)  # 12 bytes each, escaped
+def test_a_question_somewhat_too_long_is_told_so_not_refused_unread(served: Served):
+    longest = "😀" * (MAX_QUESTION_CHARS + API_QUESTION_SLACK)  # 12 bytes each, escaped
     body = json.dumps({"data": [longest]})
     with signed_in(served) as client:
         reply = client.post(
