@@ -26,12 +26,13 @@ from ui.render import (
 )
 from ui.render import source_cards as render_source_cards
 from ui.security import VOTED_CITATION_FIELDS, AnswerSeal, AttemptLimiter
-from ui.texts import text
+from ui.texts import counted, text
 
 if TYPE_CHECKING:
     from assistant.chain import Assistant
     from assistant.feedback import FeedbackStore
     from assistant.insights import Insights, QuestionLog
+    from ingest.indexer import IngestReport
     from ingest.knowledge_base import KnowledgeBase
 
 logger = logging.getLogger(__name__)
@@ -346,10 +347,10 @@ class ChatApp:
             logger.exception("ingest after %s of %s failed", action, article)
             self.knowledge.audit.record(action, article, f"failed: {exc}")
             return "\n\n".join([*map(escape, notes), escape(text(ui_language, "sync_failed"))])
-        summary = text("en", "ingested", **report.to_json())
+        summary = ingested_line("en", report)
         errors = [text("en", "file_error", **e) for e in report.errors]
         self.knowledge.audit.record(action, article, " ".join([summary, *errors]))
-        lines = [*notes, text(ui_language, "ingested", **report.to_json())]
+        lines = [*notes, ingested_line(ui_language, report)]
         lines += [text(ui_language, "file_error", **e) for e in report.errors]
         return "\n\n".join(escape(line) for line in lines)
 
@@ -372,7 +373,13 @@ class ChatApp:
         if not clashes:
             return ""
         named = [
-            text(ui_language, "replaces", name=name, title=info.title, chunks=info.chunks)
+            text(
+                ui_language,
+                "replaces",
+                name=name,
+                title=info.title,
+                passages=counted(ui_language, "passage", info.chunks),
+            )
             if info
             else name
             for name, info in clashes
@@ -411,7 +418,8 @@ class ChatApp:
         info = next((a for a in self.knowledge.articles() if a.id == article_id), None)
         if info is None:
             return ""
-        return escape(text(ui_language, "confirm_delete", title=info.title, chunks=info.chunks))
+        passages = counted(ui_language, "passage", info.chunks)
+        return escape(text(ui_language, "confirm_delete", title=info.title, passages=passages))
 
     def delete(self, article_id: str | None, password: str, ui_language: str) -> tuple[str, str]:
         """Move the article's file to the trash and sync; returns the status and the
@@ -467,6 +475,14 @@ class ChatApp:
             return refusal
         self.log(answer, uuid.uuid4().hex)
         return render_markdown(answer)
+
+
+def ingested_line(language: str, report: IngestReport) -> str:
+    """What a sync did, in one line: "1 article, 5 passages: 1 added, …"."""
+    values = report.to_json()
+    values["articles"] = counted(language, "article", report.articles)
+    values["chunks"] = counted(language, "passage", report.chunks)
+    return text(language, "ingested", **values)
 
 
 # What a JSON value that is not a string was, as a caller of the API would name it.

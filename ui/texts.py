@@ -45,20 +45,21 @@ TEXTS: dict[str, dict[str, str]] = {
         "wrong_password": "Wrong or missing admin password.",
         "too_many_attempts": "Too many wrong passwords: try again in a minute.",
         "sync_failed": "The file was moved, but updating the answers failed; see the log.",
-        "ingested": (
-            "{articles} articles, {chunks} passages: {added} added, {deleted} deleted, "
-            "{skipped} unchanged."
-        ),
+        "ingested": "{articles}, {chunks}: {added} added, {deleted} deleted, {skipped} unchanged.",
+        "count_article_one": "{count} article",
+        "count_article": "{count} articles",
+        "count_passage_one": "{count} passage",
+        "count_passage": "{count} passages",
         "file_error": "Not ingested: {file}: {error}",
         "saved": "Added {name}.",
         "deleted": "Deleted {name} (moved to the trash).",
         "restored": "Restored {name}.",
         "confirm_delete": (
-            "Delete “{title}” ({chunks} passages)? Its file moves to the trash in the data "
+            "Delete “{title}” ({passages})? Its file moves to the trash in the data "
             "folder; you can undo this until you leave the page."
         ),
         "confirm_replace": "These uploads replace articles already here: {names}. Replace them?",
-        "replaces": "{name} replaces “{title}” ({chunks} passages)",
+        "replaces": "{name} replaces “{title}” ({passages})",
         "delete_yes": "Yes, delete",
         "replace_yes": "Yes, replace",
         "cancel": "Cancel",
@@ -192,19 +193,22 @@ TEXTS: dict[str, dict[str, str]] = {
             "zie het logboek."
         ),
         "ingested": (
-            "{articles} artikelen, {chunks} passages: {added} toegevoegd, {deleted} verwijderd, "
-            "{skipped} ongewijzigd."
+            "{articles}, {chunks}: {added} toegevoegd, {deleted} verwijderd, {skipped} ongewijzigd."
         ),
+        "count_article_one": "{count} artikel",
+        "count_article": "{count} artikelen",
+        "count_passage_one": "{count} passage",
+        "count_passage": "{count} passages",
         "file_error": "Niet ingelezen: {file}: {error}",
         "saved": "{name} toegevoegd.",
         "deleted": "{name} verwijderd (naar de prullenbak).",
         "restored": "{name} teruggezet.",
         "confirm_delete": (
-            "“{title}” ({chunks} passages) verwijderen? Het bestand gaat naar de prullenbak in "
+            "“{title}” ({passages}) verwijderen? Het bestand gaat naar de prullenbak in "
             "de datamap; je kunt dit ongedaan maken tot je de pagina verlaat."
         ),
         "confirm_replace": "Deze uploads vervangen bestaande artikelen: {names}. Vervangen?",
-        "replaces": "{name} vervangt “{title}” ({chunks} passages)",
+        "replaces": "{name} vervangt “{title}” ({passages})",
         "delete_yes": "Ja, verwijderen",
         "replace_yes": "Ja, vervangen",
         "cancel": "Annuleren",
@@ -304,3 +308,9 @@ EXAMPLES = [
 def text(language: str, key: str, **values: object) -> str:
     """The interface text ``key`` in ``language`` (English when unknown)."""
     return translated(TEXTS, language, key, **values)
+
+
+def counted(language: str, noun: str, count: int) -> str:
+    """``count`` and ``noun`` ("article", "passage") in ``language``: "1 passage", not
+    "1 passages"."""
+    return text(language, f"count_{noun}_one" if count == 1 else f"count_{noun}", count=count)

@@ -145,3 +145,15 @@ def test_a_vote_counts_only_for_an_answer_this_server_gave(assistant, postgres_u
     vote(given)
     rows = store.rows()
     assert [row[COLUMNS.index("answer")] for row in rows] == [given[1]["answer"]]
+
+
+def test_one_passage_or_article_is_said_in_the_singular():
+    from ingest.indexer import IngestReport
+    from ui.handlers import ingested_line
+
+    report = IngestReport(articles=1, chunks=1, added=1)
+    assert ingested_line("en", report).startswith("1 article, 1 passage: 1 added")
+    assert ingested_line("nl", report).startswith("1 artikel, 1 passage: 1 toegevoegd")
+    report = IngestReport(articles=3, chunks=27, skipped=27)
+    assert ingested_line("en", report).startswith("3 articles, 27 passages: 0 added")
+    assert ingested_line("nl", report).startswith("3 artikelen, 27 passages:")
