@@ -29,7 +29,7 @@ from ui.render import (
 )
 from ui.render import source_cards as render_source_cards
 from ui.security import AttemptLimiter, ClientAddress, sign_in_checker
-from ui.texts import text
+from ui.texts import text, utc_time
 
 if TYPE_CHECKING:
     from assistant.chain import Assistant
@@ -91,7 +91,7 @@ def build_app(
 
     def article_rows(language: str) -> list[list[Any]]:
         return [
-            [a.title, text(language, f"lang_{a.language}"), a.chunks, a.last_ingested]
+            [a.title, text(language, f"lang_{a.language}"), a.chunks, utc_time(a.last_ingested)]
             for a in knowledge.articles()
         ]
 
@@ -807,7 +807,7 @@ def watch_status(state: WatchState | None, folder: Path, language: str) -> str:
     else:
         details = []
         if state.last_sync is not None:
-            details.append(text(language, "watch_last_sync", time=f"{state.last_sync:%H:%M} UTC"))
+            details.append(text(language, "watch_last_sync", time=utc_time(state.last_sync)))
         if state.skipped:
             files = ", ".join(f"{e['file']} ({e['error']})" for e in state.skipped[:5])
             files += ", …" if len(state.skipped) > 5 else ""

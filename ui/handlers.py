@@ -26,7 +26,7 @@ from ui.render import (
 )
 from ui.render import source_cards as render_source_cards
 from ui.security import VOTED_CITATION_FIELDS, AnswerSeal, AttemptLimiter
-from ui.texts import counted, text
+from ui.texts import counted, text, utc_time
 
 if TYPE_CHECKING:
     from assistant.chain import Assistant
@@ -356,7 +356,9 @@ class ChatApp:
 
     def audit_rows(self) -> list[list[str]]:
         """The latest admin actions, newest first, as the Articles tab lists them."""
-        return [[e.at, e.action, e.article, e.outcome] for e in self.knowledge.audit.recent()]
+        return [
+            [utc_time(e.at), e.action, e.article, e.outcome] for e in self.knowledge.audit.recent()
+        ]
 
     @staticmethod
     def uploads_of(files: list[Any] | None) -> list[tuple[Path, str]]:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import UTC, datetime
+
 from core.language import translated
+
+logger = logging.getLogger(__name__)
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
@@ -75,7 +80,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "watch_off": "this chat does not watch the folder (started with --no-watch)",
         "watch_starting": "starting",
         "audit": "### Admin log",
-        "col_at": "Time (UTC)",
+        "col_at": "Time",
         "col_action": "Action",
         "col_article": "Article",
         "col_outcome": "Outcome",
@@ -224,7 +229,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "watch_off": "deze chat volgt de map niet (gestart met --no-watch)",
         "watch_starting": "wordt gestart",
         "audit": "### Beheerlogboek",
-        "col_at": "Tijd (UTC)",
+        "col_at": "Tijd",
         "col_action": "Actie",
         "col_article": "Artikel",
         "col_outcome": "Resultaat",
@@ -308,6 +313,24 @@ EXAMPLES = [
 def text(language: str, key: str, **values: object) -> str:
     """The interface text ``key`` in ``language`` (English when unknown)."""
     return translated(TEXTS, language, key, **values)
+
+
+def utc_time(moment: datetime | str | None) -> str:
+    """The one way the page writes a time: "2026-05-01 12:04 UTC" (a datetime, or an ISO
+    string as the admin log keeps it; "" for none)."""
+    if moment is None or moment == "":
+        return ""
+    if isinstance(moment, str):
+        try:
+            parsed = datetime.fromisoformat(moment)
+        except ValueError as exc:
+            logger.warning("a time that is not ISO 8601 is shown as it is: %s", exc)
+            return moment
+    else:
+        parsed = moment
+    if parsed.tzinfo is None:  # the page's times are all kept in UTC
+        parsed = parsed.replace(tzinfo=UTC)
+    return f"{parsed.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
 
 
 def counted(language: str, noun: str, count: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -178,6 +179,44 @@ def test_reingest_button_reports_what_it_did(admin_page):
     admin_page.wait_for_function(
         "() => document.querySelector('#audit-table').innerText.includes('reingest')"
     )
+
+
+# The one way the Articles tab writes a time.
+TIME = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d UTC$")
+PAYROLL_ARTICLE = NEW_ARTICLE.replace("What does a recruiter do?", "What does payroll do?")
+
+
+def _column(page: Any, table: str, n: int) -> list[str]:
+    """The text of column ``n`` of every row of ``table``."""
+    return page.locator(f"{table} tbody tr td:nth-child({n})").all_inner_texts()
+
+
+def test_one_time_format_and_last_ingested_stays_filled(admin_page, tmp_path: Path):
+    upload = tmp_path / "payroll.md"
+    upload.write_text(PAYROLL_ARTICLE, encoding="utf-8")
+    _unlock(admin_page, PASSWORD)
+    admin_page.wait_for_selector("#upload input[type=file]", state="attached")
+    admin_page.locator("#upload input[type=file]").set_input_files(str(upload))
+    _status(admin_page, "Added payroll.md")
+    admin_page.wait_for_function(
+        "() => document.querySelector('#articles-table').innerText.includes('payroll do')"
+    )
+    ingested = _column(admin_page, "#articles-table", 4)
+    assert len(ingested) == 4 and all(TIME.match(t) for t in ingested), ingested
+
+    _pick_for_delete(admin_page, "What does payroll do?")
+    admin_page.locator("#delete").click()
+    admin_page.locator("#delete-yes").click()
+    _status(admin_page, "Deleted payroll.md")
+    admin_page.wait_for_function(
+        "() => !document.querySelector('#articles-table').innerText.includes('payroll do')"
+    )
+    ingested = _column(admin_page, "#articles-table", 4)
+    assert len(ingested) == 3 and all(TIME.match(t) for t in ingested), ingested
+    logged = _column(admin_page, "#audit-table", 1)
+    assert logged and all(TIME.match(t) for t in logged), logged
+    headers = admin_page.locator("#articles-table th, #audit-table th").all_inner_texts()
+    assert "Time" in headers and not any("(UTC)" in h for h in headers)
 
 
 def test_guessing_the_admin_password_is_stopped(admin_page):

@@ -84,7 +84,8 @@ def test_the_articles_tab_says_whether_the_folder_is_followed(tmp_path):
         ),
     )
     assert watch_status(synced, folder, "en") == (
-        '<p class="hr-muted">Following knowledge/ — last sync 12:04 UTC, 2 files skipped: '
+        '<p class="hr-muted">Following knowledge/ — last sync 2026-05-01 12:04 UTC, 2 files '
+        "skipped: "
         "loop.md (link loop (the link leads back to itself)), &lt;b&gt;team&lt;/b&gt; "
         "(folder cannot be read (Permission denied)).</p>"
     )
