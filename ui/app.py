@@ -28,7 +28,7 @@ from ui.render import (
     table_html,
 )
 from ui.render import source_cards as render_source_cards
-from ui.security import AttemptLimiter, ClientAddress, sign_in_checker
+from ui.security import AttemptLimiter, ClientAddress, is_loopback, sign_in_checker
 from ui.texts import text, utc_time
 
 if TYPE_CHECKING:
@@ -80,14 +80,28 @@ def build_app(
     knowledge: KnowledgeBase,
     feedback: FeedbackStore,
     question_log: QuestionLog | None = None,
+    *,
+    host: str = "127.0.0.1",
 ) -> Any:
     """The page: a chat with source cards and an article viewer, an articles tab, and
-    with the question log on, an insights tab."""
+    with the question log on, an insights tab.
+
+    ``host``: the address `serve` binds. Beyond loopback, anyone who reaches the page
+    could change the articles, so without an admin password the Articles tab is
+    read-only there (on loopback it stays open, as for one person on their machine).
+    """
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import gradio as gr
 
     settings = assistant.settings
-    handlers = ChatApp(assistant, knowledge, feedback, question_log)
+    manage = bool(settings.admin_password) or is_loopback(host)
+    if not manage:
+        logger.warning(
+            "serving on %s without HR_ASSISTANT_ADMIN_PASSWORD: articles are read-only "
+            "in the browser (set it to manage them there)",
+            host,
+        )
+    handlers = ChatApp(assistant, knowledge, feedback, question_log, manage_articles=manage)
 
     def article_rows(language: str) -> list[list[Any]]:
         return [
@@ -251,6 +265,9 @@ def build_app(
                 )
                 article_full = gr.HTML("", elem_id="article-full")
                 admin_title = gr.Markdown(text("en", "admin"))
+                admin_off = gr.Markdown(
+                    text("en", "admin_off"), visible=not manage, elem_id="admin-off"
+                )
                 admin_password = gr.Textbox(
                     label=text("en", "admin_password"),
                     type="password",
@@ -266,9 +283,10 @@ def build_app(
                     file_count="multiple",
                     file_types=list(knowledge.suffixes),
                     interactive=not settings.admin_password,
+                    visible=manage,
                     elem_id="upload",
                 )
-                with gr.Row():
+                with gr.Row(visible=manage):
                     delete_pick = gr.Dropdown(
                         choices=article_choices(),
                         value=None,
@@ -293,7 +311,9 @@ def build_app(
                         )
                         replace_no = gr.Button(text("en", "cancel"), elem_id="replace-no")
                 undo_button = gr.Button(text("en", "undo"), visible=False, elem_id="undo")
-                reingest_button = gr.Button(text("en", "reingest"), elem_id="reingest")
+                reingest_button = gr.Button(
+                    text("en", "reingest"), visible=manage, elem_id="reingest"
+                )
                 admin_status = gr.Markdown("", elem_id="admin-status")
                 audit_title = gr.Markdown(text("en", "audit"))
                 audit_table = gr.HTML(lambda: audit_table_html("en"), elem_id="audit-table")
@@ -744,6 +764,7 @@ def build_app(
             (articles_intro, "articles_intro", "value"),
             (article_pick, "read_article", "label"),
             (admin_title, "admin", "value"),
+            (admin_off, "admin_off", "value"),
             (admin_password, "admin_password", "label"),
             (upload, "upload", "label"),
             (delete_pick, "delete_pick", "label"),

@@ -135,8 +135,13 @@ class ChatApp:
         knowledge: KnowledgeBase,
         feedback: FeedbackStore,
         question_log: QuestionLog | None = None,
+        *,
+        manage_articles: bool = True,
     ) -> None:
         self.assistant = assistant
+        # False on a network address without an admin password: the tab is read-only,
+        # and whatever a client sends to the handlers is refused too.
+        self.manage_articles = manage_articles
         self.knowledge = knowledge
         self.feedback = feedback
         self.question_log = question_log  # None unless HR_ASSISTANT_INSIGHTS=on
@@ -327,6 +332,8 @@ class ChatApp:
 
     def admin_refusal(self, password: str | None, ui_language: str) -> str:
         """Why an admin action is refused ("" when the password is right or none is set)."""
+        if not self.manage_articles:
+            return text(ui_language, "admin_off")
         expected = self.assistant.settings.admin_password
         if not expected or self.admin_attempts.check(password, expected):
             return ""

@@ -43,6 +43,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "cited": "Cited passage",
         "admin": "### Manage articles",
         "admin_password": "Admin password",
+        "admin_off": (
+            "Managing articles is off: this chat is served on a network address and no admin "
+            "password is set. To add, delete or re-ingest articles here, set "
+            "`HR_ASSISTANT_ADMIN_PASSWORD` and restart `hr-assistant serve`; until then, "
+            "change the files in the articles folder on the server."
+        ),
         "upload": "Add articles (.md .txt .html .pdf .docx)",
         "delete_pick": "Article to delete",
         "delete": "Delete article…",
@@ -187,6 +193,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "cited": "Geciteerde passage",
         "admin": "### Artikelen beheren",
         "admin_password": "Beheerderswachtwoord",
+        "admin_off": (
+            "Artikelen beheren staat uit: deze chat is via het netwerk bereikbaar en er is geen "
+            "beheerderswachtwoord ingesteld. Wil je hier artikelen toevoegen, verwijderen of "
+            "opnieuw inlezen, stel dan `HR_ASSISTANT_ADMIN_PASSWORD` in en start "
+            "`hr-assistant serve` opnieuw; tot dan pas je de bestanden in de artikelmap op de "
+            "server aan."
+        ),
         "upload": "Artikelen toevoegen (.md .txt .html .pdf .docx)",
         "delete_pick": "Te verwijderen artikel",
         "delete": "Artikel verwijderen…",

@@ -181,6 +181,91 @@ def test_reingest_button_reports_what_it_did(admin_page):
     )
 
 
+@pytest.fixture(scope="module")
+def exposed_site(assistant, feedback_store) -> Iterator[str]:
+    """The app as `serve --host 0.0.0.0` builds it without an admin password (reached
+    here on loopback)."""
+    from ingest.knowledge_base import KnowledgeBase
+    from ui.app import build_app, launch_kwargs
+
+    knowledge = KnowledgeBase(assistant.settings, assistant.embeddings, on_change=None)
+    app = build_app(assistant, knowledge, feedback_store, host="0.0.0.0")
+    port = free_port()
+    app.queue().launch(
+        server_name="127.0.0.1",
+        server_port=port,
+        prevent_thread_lock=True,
+        **launch_kwargs(assistant.settings),
+    )
+    yield f"http://127.0.0.1:{port}/"
+    app.close()
+
+
+def _articles_tab(browser: Any, url: str) -> tuple[Any, Any]:
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.goto(url, wait_until="load")
+    page.locator("button[role='tab']", has_text="Articles").click()
+    page.wait_for_selector("#articles-table")
+    return context, page
+
+
+def test_on_a_network_address_without_a_password_the_tab_is_read_only(browser, exposed_site):
+    context, page = _articles_tab(browser, exposed_site)
+    try:
+        note = page.locator("#admin-off")
+        note.wait_for(state="visible")
+        assert "HR_ASSISTANT_ADMIN_PASSWORD" in note.inner_text()
+        assert "People Operations" in page.locator("#articles-table").inner_text()
+        for managing in ("#upload", "#delete", "#delete-pick", "#reingest", "#admin-password"):
+            assert not page.locator(managing).is_visible(), managing
+        page.screenshot(path=str(SCREENSHOTS / "admin-read-only.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def test_on_loopback_without_a_password_the_tab_stays_open(browser, served):
+    context, page = _articles_tab(browser, served)
+    try:
+        page.wait_for_selector("#upload input[type=file]", state="attached")
+        assert page.locator("#delete").is_visible() and page.locator("#reingest").is_visible()
+        assert not page.locator("#admin-off").is_visible()
+    finally:
+        context.close()
+
+
+def test_read_only_handlers_refuse_whatever_a_client_sends(assistant, feedback_store, tmp_path):
+    from ingest.knowledge_base import KnowledgeBase
+    from ui.handlers import ChatApp
+
+    knowledge = KnowledgeBase(assistant.settings, assistant.embeddings, on_change=None)
+    handlers = ChatApp(assistant, knowledge, feedback_store, manage_articles=False)
+    upload = tmp_path / "recruiter.md"
+    upload.write_text(NEW_ARTICLE, encoding="utf-8")
+    before = sorted(p.name for p in assistant.settings.knowledge_dir.iterdir())
+    for status in (
+        handlers.upload([(upload, "recruiter.md")], "", "en")[0],
+        handlers.delete("people-operations-vs-hr", "", "en")[0],
+        handlers.undo(["x"], "", "en")[0],
+        handlers.reingest("", "en"),
+    ):
+        assert "HR_ASSISTANT_ADMIN_PASSWORD" in status
+    assert sorted(p.name for p in assistant.settings.knowledge_dir.iterdir()) == before
+
+
+def test_serve_on_a_network_address_keeps_articles_read_only(tmp_path: Path):
+    from tests.ui.test_bounded_requests import running_serve, signed_in
+
+    data = tmp_path / "data"
+    data.mkdir()  # empty: serve ingests it itself
+    with running_serve(data, tmp_path, host="0.0.0.0") as server, signed_in(server) as client:
+        config = client.get(server.url + "config").json()
+    shown = {
+        c["props"].get("elem_id"): c["props"].get("visible", True) for c in config["components"]
+    }
+    assert shown["admin-off"] is True and shown["upload"] is False
+
+
 # The one way the Articles tab writes a time.
 TIME = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d UTC$")
 PAYROLL_ARTICLE = NEW_ARTICLE.replace("What does a recruiter do?", "What does payroll do?")

@@ -66,9 +66,11 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @contextmanager
-def running_serve(ingested: Path, folder: Path, port: int | None = None) -> Iterator[Served]:
-    """`serve` with a sign-in password, 1 MB files and a 3.5 MB upload quota, its
-    temporary files under ``folder / "tmp"``; stopped with SIGTERM at the end."""
+def running_serve(
+    ingested: Path, folder: Path, port: int | None = None, host: str = "127.0.0.1"
+) -> Iterator[Served]:
+    """`serve` on ``host`` with a sign-in password, 1 MB files and a 3.5 MB upload quota,
+    its temporary files under ``folder / "tmp"``; stopped with SIGTERM at the end."""
     data = folder / "data"
     if not data.exists():
         shutil.copytree(ingested, data)
@@ -85,7 +87,7 @@ def running_serve(ingested: Path, folder: Path, port: int | None = None) -> Iter
     log = folder / "serve.log"
     with log.open("w") as out:
         process = subprocess.Popen(
-            [*HR_ASSISTANT, "serve", "--port", str(port), "--no-watch"],
+            [*HR_ASSISTANT, "serve", "--host", host, "--port", str(port), "--no-watch"],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
