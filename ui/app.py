@@ -127,6 +127,9 @@ def build_app(
 
     with gr.Blocks(title="HR roles assistant", analytics_enabled=False, fill_width=False) as app:
         records = gr.State([])
+        # The admin password once it checked out, kept on the server for this page: typed
+        # once, in the Articles or the Insights tab, it counts for both.
+        admin_key = gr.State("")
         # The browser keeps its conversations, one localStorage key per chat, read and
         # written by the page script; the server checks whatever the browser sends
         # (ui.chats), since the browser is the user's, and keeps none of it.
@@ -321,11 +324,13 @@ def build_app(
                 pending_upload = gr.State([])  # uploads waiting for "replace?"
             # Other people's questions are for the article owners only: without an admin
             # password there is no tab (the CLI on the server still shows them).
-            insights_labels = (
-                add_insights_tab(gr, handlers, ui_language, tabs, gap_note)
-                if question_log is not None and settings.admin_password
-                else []
-            )
+            insights_shown = question_log is not None and bool(settings.admin_password)
+            insights_labels: list[tuple[Any, str, str]] = []
+            insights_password: tuple[Any, Any] | None = None  # its password box and status
+            if insights_shown:
+                insights_labels, insights_password = add_insights_tab(
+                    gr, handlers, ui_language, tabs, gap_note, admin_key
+                )
             if question_log is not None and not settings.admin_password:
                 logger.warning(
                     "the Insights tab needs HR_ASSISTANT_ADMIN_PASSWORD; "
@@ -590,77 +595,99 @@ def build_app(
         ]
         hide = gr.update(visible=False)
 
+        # Each admin action takes the password box and the password this page confirmed
+        # (``admin_key``): the one typed in either tab counts for both, and an action
+        # clicked while the box is being left still sees what was typed.
         def on_upload(
-            files: Any, password: str, language: str, undo: list[str], progress: Any = None
+            files: Any,
+            password: str,
+            key: str,
+            language: str,
+            undo: list[str],
+            progress: Any = None,
         ) -> tuple[Any, ...]:
             uploads = handlers.uploads_of(files)
-            refusal = handlers.admin_refusal(password, language)
+            refusal = handlers.admin_refusal(key or password, language)
             question_text = "" if refusal else handlers.replace_question(uploads, language)
             if question_text:  # ask first; nothing is saved yet
                 pairs = [[str(path), name] for path, name in uploads]
                 shown = gr.update(visible=True)
                 return (gr.update(),) * len(admin_outputs) + (shown, question_text, pairs)
-            status, moved = handlers.upload(uploads, password, language)
+            status, moved = handlers.upload(uploads, key or password, language)
             return (*refreshed(status, language, undo + moved), hide, "", [])
 
         def on_replace(
             pairs: list[list[str]],
             password: str,
+            key: str,
             language: str,
             undo: list[str],
             progress: Any = None,
         ) -> tuple[Any, ...]:
             uploads = [(Path(path), name) for path, name in pairs]
-            status, moved = handlers.upload(uploads, password, language)
+            status, moved = handlers.upload(uploads, key or password, language)
             return (*refreshed(status, language, undo + moved), hide, "", [])
 
         def on_delete(
             article_id: str | None,
             password: str,
+            key: str,
             language: str,
             undo: list[str],
             progress: Any = None,
         ) -> tuple[Any, ...]:
-            status, moved = handlers.delete(article_id, password, language)
+            status, moved = handlers.delete(article_id, key or password, language)
             return (*refreshed(status, language, [*undo, moved] if moved else undo), hide)
 
         def on_undo(
-            undo: list[str], password: str, language: str, progress: Any = None
+            undo: list[str], password: str, key: str, language: str, progress: Any = None
         ) -> tuple[Any, ...]:
-            status, left = handlers.undo(undo, password, language)
+            status, left = handlers.undo(undo, key or password, language)
             return refreshed(status, language, left)
 
         def on_reingest(
-            password: str, language: str, undo: list[str], progress: Any = None
+            password: str, key: str, language: str, undo: list[str], progress: Any = None
         ) -> tuple[Any, ...]:
-            return refreshed(handlers.reingest(password, language), language, undo)
+            return refreshed(handlers.reingest(key or password, language), language, undo)
 
         # Gradio shows ingest's tqdm bar when a handler declares a tracking Progress default.
         for handler in (on_upload, on_replace, on_delete, on_undo, on_reingest):
             handler.__defaults__ = (gr.Progress(track_tqdm=True),)
 
-        def unlock_upload(password: str, language: str) -> tuple[Any, str]:
-            refusal = handlers.admin_refusal(password, language) if password else ""
-            allowed = bool(password) and not refusal
-            return gr.update(interactive=allowed), refusal
+        def confirm_admin(password: str, key: str, language: str) -> tuple[Any, ...]:
+            """Check the admin password typed in either tab, once: right, it opens the
+            upload and the Insights tab and says so; wrong, it says why."""
+            if key or not password:  # confirmed already, or nothing typed: nothing to say
+                return key, gr.update(), gr.update()
+            refusal = handlers.admin_refusal(password, language)
+            if refusal:
+                return "", gr.update(interactive=False), refusal
+            accepted = "admin_ok_insights" if insights_shown else "admin_ok"
+            return password, gr.update(interactive=True), text(language, accepted)
 
-        if settings.admin_password:
-            for event in (admin_password.blur, admin_password.submit):
+        def confirms_admin(box: Any, status: Any) -> None:
+            """Leaving ``box`` or pressing Enter in it checks the admin password."""
+            for event in (box.blur, box.submit):
                 event(
-                    unlock_upload,
-                    inputs=[admin_password, ui_language],
-                    outputs=[upload, admin_status],
+                    confirm_admin,
+                    inputs=[box, admin_key, ui_language],
+                    outputs=[admin_key, upload, status],
                     api_visibility="private",
                 )
+
+        if settings.admin_password:
+            confirms_admin(admin_password, admin_status)
+            if insights_password is not None:
+                confirms_admin(*insights_password)
         upload.upload(
             on_upload,
-            inputs=[upload, admin_password, ui_language, trashed],
+            inputs=[upload, admin_password, admin_key, ui_language, trashed],
             outputs=[*admin_outputs, replace_confirm, replace_question, pending_upload],
             api_visibility="private",
         ).then(lambda: None, outputs=[upload], api_visibility="private")
         replace_yes.click(
             on_replace,
-            inputs=[pending_upload, admin_password, ui_language, trashed],
+            inputs=[pending_upload, admin_password, admin_key, ui_language, trashed],
             outputs=[*admin_outputs, replace_confirm, replace_question, pending_upload],
             api_visibility="private",
         )
@@ -671,8 +698,10 @@ def build_app(
             api_visibility="private",
         )
 
-        def ask_delete(article_id: str | None, password: str, language: str) -> tuple[Any, ...]:
-            refusal = handlers.admin_refusal(password, language)
+        def ask_delete(
+            article_id: str | None, password: str, key: str, language: str
+        ) -> tuple[Any, ...]:
+            refusal = handlers.admin_refusal(key or password, language)
             question_text = "" if refusal else handlers.delete_question(article_id, language)
             status = refusal or ("" if question_text else text(language, "pick_first"))
             confirmed = article_id if question_text else ""
@@ -682,13 +711,13 @@ def build_app(
         delete_asked = gr.State("")
         delete_button.click(
             ask_delete,
-            inputs=[delete_pick, admin_password, ui_language],
+            inputs=[delete_pick, admin_password, admin_key, ui_language],
             outputs=[delete_confirm, delete_question, admin_status, delete_asked],
             api_visibility="private",
         )
         delete_yes.click(
             on_delete,
-            inputs=[delete_asked, admin_password, ui_language, trashed],
+            inputs=[delete_asked, admin_password, admin_key, ui_language, trashed],
             outputs=[*admin_outputs, delete_confirm],
             api_visibility="private",
         )
@@ -700,13 +729,13 @@ def build_app(
         )
         undo_button.click(
             on_undo,
-            inputs=[trashed, admin_password, ui_language],
+            inputs=[trashed, admin_password, admin_key, ui_language],
             outputs=admin_outputs,
             api_visibility="private",
         )
         reingest_button.click(
             on_reingest,
-            inputs=[admin_password, ui_language, trashed],
+            inputs=[admin_password, admin_key, ui_language, trashed],
             outputs=admin_outputs,
             api_visibility="private",
         )

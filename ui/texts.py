@@ -54,6 +54,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "delete": "Delete article…",
         "reingest": "Re-ingest the folder",
         "wrong_password": "Wrong or missing admin password.",
+        "admin_ok": "Admin password accepted: you can manage articles on this page.",
+        "admin_ok_insights": (
+            "Admin password accepted: you can manage articles and see Insights on this page."
+        ),
         "too_many_attempts": "Too many wrong passwords: try again in a minute.",
         "sync_failed": "The file was moved, but updating the answers failed; see the log.",
         "ingested": "{articles}, {chunks}: {added} added, {deleted} deleted, {skipped} unchanged.",
@@ -205,6 +209,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "delete": "Artikel verwijderen…",
         "reingest": "Map opnieuw inlezen",
         "wrong_password": "Onjuist of ontbrekend beheerderswachtwoord.",
+        "admin_ok": "Beheerderswachtwoord geaccepteerd: je kunt op deze pagina artikelen beheren.",
+        "admin_ok_insights": (
+            "Beheerderswachtwoord geaccepteerd: je kunt op deze pagina artikelen beheren en "
+            "Inzichten bekijken."
+        ),
         "too_many_attempts": "Te vaak een verkeerd wachtwoord: probeer het over een minuut weer.",
         "sync_failed": (
             "Het bestand is verplaatst, maar het bijwerken van de antwoorden mislukte; "

@@ -99,8 +99,8 @@ def test_upload_then_delete_an_article(admin_page, admin_site, tmp_path: Path):
     _unlock(admin_page, PASSWORD)
     admin_page.wait_for_selector("#upload input[type=file]", state="attached")
     admin_page.locator("#upload input[type=file]").set_input_files(str(upload))
-    status = _status(admin_page, "articles")
-    assert "Added Recruiter-role-v2.md" in status
+    status = _status(admin_page, "Added Recruiter-role-v2.md")
+    assert "4 articles, 28 passages" in status
     assert (knowledge / "Recruiter-role-v2.md").exists()
     admin_page.wait_for_function(
         "() => document.querySelector('#articles-table').innerText.includes('recruiter do')"
