@@ -259,9 +259,9 @@ def build_app(
                 )
                 # A plain table (not a Dataframe): on a phone each row stacks its
                 # columns instead of hiding all but the title off screen.
-                table = gr.HTML(articles_table("en"), elem_id="articles-table")
+                table = gr.HTML("", elem_id="articles-table")  # filled at each page load
                 article_pick = gr.Dropdown(
-                    choices=article_choices(),
+                    choices=[],
                     value=None,
                     label=text("en", "read_article"),
                     elem_id="article-pick",
@@ -291,7 +291,7 @@ def build_app(
                 )
                 with gr.Row(visible=manage):
                     delete_pick = gr.Dropdown(
-                        choices=article_choices(),
+                        choices=[],
                         value=None,
                         label=text("en", "delete_pick"),
                         elem_id="delete-pick",
@@ -319,7 +319,7 @@ def build_app(
                 )
                 admin_status = gr.Markdown("", elem_id="admin-status")
                 audit_title = gr.Markdown(text("en", "audit"))
-                audit_table = gr.HTML(lambda: audit_table_html("en"), elem_id="audit-table")
+                audit_table = gr.HTML("", elem_id="audit-table")
                 trashed = gr.State([])  # this page's deletions and replacements, for undo
                 pending_upload = gr.State([])  # uploads waiting for "replace?"
             # Other people's questions are for the article owners only: without an admin
@@ -487,9 +487,10 @@ def build_app(
         # After a reload: the browser's language first, then the list and the chat that
         # was on screen in that language, then its suggestions (one chain: run side by
         # side, a later step could overwrite an earlier one with the wrong language).
-        restored = app.load(
+        language_set = app.load(
             None, outputs=[ui_language], js=BROWSER_LANGUAGE_JS, api_visibility="private"
-        ).then(
+        )
+        restored = language_set.then(
             restore,
             inputs=[held, ui_language, legacy],
             outputs=reset_outputs,
@@ -583,6 +584,25 @@ def build_app(
                 undo,
                 gr.update(visible=bool(undo)),
             )
+
+        def current_articles(language: str) -> tuple[Any, ...]:
+            """The articles and the admin log as they are when the page opens, not as
+            they were when the chat started: the watcher, another page or another
+            process may have changed them since."""
+            choices = article_choices()
+            return (
+                articles_table(language),
+                gr.update(choices=choices),
+                gr.update(choices=choices),
+                audit_table_html(language),
+            )
+
+        language_set.then(
+            current_articles,
+            inputs=[ui_language],
+            outputs=[table, article_pick, delete_pick, audit_table],
+            api_visibility="private",
+        )
 
         admin_outputs = [
             admin_status,

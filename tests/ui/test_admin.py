@@ -279,6 +279,7 @@ def _column(page: Any, table: str, n: int) -> list[str]:
 def test_one_time_format_and_last_ingested_stays_filled(admin_page, tmp_path: Path):
     upload = tmp_path / "payroll.md"
     upload.write_text(PAYROLL_ARTICLE, encoding="utf-8")
+    listed = len(_column(admin_page, "#articles-table", 4))
     _unlock(admin_page, PASSWORD)
     admin_page.wait_for_selector("#upload input[type=file]", state="attached")
     admin_page.locator("#upload input[type=file]").set_input_files(str(upload))
@@ -287,7 +288,7 @@ def test_one_time_format_and_last_ingested_stays_filled(admin_page, tmp_path: Pa
         "() => document.querySelector('#articles-table').innerText.includes('payroll do')"
     )
     ingested = _column(admin_page, "#articles-table", 4)
-    assert len(ingested) == 4 and all(TIME.match(t) for t in ingested), ingested
+    assert len(ingested) == listed + 1 and all(TIME.match(t) for t in ingested), ingested
 
     _pick_for_delete(admin_page, "What does payroll do?")
     admin_page.locator("#delete").click()
@@ -297,11 +298,38 @@ def test_one_time_format_and_last_ingested_stays_filled(admin_page, tmp_path: Pa
         "() => !document.querySelector('#articles-table').innerText.includes('payroll do')"
     )
     ingested = _column(admin_page, "#articles-table", 4)
-    assert len(ingested) == 3 and all(TIME.match(t) for t in ingested), ingested
+    assert len(ingested) == listed and all(TIME.match(t) for t in ingested), ingested
     logged = _column(admin_page, "#audit-table", 1)
     assert logged and all(TIME.match(t) for t in logged), logged
     headers = admin_page.locator("#articles-table th, #audit-table th").all_inner_texts()
     assert "Time" in headers and not any("(UTC)" in h for h in headers)
+
+
+def test_a_page_opened_later_lists_the_articles_as_they_are_then(
+    browser, admin_site, tmp_path: Path
+):
+    """An article added since the chat started (by another page, the watcher or a
+    shared store) is listed on a page opened after it, with its time."""
+    url, _, runtime = admin_site
+    upload = tmp_path / "onboarding.md"
+    upload.write_text(
+        NEW_ARTICLE.replace("What does a recruiter do?", "Who runs onboarding?"), encoding="utf-8"
+    )
+    runtime.knowledge.add([(upload, upload.name)])
+    runtime.knowledge.sync()
+    context, page = _articles_tab(browser, url)
+    try:
+        page.wait_for_function(
+            "() => document.querySelector('#articles-table').innerText.includes('onboarding')"
+        )
+        row = page.locator("#articles-table tbody tr", has_text="Who runs onboarding?")
+        assert TIME.match(row.locator("td").nth(3).inner_text())
+        page.locator("#delete-pick input").click()
+        assert page.get_by_role("option", name="Who runs onboarding?").is_visible()
+    finally:
+        context.close()
+        runtime.knowledge.trash("onboarding")
+        runtime.knowledge.sync()
 
 
 def test_guessing_the_admin_password_is_stopped(admin_page):
