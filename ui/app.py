@@ -147,15 +147,32 @@ def build_app(
             chat_list = gr.Radio(
                 choices=[], label=text("en", "chats"), show_label=False, elem_id="chat-list"
             )
+            # What acts on the chat on screen waits for it to be saved (its first answer).
             chat_title = gr.Textbox(
                 label=text("en", "chat_title"),
                 max_length=chats.MAX_TITLE_CHARS,
+                interactive=False,
                 elem_id="chat-title",
             )
             with gr.Row():
-                rename_chat = gr.Button(text("en", "rename"), size="sm", elem_id="rename-chat")
-                delete_chat = gr.Button(text("en", "delete_chat"), size="sm", elem_id="delete-chat")
-            export_chat = gr.Button(text("en", "export"), size="sm", elem_id="export-chat")
+                rename_chat = gr.Button(
+                    text("en", "rename"), size="sm", interactive=False, elem_id="rename-chat"
+                )
+                delete_chat = gr.Button(
+                    text("en", "delete_chat"), size="sm", interactive=False, elem_id="delete-chat"
+                )
+            export_chat = gr.Button(
+                text("en", "export"), size="sm", interactive=False, elem_id="export-chat"
+            )
+            # A deleted chat can be brought back for as long as the page is open.
+            with gr.Group(visible=False, elem_id="chat-deleted") as chat_deleted:
+                chat_deleted_note = gr.Markdown("", elem_id="chat-deleted-note")
+                undo_chat = gr.Button(
+                    text("en", "undo_chat"), size="sm", elem_id="undo-delete-chat"
+                )
+        # This page's deleted chats, latest last (the server keeps them as it keeps the chat
+        # on screen: for this page's session only).
+        deleted_chats = gr.State([])
         pending_vote = gr.State("")  # the answer a thumbs-down reason is for
         with gr.Row(equal_height=False, elem_id="hr-header"):
             title = gr.Markdown(text("en", "title"), elem_id="hr-title")
@@ -347,9 +364,31 @@ def build_app(
             after, chat_id = chats.remember(before, chat_id, records_now)
             listing = gr.update(choices=chats.choices(after), value=chat_id or None)
             title_now = (chats.find(after, chat_id) or {}).get("title", "")
-            return chats.changes(before, after), chat_id, listing, title_now
+            return (
+                chats.changes(before, after),
+                chat_id,
+                listing,
+                *chat_actions(chat_id, title_now),
+            )
 
-        keep_outputs = [to_store, current, chat_list, chat_title]
+        def chat_actions(chat_id: str, title_now: str) -> tuple[Any, ...]:
+            """The chat's title, and whether it can be renamed, deleted and exported: only
+            once there is a saved chat on screen."""
+            on = bool(chat_id)
+            return (
+                gr.update(value=title_now, interactive=on),
+                *(gr.update(interactive=on) for _ in range(3)),
+            )
+
+        keep_outputs = [
+            to_store,
+            current,
+            chat_list,
+            chat_title,
+            rename_chat,
+            delete_chat,
+            export_chat,
+        ]
 
         def stored(event: Any) -> Any:
             """Then the page script writes what ``event`` changed of the saved chats."""
@@ -427,7 +466,7 @@ def build_app(
                 [*chats.changes(before, after), *then],
                 chat_id,
                 gr.update(choices=chats.choices(after), value=chat_id or None),
-                chat.get("title", "") if chat else "",
+                *chat_actions(chat_id, chat.get("title", "") if chat else ""),
             )
 
         def start_over(browser: Any, language: str) -> tuple[Any, ...]:
@@ -435,7 +474,7 @@ def build_app(
             return shown(None, before, chats.opened(before, ""), language)
 
         reset_outputs = [chatbot, records, sources, article_view, *keep_outputs]
-        for reset in (new_chat.click, chatbot.clear):
+        for reset in (new_chat.click,):
             started = reset(
                 start_over,
                 inputs=[held, ui_language],
@@ -535,20 +574,66 @@ def build_app(
                 )
             )
 
-        def forget(browser: Any, chat_id: str, language: str) -> tuple[Any, ...]:
-            before = chats.from_browser(browser)[0]
-            after = chats.opened(chats.remove(before, chat_id), "")
-            return shown(None, before, after, language)
+        def offer_undo(gone: list[dict[str, Any]], language: str) -> tuple[Any, ...]:
+            """The offer to bring back the latest deleted chat, naming it (none: hidden)."""
+            if not gone:
+                return gone, gr.update(visible=False), ""
+            title_gone = escape(str(gone[-1].get("title") or "…"))
+            return gone, gr.update(visible=True), text(language, "chat_deleted", title=title_gone)
 
+        undo_outputs = [deleted_chats, chat_deleted, chat_deleted_note]
+
+        def forget(
+            browser: Any, chat_id: str, language: str, gone: list[dict[str, Any]]
+        ) -> tuple[Any, ...]:
+            before = chats.from_browser(browser)[0]
+            chat = chats.find(before, chat_id)
+            after = chats.opened(chats.remove(before, chat_id), "")
+            gone = [*gone, chat] if chat else gone
+            return (*shown(None, before, after, language), *offer_undo(gone, language))
+
+        def bring_back(browser: Any, language: str, gone: list[dict[str, Any]]) -> tuple[Any, ...]:
+            before = chats.from_browser(browser)[0]
+            if not gone:
+                return (*(gr.update() for _ in reset_outputs), *offer_undo(gone, language))
+            *rest, latest = gone
+            after = chats.restored(before, latest)
+            chat = chats.find(after, latest["id"])
+            after = chats.opened(after, chat["id"] if chat else "")
+            return (*shown(chat, before, after, language), *offer_undo(rest, language))
+
+        # "Delete chat" and the chat box's own trash icon (Gradio's "Clear") both delete
+        # the chat on screen, and both can be undone.
+        for deleting in (delete_chat.click, chatbot.clear):
+            stored(
+                deleting(
+                    forget,
+                    inputs=[held, current, ui_language, deleted_chats],
+                    outputs=[*reset_outputs, *undo_outputs],
+                    js=READ_CHATS_JS,
+                    api_visibility="private",
+                    cancels=answering,
+                )
+            ).then(
+                offer,
+                inputs=[records, ui_language],
+                outputs=suggestion_buttons,
+                api_visibility="private",
+            )
         stored(
-            delete_chat.click(
-                forget,
-                inputs=[held, current, ui_language],
-                outputs=reset_outputs,
+            undo_chat.click(
+                bring_back,
+                inputs=[held, ui_language, deleted_chats],
+                outputs=[*reset_outputs, *undo_outputs],
                 js=READ_CHATS_JS,
                 api_visibility="private",
                 cancels=answering,
             )
+        ).then(
+            offer,
+            inputs=[records, ui_language],
+            outputs=suggestion_buttons,
+            api_visibility="private",
         )
         export_chat.click(None, js=EXPORT_CHAT_JS)
         open_button.click(
@@ -805,6 +890,7 @@ def build_app(
             (rename_chat, "rename", "value"),
             (delete_chat, "delete_chat", "value"),
             (export_chat, "export", "value"),
+            (undo_chat, "undo_chat", "value"),
             (reason, "reason_label", "label"),
             (comment, "comment_label", "label"),
             (reason_send, "reason_send", "value"),

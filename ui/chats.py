@@ -281,6 +281,15 @@ def remove(saved: Any, chat_id: str) -> Saved:
     return {"chats": chats, "current": current}
 
 
+def restored(saved: Any, chat: Any) -> Saved:
+    """``saved`` with a deleted ``chat`` back in its place among the others (by when it
+    was last updated), checked like any chat; unchanged when it is there already."""
+    saved = _valid(saved)
+    if not isinstance(chat, dict) or find(saved, str(chat.get("id", ""))) is not None:
+        return saved
+    return _valid({**saved, "chats": [*saved["chats"], chat]})
+
+
 def choices(saved: Any) -> list[tuple[str, str]]:
     """(title, id) of every saved chat, newest first, for the list beside the chat."""
     return [(str(c.get("title") or "…"), c["id"]) for c in _valid(saved)["chats"]]
