@@ -18,7 +18,7 @@ from assistant.feedback import MAX_COMMENT_CHARS, REASONS
 from assistant.suggestions import MAX_SUGGESTIONS
 from core.settings import PROJECT_ROOT, Settings, installation_key
 from ui import chats
-from ui.handlers import ChatApp, Record, cards_of, last_answer, messages_of
+from ui.handlers import ChatApp, PendingVote, Record, cards_of, last_answer, messages_of
 from ui.insights_tab import add_insights_tab
 from ui.limits import BodyLimits, UploadQuota, api_body_bytes
 from ui.render import (
@@ -173,7 +173,7 @@ def build_app(
         # This page's deleted chats, latest last (the server keeps them as it keeps the chat
         # on screen: for this page's session only).
         deleted_chats = gr.State([])
-        pending_vote = gr.State("")  # the answer a thumbs-down reason is for
+        pending_vote = gr.State({})  # the thumbs-down a reason is for (handlers.PendingVote)
         with gr.Row(equal_height=False, elem_id="hr-header"):
             title = gr.Markdown(text("en", "title"), elem_id="hr-title")
             ui_language = gr.Radio(
@@ -651,8 +651,8 @@ def build_app(
         )
 
         def on_like(like: Any, records_now: list[Record | None], language: str) -> tuple[Any, ...]:
-            answer_id = handlers.rate(like, records_now, language)
-            return gr.update(visible=bool(answer_id)), answer_id, None, ""
+            pending = handlers.rate(like, records_now, language)
+            return gr.update(visible=bool(pending)), pending, None, ""
 
         # Gradio passes the rating only to a parameter annotated with the real LikeData
         # class; this module's annotations are strings, so it is set here.
@@ -852,11 +852,14 @@ def build_app(
             api_visibility="private",
         )
 
-        def on_reason(answer_id: str, why: str | None, note: str, language: str) -> Any:
-            status = handlers.explain(answer_id, why, note, language)
-            if status:
-                gr.Info(status)
-            return gr.update(visible=False), ""
+        def on_reason(
+            pending: PendingVote, why: str | None, note: str, language: str
+        ) -> tuple[Any, ...]:
+            """Send (or skip, ``why`` None) the reason: the thumbs-down's one toast."""
+            toast = handlers.explain(pending, why, note, language)
+            if toast:
+                gr.Info(toast)
+            return gr.update(visible=False), {}
 
         reason_send.click(
             on_reason,
@@ -865,7 +868,8 @@ def build_app(
             api_visibility="private",
         )
         reason_skip.click(
-            lambda: (gr.update(visible=False), ""),
+            lambda pending, language: on_reason(pending, None, "", language),
+            inputs=[pending_vote, ui_language],
             outputs=[reason_box, pending_vote],
             api_visibility="private",
         )

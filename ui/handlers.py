@@ -5,6 +5,7 @@ page shows; the layout that wires them to components is in :mod:`ui.app`.
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 import time
@@ -45,6 +46,10 @@ REPLACED_MARK = "\x00replaced="
 
 # What the chat remembers per message: the raw question, or the answer as JSON.
 Record = dict[str, Any]
+# A thumbs-down waiting for its reason: {"id": answer id, "about": its question's start}.
+PendingVote = dict[str, str]
+# How much of a question a toast quotes to say which answer it is about.
+ABOUT_CHARS = 40
 
 
 def _text_of(content: Any) -> str:
@@ -81,6 +86,15 @@ def _citations_of(record: Record | None) -> list[Citation]:
     if not record or "citations" not in record:
         return []
     return [Citation(**c) for c in record["citations"]]
+
+
+def question_start(question: str) -> str:
+    """The first words of a question, as a toast quotes it to say which answer it means
+    (as text: a toast shows HTML)."""
+    words = " ".join(question.split())
+    if len(words) > ABOUT_CHARS:
+        words = words[:ABOUT_CHARS].rsplit(" ", 1)[0] + " …"
+    return html.escape(words or "…")
 
 
 def answer_of(record: Record) -> Answer:
@@ -267,19 +281,21 @@ class ChatApp:
             return ""
         return article_html(self.assistant.retriever.article(article_id), None, ui_language)
 
-    def rate(self, like: Any, records: list[Record | None], ui_language: str) -> str:
+    def rate(self, like: Any, records: list[Record | None], ui_language: str) -> PendingVote:
         """Store the one current vote on the rated answer (clicking the same thumb again
-        takes it back); returns the answer's id after a thumbs-down, so the page can ask
-        what was wrong, else "". An answer this server did not give as it stands (the
-        chat comes back from the browser's storage) is refused: nothing is written."""
+        takes it back). Each vote gets one toast naming the answer's question; a
+        thumbs-down gets it once the page has asked what was wrong (:meth:`explain`), so
+        it is returned as pending ({} for any other vote). An answer this server did not
+        give as it stands (the chat comes back from the browser's storage) is refused:
+        nothing is written."""
         import gradio as gr
 
         index = like.index[0] if isinstance(like.index, list | tuple) else like.index
         if not isinstance(index, int) or not 0 <= index < len(records or []):
-            return ""
+            return {}
         record = records[index]
         if not record or "answer" not in record:
-            return ""
+            return {}
         if not self.seal.verify(record):
             logger.warning(
                 "vote refused: the answer at position %d of the chat was not given by this"
@@ -288,7 +304,7 @@ class ChatApp:
                 index,
             )
             gr.Warning(text(ui_language, "vote_refused"))
-            return ""
+            return {}
         # Gradio sends True / False for a thumb selected, anything else when unselected.
         liked = like.liked if isinstance(like.liked, bool) else None
         answer_id = str(record["id"])
@@ -308,25 +324,33 @@ class ChatApp:
                 self.question_log.vote(answer_id, rating)
             except Exception:
                 logger.exception("could not write the vote to the question log")
-        if liked is not None:
-            gr.Info(text(ui_language, "thanks"))
-        return answer_id if liked is False else ""
+        about = question_start(str(record["asked"]))
+        if liked is False:
+            return {"id": answer_id, "about": about}
+        gr.Info(text(ui_language, "thanks" if liked else "vote_removed", question=about))
+        return {}
 
-    def explain(self, answer_id: str, reason: str | None, comment: str, ui_language: str) -> str:
-        """Keep what was wrong with a thumbs-down answer; the status line to show."""
-        if not answer_id or not reason:
+    def explain(
+        self, pending: PendingVote, reason: str | None, comment: str, ui_language: str
+    ) -> str:
+        """Keep what was wrong with a thumbs-down answer (none chosen: the vote stands
+        without); the one toast of that thumbs-down ("" when none is pending)."""
+        answer_id, about = pending.get("id", ""), pending.get("about", "…")
+        if not answer_id:
             return ""
+        if not reason:
+            return text(ui_language, "thanks", question=about)
         try:
             kept = self.feedback.explain(answer_id, reason, comment or "")
         except ValueError as exc:
             logger.warning("feedback reason refused: %s", exc)
-            return ""
+            return text(ui_language, "thanks", question=about)
         if kept and self.question_log is not None:
             try:
                 self.question_log.vote(answer_id, "down", reason)
             except Exception:
                 logger.exception("could not write the reason to the question log")
-        return text(ui_language, "reason_thanks") if kept else ""
+        return text(ui_language, "reason_thanks" if kept else "thanks", question=about)
 
     # --- managing articles (the same ingest as the CLI) ---------------------------------
 

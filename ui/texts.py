@@ -33,7 +33,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "col_chunks": "Passages",
         "col_ingested": "Last ingested",
         "read_article": "Read an article",
-        "thanks": "Thank you for your feedback.",
+        "thanks": "Thank you for your feedback on “{question}”.",
+        "vote_removed": "Your vote on “{question}” is taken back.",
         "vote_refused": (
             "This answer cannot be rated: it was not given by this assistant, or was changed since."
         ),
@@ -153,7 +154,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "comment_label": "Anything to add? (optional)",
         "reason_send": "Send feedback",
         "reason_skip": "Skip",
-        "reason_thanks": "Thank you: the article owners will see this.",
+        "reason_thanks": "Thank you: the article owners will see what was wrong with “{question}”.",
         "conversation": "Conversation",
         "copy": "Copy with sources",
         "copied": "Copied",
@@ -188,7 +189,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "col_chunks": "Passages",
         "col_ingested": "Laatst ingelezen",
         "read_article": "Lees een artikel",
-        "thanks": "Bedankt voor je feedback.",
+        "thanks": "Bedankt voor je feedback op “{question}”.",
+        "vote_removed": "Je stem op “{question}” is ingetrokken.",
         "vote_refused": (
             "Dit antwoord kan niet worden beoordeeld: het komt niet van deze assistent, of is"
             " sindsdien gewijzigd."
@@ -318,7 +320,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "comment_label": "Nog iets toe te voegen? (optioneel)",
         "reason_send": "Feedback versturen",
         "reason_skip": "Overslaan",
-        "reason_thanks": "Bedankt: de eigenaars van de artikelen zien dit.",
+        "reason_thanks": (
+            "Bedankt: de eigenaars van de artikelen zien wat er mis was met “{question}”."
+        ),
         "conversation": "Gesprek",
         "copy": "Kopiëren met bronnen",
         "copied": "Gekopieerd",
