@@ -16,8 +16,6 @@ from pydantic import ValidationError
 from core.errors import AssistantError
 from core.settings import get_settings
 
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
-
 
 def _fail(message: str, code: int = 2) -> None:
     click.echo(f"hr-assistant: {message}", err=True)
@@ -266,8 +264,10 @@ def feedback_export(out: Path | None) -> None:
 def serve(host: str, port: int, watch: bool) -> None:
     """The chat in the browser; ingests first when the store is empty, then follows
     every change of the articles folder (and every ingest into a shared store)."""
+    from ui.security import is_loopback
+
     settings = get_settings()
-    if host not in LOOPBACK_HOSTS and not settings.ui_password:
+    if not is_loopback(host) and not settings.ui_password:
         raise AssistantError(
             f"binding to {host} exposes the chat beyond this machine: "
             "set HR_ASSISTANT_UI_PASSWORD first"

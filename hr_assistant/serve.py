@@ -68,7 +68,9 @@ def _serve(settings: Settings, host: str, port: int, watch: bool, url: str, uplo
     first = runtime.knowledge.ensure_ingested()
     if first is not None:
         print(f"ingested {first.articles} articles into {first.chunks} passages")
-    app = build_app(runtime.assistant, runtime.knowledge, runtime.feedback, runtime.question_log)
+    app = build_app(
+        runtime.assistant, runtime.knowledge, runtime.feedback, runtime.question_log, host=host
+    )
     stop = threading.Event()
     if watch:  # syncs now unless just ingested, then on every change, until stopped
         threading.Thread(

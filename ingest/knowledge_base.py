@@ -46,7 +46,7 @@ class ArticleInfo:
     language: str
     publisher: str
     chunks: int
-    last_ingested: str
+    last_ingested: datetime | None  # UTC; None when the bookkeeping has no time for it
 
 
 class KnowledgeBase:
@@ -198,9 +198,9 @@ class KnowledgeBase:
                 publisher=str(passages[0].get("publisher", "")),
                 chunks=len(passages),
                 last_ingested=(
-                    datetime.fromtimestamp(stamps[article_id], UTC).strftime("%Y-%m-%d %H:%M UTC")
+                    datetime.fromtimestamp(stamps[article_id], UTC)
                     if stamps.get(article_id)
-                    else ""
+                    else None
                 ),
             )
             for article_id, passages in sorted(

@@ -18,13 +18,13 @@ from assistant.feedback import MAX_COMMENT_CHARS, REASONS
 from assistant.suggestions import MAX_SUGGESTIONS
 from core.settings import PROJECT_ROOT, Settings, installation_key
 from ui import chats
-from ui.handlers import ChatApp, Record, cards_of, last_answer, messages_of
+from ui.handlers import ChatApp, PendingVote, Record, cards_of, last_answer, messages_of
 from ui.insights_tab import add_insights_tab
-from ui.limits import QUESTION_BOX_SLACK, BodyLimits, UploadQuota, api_body_bytes
+from ui.limits import BodyLimits, UploadQuota, api_body_bytes
 from ui.render import CSS, escape, table_html
 from ui.render import source_cards as render_source_cards
-from ui.security import AttemptLimiter, ClientAddress, sign_in_checker
-from ui.texts import text
+from ui.security import AttemptLimiter, ClientAddress, is_loopback, sign_in_checker
+from ui.texts import text, utc_time
 
 if TYPE_CHECKING:
     from assistant.chain import Assistant
@@ -75,18 +75,32 @@ def build_app(
     knowledge: KnowledgeBase,
     feedback: FeedbackStore,
     question_log: QuestionLog | None = None,
+    *,
+    host: str = "127.0.0.1",
 ) -> Any:
     """The page: a chat with source cards and an article viewer, an articles tab, and
-    with the question log on, an insights tab."""
+    with the question log on, an insights tab.
+
+    ``host``: the address `serve` binds. Beyond loopback, anyone who reaches the page
+    could change the articles, so without an admin password the Articles tab is
+    read-only there (on loopback it stays open, as for one person on their machine).
+    """
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import gradio as gr
 
     settings = assistant.settings
-    handlers = ChatApp(assistant, knowledge, feedback, question_log)
+    manage = bool(settings.admin_password) or is_loopback(host)
+    if not manage:
+        logger.warning(
+            "serving on %s without HR_ASSISTANT_ADMIN_PASSWORD: articles are read-only "
+            "in the browser (set it to manage them there)",
+            host,
+        )
+    handlers = ChatApp(assistant, knowledge, feedback, question_log, manage_articles=manage)
 
     def article_rows(language: str) -> list[list[Any]]:
         return [
-            [a.title, text(language, f"lang_{a.language}"), a.chunks, a.last_ingested]
+            [a.title, text(language, f"lang_{a.language}"), a.chunks, utc_time(a.last_ingested)]
             for a in knowledge.articles()
         ]
 
@@ -108,6 +122,9 @@ def build_app(
 
     with gr.Blocks(title="HR roles assistant", analytics_enabled=False, fill_width=False) as app:
         records = gr.State([])
+        # The admin password once it checked out, kept on the server for this page: typed
+        # once, in the Articles or the Insights tab, it counts for both.
+        admin_key = gr.State("")
         # The browser keeps its conversations, one localStorage key per chat, read and
         # written by the page script; the server checks whatever the browser sends
         # (ui.chats), since the browser is the user's, and keeps none of it.
@@ -125,16 +142,33 @@ def build_app(
             chat_list = gr.Radio(
                 choices=[], label=text("en", "chats"), show_label=False, elem_id="chat-list"
             )
+            # What acts on the chat on screen waits for it to be saved (its first answer).
             chat_title = gr.Textbox(
                 label=text("en", "chat_title"),
                 max_length=chats.MAX_TITLE_CHARS,
+                interactive=False,
                 elem_id="chat-title",
             )
             with gr.Row():
-                rename_chat = gr.Button(text("en", "rename"), size="sm", elem_id="rename-chat")
-                delete_chat = gr.Button(text("en", "delete_chat"), size="sm", elem_id="delete-chat")
-            export_chat = gr.Button(text("en", "export"), size="sm", elem_id="export-chat")
-        pending_vote = gr.State("")  # the answer a thumbs-down reason is for
+                rename_chat = gr.Button(
+                    text("en", "rename"), size="sm", interactive=False, elem_id="rename-chat"
+                )
+                delete_chat = gr.Button(
+                    text("en", "delete_chat"), size="sm", interactive=False, elem_id="delete-chat"
+                )
+            export_chat = gr.Button(
+                text("en", "export"), size="sm", interactive=False, elem_id="export-chat"
+            )
+            # A deleted chat can be brought back for as long as the page is open.
+            with gr.Group(visible=False, elem_id="chat-deleted") as chat_deleted:
+                chat_deleted_note = gr.Markdown("", elem_id="chat-deleted-note")
+                undo_chat = gr.Button(
+                    text("en", "undo_chat"), size="sm", elem_id="undo-delete-chat"
+                )
+        # This page's deleted chats, latest last (the server keeps them as it keeps the chat
+        # on screen: for this page's session only).
+        deleted_chats = gr.State([])
+        pending_vote = gr.State({})  # the thumbs-down a reason is for (handlers.PendingVote)
         with gr.Row(equal_height=False, elem_id="hr-header"):
             title = gr.Markdown(text("en", "title"), elem_id="hr-title")
             ui_language = gr.Radio(
@@ -187,7 +221,8 @@ def build_app(
                             # One line that grows: Enter sends, Shift+Enter a new line.
                             lines=1,
                             max_lines=8,
-                            max_length=assistant.settings.max_question_chars + QUESTION_BOX_SLACK,
+                            # The server's own limit: what the box takes is answered.
+                            max_length=settings.max_question_chars,
                             elem_id="question",
                             autofocus=True,
                         )
@@ -237,15 +272,18 @@ def build_app(
                 )
                 # A plain table (not a Dataframe): on a phone each row stacks its
                 # columns instead of hiding all but the title off screen.
-                table = gr.HTML(articles_table("en"), elem_id="articles-table")
+                table = gr.HTML("", elem_id="articles-table")  # filled at each page load
                 article_pick = gr.Dropdown(
-                    choices=article_choices(),
+                    choices=[],
                     value=None,
                     label=text("en", "read_article"),
                     elem_id="article-pick",
                 )
                 article_full = gr.HTML("", elem_id="article-full")
                 admin_title = gr.Markdown(text("en", "admin"))
+                admin_off = gr.Markdown(
+                    text("en", "admin_off"), visible=not manage, elem_id="admin-off"
+                )
                 admin_password = gr.Textbox(
                     label=text("en", "admin_password"),
                     type="password",
@@ -261,11 +299,12 @@ def build_app(
                     file_count="multiple",
                     file_types=list(knowledge.suffixes),
                     interactive=not settings.admin_password,
+                    visible=manage,
                     elem_id="upload",
                 )
-                with gr.Row():
+                with gr.Row(visible=manage):
                     delete_pick = gr.Dropdown(
-                        choices=article_choices(),
+                        choices=[],
                         value=None,
                         label=text("en", "delete_pick"),
                         elem_id="delete-pick",
@@ -288,19 +327,23 @@ def build_app(
                         )
                         replace_no = gr.Button(text("en", "cancel"), elem_id="replace-no")
                 undo_button = gr.Button(text("en", "undo"), visible=False, elem_id="undo")
-                reingest_button = gr.Button(text("en", "reingest"), elem_id="reingest")
+                reingest_button = gr.Button(
+                    text("en", "reingest"), visible=manage, elem_id="reingest"
+                )
                 admin_status = gr.Markdown("", elem_id="admin-status")
                 audit_title = gr.Markdown(text("en", "audit"))
-                audit_table = gr.HTML(lambda: audit_table_html("en"), elem_id="audit-table")
+                audit_table = gr.HTML("", elem_id="audit-table")
                 trashed = gr.State([])  # this page's deletions and replacements, for undo
                 pending_upload = gr.State([])  # uploads waiting for "replace?"
             # Other people's questions are for the article owners only: without an admin
             # password there is no tab (the CLI on the server still shows them).
-            insights_labels = (
-                add_insights_tab(gr, handlers, ui_language, tabs, gap_note)
-                if question_log is not None and settings.admin_password
-                else []
-            )
+            insights_shown = question_log is not None and bool(settings.admin_password)
+            insights_labels: list[tuple[Any, str, str]] = []
+            insights_password: tuple[Any, Any] | None = None  # its password box and status
+            if insights_shown:
+                insights_labels, insights_password = add_insights_tab(
+                    gr, handlers, ui_language, tabs, gap_note, admin_key
+                )
             if question_log is not None and not settings.admin_password:
                 logger.warning(
                     "the Insights tab needs HR_ASSISTANT_ADMIN_PASSWORD; "
@@ -317,9 +360,31 @@ def build_app(
             after, chat_id = chats.remember(before, chat_id, records_now)
             listing = gr.update(choices=chats.choices(after), value=chat_id or None)
             title_now = (chats.find(after, chat_id) or {}).get("title", "")
-            return chats.changes(before, after), chat_id, listing, title_now
+            return (
+                chats.changes(before, after),
+                chat_id,
+                listing,
+                *chat_actions(chat_id, title_now),
+            )
 
-        keep_outputs = [to_store, current, chat_list, chat_title]
+        def chat_actions(chat_id: str, title_now: str) -> tuple[Any, ...]:
+            """The chat's title, and whether it can be renamed, deleted and exported: only
+            once there is a saved chat on screen."""
+            on = bool(chat_id)
+            return (
+                gr.update(value=title_now, interactive=on),
+                *(gr.update(interactive=on) for _ in range(3)),
+            )
+
+        keep_outputs = [
+            to_store,
+            current,
+            chat_list,
+            chat_title,
+            rename_chat,
+            delete_chat,
+            export_chat,
+        ]
 
         def stored(event: Any) -> Any:
             """Then the page script writes what ``event`` changed of the saved chats."""
@@ -397,7 +462,7 @@ def build_app(
                 [*chats.changes(before, after), *then],
                 chat_id,
                 gr.update(choices=chats.choices(after), value=chat_id or None),
-                chat.get("title", "") if chat else "",
+                *chat_actions(chat_id, chat.get("title", "") if chat else ""),
             )
 
         def start_over(browser: Any, language: str) -> tuple[Any, ...]:
@@ -405,7 +470,7 @@ def build_app(
             return shown(None, before, chats.opened(before, ""), language)
 
         reset_outputs = [chatbot, records, sources, article_view, *keep_outputs]
-        for reset in (new_chat.click, chatbot.clear):
+        for reset in (new_chat.click,):
             started = reset(
                 start_over,
                 inputs=[held, ui_language],
@@ -457,9 +522,10 @@ def build_app(
         # After a reload: the browser's language first, then the list and the chat that
         # was on screen in that language, then its suggestions (one chain: run side by
         # side, a later step could overwrite an earlier one with the wrong language).
-        restored = app.load(
+        language_set = app.load(
             None, outputs=[ui_language], js=BROWSER_LANGUAGE_JS, api_visibility="private"
-        ).then(
+        )
+        restored = language_set.then(
             restore,
             inputs=[held, ui_language, legacy],
             outputs=reset_outputs,
@@ -504,20 +570,66 @@ def build_app(
                 )
             )
 
-        def forget(browser: Any, chat_id: str, language: str) -> tuple[Any, ...]:
-            before = chats.from_browser(browser)[0]
-            after = chats.opened(chats.remove(before, chat_id), "")
-            return shown(None, before, after, language)
+        def offer_undo(gone: list[dict[str, Any]], language: str) -> tuple[Any, ...]:
+            """The offer to bring back the latest deleted chat, naming it (none: hidden)."""
+            if not gone:
+                return gone, gr.update(visible=False), ""
+            title_gone = escape(str(gone[-1].get("title") or "…"))
+            return gone, gr.update(visible=True), text(language, "chat_deleted", title=title_gone)
 
+        undo_outputs = [deleted_chats, chat_deleted, chat_deleted_note]
+
+        def forget(
+            browser: Any, chat_id: str, language: str, gone: list[dict[str, Any]]
+        ) -> tuple[Any, ...]:
+            before = chats.from_browser(browser)[0]
+            chat = chats.find(before, chat_id)
+            after = chats.opened(chats.remove(before, chat_id), "")
+            gone = [*gone, chat] if chat else gone
+            return (*shown(None, before, after, language), *offer_undo(gone, language))
+
+        def bring_back(browser: Any, language: str, gone: list[dict[str, Any]]) -> tuple[Any, ...]:
+            before = chats.from_browser(browser)[0]
+            if not gone:
+                return (*(gr.update() for _ in reset_outputs), *offer_undo(gone, language))
+            *rest, latest = gone
+            after = chats.restored(before, latest)
+            chat = chats.find(after, latest["id"])
+            after = chats.opened(after, chat["id"] if chat else "")
+            return (*shown(chat, before, after, language), *offer_undo(rest, language))
+
+        # "Delete chat" and the chat box's own trash icon (Gradio's "Clear") both delete
+        # the chat on screen, and both can be undone.
+        for deleting in (delete_chat.click, chatbot.clear):
+            stored(
+                deleting(
+                    forget,
+                    inputs=[held, current, ui_language, deleted_chats],
+                    outputs=[*reset_outputs, *undo_outputs],
+                    js=READ_CHATS_JS,
+                    api_visibility="private",
+                    cancels=answering,
+                )
+            ).then(
+                offer,
+                inputs=[records, ui_language],
+                outputs=suggestion_buttons,
+                api_visibility="private",
+            )
         stored(
-            delete_chat.click(
-                forget,
-                inputs=[held, current, ui_language],
-                outputs=reset_outputs,
+            undo_chat.click(
+                bring_back,
+                inputs=[held, ui_language, deleted_chats],
+                outputs=[*reset_outputs, *undo_outputs],
                 js=READ_CHATS_JS,
                 api_visibility="private",
                 cancels=answering,
             )
+        ).then(
+            offer,
+            inputs=[records, ui_language],
+            outputs=suggestion_buttons,
+            api_visibility="private",
         )
         export_chat.click(None, js=EXPORT_CHAT_JS)
         open_button.click(
@@ -535,8 +647,8 @@ def build_app(
         )
 
         def on_like(like: Any, records_now: list[Record | None], language: str) -> tuple[Any, ...]:
-            answer_id = handlers.rate(like, records_now, language)
-            return gr.update(visible=bool(answer_id)), answer_id, None, ""
+            pending = handlers.rate(like, records_now, language)
+            return gr.update(visible=bool(pending)), pending, None, ""
 
         # Gradio passes the rating only to a parameter annotated with the real LikeData
         # class; this module's annotations are strings, so it is set here.
@@ -554,6 +666,25 @@ def build_app(
                 gr.update(visible=bool(undo)),
             )
 
+        def current_articles(language: str) -> tuple[Any, ...]:
+            """The articles and the admin log as they are when the page opens, not as
+            they were when the chat started: the watcher, another page or another
+            process may have changed them since."""
+            choices = article_choices()
+            return (
+                articles_table(language),
+                gr.update(choices=choices),
+                gr.update(choices=choices),
+                audit_table_html(language),
+            )
+
+        language_set.then(
+            current_articles,
+            inputs=[ui_language],
+            outputs=[table, article_pick, delete_pick, audit_table],
+            api_visibility="private",
+        )
+
         admin_outputs = [
             admin_status,
             table,
@@ -565,77 +696,99 @@ def build_app(
         ]
         hide = gr.update(visible=False)
 
+        # Each admin action takes the password box and the password this page confirmed
+        # (``admin_key``): the one typed in either tab counts for both, and an action
+        # clicked while the box is being left still sees what was typed.
         def on_upload(
-            files: Any, password: str, language: str, undo: list[str], progress: Any = None
+            files: Any,
+            password: str,
+            key: str,
+            language: str,
+            undo: list[str],
+            progress: Any = None,
         ) -> tuple[Any, ...]:
             uploads = handlers.uploads_of(files)
-            refusal = handlers.admin_refusal(password, language)
+            refusal = handlers.admin_refusal(key or password, language)
             question_text = "" if refusal else handlers.replace_question(uploads, language)
             if question_text:  # ask first; nothing is saved yet
                 pairs = [[str(path), name] for path, name in uploads]
                 shown = gr.update(visible=True)
                 return (gr.update(),) * len(admin_outputs) + (shown, question_text, pairs)
-            status, moved = handlers.upload(uploads, password, language)
+            status, moved = handlers.upload(uploads, key or password, language)
             return (*refreshed(status, language, undo + moved), hide, "", [])
 
         def on_replace(
             pairs: list[list[str]],
             password: str,
+            key: str,
             language: str,
             undo: list[str],
             progress: Any = None,
         ) -> tuple[Any, ...]:
             uploads = [(Path(path), name) for path, name in pairs]
-            status, moved = handlers.upload(uploads, password, language)
+            status, moved = handlers.upload(uploads, key or password, language)
             return (*refreshed(status, language, undo + moved), hide, "", [])
 
         def on_delete(
             article_id: str | None,
             password: str,
+            key: str,
             language: str,
             undo: list[str],
             progress: Any = None,
         ) -> tuple[Any, ...]:
-            status, moved = handlers.delete(article_id, password, language)
+            status, moved = handlers.delete(article_id, key or password, language)
             return (*refreshed(status, language, [*undo, moved] if moved else undo), hide)
 
         def on_undo(
-            undo: list[str], password: str, language: str, progress: Any = None
+            undo: list[str], password: str, key: str, language: str, progress: Any = None
         ) -> tuple[Any, ...]:
-            status, left = handlers.undo(undo, password, language)
+            status, left = handlers.undo(undo, key or password, language)
             return refreshed(status, language, left)
 
         def on_reingest(
-            password: str, language: str, undo: list[str], progress: Any = None
+            password: str, key: str, language: str, undo: list[str], progress: Any = None
         ) -> tuple[Any, ...]:
-            return refreshed(handlers.reingest(password, language), language, undo)
+            return refreshed(handlers.reingest(key or password, language), language, undo)
 
         # Gradio shows ingest's tqdm bar when a handler declares a tracking Progress default.
         for handler in (on_upload, on_replace, on_delete, on_undo, on_reingest):
             handler.__defaults__ = (gr.Progress(track_tqdm=True),)
 
-        def unlock_upload(password: str, language: str) -> tuple[Any, str]:
-            refusal = handlers.admin_refusal(password, language) if password else ""
-            allowed = bool(password) and not refusal
-            return gr.update(interactive=allowed), refusal
+        def confirm_admin(password: str, key: str, language: str) -> tuple[Any, ...]:
+            """Check the admin password typed in either tab, once: right, it opens the
+            upload and the Insights tab and says so; wrong, it says why."""
+            if key or not password:  # confirmed already, or nothing typed: nothing to say
+                return key, gr.update(), gr.update()
+            refusal = handlers.admin_refusal(password, language)
+            if refusal:
+                return "", gr.update(interactive=False), refusal
+            accepted = "admin_ok_insights" if insights_shown else "admin_ok"
+            return password, gr.update(interactive=True), text(language, accepted)
 
-        if settings.admin_password:
-            for event in (admin_password.blur, admin_password.submit):
+        def confirms_admin(box: Any, status: Any) -> None:
+            """Leaving ``box`` or pressing Enter in it checks the admin password."""
+            for event in (box.blur, box.submit):
                 event(
-                    unlock_upload,
-                    inputs=[admin_password, ui_language],
-                    outputs=[upload, admin_status],
+                    confirm_admin,
+                    inputs=[box, admin_key, ui_language],
+                    outputs=[admin_key, upload, status],
                     api_visibility="private",
                 )
+
+        if settings.admin_password:
+            confirms_admin(admin_password, admin_status)
+            if insights_password is not None:
+                confirms_admin(*insights_password)
         upload.upload(
             on_upload,
-            inputs=[upload, admin_password, ui_language, trashed],
+            inputs=[upload, admin_password, admin_key, ui_language, trashed],
             outputs=[*admin_outputs, replace_confirm, replace_question, pending_upload],
             api_visibility="private",
         ).then(lambda: None, outputs=[upload], api_visibility="private")
         replace_yes.click(
             on_replace,
-            inputs=[pending_upload, admin_password, ui_language, trashed],
+            inputs=[pending_upload, admin_password, admin_key, ui_language, trashed],
             outputs=[*admin_outputs, replace_confirm, replace_question, pending_upload],
             api_visibility="private",
         )
@@ -646,8 +799,10 @@ def build_app(
             api_visibility="private",
         )
 
-        def ask_delete(article_id: str | None, password: str, language: str) -> tuple[Any, ...]:
-            refusal = handlers.admin_refusal(password, language)
+        def ask_delete(
+            article_id: str | None, password: str, key: str, language: str
+        ) -> tuple[Any, ...]:
+            refusal = handlers.admin_refusal(key or password, language)
             question_text = "" if refusal else handlers.delete_question(article_id, language)
             status = refusal or ("" if question_text else text(language, "pick_first"))
             confirmed = article_id if question_text else ""
@@ -657,13 +812,13 @@ def build_app(
         delete_asked = gr.State("")
         delete_button.click(
             ask_delete,
-            inputs=[delete_pick, admin_password, ui_language],
+            inputs=[delete_pick, admin_password, admin_key, ui_language],
             outputs=[delete_confirm, delete_question, admin_status, delete_asked],
             api_visibility="private",
         )
         delete_yes.click(
             on_delete,
-            inputs=[delete_asked, admin_password, ui_language, trashed],
+            inputs=[delete_asked, admin_password, admin_key, ui_language, trashed],
             outputs=[*admin_outputs, delete_confirm],
             api_visibility="private",
         )
@@ -675,13 +830,13 @@ def build_app(
         )
         undo_button.click(
             on_undo,
-            inputs=[trashed, admin_password, ui_language],
+            inputs=[trashed, admin_password, admin_key, ui_language],
             outputs=admin_outputs,
             api_visibility="private",
         )
         reingest_button.click(
             on_reingest,
-            inputs=[admin_password, ui_language, trashed],
+            inputs=[admin_password, admin_key, ui_language, trashed],
             outputs=admin_outputs,
             api_visibility="private",
         )
@@ -693,11 +848,14 @@ def build_app(
             api_visibility="private",
         ).then(None, js=SHOW_REASON_JS)
 
-        def on_reason(answer_id: str, why: str | None, note: str, language: str) -> Any:
-            status = handlers.explain(answer_id, why, note, language)
-            if status:
-                gr.Info(status)
-            return gr.update(visible=False), ""
+        def on_reason(
+            pending: PendingVote, why: str | None, note: str, language: str
+        ) -> tuple[Any, ...]:
+            """Send (or skip, ``why`` None) the reason: the thumbs-down's one toast."""
+            toast = handlers.explain(pending, why, note, language)
+            if toast:
+                gr.Info(toast)
+            return gr.update(visible=False), {}
 
         reason_send.click(
             on_reason,
@@ -706,7 +864,8 @@ def build_app(
             api_visibility="private",
         )
         reason_skip.click(
-            lambda: (gr.update(visible=False), ""),
+            lambda pending, language: on_reason(pending, None, "", language),
+            inputs=[pending_vote, ui_language],
             outputs=[reason_box, pending_vote],
             api_visibility="private",
         )
@@ -731,6 +890,7 @@ def build_app(
             (rename_chat, "rename", "value"),
             (delete_chat, "delete_chat", "value"),
             (export_chat, "export", "value"),
+            (undo_chat, "undo_chat", "value"),
             (reason, "reason_label", "label"),
             (comment, "comment_label", "label"),
             (reason_send, "reason_send", "value"),
@@ -739,6 +899,7 @@ def build_app(
             (articles_intro, "articles_intro", "value"),
             (article_pick, "read_article", "label"),
             (admin_title, "admin", "value"),
+            (admin_off, "admin_off", "value"),
             (admin_password, "admin_password", "label"),
             (upload, "upload", "label"),
             (delete_pick, "delete_pick", "label"),
@@ -802,7 +963,7 @@ def watch_status(state: WatchState | None, folder: Path, language: str) -> str:
     else:
         details = []
         if state.last_sync is not None:
-            details.append(text(language, "watch_last_sync", time=f"{state.last_sync:%H:%M} UTC"))
+            details.append(text(language, "watch_last_sync", time=utc_time(state.last_sync)))
         if state.skipped:
             files = ", ".join(f"{e['file']} ({e['error']})" for e in state.skipped[:5])
             files += ", …" if len(state.skipped) > 5 else ""

@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 MAX_CHATS = 30  # the oldest go first: localStorage holds a few MB per site
 MAX_TITLE_CHARS = 60
 MAX_RECORDS = 100  # per chat: 50 questions and their answers; the oldest go first
-MAX_QUESTION_CHARS = 2_500  # the question box's own limit
+MAX_QUESTION_CHARS = 2_500  # a saved question; the box takes max_question_chars (2000)
 MAX_ANSWER_CHARS = 20_000
 MAX_CITATIONS = 20
 MAX_FIELD_CHARS = 5_000  # a citation's snippet, title, section …
@@ -279,6 +279,15 @@ def remove(saved: Any, chat_id: str) -> Saved:
     chats = [c for c in saved["chats"] if c["id"] != chat_id]
     current = "" if saved["current"] == chat_id else saved["current"]
     return {"chats": chats, "current": current}
+
+
+def restored(saved: Any, chat: Any) -> Saved:
+    """``saved`` with a deleted ``chat`` back in its place among the others (by when it
+    was last updated), checked like any chat; unchanged when it is there already."""
+    saved = _valid(saved)
+    if not isinstance(chat, dict) or find(saved, str(chat.get("id", ""))) is not None:
+        return saved
+    return _valid({**saved, "chats": [*saved["chats"], chat]})
 
 
 def choices(saved: Any) -> list[tuple[str, str]]:

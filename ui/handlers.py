@@ -5,6 +5,7 @@ page shows; the layout that wires them to components is in :mod:`ui.app`.
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 import time
@@ -27,12 +28,13 @@ from ui.render import (
 )
 from ui.render import source_cards as render_source_cards
 from ui.security import VOTED_CITATION_FIELDS, AnswerSeal, AttemptLimiter
-from ui.texts import text
+from ui.texts import counted, text, utc_time
 
 if TYPE_CHECKING:
     from assistant.chain import Assistant
     from assistant.feedback import FeedbackStore
     from assistant.insights import Insights, QuestionLog
+    from ingest.indexer import IngestReport
     from ingest.knowledge_base import KnowledgeBase
 
 logger = logging.getLogger(__name__)
@@ -45,6 +47,10 @@ REPLACED_MARK = "\x00replaced="
 
 # What the chat remembers per message: the raw question, or the answer as JSON.
 Record = dict[str, Any]
+# A thumbs-down waiting for its reason: {"id": answer id, "about": its question's start}.
+PendingVote = dict[str, str]
+# How much of a question a toast quotes to say which answer it is about.
+ABOUT_CHARS = 40
 
 
 def _text_of(content: Any) -> str:
@@ -81,6 +87,15 @@ def _citations_of(record: Record | None) -> list[Citation]:
     if not record or "citations" not in record:
         return []
     return [Citation(**c) for c in record["citations"]]
+
+
+def question_start(question: str) -> str:
+    """The first words of a question, as a toast quotes it to say which answer it means
+    (as text: a toast shows HTML)."""
+    words = " ".join(question.split())
+    if len(words) > ABOUT_CHARS:
+        words = words[:ABOUT_CHARS].rsplit(" ", 1)[0] + " …"
+    return html.escape(words or "…")
 
 
 def answer_of(record: Record) -> Answer:
@@ -135,8 +150,13 @@ class ChatApp:
         knowledge: KnowledgeBase,
         feedback: FeedbackStore,
         question_log: QuestionLog | None = None,
+        *,
+        manage_articles: bool = True,
     ) -> None:
         self.assistant = assistant
+        # False on a network address without an admin password: the tab is read-only,
+        # and whatever a client sends to the handlers is refused too.
+        self.manage_articles = manage_articles
         self.knowledge = knowledge
         self.feedback = feedback
         self.question_log = question_log  # None unless HR_ASSISTANT_INSIGHTS=on
@@ -259,19 +279,21 @@ class ChatApp:
             return ""
         return article_html(self.assistant.retriever.article(article_id), None, ui_language)
 
-    def rate(self, like: Any, records: list[Record | None], ui_language: str) -> str:
+    def rate(self, like: Any, records: list[Record | None], ui_language: str) -> PendingVote:
         """Store the one current vote on the rated answer (clicking the same thumb again
-        takes it back); returns the answer's id after a thumbs-down, so the page can ask
-        what was wrong, else "". An answer this server did not give as it stands (the
-        chat comes back from the browser's storage) is refused: nothing is written."""
+        takes it back). Each vote gets one toast naming the answer's question; a
+        thumbs-down gets it once the page has asked what was wrong (:meth:`explain`), so
+        it is returned as pending ({} for any other vote). An answer this server did not
+        give as it stands (the chat comes back from the browser's storage) is refused:
+        nothing is written."""
         import gradio as gr
 
         index = like.index[0] if isinstance(like.index, list | tuple) else like.index
         if not isinstance(index, int) or not 0 <= index < len(records or []):
-            return ""
+            return {}
         record = records[index]
         if not record or "answer" not in record:
-            return ""
+            return {}
         if not self.seal.verify(record):
             logger.warning(
                 "vote refused: the answer at position %d of the chat was not given by this"
@@ -280,7 +302,7 @@ class ChatApp:
                 index,
             )
             gr.Warning(text(ui_language, "vote_refused"))
-            return ""
+            return {}
         # Gradio sends True / False for a thumb selected, anything else when unselected.
         liked = like.liked if isinstance(like.liked, bool) else None
         answer_id = str(record["id"])
@@ -300,30 +322,40 @@ class ChatApp:
                 self.question_log.vote(answer_id, rating)
             except Exception:
                 logger.exception("could not write the vote to the question log")
-        if liked is not None:
-            gr.Info(text(ui_language, "thanks"))
-        return answer_id if liked is False else ""
+        about = question_start(str(record["asked"]))
+        if liked is False:
+            return {"id": answer_id, "about": about}
+        gr.Info(text(ui_language, "thanks" if liked else "vote_removed", question=about))
+        return {}
 
-    def explain(self, answer_id: str, reason: str | None, comment: str, ui_language: str) -> str:
-        """Keep what was wrong with a thumbs-down answer; the status line to show."""
-        if not answer_id or not reason:
+    def explain(
+        self, pending: PendingVote, reason: str | None, comment: str, ui_language: str
+    ) -> str:
+        """Keep what was wrong with a thumbs-down answer (none chosen: the vote stands
+        without); the one toast of that thumbs-down ("" when none is pending)."""
+        answer_id, about = pending.get("id", ""), pending.get("about", "…")
+        if not answer_id:
             return ""
+        if not reason:
+            return text(ui_language, "thanks", question=about)
         try:
             kept = self.feedback.explain(answer_id, reason, comment or "")
         except ValueError as exc:
             logger.warning("feedback reason refused: %s", exc)
-            return ""
+            return text(ui_language, "thanks", question=about)
         if kept and self.question_log is not None:
             try:
                 self.question_log.vote(answer_id, "down", reason)
             except Exception:
                 logger.exception("could not write the reason to the question log")
-        return text(ui_language, "reason_thanks") if kept else ""
+        return text(ui_language, "reason_thanks" if kept else "thanks", question=about)
 
     # --- managing articles (the same ingest as the CLI) ---------------------------------
 
     def admin_refusal(self, password: str | None, ui_language: str) -> str:
         """Why an admin action is refused ("" when the password is right or none is set)."""
+        if not self.manage_articles:
+            return text(ui_language, "admin_off")
         expected = self.assistant.settings.admin_password
         if not expected or self.admin_attempts.check(password, expected):
             return ""
@@ -344,16 +376,18 @@ class ChatApp:
             logger.exception("ingest after %s of %s failed", action, article)
             self.knowledge.audit.record(action, article, f"failed: {exc}")
             return "\n\n".join([*map(escape, notes), escape(text(ui_language, "sync_failed"))])
-        summary = text("en", "ingested", **report.to_json())
+        summary = ingested_line("en", report)
         errors = [text("en", "file_error", **e) for e in report.errors]
         self.knowledge.audit.record(action, article, " ".join([summary, *errors]))
-        lines = [*notes, text(ui_language, "ingested", **report.to_json())]
+        lines = [*notes, ingested_line(ui_language, report)]
         lines += [text(ui_language, "file_error", **e) for e in report.errors]
         return "\n\n".join(escape(line) for line in lines)
 
     def audit_rows(self) -> list[list[str]]:
         """The latest admin actions, newest first, as the Articles tab lists them."""
-        return [[e.at, e.action, e.article, e.outcome] for e in self.knowledge.audit.recent()]
+        return [
+            [utc_time(e.at), e.action, e.article, e.outcome] for e in self.knowledge.audit.recent()
+        ]
 
     @staticmethod
     def uploads_of(files: list[Any] | None) -> list[tuple[Path, str]]:
@@ -370,7 +404,13 @@ class ChatApp:
         if not clashes:
             return ""
         named = [
-            text(ui_language, "replaces", name=name, title=info.title, chunks=info.chunks)
+            text(
+                ui_language,
+                "replaces",
+                name=name,
+                title=info.title,
+                passages=counted(ui_language, "passage", info.chunks),
+            )
             if info
             else name
             for name, info in clashes
@@ -409,7 +449,8 @@ class ChatApp:
         info = next((a for a in self.knowledge.articles() if a.id == article_id), None)
         if info is None:
             return ""
-        return escape(text(ui_language, "confirm_delete", title=info.title, chunks=info.chunks))
+        passages = counted(ui_language, "passage", info.chunks)
+        return escape(text(ui_language, "confirm_delete", title=info.title, passages=passages))
 
     def delete(self, article_id: str | None, password: str, ui_language: str) -> tuple[str, str]:
         """Move the article's file to the trash and sync; returns the status and the
@@ -465,6 +506,14 @@ class ChatApp:
             return refusal
         self.log(answer, uuid.uuid4().hex)
         return render_markdown(answer)
+
+
+def ingested_line(language: str, report: IngestReport) -> str:
+    """What a sync did, in one line: "1 article, 5 passages: 1 added, …"."""
+    values = report.to_json()
+    values["articles"] = counted(language, "article", report.articles)
+    values["chunks"] = counted(language, "passage", report.chunks)
+    return text(language, "ingested", **values)
 
 
 # What a JSON value that is not a string was, as a caller of the API would name it.

@@ -109,10 +109,12 @@ def weekly_frame(found: Insights, language: str) -> Any:
 
 
 def add_insights_tab(
-    gr: Any, handlers: ChatApp, ui_language: Any, tabs: Any, gap_note: Any
-) -> list[tuple[Any, str, str]]:
+    gr: Any, handlers: ChatApp, ui_language: Any, tabs: Any, gap_note: Any, admin_key: Any
+) -> tuple[list[tuple[Any, str, str]], tuple[Any, Any]]:
     """Build the tab inside the open ``gr.Tabs`` and wire it; returns its (component,
-    text key, property) rows for the interface-language switch."""
+    text key, property) rows for the interface-language switch, and its password box and
+    status line (the page checks the password there as in the Articles tab). An admin
+    password the page confirmed already (``admin_key``) opens it too."""
     with gr.Tab(text("en", "insights_tab"), id="insights", elem_id="insights-tab") as tab:
         intro = gr.Markdown(text("en", "insights_intro"))
         with gr.Row():
@@ -142,8 +144,8 @@ def add_insights_tab(
             add_for_gap = gr.Button(text("en", "ins_add"), elem_id="add-for-gap")
         gaps = gr.State([])
 
-    def on_show(secret: str, days: int, language: str) -> tuple[Any, ...]:
-        refusal = handlers.admin_refusal(secret, language)
+    def on_show(secret: str, key: str, days: int, language: str) -> tuple[Any, ...]:
+        refusal = handlers.admin_refusal(key or secret, language)
         if refusal:
             return refusal, gr.update(visible=False), "", gr.update(choices=[]), []
         found = handlers.insights(int(days))
@@ -159,7 +161,7 @@ def add_insights_tab(
 
     show.click(
         on_show,
-        inputs=[password, since, ui_language],
+        inputs=[password, admin_key, since, ui_language],
         outputs=[status, chart, found_html, gap_pick, gaps],
         api_visibility="private",
     )
@@ -176,7 +178,7 @@ def add_insights_tab(
         outputs=[tabs, gap_note],
         api_visibility="private",
     )
-    return [
+    labels = [
         (tab, "insights_tab", "label"),
         (intro, "insights_intro", "value"),
         (password, "admin_password", "label"),
@@ -185,3 +187,4 @@ def add_insights_tab(
         (gap_pick, "ins_gap_pick", "label"),
         (add_for_gap, "ins_add", "value"),
     ]
+    return labels, (password, status)

@@ -38,9 +38,10 @@ UPLOAD_PATH = f"{GRADIO_API}/upload"
 # Named API calls (`/call/chat`, `/call/v2/chat`, `/run/chat`, `/api/chat`): the one public
 # endpoint, `/chat`, takes a question and nothing else.
 API_CALL_PREFIXES = tuple(f"{GRADIO_API}/{route}/" for route in ("call", "run", "api"))
-# The question box takes this many characters past the assistant's limit, so that a
-# question pasted a little too long is refused with a message, not cut off.
-QUESTION_BOX_SLACK = 500
+# A `/chat` call may carry this many characters past the assistant's limit and still
+# get the assistant's own "too long" message instead of a bare 413. (The question box
+# takes exactly the assistant's limit: what it takes, the server answers.)
+API_QUESTION_SLACK = 500
 # A question's character costs at most 12 bytes of JSON ("\ud83d\ude00" for one emoji
 # when the client escapes non-ASCII); the rest of a call (event data, session) is small.
 JSON_BYTES_PER_CHAR = 12
@@ -55,9 +56,10 @@ UPLOAD_MAX_AGE_S = 3600.0
 
 
 def api_body_bytes(max_question_chars: int) -> int:
-    """The largest body a legal `/chat` call needs: the longest question the question box
-    takes, each character escaped as expensively as JSON allows, in its envelope."""
-    return (max_question_chars + QUESTION_BOX_SLACK) * JSON_BYTES_PER_CHAR + ENVELOPE_BYTES
+    """The largest body a `/chat` call may have: a question somewhat past the limit (so
+    that it is told it is too long), each character escaped as expensively as JSON
+    allows, in its envelope."""
+    return (max_question_chars + API_QUESTION_SLACK) * JSON_BYTES_PER_CHAR + ENVELOPE_BYTES
 
 
 class BodyLimits:

@@ -29,6 +29,16 @@ WINDOW_S = 60.0
 # (a guesser with that many addresses is not stopped by a count per address anyway).
 MAX_CLIENTS = 10_000
 
+# The addresses that serve this machine only: on any other bind the page is reachable
+# from the network, and managing articles needs the admin password (ui.app.build_app).
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether binding ``host`` serves this machine only."""
+    return host in LOOPBACK_HOSTS
+
+
 # The client of the request being answered: Gradio's sign-in callback is given the user
 # name and password only, so :class:`ClientAddress` leaves the address here for it.
 _client: ContextVar[str] = ContextVar("hr_assistant_client", default="")

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import UTC, datetime
+
 from core.language import translated
+
+logger = logging.getLogger(__name__)
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
@@ -28,7 +33,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "col_chunks": "Passages",
         "col_ingested": "Last ingested",
         "read_article": "Read an article",
-        "thanks": "Thank you for your feedback.",
+        "thanks": "Thank you for your feedback on “{question}”.",
+        "vote_removed": "Your vote on “{question}” is taken back.",
         "vote_refused": (
             "This answer cannot be rated: it was not given by this assistant, or was changed since."
         ),
@@ -38,27 +44,38 @@ TEXTS: dict[str, dict[str, str]] = {
         "cited": "Cited passage",
         "admin": "### Manage articles",
         "admin_password": "Admin password",
+        "admin_off": (
+            "Managing articles is off: this chat is served on a network address and no admin "
+            "password is set. To add, delete or re-ingest articles here, set "
+            "`HR_ASSISTANT_ADMIN_PASSWORD` and restart `hr-assistant serve`; until then, "
+            "change the files in the articles folder on the server."
+        ),
         "upload": "Add articles (.md .txt .html .pdf .docx)",
         "delete_pick": "Article to delete",
         "delete": "Delete article…",
         "reingest": "Re-ingest the folder",
         "wrong_password": "Wrong or missing admin password.",
+        "admin_ok": "Admin password accepted: you can manage articles on this page.",
+        "admin_ok_insights": (
+            "Admin password accepted: you can manage articles and see Insights on this page."
+        ),
         "too_many_attempts": "Too many wrong passwords: try again in a minute.",
         "sync_failed": "The file was moved, but updating the answers failed; see the log.",
-        "ingested": (
-            "{articles} articles, {chunks} passages: {added} added, {deleted} deleted, "
-            "{skipped} unchanged."
-        ),
+        "ingested": "{articles}, {chunks}: {added} added, {deleted} deleted, {skipped} unchanged.",
+        "count_article_one": "{count} article",
+        "count_article": "{count} articles",
+        "count_passage_one": "{count} passage",
+        "count_passage": "{count} passages",
         "file_error": "Not ingested: {file}: {error}",
         "saved": "Added {name}.",
         "deleted": "Deleted {name} (moved to the trash).",
         "restored": "Restored {name}.",
         "confirm_delete": (
-            "Delete “{title}” ({chunks} passages)? Its file moves to the trash in the data "
+            "Delete “{title}” ({passages})? Its file moves to the trash in the data "
             "folder; you can undo this until you leave the page."
         ),
         "confirm_replace": "These uploads replace articles already here: {names}. Replace them?",
-        "replaces": "{name} replaces “{title}” ({chunks} passages)",
+        "replaces": "{name} replaces “{title}” ({passages})",
         "delete_yes": "Yes, delete",
         "replace_yes": "Yes, replace",
         "cancel": "Cancel",
@@ -74,7 +91,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "watch_off": "this chat does not watch the folder (started with --no-watch)",
         "watch_starting": "starting",
         "audit": "### Admin log",
-        "col_at": "Time (UTC)",
+        "col_at": "Time",
         "col_action": "Action",
         "col_article": "Article",
         "col_outcome": "Outcome",
@@ -126,6 +143,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "rename": "Rename",
         "delete_chat": "Delete chat",
         "export": "Export as Markdown",
+        "undo_chat": "Undo delete",
+        "chat_deleted": "Deleted “{title}”.",
         "reason_label": "What was wrong with this answer? (optional)",
         "reason_wrong_source": "Wrong source",
         "reason_outdated": "Outdated",
@@ -135,7 +154,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "comment_label": "Anything to add? (optional)",
         "reason_send": "Send feedback",
         "reason_skip": "Skip",
-        "reason_thanks": "Thank you: the article owners will see this.",
+        "reason_thanks": "Thank you: the article owners will see what was wrong with “{question}”.",
         "conversation": "Conversation",
         "copy": "Copy with sources",
         "copied": "Copied",
@@ -170,7 +189,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "col_chunks": "Passages",
         "col_ingested": "Laatst ingelezen",
         "read_article": "Lees een artikel",
-        "thanks": "Bedankt voor je feedback.",
+        "thanks": "Bedankt voor je feedback op “{question}”.",
+        "vote_removed": "Je stem op “{question}” is ingetrokken.",
         "vote_refused": (
             "Dit antwoord kan niet worden beoordeeld: het komt niet van deze assistent, of is"
             " sindsdien gewijzigd."
@@ -181,30 +201,45 @@ TEXTS: dict[str, dict[str, str]] = {
         "cited": "Geciteerde passage",
         "admin": "### Artikelen beheren",
         "admin_password": "Beheerderswachtwoord",
+        "admin_off": (
+            "Artikelen beheren staat uit: deze chat is via het netwerk bereikbaar en er is geen "
+            "beheerderswachtwoord ingesteld. Wil je hier artikelen toevoegen, verwijderen of "
+            "opnieuw inlezen, stel dan `HR_ASSISTANT_ADMIN_PASSWORD` in en start "
+            "`hr-assistant serve` opnieuw; tot dan pas je de bestanden in de artikelmap op de "
+            "server aan."
+        ),
         "upload": "Artikelen toevoegen (.md .txt .html .pdf .docx)",
         "delete_pick": "Te verwijderen artikel",
         "delete": "Artikel verwijderen…",
         "reingest": "Map opnieuw inlezen",
         "wrong_password": "Onjuist of ontbrekend beheerderswachtwoord.",
+        "admin_ok": "Beheerderswachtwoord geaccepteerd: je kunt op deze pagina artikelen beheren.",
+        "admin_ok_insights": (
+            "Beheerderswachtwoord geaccepteerd: je kunt op deze pagina artikelen beheren en "
+            "Inzichten bekijken."
+        ),
         "too_many_attempts": "Te vaak een verkeerd wachtwoord: probeer het over een minuut weer.",
         "sync_failed": (
             "Het bestand is verplaatst, maar het bijwerken van de antwoorden mislukte; "
             "zie het logboek."
         ),
         "ingested": (
-            "{articles} artikelen, {chunks} passages: {added} toegevoegd, {deleted} verwijderd, "
-            "{skipped} ongewijzigd."
+            "{articles}, {chunks}: {added} toegevoegd, {deleted} verwijderd, {skipped} ongewijzigd."
         ),
+        "count_article_one": "{count} artikel",
+        "count_article": "{count} artikelen",
+        "count_passage_one": "{count} passage",
+        "count_passage": "{count} passages",
         "file_error": "Niet ingelezen: {file}: {error}",
         "saved": "{name} toegevoegd.",
         "deleted": "{name} verwijderd (naar de prullenbak).",
         "restored": "{name} teruggezet.",
         "confirm_delete": (
-            "“{title}” ({chunks} passages) verwijderen? Het bestand gaat naar de prullenbak in "
+            "“{title}” ({passages}) verwijderen? Het bestand gaat naar de prullenbak in "
             "de datamap; je kunt dit ongedaan maken tot je de pagina verlaat."
         ),
         "confirm_replace": "Deze uploads vervangen bestaande artikelen: {names}. Vervangen?",
-        "replaces": "{name} vervangt “{title}” ({chunks} passages)",
+        "replaces": "{name} vervangt “{title}” ({passages})",
         "delete_yes": "Ja, verwijderen",
         "replace_yes": "Ja, vervangen",
         "cancel": "Annuleren",
@@ -220,7 +255,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "watch_off": "deze chat volgt de map niet (gestart met --no-watch)",
         "watch_starting": "wordt gestart",
         "audit": "### Beheerlogboek",
-        "col_at": "Tijd (UTC)",
+        "col_at": "Tijd",
         "col_action": "Actie",
         "col_article": "Artikel",
         "col_outcome": "Resultaat",
@@ -274,6 +309,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "rename": "Hernoemen",
         "delete_chat": "Gesprek verwijderen",
         "export": "Exporteren als Markdown",
+        "undo_chat": "Verwijderen ongedaan maken",
+        "chat_deleted": "“{title}” verwijderd.",
         "reason_label": "Wat was er mis met dit antwoord? (optioneel)",
         "reason_wrong_source": "Verkeerde bron",
         "reason_outdated": "Verouderd",
@@ -283,7 +320,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "comment_label": "Nog iets toe te voegen? (optioneel)",
         "reason_send": "Feedback versturen",
         "reason_skip": "Overslaan",
-        "reason_thanks": "Bedankt: de eigenaars van de artikelen zien dit.",
+        "reason_thanks": (
+            "Bedankt: de eigenaars van de artikelen zien wat er mis was met “{question}”."
+        ),
         "conversation": "Gesprek",
         "copy": "Kopiëren met bronnen",
         "copied": "Gekopieerd",
@@ -304,3 +343,27 @@ EXAMPLES = [
 def text(language: str, key: str, **values: object) -> str:
     """The interface text ``key`` in ``language`` (English when unknown)."""
     return translated(TEXTS, language, key, **values)
+
+
+def utc_time(moment: datetime | str | None) -> str:
+    """The one way the page writes a time: "2026-05-01 12:04 UTC" (a datetime, or an ISO
+    string as the admin log keeps it; "" for none)."""
+    if moment is None or moment == "":
+        return ""
+    if isinstance(moment, str):
+        try:
+            parsed = datetime.fromisoformat(moment)
+        except ValueError as exc:
+            logger.warning("a time that is not ISO 8601 is shown as it is: %s", exc)
+            return moment
+    else:
+        parsed = moment
+    if parsed.tzinfo is None:  # the page's times are all kept in UTC
+        parsed = parsed.replace(tzinfo=UTC)
+    return f"{parsed.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+
+def counted(language: str, noun: str, count: int) -> str:
+    """``count`` and ``noun`` ("article", "passage") in ``language``: "1 passage", not
+    "1 passages"."""
+    return text(language, f"count_{noun}_one" if count == 1 else f"count_{noun}", count=count)

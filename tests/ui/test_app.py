@@ -83,7 +83,8 @@ def test_the_articles_tab_says_whether_the_folder_is_followed(tmp_path):
         ),
     )
     assert watch_status(synced, folder, "en") == (
-        '<p class="hr-muted">Following knowledge/ — last sync 12:04 UTC, 2 files skipped: '
+        '<p class="hr-muted">Following knowledge/ — last sync 2026-05-01 12:04 UTC, 2 files '
+        "skipped: "
         "loop.md (link loop (the link leads back to itself)), &lt;b&gt;team&lt;/b&gt; "
         "(folder cannot be read (Permission denied)).</p>"
     )
@@ -144,3 +145,15 @@ def test_a_vote_counts_only_for_an_answer_this_server_gave(assistant, postgres_u
     vote(given)
     rows = store.rows()
     assert [row[COLUMNS.index("answer")] for row in rows] == [given[1]["answer"]]
+
+
+def test_one_passage_or_article_is_said_in_the_singular():
+    from ingest.indexer import IngestReport
+    from ui.handlers import ingested_line
+
+    report = IngestReport(articles=1, chunks=1, added=1)
+    assert ingested_line("en", report).startswith("1 article, 1 passage: 1 added")
+    assert ingested_line("nl", report).startswith("1 artikel, 1 passage: 1 toegevoegd")
+    report = IngestReport(articles=3, chunks=27, skipped=27)
+    assert ingested_line("en", report).startswith("3 articles, 27 passages: 0 added")
+    assert ingested_line("nl", report).startswith("3 artikelen, 27 passages:")

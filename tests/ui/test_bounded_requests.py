@@ -32,7 +32,7 @@ from tests.conftest import (
     settings_env,
     wait_until_ready,
 )
-from ui.limits import PAGE_BODY_BYTES, QUESTION_BOX_SLACK, api_body_bytes, upload_folder
+from ui.limits import API_QUESTION_SLACK, PAGE_BODY_BYTES, api_body_bytes, upload_folder
 
 pytestmark = pytest.mark.integration
 
@@ -66,9 +66,11 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @contextmanager
-def running_serve(ingested: Path, folder: Path, port: int | None = None) -> Iterator[Served]:
-    """`serve` with a sign-in password, 1 MB files and a 3.5 MB upload quota, its
-    temporary files under ``folder / "tmp"``; stopped with SIGTERM at the end."""
+def running_serve(
+    ingested: Path, folder: Path, port: int | None = None, host: str = "127.0.0.1"
+) -> Iterator[Served]:
+    """`serve` on ``host`` with a sign-in password, 1 MB files and a 3.5 MB upload quota,
+    its temporary files under ``folder / "tmp"``; stopped with SIGTERM at the end."""
     data = folder / "data"
     if not data.exists():
         shutil.copytree(ingested, data)
@@ -85,7 +87,7 @@ def running_serve(ingested: Path, folder: Path, port: int | None = None) -> Iter
     log = folder / "serve.log"
     with log.open("w") as out:
         process = subprocess.Popen(
-            [*HR_ASSISTANT, "serve", "--port", str(port), "--no-watch"],
+            [*HR_ASSISTANT, "serve", "--host", host, "--port", str(port), "--no-watch"],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -161,8 +163,8 @@ def test_a_streamed_body_is_counted_as_it_comes(served: Served):
     assert status.split(" ", 2)[1] == "413"
 
 
-def test_the_longest_question_the_box_takes_still_fits(served: Served):
-    longest = "😀" * (MAX_QUESTION_CHARS + QUESTION_BOX_SLACK)  # 12 bytes each, escaped
+def test_a_question_somewhat_too_long_is_told_so_not_refused_unread(served: Served):
+    longest = "😀" * (MAX_QUESTION_CHARS + API_QUESTION_SLACK)  # 12 bytes each, escaped
     body = json.dumps({"data": [longest]})
     with signed_in(served) as client:
         reply = client.post(

@@ -294,6 +294,36 @@ def test_thumbs_toggle_keeps_one_vote_and_a_thumbs_down_its_reason(english_page,
     assert _wait_for_rows(page, feedback_store, question, ["down"])[0][3] == "outdated"
 
 
+TOASTS_JS = "() => [...document.querySelectorAll('[data-testid=toast-text]')].map(t => t.innerText)"
+
+
+def _toasts(page: Any, count: int) -> list[str]:
+    """The toasts' texts, once there are ``count``; a moment later, none more."""
+    page.wait_for_function(f"() => ({TOASTS_JS})().length >= {count}")
+    page.wait_for_timeout(800)
+    shown = page.evaluate(TOASTS_JS)
+    assert len(shown) == count, shown
+    return list(shown)
+
+
+def test_each_vote_gets_one_toast_that_names_its_question(english_page):
+    page = english_page
+    ask(page, "How does People Operations differ from HR?")
+    ask(page, "What does an HR Generalist do?")
+    page.locator("#chat button[aria-label='Like']").first.click()
+    assert "How does People Operations" in _toasts(page, 1)[0]
+    # A thumbs-down asks what was wrong first: its one toast comes with the answer to that.
+    page.locator("#chat button[aria-label='Dislike']").last.click()
+    page.wait_for_selector("#feedback-reason", state="visible")
+    page.wait_for_timeout(800)
+    assert len(page.evaluate(TOASTS_JS)) == 1
+    page.locator("#reason label", has_text="Incomplete").click()
+    page.locator("#reason-send").click()
+    assert "What does an HR Generalist" in _toasts(page, 2)[1]
+    page.locator("#chat button[aria-label='Liked']").first.click()  # taken back
+    assert "How does People Operations" in _toasts(page, 3)[2]
+
+
 def test_a_chat_survives_a_reload_is_listed_and_exports_with_its_sources(browser, served):
     context = browser.new_context(
         locale="en-GB", viewport={"width": 1366, "height": 900}, accept_downloads=True
@@ -389,15 +419,26 @@ def test_follow_up_uses_the_history_and_new_chat_forgets_it(page):
     page.wait_for_function("() => document.querySelectorAll('#chat .bot-row').length === 0")
 
 
-def test_enter_on_an_empty_box_adds_nothing_and_overlong_gets_a_reply(page):
+def test_enter_on_an_empty_box_adds_nothing(page):
     box = page.locator("#question textarea")
     box.fill("   ")
     box.press("Enter")
     page.wait_for_timeout(800)
     assert page.locator("#chat .bot-row").count() == 0
     assert page.locator("#chat .user-row").count() == 0
-    answer = ask(page, "Wat doet een HR-officer? " * 100, expect_sources=False)
-    assert "te lang" in answer
+
+
+def test_the_question_box_takes_what_the_server_takes_and_no_more(page, assistant):
+    """A box that took more than the server's limit let people write a question only to
+    have it refused as too long; one that took less would refuse questions the server
+    answers."""
+    limit = assistant.settings.max_question_chars
+    box = page.locator("#question textarea")
+    assert box.get_attribute("maxlength") == str(limit)
+    box.fill("Wat doet een HR-officer? " * (limit // 10))
+    assert len(box.input_value()) == limit
+    answer = ask(page, box.input_value(), expect_sources=False)
+    assert "te lang" not in answer
 
 
 def test_shift_enter_makes_a_new_line_and_enter_sends(page):

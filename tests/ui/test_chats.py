@@ -197,3 +197,14 @@ def test_an_answer_streams_up_to_each_marker_whatever_follows_it():
     body = "One. [1]\n\n- a\n- b [2]\n\nThree. [3]"
     pieces = list(_stream(body))
     assert pieces == ["One. [1]", "One. [1]\n\n- a\n- b [2]", body]
+
+
+def test_a_deleted_chat_comes_back_in_its_place():
+    held = [("Newer?", "c", 3.0), ("Middle?", "b", 2.0), ("Older?", "a", 1.0)]
+    saved = {"chats": [_chat(q, c * 32, t) for q, c, t in held], "current": ""}
+    middle = chats.find(saved, "b" * 32)
+    after = chats.remove(saved, middle["id"])
+    back = chats.restored(after, middle)
+    assert [title for title, _ in chats.choices(back)] == ["Newer?", "Middle?", "Older?"]
+    assert chats.restored(back, middle) == back  # there already: nothing doubles
+    assert chats.restored(after, {**middle, "records": [{"content": "x"}]}) == after  # forged

@@ -93,3 +93,39 @@ def test_the_insights_tab_shows_gaps_and_leads_to_the_upload(browser, logged_sit
         assert requested == []
     finally:
         context.close()
+
+
+def _status_says(page: Any, status: str, expected: str) -> None:
+    page.wait_for_function(
+        "([s, t]) => (document.querySelector(s)?.innerText || '').includes(t)",
+        arg=[status, expected],
+    )
+
+
+def test_one_right_admin_password_unlocks_articles_and_insights(browser, logged_site):
+    """Typed once, in either tab, the admin password is confirmed and opens both."""
+    url, _ = logged_site
+    for tab, box_id, status in (
+        ("Articles", "#admin-password", "#admin-status"),
+        ("Insights", "#insights-password", "#insights-status"),
+    ):
+        context = browser.new_context(locale="en-GB")
+        page = context.new_page()
+        try:
+            page.goto(url, wait_until="load")
+            page.locator("button[role='tab']", has_text=tab).click()
+            box = page.locator(f"{box_id} input")
+            box.fill(PASSWORD)
+            box.press("Enter")
+            _status_says(page, status, "Admin password accepted")
+            box.press("Tab")  # leaving the box after Enter: confirmed already, not again
+            page.wait_for_timeout(500)
+            assert page.locator(status).inner_text().count("Admin password accepted") == 1
+            page.locator("button[role='tab']", has_text="Articles").click()
+            page.wait_for_selector("#upload input[type=file]", state="attached")
+            page.locator("button[role='tab']", has_text="Insights").click()
+            page.locator("#show-insights").click()
+            page.wait_for_selector("#insights table")
+            assert "Wrong" not in page.locator("#insights-status").inner_text()
+        finally:
+            context.close()

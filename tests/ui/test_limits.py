@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ui.limits import (
-    QUESTION_BOX_SLACK,
+    API_QUESTION_SLACK,
     api_body_bytes,
     fresh_upload_folder,
     remove_upload_folder,
@@ -19,8 +19,8 @@ from ui.limits import (
 )
 
 
-def test_the_api_limit_holds_the_longest_question_the_box_takes_however_escaped():
-    longest = "😀" * (2000 + QUESTION_BOX_SLACK)  # 12 bytes each as \ud83d\ude00
+def test_the_api_limit_holds_a_question_somewhat_too_long_however_escaped():
+    longest = "😀" * (2000 + API_QUESTION_SLACK)  # 12 bytes each as \ud83d\ude00
     body = json.dumps({"data": [longest], "event_data": None, "session_hash": "x" * 32})
     assert len(body.encode()) <= api_body_bytes(2000) < 2 * len(body.encode())
 

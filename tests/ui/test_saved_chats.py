@@ -135,5 +135,60 @@ def test_a_forged_chat_in_storage_is_neither_shown_nor_kept(browser_context, ser
     _chat_list_has(tab, "HR Generalist")
 
 
+CHAT_ACTIONS = ("#rename-chat", "#delete-chat", "#export-chat")
+
+
+def _actions_enabled(page: Any, enabled: bool) -> None:
+    page.wait_for_function(
+        "([ids, on]) => ids.every(id => document.querySelector(id + ' button, button' + id)"
+        "?.disabled === !on)",
+        arg=[list(CHAT_ACTIONS), enabled],
+    )
+
+
+def test_rename_delete_and_export_wait_for_a_chat(browser_context, served):
+    tab = _tab(browser_context, served)
+    _actions_enabled(tab, False)
+    ask(tab, "What does an HR Generalist do?")
+    _actions_enabled(tab, True)
+    tab.locator("#new-chat").click()
+    _actions_enabled(tab, False)
+    tab.locator("#chat-list label", has_text="HR Generalist").click()
+    _actions_enabled(tab, True)
+
+
+def _held_titles(page: Any) -> list[str]:
+    return sorted(v[0] for v in page.evaluate(HELD_JS).values())
+
+
+def test_a_deleted_chat_can_be_brought_back(browser_context, served):
+    tab = _tab(browser_context, served)
+    ask(tab, "How does People Operations differ from HR?")
+    _chat_list_has(tab, "People Operations")
+    tab.locator("#delete-chat").click()
+    _chat_list_lacks(tab, "People Operations")
+    undo = tab.locator("#undo-delete-chat")
+    undo.wait_for(state="visible")
+    assert "People Operations" in tab.locator("#chat-deleted-note").inner_text()
+    tab.wait_for_function(f"() => Object.keys(({HELD_JS})()).length === 0")
+    undo.click()
+    _chat_list_has(tab, "People Operations")
+    tab.wait_for_function("() => document.querySelectorAll('#chat .bot-row').length === 1")
+    assert _held_titles(tab) == ["How does People Operations differ from HR?"]
+    undo.wait_for(state="hidden")
+
+
+def test_the_chat_boxs_trash_icon_deletes_the_chat_with_an_undo(browser_context, served):
+    tab = _tab(browser_context, served)
+    ask(tab, "What does an HR Generalist do?")
+    _chat_list_has(tab, "HR Generalist")
+    tab.locator("#chat button[aria-label='Clear']").click()  # Gradio's trash icon
+    _chat_list_lacks(tab, "HR Generalist")
+    tab.wait_for_function(f"() => Object.keys(({HELD_JS})()).length === 0")
+    tab.locator("#undo-delete-chat").click()
+    _chat_list_has(tab, "HR Generalist")
+    assert _held_titles(tab) == ["What does an HR Generalist do?"]
+
+
 def test_these_pages_requested_nothing_outside_the_machine():
     assert OUTSIDE == []
