@@ -11,6 +11,10 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 from assistant.text import content_words
 
@@ -28,19 +32,18 @@ _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 _FENCE = re.compile(r"`{1,3}")
 _EMPHASIS = re.compile(r"(\*{1,3}|_{2,3})(?=\S)(.+?)(?<=\S)\1")
 _SPACE = re.compile(r"\s+")
-# Lines a machine wrote, pasted above or below a question: a log line's timestamp
-# ("2026-03-02 14:05:09", "02/03/2026") and a mail header's field label ("From: …",
-# "Onderwerp: …"). Such a line is kept only when it asks something itself.
-_TIMESTAMP = re.compile(
-    r"\b(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{1,2}:\d{2}:\d{2})\b"
-)
-_FIELD_LABEL = re.compile(r"^\s*[^\W\d_][\w-]{0,24}:\s")
-# A field line is a header when it holds an address or is this short: "Context: we are
-# a hospital with 60 staff." is prose the asker wrote.
-MAX_FIELD_WORDS = 4
-# A line with fewer letters than this share of its characters (codes, ids, paths) is
-# no prose: "[main] c.e.Pool - conn=db01:5432 id=7f3a".
+# Lines a machine wrote, pasted above or below a question: a log line's time of day to
+# the second ("14:05:09"), and a mail header's field ("From: …", "Van: …", in
+# data/pasted_text.yaml; a label people type, "Role: recruiter", stays).
+PASTED_TEXT = Path(__file__).parent / "data" / "pasted_text.yaml"
+_LOG_TIME = re.compile(r"\b\d{1,2}:\d{2}:\d{2}\b")
+_FIELD_LABEL = re.compile(r"^\s*([^\W\d_][\w-]{0,24})\s*:\s")
+# A line this long (visible characters) with fewer letters than MIN_PROSE_LETTERS of
+# them (codes, ids, paths) is no prose: "[main] c.e.Pool - conn=db01:5432 id=7f3a".
+# Shorter lines are list items and labels people type ("- L&D").
+MIN_MACHINE_LINE_CHARS = 20
 MIN_PROSE_LETTERS = 0.6
+
 
 # A turn that opens like this continues the previous one.
 _CONTINUES = re.compile(
@@ -75,7 +78,8 @@ def clean_question(text: str) -> str:
     """The question without pasted markup: tags, image and link syntax, URLs, code ticks.
 
     "<b>x</b> What does an HR manager do?" is asked as "x What does an HR manager do?";
-    the words people typed all stay.
+    the words people typed all stay, but pasted log lines and mail header fields go
+    (see :func:`_without_machine_lines`).
     """
     text = _without_machine_lines(html.unescape(text))
     text = _MARKDOWN_IMAGE.sub(r"\1", text)
@@ -91,30 +95,37 @@ def _without_machine_lines(text: str) -> str:
     """Drop pasted log lines and mail headers around a question.
 
     Their words are no part of what is asked, and words no article uses make a
-    question look uncovered, so a pasted header got the question refused. A field
-    line that asks ("Subject: What does HR do?") keeps its question; text that is all
-    machine lines is left as typed.
+    question look uncovered, so a pasted header got the question refused. A mail's
+    subject stays without its field name; text left with no content word is kept as
+    typed.
     """
     lines = [line for line in text.splitlines() if line.strip()]
     if len(lines) < 2:
         return text
+    header, subject = _mail_fields()
     kept = []
     for line in lines:
-        if "?" in line:
-            kept.append(_FIELD_LABEL.sub("", line, count=1))
-        elif not _is_machine_line(line):
+        field = _FIELD_LABEL.match(line)
+        label = field.group(1).lower() if field else ""
+        if label in subject:
+            kept.append(line[field.end() :] if field else line)
+        elif label not in header and not _is_log_line(line):
             kept.append(line)
-    return "\n".join(kept) if kept else text
+    return "\n".join(kept) if content_words(" ".join(kept)) else text
 
 
-def _is_machine_line(line: str) -> bool:
+def _is_log_line(line: str) -> bool:
     visible = [c for c in line if not c.isspace()]
     letters = sum(c.isalpha() for c in visible)
-    field = _FIELD_LABEL.match(line)
-    is_header = field is not None and (
-        "@" in line or "<" in line or len(line[field.end() :].split()) <= MAX_FIELD_WORDS
+    return bool(_LOG_TIME.search(line)) or (
+        len(visible) >= MIN_MACHINE_LINE_CHARS and letters < MIN_PROSE_LETTERS * len(visible)
     )
-    return bool(_TIMESTAMP.search(line) or is_header or letters < MIN_PROSE_LETTERS * len(visible))
+
+
+@lru_cache(maxsize=1)
+def _mail_fields() -> tuple[frozenset[str], frozenset[str]]:
+    data = yaml.safe_load(PASTED_TEXT.read_text(encoding="utf-8"))
+    return frozenset(data["header_fields"]), frozenset(data["subject_fields"])
 
 
 def follows_previous(

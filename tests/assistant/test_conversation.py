@@ -100,3 +100,23 @@ def test_the_first_turn_is_never_a_follow_up():
 )
 def test_pasted_log_lines_and_mail_headers_are_not_part_of_the_question(pasted, asked):
     assert clean_question(pasted) == asked
+
+
+@pytest.mark.parametrize(
+    ("typed", "asked"),
+    [
+        (
+            "Role: HR business partner\nWhat are the main tasks?",
+            "Role: HR business partner What are the main tasks?",
+        ),
+        ("Recruiter: what does this role do?\nThanks", "Recruiter: what does this role do? Thanks"),
+        ("Onderwerp: taken recruiter\nGroet, Jan", "taken recruiter Groet, Jan"),
+        (
+            "Per 1-1-2026 is de CAO veranderd\nWie past de salarissen aan",
+            "Per 1-1-2026 is de CAO veranderd Wie past de salarissen aan",
+        ),
+        ("Compare these roles\n- HR\n- L&D\n- C&B", "Compare these roles - HR - L&D - C&B"),
+    ],
+)
+def test_labels_dates_and_short_items_people_type_stay(typed, asked):
+    assert clean_question(typed) == asked
