@@ -317,6 +317,7 @@ def choose_threshold(samples: list[Sample], rated: list[Rated]) -> float:
 
 
 UNKNOWN_SHARE = SIGNALS.index("unknown_share")
+SAME_LANGUAGE = SIGNALS.index("same_language")
 
 
 @dataclass
@@ -349,7 +350,10 @@ def answer_of(sample: Sample, rated: Rated, rule: DecisionModel) -> list[Scored]
         ),
         key=lambda w: -w.relevance,
     )
-    if not ranked or knows_no_word(float(sample.signals[0][UNKNOWN_SHARE])):
+    if not ranked:
+        return None
+    lead = sample.signals[int(relevance.argmax())]
+    if knows_no_word(float(lead[UNKNOWN_SHARE]), float(lead[SAME_LANGUAGE])):
         return None
     if ranked[0].score < rule.threshold:
         return None

@@ -50,10 +50,13 @@ def test_a_question_whose_best_window_is_below_the_threshold_is_refused():
 
 
 def test_a_question_no_article_uses_a_word_of_is_refused_however_well_it_scores():
-    known, unknown = window(0, 3.0), window(0, 3.0)
-    known.signals["unknown_share"] = 0.9  # one word of it an article uses
-    unknown.signals["unknown_share"] = 1.0
+    known, unknown, translated = window(0, 3.0), window(0, 3.0), window(0, 3.0)
+    known.signals |= {"unknown_share": 0.9, "same_language": 1.0}  # one word is used
+    unknown.signals |= {"unknown_share": 1.0, "same_language": 1.0}
+    # In the other language every word may be unknown and the window still answer.
+    translated.signals |= {"unknown_share": 1.0, "same_language": 0.0}
     assert decide([known], model()).answer
+    assert decide([translated], model()).answer
     decision = decide([unknown], model())
     assert not decision.answer and decision.reason == "unknown_words"
     assert decision.explain(model())["windows"]  # the best window still explains it
