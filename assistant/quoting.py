@@ -125,7 +125,8 @@ def _block_text(units: list[tuple[int, StoredUnit]], passage: Passage) -> str:
         elif in_list:
             text += f"\n\n{words}"
         else:
-            text += f" {words}" if position == previous + 1 else f" … {words}"
+            adjacent = position == previous + 1 or text.endswith("…")
+            text += f" {words}" if adjacent else f" … {words}"
         in_list = is_item
         previous = position
     return text

@@ -72,7 +72,7 @@ def _serve(settings: Settings, host: str, port: int, watch: bool, url: str, uplo
         runtime.assistant, runtime.knowledge, runtime.feedback, runtime.question_log, host=host
     )
     stop = threading.Event()
-    if watch:  # syncs now unless just ingested, then on every change, until stopped
+    if watch:  # catches up once the watch is open, then syncs on every change, until stopped
         threading.Thread(
             target=runtime.knowledge.watch,
             kwargs={"stop_event": stop, "synced": first},

@@ -220,8 +220,9 @@ class KnowledgeBase:
         on_report: Callable[[IngestReport], None] | None = None,
         on_error: Callable[[str], None] | None = None,
     ) -> None:
-        """Block until ``stop_event``, syncing the folder now (unless ``synced``: the
-        report of a sync just made) and after each batch of changes. Failures do not
+        """Block until ``stop_event``, syncing the folder once the watch is open
+        (``synced``: the report of a sync just made, shown at once; the catch-up is
+        reported only when it changed something) and after each batch of changes. Failures do not
         end it (see :class:`ingest.watch.FolderWatcher`); :meth:`watch_state` says
         what it is doing."""
         from ingest.watch import FolderWatcher

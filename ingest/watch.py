@@ -110,19 +110,23 @@ class FolderWatcher:
                 self._unreadable = []  # until the sync after opening it again
                 return
             if changes or catch_up:
+                # A catch-up that finds nothing changed is not worth a report: after
+                # the sync the caller just reported, it would print a second one.
+                self._sync(announce=bool(changes))
                 catch_up = False
-                self._sync()
 
-    def _sync(self) -> None:
+    def _sync(self, announce: bool = True) -> None:
         """One sync. A refusal (an emptied folder, say) is reported and the watch goes
         on until the next change; any other failure, the store's included, goes up to
         :meth:`run`, which syncs again after a pause."""
         try:
             report = ingest_folder(self.settings, self.embeddings, self.folder)
-        except StoreError:
+        except StoreError as exc:
             # The store failing (a database down, a lease that cannot be taken) is no
             # refusal of the folder: run() backs off and syncs again, so the change is
-            # caught up without waiting for the next edit.
+            # caught up without waiting for the next edit. Said as a refusal is.
+            if self.on_error is not None:
+                self.on_error(str(exc))
             raise
         except AssistantError as exc:
             logger.warning("re-ingest of %s failed: %s", self.folder, exc)
@@ -132,7 +136,8 @@ class FolderWatcher:
             if self.on_error is not None:
                 self.on_error(str(exc))
             return
-        self.on_report(report)
+        if announce or report.added or report.updated or report.deleted:
+            self.on_report(report)
         self._synced(report)
 
     def _synced(self, report: IngestReport) -> None:
