@@ -390,6 +390,16 @@ def build_app(
             """Then the page script writes what ``event`` changed of the saved chats."""
             return event.then(None, inputs=[to_store], js=WRITE_CHATS_JS)
 
+        def stored_and_offered(event: Any) -> Any:
+            """Then the saved chats are written and the follow-up suggestions offered
+            for the chat now on screen."""
+            return stored(event).then(
+                offer,
+                inputs=[records, ui_language],
+                outputs=suggestion_buttons,
+                api_visibility="private",
+            )
+
         def offer(records_now: list[Any], language: str) -> tuple[Any, ...]:
             found = handlers.suggestions(records_now, language)
             return tuple(
@@ -420,12 +430,7 @@ def build_app(
                 js=READ_CHATS_JS,
                 api_visibility="private",
             )
-            stored(kept).then(
-                offer,
-                inputs=[records, ui_language],
-                outputs=suggestion_buttons,
-                api_visibility="private",
-            )
+            stored_and_offered(kept)
 
         for trigger in (question.submit, send.click):
             # The suggestions go first: they belong to the answer being replaced.
@@ -481,12 +486,7 @@ def build_app(
                 # can neither write into the next chat nor be saved under its id.
                 cancels=answering,
             )
-            stored(started).then(
-                offer,
-                inputs=[records, ui_language],
-                outputs=suggestion_buttons,
-                api_visibility="private",
-            )
+            stored_and_offered(started)
 
         def reopen(browser: Any, chat_id: str | None, language: str) -> tuple[Any, ...]:
             before = chats.from_browser(browser)[0]
@@ -502,12 +502,7 @@ def build_app(
             api_visibility="private",
             cancels=answering,
         )
-        stored(reopened).then(
-            offer,
-            inputs=[records, ui_language],
-            outputs=suggestion_buttons,
-            api_visibility="private",
-        )
+        stored_and_offered(reopened)
 
         def restore(browser: Any, language: str, old: Any) -> tuple[Any, ...]:
             """The chats this browser holds (with those of the old single value moved
@@ -532,12 +527,7 @@ def build_app(
             js=READ_CHATS_JS,
             api_visibility="private",
         )
-        stored(restored).then(
-            offer,
-            inputs=[records, ui_language],
-            outputs=suggestion_buttons,
-            api_visibility="private",
-        )
+        stored_and_offered(restored)
 
         def synced(browser: Any, chat_id: str) -> Any:
             """Another tab changed the saved chats: the list follows. The chat on screen
@@ -601,7 +591,7 @@ def build_app(
         # "Delete chat" and the chat box's own trash icon (Gradio's "Clear") both delete
         # the chat on screen, and both can be undone.
         for deleting in (delete_chat.click, chatbot.clear):
-            stored(
+            stored_and_offered(
                 deleting(
                     forget,
                     inputs=[held, current, ui_language, deleted_chats],
@@ -610,13 +600,8 @@ def build_app(
                     api_visibility="private",
                     cancels=answering,
                 )
-            ).then(
-                offer,
-                inputs=[records, ui_language],
-                outputs=suggestion_buttons,
-                api_visibility="private",
             )
-        stored(
+        stored_and_offered(
             undo_chat.click(
                 bring_back,
                 inputs=[held, ui_language, deleted_chats],
@@ -625,11 +610,6 @@ def build_app(
                 api_visibility="private",
                 cancels=answering,
             )
-        ).then(
-            offer,
-            inputs=[records, ui_language],
-            outputs=suggestion_buttons,
-            api_visibility="private",
         )
         export_chat.click(None, js=EXPORT_CHAT_JS)
         open_button.click(
