@@ -81,6 +81,7 @@ def passage_from_metadata(metadata: dict[str, Any], score: float = 0.0) -> Passa
         position=int(metadata.get("position", 0) or 0),
         text=str(metadata.get("text", "")),
         publisher=str(metadata.get("publisher", "")),
+        url=str(metadata.get("url", "")),
         score=score,
     )
 

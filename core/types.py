@@ -26,6 +26,7 @@ class Article:
     publisher: str = ""
     author: str = ""
     path: str = ""
+    url: str = ""  # where it was published (http or https), when the file says
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Passage:
     position: int
     text: str
     publisher: str = ""
+    url: str = ""  # the article's web address, when known
     score: float = 0.0  # fused retrieval score: ranks passages for one question
     similarity: float = 0.0  # cosine similarity to the question: comparable across questions
 

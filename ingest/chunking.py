@@ -111,6 +111,7 @@ def chunk_article(article: Article) -> list[Passage]:
             position=position,
             text=piece.text,
             publisher=article.publisher,
+            url=article.url,
         )
         for position, piece in enumerate(pieces)
     ]

@@ -84,6 +84,7 @@ def passage_to_document(passage: Passage, unit_vectors: str = "") -> Document:
             "section": passage.section,
             "position": passage.position,
             "publisher": passage.publisher,
+            "url": passage.url,
             "text": passage.text,
             UNIT_VECTORS_KEY: unit_vectors,
         },

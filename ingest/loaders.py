@@ -7,6 +7,7 @@ import os
 import re
 import unicodedata
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -134,6 +135,7 @@ def _read_html(path: Path, max_bytes: int) -> tuple[dict[str, object], str]:
     if found is not None:
         meta = {"title": found.title or "", "author": found.author or ""}
         meta["publisher"] = found.sitename or ""
+        meta["url"] = found.url or ""
     language = re.search(rb"<html[^>]*\blang=[\"']?([a-zA-Z]{2})", data[:4096])
     if language:
         meta["language"] = language.group(1).decode().lower()
@@ -290,7 +292,27 @@ def load_article(path: Path, max_bytes: int = 20 * 1024 * 1024) -> Article:
         publisher=str(meta.get("publisher") or ""),
         author=author,
         path=str(path),
+        url=web_address(meta.get("url")),
     )
+
+
+# Longer web addresses are tracking links, not where an article lives.
+MAX_URL_CHARS = 500
+
+
+def web_address(value: object) -> str:
+    """``value`` when it is an http(s) address with a host, else "": the address is shown
+    as a link and read for the country it names, so nothing else may pass
+    ("javascript:…", a path, text with spaces)."""
+    text = str(value or "").strip()
+    if not text or len(text) > MAX_URL_CHARS or any(c.isspace() or ord(c) < 32 for c in text):
+        return ""
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+    except ValueError:
+        return ""
+    return text if parts.scheme in ("http", "https") and host else ""
 
 
 def _first_line(text: str) -> str:

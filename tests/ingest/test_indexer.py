@@ -227,3 +227,23 @@ def test_two_writers_caching_the_same_new_text_at_once_both_succeed(postgres_url
     engine.dispose()
     assert not failures, failures
     assert second.mget(["sentence-hash"]) == [b"vector from the second writer"]
+
+
+def test_an_articles_web_address_is_stored_with_each_passage(
+    make_settings, embeddings, tmp_path: Path
+):
+    from assistant.retrieval import passage_from_metadata
+    from core.store import open_store
+
+    folder = tmp_path / "knowledge"
+    folder.mkdir()
+    (folder / "hr-officer.md").write_text(
+        "---\ntitle: HR officer\nurl: https://www.prospects.ac.uk/jobs/hr-officer\n---\n\n"
+        "An HR officer keeps the staff records and answers questions about leave.\n",
+        encoding="utf-8",
+    )
+    settings = make_settings(knowledge_dir=folder)
+    assert ingest_folder(settings, embeddings=embeddings).errors == []
+    stored = open_store(settings, embeddings).get(include=["metadatas"])
+    urls = {passage_from_metadata(m).url for m in stored["metadatas"]}
+    assert urls == {"https://www.prospects.ac.uk/jobs/hr-officer"}

@@ -87,3 +87,26 @@ def test_links_out_of_the_folder_and_odd_files_are_refused_with_a_reason(tmp_pat
         "passwd.txt": OUTSIDE_LINK,
         "pipe.txt": "not a regular file",
     }
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        (
+            "https://www.prospects.ac.uk/jobs/hr-officer",
+            "https://www.prospects.ac.uk/jobs/hr-officer",
+        ),
+        ("javascript:alert(1)", ""),
+        ("/jobs/hr-officer", ""),
+        ("https://example.org/a b", ""),
+        ("http://[::1", ""),
+    ],
+)
+def test_only_a_web_address_is_kept_as_the_articles_url(tmp_path: Path, given: str, kept: str):
+    path = tmp_path / "hr-officer.md"
+    path.write_text(
+        f"---\ntitle: HR officer\nurl: '{given}'\n---\n\n"
+        "An HR officer keeps the staff records and answers questions about leave.\n",
+        encoding="utf-8",
+    )
+    assert load_article(path).url == kept
