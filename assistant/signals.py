@@ -17,6 +17,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 import yaml
@@ -201,6 +202,9 @@ class AskedQuestion:
     kinds: list[str]  # kinds of thing asked for (amount, duration, ...)
     scopes: list[list[str]]  # named scopes (years, names), as term groups
     language: str
+    # Each scope's weight: CONTEXT_WEIGHT when only a sentence around the asking one names
+    # it ("Recruiter in Utrecht here. ..."): it says who asks, and limits less.
+    scope_weights: list[float] = field(default_factory=list)
     unseen_weight: float = 1.0  # the weight of a word no article uses: the highest
     specific_unknown: float = 0.0  # how uncommon in everyday language its rarest unused word is
     # The role as named: neighbouring words of which one names a topic ("hr-manag",
@@ -272,6 +276,8 @@ def read_question(
     pairs = [(w, g, 1.0) for w, g in own] + [(w, g, CONTEXT_WEIGHT) for w, g in [*told, *inherited]]
     # Joined as two sentences, so the question's first word is not read as a name.
     asked_text = f"{context.rstrip(' .?!')}. {question}" if context else question
+    scopes = _scopes(asked_text, weights)
+    limiting = _scopes(f"{context.rstrip(' .?!')}. {asking}" if context else asking, weights)
     return AskedQuestion(
         groups=[g for _, g, _ in pairs],
         weights=[weights.group_weight(g) * f for _, g, f in pairs],
@@ -282,7 +288,8 @@ def read_question(
         is_subject=[weights.is_topic(g) and weights.uses(w) for w, g, _ in pairs],
         unknown=[not weights.uses(w) for w, _, _ in pairs],
         kinds=[name for name, (cue, _) in _kinds().items() if cue.search(question)],
-        scopes=_scopes(asked_text, weights),
+        scopes=scopes,
+        scope_weights=[1.0 if g in limiting else CONTEXT_WEIGHT for g in scopes],
         language=language,
         unseen_weight=weights.group_weight(["\x00unseen"]) or 1.0,
         specific_unknown=max(
@@ -341,12 +348,21 @@ def _scopes(text: str, weights: TermWeights) -> list[list[str]]:
     return found
 
 
-@lru_cache(maxsize=4)
-def _implied_scope(language: str) -> frozenset[str]:
-    """Terms of the country an article in ``language`` is about unless it says
-    otherwise (a Dutch article is about the Netherlands)."""
+def _implied_scope(language: str, url: str = "") -> frozenset[str]:
+    """Terms of the country an article is about unless it says otherwise: the one its
+    language implies (a Dutch article is about the Netherlands) and the one its web
+    address's country domain names (an article on a ".co.uk" site is about the UK)."""
+    host = urlsplit(url).hostname or "" if url else ""
+    return _implied_by(language, host.rsplit(".", 1)[-1])
+
+
+@lru_cache(maxsize=64)
+def _implied_by(language: str, domain: str) -> frozenset[str]:
     data = yaml.safe_load(COUNTRIES_PATH.read_text(encoding="utf-8"))
-    names = data.get(language, [])
+    names = [
+        *data.get(language, []),
+        *([data["domains"][domain]] if domain in data["domains"] else []),
+    ]
     return frozenset({t for name in names for t in terms(name)} | places_in(" ".join(names)))
 
 
@@ -400,15 +416,19 @@ def window_signals(
     top = top_z if top_z is not None else float(z_scores.max()) if z_scores.size else 0.0
     aspect = asked.checkable(asked.aspect, passage.language)
     aspect_cover = _share(aspect, asked, inside)
-    implied = _implied_scope(passage.language)
+    implied = _implied_scope(passage.language, passage.url)
     subject = asked.checkable(asked.subject, passage.language)
     phrases = asked.subject_phrases
     same_language = float(passage.language == asked.language)
     gives = [
         given.search(window.text) for name, (_, given) in _kinds().items() if name in asked.kinds
     ]
-    scope_total = len(asked.scopes)
-    scope_lacking = sum(1 for g in asked.scopes if not _found(g, (article.terms, implied)))
+    scope_weights = asked.scope_weights or [1.0] * len(asked.scopes)
+    scope_lacking = sum(
+        w
+        for g, w in zip(asked.scopes, scope_weights, strict=True)
+        if not _found(g, (article.terms, implied))
+    )
     total_weight = sum(asked.weights) or 1.0
     return {
         "dense_z": dense,
@@ -432,7 +452,8 @@ def window_signals(
         / total_weight,
         "kind_missing": float(bool(gives) and not all(gives)),
         "kind_given": float(any(gives)),
-        "scope_missing": scope_lacking / scope_total if scope_total else 0.0,
+        # A share of the scopes' weight, and never more than the weight lacking.
+        "scope_missing": scope_lacking / max(sum(scope_weights), 1.0),
         "question_cover": _share(
             asked.checkable(list(range(len(asked.groups))), passage.language), asked, titled
         ),

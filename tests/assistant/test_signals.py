@@ -26,8 +26,8 @@ def weights() -> TermWeights:
     return found
 
 
-def window(text: str, title: str = "HR officer", language: str = "en") -> Window:
-    passage = Passage("a#0", "a", title, language, "", 0, text, score=1.0)
+def window(text: str, title: str = "HR officer", language: str = "en", url: str = "") -> Window:
+    passage = Passage("a#0", "a", title, language, "", 0, text, url=url, score=1.0)
     unit = StoredUnit(0, TextUnit(text), frozenset(terms(text)), True)
     return Window(passage, 0, [unit], (0,))
 
@@ -197,3 +197,27 @@ def test_the_small_talk_around_a_request_is_left_out_and_the_request_kept():
     # Nothing but small talk, or no small talk at all: the text as it is.
     for text in ("thanks, that helps a lot", "Hi!", "What does an HR officer do?"):
         assert without_small_talk(text) == text
+
+
+def test_a_country_domain_implies_its_country_unless_the_article_names_another():
+    asked = read_question("What does an HR officer do in the UK?", "", "en", weights())
+    text = "An HR officer recruits staff."
+    facts = ArticleFacts(set(terms(text)))
+    plain = window(text)
+    on_uk_site = window(text, url="https://www.prospects.ac.uk/jobs/hr-officer")
+    z = np.array([1.0])
+    assert window_signals(plain, asked, z, 1.0, facts)["scope_missing"] == 1.0
+    assert window_signals(on_uk_site, asked, z, 1.0, facts)["scope_missing"] == 0.0
+
+
+def test_a_scope_only_the_sentence_around_the_question_names_limits_less():
+    facts = ArticleFacts(set(terms("An HR officer recruits staff.")))
+    z = np.array([1.0])
+    asked_in = read_question("What does an HR officer do in Utrecht?", "", "en", weights())
+    around = read_question(
+        "Recruiter in Utrecht here. What does an HR officer do?", "", "en", weights()
+    )
+    missing_in = window_signals(window("An HR officer recruits staff."), asked_in, z, 1.0, facts)
+    missing_around = window_signals(window("An HR officer recruits staff."), around, z, 1.0, facts)
+    assert missing_in["scope_missing"] == 1.0
+    assert 0.0 < missing_around["scope_missing"] < 1.0
