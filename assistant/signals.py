@@ -450,7 +450,9 @@ def window_signals(
         "article_lift": dense - article.mean_z,
         "unknown_share": sum(w for w, u in zip(asked.weights, asked.unknown, strict=True) if u)
         / total_weight,
-        "kind_missing": float(bool(gives) and not all(gives)),
+        # Cue words are ambiguous ("how much has it grown" asks a count as much as a
+        # sum): a window giving any kind asked for gives what was asked.
+        "kind_missing": float(bool(gives) and not any(gives)),
         "kind_given": float(any(gives)),
         # A share of the scopes' weight, and never more than the weight lacking.
         "scope_missing": scope_lacking / max(sum(scope_weights), 1.0),
