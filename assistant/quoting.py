@@ -29,6 +29,7 @@ def citation_of(passage: Passage, n: int) -> Citation:
         language=passage.language,
         section=passage.section,
         publisher=passage.publisher,
+        url=passage.url,
     )
 
 

@@ -67,6 +67,7 @@ class Citation:
     language: str = ""
     section: str = ""
     publisher: str = ""
+    url: str = ""  # where the article was published (http or https), when known
 
     @property
     def where(self) -> str:

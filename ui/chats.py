@@ -39,7 +39,18 @@ MAX_FIELD_CHARS = 5_000  # a citation's snippet, title, section …
 MAX_SAVED_CHARS = 1_200_000
 LANGUAGES = ("en", "nl")
 _CHAT_ID = re.compile(r"[0-9a-f]{32}")
-_CITATION_TEXT = ("source", "title", "chunk_id", "snippet", "language", "section", "publisher")
+# The citation fields a saved chat keeps; one missing (a chat saved before "url") is "".
+# The url is shown as a link only when it is http(s) (ui.render.origin_link).
+_CITATION_TEXT = (
+    "source",
+    "title",
+    "chunk_id",
+    "snippet",
+    "language",
+    "section",
+    "publisher",
+    "url",
+)
 
 Record = dict[str, Any]
 # {"chats": [{"id", "title", "records", "updated"}], "current": id}, newest chat first

@@ -10,6 +10,7 @@ import html
 import re
 from collections.abc import Sequence
 from itertools import groupby
+from urllib.parse import urlsplit
 
 from core.language import phrase
 from core.types import LIST_ITEM, Answer, Citation, Passage
@@ -157,14 +158,16 @@ def render_markdown(answer: Answer) -> str:
         preview = _preview(c.snippet)
         # Closest passages are not citations: the answer has no [n] that points at them.
         label = f"[{c.n}]" if heading == "sources" else "-"
-        lines.append(f"{label} {c.where}  ")
+        published = f" ({c.url})" if _web_host(c.url) else ""  # where it was published
+        lines.append(f"{label} {c.where}{published}  ")
         lines.append(f"> {preview}")
         lines.append("")
     return "\n".join(lines).rstrip()
 
 
 def source_cards(citations: Sequence[Citation], ui_language: str, closest: bool = False) -> str:
-    """One card per citation: number, title, publisher, language and the exact passage.
+    """One card per citation: number, title, language, publisher, a link to the page it
+    was published on (when known) and the exact passage.
 
     ``closest``: the passages shown with a refusal, under a line that says so and
     without [n] numbers, since the refusal cites none of them.
@@ -176,21 +179,65 @@ def source_cards(citations: Sequence[Citation], ui_language: str, closest: bool 
         cards.append(f'<p class="hr-closest">{escape(text(ui_language, "closest_note"))}</p>')
     for c in citations:
         label = "–" if closest else f"[{c.n}]"
-        meta = [text(ui_language, f"lang_{c.language}") if c.language else ""]
-        if c.publisher:
-            meta.append(f"{text(ui_language, 'publisher')}: {c.publisher}")
+        section = c.section if c.section != c.title else ""
+        meta = _meta_line(c.language, c.publisher, c.url, section, ui_language)
         cards.append(
             f'<div class="hr-card" data-n="{int(c.n)}">'
             f'<div class="hr-card-head"><span class="hr-n">{label}</span> '
             f"<strong>{escape(c.title)}</strong></div>"
-            f'<div class="hr-meta">{escape(" · ".join(m for m in meta if m))}'
-            f"{' · ' + escape(c.section) if c.section and c.section != c.title else ''}</div>"
+            f'<div class="hr-meta">{meta}</div>'
             f'<blockquote class="hr-snippet">{_blocks_html(c.snippet)}</blockquote>'
             f'<button type="button" class="hr-card-open {open_class(c.chunk_id)}">'
             f"{escape(text(ui_language, 'open_in_article'))}</button>"
             "</div>"
         )
     return '<div class="hr-cards">' + "".join(cards) + "</div>"
+
+
+def _web_host(url: str) -> str:
+    """The host of an http(s) ``url`` ("www.prospects.ac.uk"), or "" for anything else.
+
+    Ingest keeps only such addresses (``ingest.loaders.web_address``), but a store written
+    before that check, or a saved chat edited in the browser, may hold any text: a
+    "javascript:" address must never become a link. The host is the one the browser
+    goes to (no user name, password or port: "https://a.example@b.example/" shows
+    "b.example")."""
+    if not url[:8].lower().startswith(("http://", "https://")) or any(
+        c.isspace() or ord(c) < 32 for c in url
+    ):
+        return ""
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return ""
+    return host or ""
+
+
+def origin_link(url: str, ui_language: str) -> str:
+    """A link to the page an article was published on, named by its host; "" when
+    ``url`` is empty or not an http(s) address. It opens in a new tab, without telling
+    that page where the visitor came from or giving it a handle on this one."""
+    host = _web_host(url)
+    if not host:
+        return ""
+    label = escape(text(ui_language, "original_page", host=host))
+    return (
+        f'<a class="hr-origin" href="{escape(url)}" target="_blank" '
+        f'rel="noopener noreferrer" title="{label}" aria-label="{label}">{escape(host)}</a>'
+    )
+
+
+def _meta_line(language: str, publisher: str, url: str, section: str, ui_language: str) -> str:
+    """A card's or an article's meta line, as HTML: language, publisher, a link to the
+    original page and (for a card) the passage's section, " · " between them."""
+    parts = [escape(text(ui_language, f"lang_{language}"))] if language else []
+    if publisher:
+        parts.append(escape(f"{text(ui_language, 'publisher')}: {publisher}"))
+    if link := origin_link(url, ui_language):
+        parts.append(link)
+    if section:
+        parts.append(escape(section))
+    return " · ".join(parts)
 
 
 def _blocks_html(passage_text: str) -> str:
@@ -233,11 +280,8 @@ def article_html(
     parts = [f'<article class="hr-article" tabindex="0" aria-label="{escape(first.title)}">']
     if heading:
         parts.append(f"<h2>{escape(first.title)}</h2>")
-    meta = [text(ui_language, f"lang_{first.language}")] if first.language else []
-    if first.publisher:
-        meta.append(f"{text(ui_language, 'publisher')}: {first.publisher}")
-    if meta:
-        parts.append(f'<p class="hr-meta">{escape(" · ".join(meta))}</p>')
+    if meta := _meta_line(first.language, first.publisher, first.url, "", ui_language):
+        parts.append(f'<p class="hr-meta">{meta}</p>')
     section = first.title
     for passage in passages:
         if passage.section and passage.section != section:
@@ -311,6 +355,10 @@ button.hr-cite:focus-visible, .hr-open:focus-visible, .hr-copy:focus-visible {
   color: #1d4ed8; text-decoration: underline; font: inherit; text-align: left; }
 .dark .hr-source-link { color: #93c5fd; }
 .dark .hr-card-open { color: #93c5fd; }
+.hr-meta a.hr-origin { color: #1d4ed8; text-decoration: underline; }
+.dark .hr-meta a.hr-origin { color: #93c5fd; }
+.hr-meta a.hr-origin:focus-visible { outline: 2px solid #1d4ed8; outline-offset: 2px; }
+.dark .hr-meta a.hr-origin:focus-visible { outline-color: #93c5fd; }
 .hr-card-open { margin-top: 0.4rem; min-height: 24px; }
 /* The article viewer: its title and Close above the article, which scrolls on its own. */
 #article-view.hr-closed { display: none; }

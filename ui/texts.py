@@ -39,6 +39,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "This answer cannot be rated: it was not given by this assistant, or was changed since."
         ),
         "publisher": "Publisher",
+        "original_page": "Original page: {host} (opens in a new tab)",
         "lang_en": "English",
         "lang_nl": "Dutch",
         "cited": "Cited passage",
@@ -196,6 +197,7 @@ TEXTS: dict[str, dict[str, str]] = {
             " sindsdien gewijzigd."
         ),
         "publisher": "Uitgever",
+        "original_page": "Oorspronkelijke pagina: {host} (opent in een nieuw tabblad)",
         "lang_en": "Engels",
         "lang_nl": "Nederlands",
         "cited": "Geciteerde passage",

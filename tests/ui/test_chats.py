@@ -1,7 +1,7 @@
 """The saved conversations, as plain values (the browser part is in test_browser)."""
 
 from ui import chats
-from ui.handlers import messages_of
+from ui.handlers import cards_of, messages_of
 
 CITATION = {
     "n": 1,
@@ -12,6 +12,7 @@ CITATION = {
     "language": "en",
     "section": "",
     "publisher": "",
+    "url": "",
 }
 
 
@@ -208,3 +209,43 @@ def test_a_deleted_chat_comes_back_in_its_place():
     assert [title for title, _ in chats.choices(back)] == ["Newer?", "Middle?", "Older?"]
     assert chats.restored(back, middle) == back  # there already: nothing doubles
     assert chats.restored(after, {**middle, "records": [{"content": "x"}]}) == after  # forged
+
+
+def test_a_chat_saved_before_addresses_loads_and_a_saved_address_is_kept():
+    old = _turn("What does an HR manager do?")
+    before_url = {k: v for k, v in CITATION.items() if k != "url"}  # as saved back then
+    old[1] = {**old[1], "citations": [before_url]}
+    saved = {"chats": [{"id": "e" * 32, "title": "Old", "records": old}], "current": ""}
+    assert chats.choices(saved) == [("Old", "e" * 32)]
+    kept = chats.find(saved, "e" * 32)["records"][1]
+    assert kept["citations"][0]["url"] == ""
+    assert "<a " not in cards_of(kept, "en") and "HR manager" in cards_of(kept, "en")
+
+    url = "https://www.prospects.ac.uk/job-profiles/hr-manager"
+    cited = [{**CITATION, "url": url}]
+    records = [old[0], {**old[1], "citations": cited, "closest": cited}]
+    saved, chat_id = chats.remember(chats.empty(), "", records)
+    reopened = chats.find(saved, chat_id)["records"][1]
+    assert reopened["citations"][0]["url"] == url and reopened["closest"][0]["url"] == url
+    assert 'href="https&#58;//www&#46;prospects.ac.uk/job-profiles/hr-manager"' in cards_of(
+        reopened, "en"
+    )
+    too_long = [{**CITATION, "url": "https://x.example/" + "a" * chats.MAX_FIELD_CHARS}]
+    assert chats.valid_record({**old[1], "citations": too_long}) is None
+
+
+def test_an_address_edited_in_the_browser_never_becomes_a_script_link():
+    turn = _turn("What does an HR manager do?")
+    for url in [
+        "javascript:alert(document.cookie)",
+        "javascript://example.org/%0aalert(1)",  # has a host, and still runs a script
+        " javascript:alert(1)",
+        "data:text/html,x",
+    ]:
+        forged = {**turn[1], "citations": [{**CITATION, "url": url}]}
+        saved = {"chats": [{"id": "d" * 32, "title": "t", "records": [turn[0], forged]}]}
+        record = chats.find(saved, "d" * 32)["records"][1]  # kept: it is only text
+        assert record["citations"][0]["url"] == url
+        cards = cards_of(record, "en")
+        assert "<a " not in cards and "href" not in cards and "javascript" not in cards, url
+        assert "HR manager" in cards

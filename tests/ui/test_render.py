@@ -1,7 +1,9 @@
 """The answer as Markdown for the ``/chat`` API and as HTML for the page: pure rendering."""
 
-from core.types import Answer, Citation
-from ui.render import answer_bubble, render_markdown
+from html.parser import HTMLParser
+
+from core.types import Answer, Citation, Passage
+from ui.render import answer_bubble, article_html, render_markdown, source_cards, viewer_html
 
 
 def _answer() -> Answer:
@@ -26,3 +28,105 @@ def test_the_chat_api_gets_the_text_as_written_and_the_page_escapes_it():
     bubble = answer_bubble(_answer(), "en")
     assert "<script>" not in bubble and "<b>this" not in bubble
     assert "don&#x27;t say &lt;b&gt;this&lt;/b&gt; &amp; that" in bubble
+
+
+def _links(page: str) -> list[dict[str, str | None]]:
+    """The <a> elements of ``page``: their attributes as the browser reads them (entities
+    decoded) and their text."""
+
+    class Links(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.found: list[dict[str, str | None]] = []
+            self.inside = False
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "a":
+                self.found.append({**dict(attrs), "text": ""})
+                self.inside = True
+
+        def handle_endtag(self, tag: str) -> None:
+            self.inside = self.inside and tag != "a"
+
+        def handle_data(self, data: str) -> None:
+            if self.inside:
+                self.found[-1]["text"] = (self.found[-1]["text"] or "") + data
+
+    parser = Links()
+    parser.feed(page)
+    return parser.found
+
+
+def _cited(url: str) -> Citation:
+    return Citation(
+        n=1,
+        source="hr-manager",
+        title="HR manager",
+        chunk_id="hr-manager#0",
+        snippet="An HR manager leads the team.",
+        language="en",
+        section="Duties",
+        publisher="Prospects",
+        url=url,
+    )
+
+
+def test_a_source_card_links_the_page_it_was_published_on_by_its_host():
+    url = "https://www.prospects.ac.uk/job-profiles/human-resources-officer?a=1&b=2"
+    cards = source_cards([_cited(url)], "en")
+    [link] = _links(cards)
+    assert link["href"] == url and link["text"] == "www.prospects.ac.uk"
+    assert link["target"] == "_blank" and link["rel"] == "noopener noreferrer"
+    assert link["aria-label"] == "Original page: www.prospects.ac.uk (opens in a new tab)"
+    assert "?a=1&amp;b=2" in cards  # escaped in the attribute, as the module escapes
+    # The language and publisher stay, the link beside them, the section after.
+    meta = cards.split('<div class="hr-meta">')[1].split("</div>")[0]
+    assert meta.startswith("English · Publisher: Prospects · <a ")
+    assert meta.endswith("</a> · Duties")
+    [dutch] = _links(source_cards([_cited(url)], "nl"))
+    assert (
+        dutch["title"] == "Oorspronkelijke pagina: www.prospects.ac.uk (opent in een nieuw tabblad)"
+    )
+
+
+def test_only_an_http_address_becomes_a_link_and_its_text_is_escaped():
+    refused = [
+        *("", "javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,<b>x</b>"),
+        "javascript://example.org/%0aalert(1)",  # a host, and still a script
+        *(" https://example.org/", "https:///no-host", "//example.org/", "ftp://example.org/"),
+    ]
+    for url in refused:
+        cards = source_cards([_cited(url)], "en")
+        assert _links(cards) == [] and "<a " not in cards, url
+        assert "English · Publisher: Prospects · Duties" in cards, url
+    # The host shown is the one the browser goes to; quotes cannot leave the attribute.
+    tricky = 'https://www.prospects.ac.uk@evil.example/"><script>alert(1)</script>'
+    cards = source_cards([_cited(tricky)], "en")
+    [link] = _links(cards)
+    assert link["text"] == "evil.example" and link["href"] == tricky
+    assert "<script>" not in cards and '"><script' not in cards
+    assert render_markdown(_answer_citing(tricky)).count(tricky) == 1
+    assert "javascript" not in render_markdown(_answer_citing("javascript:alert(1)"))
+
+
+def _answer_citing(url: str) -> Answer:
+    return Answer("Who leads HR?", "An HR manager leads the team [1].", "en", False, [_cited(url)])
+
+
+def test_the_chat_api_gives_the_address_after_the_title():
+    markdown = render_markdown(_answer_citing("https://www.prospects.ac.uk/hr"))
+    assert "[1] HR manager — Duties (https://www.prospects.ac.uk/hr)  \n" in markdown
+    assert "[1] HR manager — Duties  \n" in render_markdown(_answer_citing(""))
+
+
+def test_the_article_viewer_links_the_original_page_in_its_meta_line():
+    passage = Passage("hr#0", "hr", "HR manager", "nl", "", 0, "Een HR-manager leidt.", "NVP")
+    linked = Passage(**{**passage.__dict__, "url": "http://example.nl/hr"})
+    page = article_html([linked], "hr#0", "nl")
+    [link] = _links(page)
+    assert (link["href"], link["text"]) == ("http://example.nl/hr", "example.nl")
+    meta = page.split('<p class="hr-meta">')[1].split("</p>")[0]
+    assert meta.startswith("Nederlands · Uitgever: NVP · <a ")
+    assert _links(article_html([passage], "hr#0", "nl")) == []
+    forged = Passage(**{**passage.__dict__, "url": "javascript:alert(1)"})
+    assert _links(viewer_html([forged], "hr#0", "en")) == []

@@ -2,7 +2,13 @@
 logic, no app."""
 
 from ui import chats
-from ui.security import AnswerSeal, AttemptLimiter, client_key, sign_in_checker
+from ui.security import (
+    VOTED_CITATION_FIELDS,
+    AnswerSeal,
+    AttemptLimiter,
+    client_key,
+    sign_in_checker,
+)
 
 
 def test_five_wrong_passwords_block_even_the_right_one_for_the_window():
@@ -104,3 +110,21 @@ def test_the_clients_remembered_are_capped_oldest_first():
     assert len(limiter._clients) == 3
     assert not limiter.blocked("10.0.0.0")  # forgotten: the oldest failure
     assert limiter.blocked("10.0.0.4")
+
+
+def test_an_answer_sealed_before_citations_had_an_address_still_verifies():
+    """The seal covers what a vote writes (VOTED_CITATION_FIELDS); the address is shown,
+    never written by a vote, like the publisher: a chat saved before it still votes, and
+    an address edited in the browser is made harmless where it is shown (ui.render)."""
+    seal = AnswerSeal(b"k" * 32)
+    record = _answer_record()
+    record["seal"] = seal.seal(record)
+    reopened = chats.valid_record(record) or {}
+    assert reopened["citations"][0]["url"] == ""  # added by the check, as ""
+    assert seal.verify(reopened)
+    assert "url" not in VOTED_CITATION_FIELDS
+    # An edited address counts no more than an edited publisher: it is not what a vote
+    # writes, and the page shows only an http(s) one as a link.
+    edited = {**reopened["citations"][0], "url": "javascript:alert(1)"}
+    assert seal.verify({**reopened, "citations": [edited]})
+    assert not seal.verify({**reopened, "citations": [{**edited, "title": "Another title"}]})
