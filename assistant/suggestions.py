@@ -76,10 +76,16 @@ def suggest(
 ) -> list[str]:
     """Up to ``MAX_SUGGESTIONS`` follow-ups to ``answer``: from the articles it cites
     (or, for a refusal, those that came closest), then the ``related`` articles, not
-    asked before in this chat, not near-repeats of each other, each one ``answers``
+    asked before in this chat, not near-repeats of each other, not the headings of the
+    sections the answer just quoted (it has said what they say), each one ``answers``
     confirms the assistant answers."""
     sources = [c.source for c in (answer.citations or answer.closest)] + list(related)
-    pool = candidates((article(s) for s in dict.fromkeys(sources)), answer.language)
+    quoted = {_clean(c.section) for c in answer.citations if c.section}
+    pool = [
+        q
+        for q in candidates((article(s) for s in dict.fromkeys(sources)), answer.language)
+        if q not in quoted
+    ]
     chosen: list[str] = []
     tried = 0
     for question in pool:

@@ -62,3 +62,23 @@ def test_suggestions_on_the_real_articles_are_headings_it_answers(assistant):
             assert suggestion in {" ".join(h.replace("\xa0", " ").split()) for h in headings}
             assert not assistant.ask(suggestion).abstained
             assert suggestion != question
+
+
+def test_the_sections_the_answer_quoted_are_not_offered_again():
+    articles = {
+        "a": [
+            _passage("a", "Recruiters", "How do recruiters find candidates?"),
+            _passage("a", "Recruiters", "What is a sourcer?"),
+        ]
+    }
+    answer = Answer(
+        question="How does a recruiter find people?",
+        text="Through their network. [1]",
+        language="en",
+        abstained=False,
+        citations=[
+            Citation(1, "a", "Recruiters", "a#0", "…", section="How do recruiters find candidates?")
+        ],
+    )
+    chosen = suggest(answer, [], [], lambda i: articles.get(i, []), lambda q: True)
+    assert chosen == ["What is a sourcer?"]
