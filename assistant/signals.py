@@ -330,8 +330,16 @@ def _subject_phrases(text: str, weights: TermWeights) -> list[str]:
 def _scopes(text: str, weights: TermWeights) -> list[list[str]]:
     """Years and names the question limits itself to ("in Spain", "at Acme", "in 2040"):
     places however they are typed ("in belgium"), and capitalised words inside a
-    sentence that name no topic of the articles."""
+    sentence that name no topic of the articles, nor stand next to a capitalised one:
+    "Ops" in "People Ops" is part of the role's name, not a place or company."""
     starts = {m.group(2) for m in _SENTENCE_START.finditer(text)}
+    beside_a_topic: set[int] = set()  # capitalised words next to a capitalised topic word
+    for first, second in itertools.pairwise(_NAME.finditer(text)):
+        if text[first.end() : second.start()] != " ":
+            continue
+        for word, other in ((first, second), (second, first)):
+            if weights.is_topic(terms(other.group(1))):
+                beside_a_topic.add(word.start())
     found = [[year.group(0)] for year in _YEAR.finditer(text)]
     named: set[int] = set()  # positions of the place names found
     for token, span in place_matches(text):
@@ -341,7 +349,12 @@ def _scopes(text: str, weights: TermWeights) -> list[list[str]]:
     for match in _NAME.finditer(text):
         word = match.group(1)
         group = terms(word)
-        if word in starts or not group or weights.is_topic(group) or match.start() in named:
+        if (
+            word in starts
+            or not group
+            or weights.is_topic(group)
+            or match.start() in named | beside_a_topic
+        ):
             continue
         if group not in found:
             found.append(group)

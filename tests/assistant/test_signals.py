@@ -221,3 +221,8 @@ def test_a_scope_only_the_sentence_around_the_question_names_limits_less():
     missing_around = window_signals(window("An HR officer recruits staff."), around, z, 1.0, facts)
     assert missing_in["scope_missing"] == 1.0
     assert 0.0 < missing_around["scope_missing"] < 1.0
+
+
+def test_a_capitalised_word_beside_a_role_is_part_of_its_name_not_a_scope():
+    assert not read_question("Is HR Ops more strategic than payroll?", "", "en", weights()).scopes
+    assert read_question("What does an HR officer earn at Acme?", "", "en", weights()).scopes
