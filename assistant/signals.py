@@ -287,7 +287,9 @@ def read_question(
         # shares with their titles ("arbeidsdeskundige" is not "arbeid").
         is_subject=[weights.is_topic(g) and weights.uses(w) for w, g, _ in pairs],
         unknown=[not weights.uses(w) for w, _, _ in pairs],
-        kinds=[name for name, (cue, _) in _kinds().items() if cue.search(question)],
+        # From the asking sentence: "... but it costs me my evenings. Should I hire
+        # someone?" asks no amount.
+        kinds=[name for name, (cue, _) in _kinds().items() if cue.search(asking)],
         scopes=scopes,
         scope_weights=[1.0 if g in limiting else CONTEXT_WEIGHT for g in scopes],
         language=language,

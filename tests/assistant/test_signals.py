@@ -226,3 +226,11 @@ def test_a_scope_only_the_sentence_around_the_question_names_limits_less():
 def test_a_capitalised_word_beside_a_role_is_part_of_its_name_not_a_scope():
     assert not read_question("Is HR Ops more strategic than payroll?", "", "en", weights()).scopes
     assert read_question("What does an HR officer earn at Acme?", "", "en", weights()).scopes
+
+
+def test_the_kind_asked_is_read_from_the_asking_sentence():
+    asked = read_question(
+        "It costs me my evenings. Who could take over the HR officer's work?", "", "en", weights()
+    )
+    assert asked.kinds == []
+    assert read_question("What does it cost to hire an HR officer?", "", "en", weights()).kinds
