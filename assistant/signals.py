@@ -339,9 +339,9 @@ def _scopes(text: str, weights: TermWeights) -> list[list[str]]:
     for first, second in itertools.pairwise(_NAME.finditer(text)):
         if text[first.end() : second.start()] != " ":
             continue
-        for word, other in ((first, second), (second, first)):
-            if weights.is_topic(terms(other.group(1))):
-                beside_a_topic.add(word.start())
+        for capital, neighbour in ((first, second), (second, first)):
+            if weights.is_topic(terms(neighbour.group(1))):
+                beside_a_topic.add(capital.start())
     found = [[year.group(0)] for year in _YEAR.finditer(text)]
     named: set[int] = set()  # positions of the place names found
     for token, span in place_matches(text):
