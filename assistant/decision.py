@@ -233,8 +233,14 @@ def lead_in_language(
 
 def select(ranked: list[Window], model: DecisionModel) -> list[Window]:
     """The windows to quote, lead first: each next one is at least ``keep_ratio`` as
-    relevant as the lead, clears the answer threshold itself, shares no sentence with
-    one already chosen, and fits in the answer's length."""
+    relevant as the lead, shares no sentence with one already chosen, and fits in the
+    answer's length.
+
+    A further window need not clear the answer threshold itself: that threshold says
+    whether the articles answer the question at all, which the lead settled. Asking it
+    of every window tied how much an answer quotes to how strictly questions are
+    refused (leave-one-site-out, 505 hand-written cases: facts 0.840 -> 0.864,
+    precision 0.928 -> 0.912, keep ratio refit 0.5 -> 0.6)."""
     lead = ranked[0]
     chosen = [lead]
     used = set(lead.unit_ids)
@@ -242,7 +248,7 @@ def select(ranked: list[Window], model: DecisionModel) -> list[Window]:
     for window in ranked[1:]:
         if len(chosen) >= MAX_WINDOWS or window.relevance < model.keep_ratio * lead.relevance:
             break
-        if window.score < model.threshold or used & set(window.unit_ids):
+        if used & set(window.unit_ids):
             continue
         if length + len(window.text) > MAX_QUOTED_CHARS:
             continue

@@ -104,3 +104,10 @@ def test_a_file_fitted_on_other_signals_is_refused_with_a_clear_error():
     data["relevance"]["names"] = data["relevance"]["names"][:-1]
     with pytest.raises(ValueError, match="fit_decision"):
         DecisionModel.from_json(data)
+
+
+def test_a_further_window_as_relevant_is_quoted_whatever_its_answer_score():
+    lead, further = window(0, 3.0), window(1, 2.0)
+    lead.relevance, lead.score = 0.9, 0.9
+    further.relevance, further.score = 0.8, 0.1  # below the threshold of 0.5
+    assert select([lead, further], model(keep=0.8)) == [lead, further]
