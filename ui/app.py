@@ -18,7 +18,7 @@ from assistant.feedback import MAX_COMMENT_CHARS, REASONS
 from assistant.suggestions import MAX_SUGGESTIONS
 from core.settings import PROJECT_ROOT, Settings, installation_key
 from ui import chats
-from ui.handlers import ChatApp, PendingVote, Record, cards_of, last_answer, messages_of
+from ui.handlers import ChatApp, PendingVote, Record, last_answer, messages_of
 from ui.insights_tab import add_insights_tab
 from ui.limits import BodyLimits, UploadQuota, api_body_bytes
 from ui.render import CSS, escape, table_html
@@ -462,7 +462,7 @@ def build_app(
             return (
                 messages_of(records_now, language),
                 records_now,
-                cards_of(last_answer(records_now), language),
+                handlers.cards(last_answer(records_now), language),
                 "",
                 [*chats.changes(before, after), *then],
                 chat_id,
@@ -911,7 +911,7 @@ def build_app(
         ui_language.change(None, inputs=[ui_language], js=PAGE_LANGUAGE_JS)
 
         def switched(language: str, records_now: list[Record | None]) -> str:
-            return cards_of(last_answer(records_now), language)
+            return handlers.cards(last_answer(records_now), language)
 
         # The chat's sources and suggestions follow the switch only: at load, the chain
         # above shows them once the chat is back.

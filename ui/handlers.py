@@ -10,7 +10,8 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -132,13 +133,16 @@ def last_answer(records: Sequence[Record | None]) -> Record | None:
     return next((r for r in reversed(records or []) if r and "answer" in r), None)
 
 
-def cards_of(record: Record | None, ui_language: str) -> str:
-    """The source cards of an answer, or of a refusal's closest passages."""
+def cards_of(
+    record: Record | None, ui_language: str, ingested: Mapping[str, datetime] | None = None
+) -> str:
+    """The source cards of an answer, or of a refusal's closest passages; ``ingested``:
+    when each article (by id) was last ingested (see :meth:`ChatApp.ingested`)."""
     citations = _citations_of(record)
     if citations or not record:
-        return render_source_cards(citations, ui_language)
+        return render_source_cards(citations, ui_language, ingested=ingested)
     closest = [Citation(**c) for c in record.get("closest", [])]
-    return render_source_cards(closest, ui_language, closest=bool(closest))
+    return render_source_cards(closest, ui_language, closest=bool(closest), ingested=ingested)
 
 
 class ChatApp:
@@ -224,7 +228,7 @@ class ChatApp:
                 time.sleep(STREAM_STEP_SECONDS)
         chat[-1] = {"role": "assistant", "content": answer_bubble(answer, ui_language)}
         # A refusal shows the closest passages where an answer shows its sources.
-        yield chat, records, cards_of(records[-1], ui_language), ""
+        yield chat, records, self.cards(records[-1], ui_language), ""
 
     def suggestions(self, records: list[Record | None], ui_language: str) -> list[str]:
         """Follow-up questions for the latest answer of the chat (none after an error);
@@ -262,22 +266,40 @@ class ChatApp:
         except Exception:
             logger.exception("could not write the question log")
 
+    def ingested(self) -> dict[str, datetime]:
+        """When each stored article was last ingested, by article id: from the knowledge
+        base's listing, which reads the store again only after it changed (the Articles
+        tab's own), so a render costs what showing that tab costs. Empty when it cannot
+        be read: the cards and the article are shown without it."""
+        try:
+            articles = self.knowledge.articles()
+        except Exception:  # a time on a card is a nicety: never let it break the answer
+            logger.exception("could not read when the articles were ingested")
+            return {}
+        return {a.id: a.last_ingested for a in articles if a.last_ingested is not None}
+
+    def cards(self, record: Record | None, ui_language: str) -> str:
+        """:func:`cards_of` with when each cited article was last ingested."""
+        return cards_of(record, ui_language, self.ingested())
+
     def open_source(self, opener: str | None, ui_language: str) -> str:
         """The article of the passage that a [n] or a source card names (its
         :func:`ui.render.open_class`), with that passage marked."""
         chunk_id = chunk_of_open_class(opener or "")
         if not chunk_id:
             return ""
-        passages = self.assistant.retriever.article(chunk_id.rsplit("#", 1)[0])
+        article_id = chunk_id.rsplit("#", 1)[0]
+        passages = self.assistant.retriever.article(article_id)
         if not any(p.chunk_id == chunk_id for p in passages):
             # An answer from before a re-ingest may point at a passage that changed.
             return f'<p class="hr-muted">{escape(text(ui_language, "passage_gone"))}</p>'
-        return viewer_html(passages, chunk_id, ui_language)
+        return viewer_html(passages, chunk_id, ui_language, self.ingested().get(article_id))
 
     def read_article(self, article_id: str | None, ui_language: str) -> str:
         if not article_id:
             return ""
-        return article_html(self.assistant.retriever.article(article_id), None, ui_language)
+        passages = self.assistant.retriever.article(article_id)
+        return article_html(passages, None, ui_language, ingested=self.ingested().get(article_id))
 
     def rate(self, like: Any, records: list[Record | None], ui_language: str) -> PendingVote:
         """Store the one current vote on the rated answer (clicking the same thumb again

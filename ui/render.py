@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from itertools import groupby
 from urllib.parse import urlsplit
 
 from core.language import phrase
 from core.types import LIST_ITEM, Answer, Citation, Passage
-from ui.texts import text
+from ui.texts import text, utc_time
 
 SNIPPET_PREVIEW_CHARS = 240
 CITED_ID = "cited-passage"
@@ -165,12 +166,19 @@ def render_markdown(answer: Answer) -> str:
     return "\n".join(lines).rstrip()
 
 
-def source_cards(citations: Sequence[Citation], ui_language: str, closest: bool = False) -> str:
+def source_cards(
+    citations: Sequence[Citation],
+    ui_language: str,
+    closest: bool = False,
+    ingested: Mapping[str, datetime] | None = None,
+) -> str:
     """One card per citation: number, title, language, publisher, a link to the page it
-    was published on (when known) and the exact passage.
+    was published on (when known), when its article was last ingested (when known) and
+    the exact passage.
 
     ``closest``: the passages shown with a refusal, under a line that says so and
     without [n] numbers, since the refusal cites none of them.
+    ``ingested``: when each article (by id) was last ingested; one missing shows none.
     """
     if not citations:
         return f'<p class="hr-muted">{escape(text(ui_language, "no_sources"))}</p>'
@@ -180,7 +188,8 @@ def source_cards(citations: Sequence[Citation], ui_language: str, closest: bool 
     for c in citations:
         label = "–" if closest else f"[{c.n}]"
         section = c.section if c.section != c.title else ""
-        meta = _meta_line(c.language, c.publisher, c.url, section, ui_language)
+        stamp = (ingested or {}).get(c.source)
+        meta = _meta_line(c.language, c.publisher, c.url, section, ui_language, stamp)
         cards.append(
             f'<div class="hr-card" data-n="{int(c.n)}">'
             f'<div class="hr-card-head"><span class="hr-n">{label}</span> '
@@ -227,14 +236,24 @@ def origin_link(url: str, ui_language: str) -> str:
     )
 
 
-def _meta_line(language: str, publisher: str, url: str, section: str, ui_language: str) -> str:
+def _meta_line(
+    language: str,
+    publisher: str,
+    url: str,
+    section: str,
+    ui_language: str,
+    ingested: datetime | None = None,
+) -> str:
     """A card's or an article's meta line, as HTML: language, publisher, a link to the
-    original page and (for a card) the passage's section, " · " between them."""
+    original page, when the article was last ingested and (for a card) the passage's
+    section, " · " between them."""
     parts = [escape(text(ui_language, f"lang_{language}"))] if language else []
     if publisher:
         parts.append(escape(f"{text(ui_language, 'publisher')}: {publisher}"))
     if link := origin_link(url, ui_language):
         parts.append(link)
+    if ingested is not None:
+        parts.append(escape(text(ui_language, "ingested_at", time=utc_time(ingested))))
     if section:
         parts.append(escape(section))
     return " · ".join(parts)
@@ -252,10 +271,16 @@ def _blocks_html(passage_text: str) -> str:
     return "".join(parts)
 
 
-def viewer_html(passages: Sequence[Passage], highlight: str, ui_language: str) -> str:
+def viewer_html(
+    passages: Sequence[Passage],
+    highlight: str,
+    ui_language: str,
+    ingested: datetime | None = None,
+) -> str:
     """The article that a [n] or a source card opened: its title and Close above the
     article, which scrolls in a box of its own, so that both stay in view while the
-    page's script scrolls that box to the cited passage."""
+    page's script scrolls that box to the cited passage. ``ingested``: see
+    :func:`article_html`."""
     if not passages:
         return ""
     title = escape(passages[0].title)
@@ -264,15 +289,22 @@ def viewer_html(passages: Sequence[Passage], highlight: str, ui_language: str) -
         f'<section class="hr-viewer" aria-label="{title}">'
         f'<div class="hr-viewer-head"><h2>{title}</h2>'
         f'<button type="button" class="hr-close">{close}</button></div>'
-        f"{article_html(passages, highlight, ui_language, heading=False)}</section>"
+        f"{article_html(passages, highlight, ui_language, heading=False, ingested=ingested)}"
+        "</section>"
     )
 
 
 def article_html(
-    passages: Sequence[Passage], highlight: str | None, ui_language: str, heading: bool = True
+    passages: Sequence[Passage],
+    highlight: str | None,
+    ui_language: str,
+    heading: bool = True,
+    ingested: datetime | None = None,
 ) -> str:
     """The whole article, section by section; the cited passage marked for scrolling to.
-    ``heading``: with the title (the viewer shows it above the article instead)."""
+    ``heading``: with the title (the viewer shows it above the article instead).
+    ``ingested``: when the article was last ingested, shown in its meta line (None: not
+    shown)."""
     if not passages:
         return ""
     first = passages[0]
@@ -280,7 +312,7 @@ def article_html(
     parts = [f'<article class="hr-article" tabindex="0" aria-label="{escape(first.title)}">']
     if heading:
         parts.append(f"<h2>{escape(first.title)}</h2>")
-    if meta := _meta_line(first.language, first.publisher, first.url, "", ui_language):
+    if meta := _meta_line(first.language, first.publisher, first.url, "", ui_language, ingested):
         parts.append(f'<p class="hr-meta">{meta}</p>')
     section = first.title
     for passage in passages:

@@ -39,6 +39,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "This answer cannot be rated: it was not given by this assistant, or was changed since."
         ),
         "publisher": "Publisher",
+        "ingested_at": "Ingested {time}",
         "original_page": "Original page: {host} (opens in a new tab)",
         "lang_en": "English",
         "lang_nl": "Dutch",
@@ -197,6 +198,7 @@ TEXTS: dict[str, dict[str, str]] = {
             " sindsdien gewijzigd."
         ),
         "publisher": "Uitgever",
+        "ingested_at": "Ingelezen {time}",
         "original_page": "Oorspronkelijke pagina: {host} (opent in een nieuw tabblad)",
         "lang_en": "Engels",
         "lang_nl": "Nederlands",

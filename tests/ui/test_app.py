@@ -56,6 +56,52 @@ def test_a_refusal_shows_the_closest_passages_as_cards(assistant, feedback_store
     assert "Deze passages komen het dichtst bij" in cards and "[1]" not in cards
 
 
+def test_cards_and_articles_say_when_it_was_ingested_from_the_cached_listing(
+    assistant, feedback_store, monkeypatch, caplog
+):
+    import ingest.knowledge_base as knowledge_base
+    from ui.handlers import ChatApp
+    from ui.render import open_class
+    from ui.texts import utc_time
+
+    reads: list[int] = []
+    real = knowledge_base.ingested_articles
+    monkeypatch.setattr(
+        knowledge_base, "ingested_articles", lambda settings: reads.append(1) or real(settings)
+    )
+    knowledge = knowledge_base.KnowledgeBase(assistant.settings, assistant.embeddings)
+    handlers = ChatApp(assistant, knowledge, feedback_store)
+    article = knowledge.articles()[0]
+    assert article.last_ingested is not None and reads == [1]
+    when = utc_time(article.last_ingested)
+    first = assistant.retriever.article(article.id)[0]
+    cited = {
+        "n": 1,
+        "source": article.id,
+        "title": first.title,
+        "chunk_id": first.chunk_id,
+        "snippet": first.text,
+        "language": first.language,
+        "section": first.section,
+        "publisher": first.publisher,
+        "url": first.url,
+    }
+    record = {"answer": "[1]", "citations": [cited], "closest": []}
+
+    assert f"Ingelezen {when}" in handlers.cards(record, "nl")
+    assert f"Ingested {when}" in handlers.open_source(open_class(first.chunk_id).split()[-1], "en")
+    assert f"Ingelezen {when}" in handlers.read_article(article.id, "nl")
+    assert reads == [1]  # every render reuses the listing the Articles tab reads
+
+    def unreadable() -> list[knowledge_base.ArticleInfo]:
+        raise RuntimeError("the bookkeeping is gone")
+
+    monkeypatch.setattr(knowledge, "articles", unreadable)
+    cards = handlers.cards(record, "en")
+    assert first.title in cards and "Ingested" not in cards
+    assert "could not read when the articles were ingested" in caplog.text
+
+
 def test_markdown_images_and_links_in_any_shown_text_are_inert():
     from ui.render import escape
 

@@ -1,5 +1,6 @@
 """The answer as Markdown for the ``/chat`` API and as HTML for the page: pure rendering."""
 
+from datetime import UTC, datetime, timedelta, timezone
 from html.parser import HTMLParser
 
 from core.types import Answer, Citation, Passage
@@ -130,3 +131,56 @@ def test_the_article_viewer_links_the_original_page_in_its_meta_line():
     assert _links(article_html([passage], "hr#0", "nl")) == []
     forged = Passage(**{**passage.__dict__, "url": "javascript:alert(1)"})
     assert _links(viewer_html([forged], "hr#0", "en")) == []
+
+
+# 15:03 in Amsterdam's summer time is 13:03 UTC: the page writes every time in UTC.
+STAMP = datetime(2026, 6, 12, 15, 3, tzinfo=timezone(timedelta(hours=2)))
+
+
+def _card_meta(cards: str) -> str:
+    return cards.split('<div class="hr-meta">')[1].split("</div>")[0]
+
+
+def test_a_source_card_says_when_its_article_was_last_ingested():
+    no_link = _cited("")
+    english = _card_meta(source_cards([no_link], "en", ingested={"hr-manager": STAMP}))
+    assert english == "English · Publisher: Prospects · Ingested 2026-06-12 13:03 UTC · Duties"
+    dutch = _card_meta(source_cards([no_link], "nl", ingested={"hr-manager": STAMP}))
+    assert dutch == "Engels · Uitgever: Prospects · Ingelezen 2026-06-12 13:03 UTC · Duties"
+    # Each card its own article's time; a refusal's closest passages show it as well.
+    other = Citation(**{**no_link.__dict__, "n": 2, "source": "recruiter", "chunk_id": "r#0"})
+    stamps = {"hr-manager": STAMP, "recruiter": datetime(2025, 1, 2, 3, 4, tzinfo=UTC)}
+    both = source_cards([no_link, other], "en", closest=True, ingested=stamps)
+    assert both.count("Ingested ") == 2 and "Ingested 2025-01-02 03:04 UTC" in both
+
+
+def test_a_source_card_without_a_time_shows_none_and_no_stray_separator():
+    no_link = _cited("")
+    plain = "English · Publisher: Prospects · Duties"
+    assert _card_meta(source_cards([no_link], "en")) == plain
+    assert _card_meta(source_cards([no_link], "en", ingested={"other": STAMP})) == plain
+    bare = Citation(**{**no_link.__dict__, "language": "", "publisher": "", "section": ""})
+    assert _card_meta(source_cards([bare], "en")) == ""
+    assert _card_meta(source_cards([bare], "en", ingested={"hr-manager": STAMP})) == (
+        "Ingested 2026-06-12 13:03 UTC"
+    )
+
+
+def test_the_article_viewer_says_when_the_article_was_last_ingested():
+    passage = Passage("hr#0", "hr", "HR manager", "nl", "", 0, "Een HR-manager leidt.", "NVP")
+    linked = Passage(**{**passage.__dict__, "url": "http://example.nl/hr"})
+
+    def meta(page: str) -> str:
+        return page.split('<p class="hr-meta">')[1].split("</p>")[0]
+
+    page = viewer_html([linked], "hr#0", "nl", ingested=STAMP)
+    assert meta(page).endswith("</a> · Ingelezen 2026-06-12 13:03 UTC")
+    english = article_html([passage], None, "en", ingested=STAMP)
+    assert meta(english) == "Dutch · Publisher: NVP · Ingested 2026-06-12 13:03 UTC"
+    assert meta(article_html([passage], None, "en")) == "Dutch · Publisher: NVP"
+    assert "Ingelezen" not in viewer_html([linked], "hr#0", "nl")
+    bare = Passage(**{**passage.__dict__, "language": "", "publisher": ""})
+    assert 'class="hr-meta"' not in article_html([bare], None, "en")
+    assert meta(article_html([bare], None, "en", ingested=STAMP)) == (
+        "Ingested 2026-06-12 13:03 UTC"
+    )
