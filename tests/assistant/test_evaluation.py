@@ -148,7 +148,10 @@ FLOORS = {
         "hit@1": 0.9,
         "hit@3": 0.97,
         "source hit": 0.9,
-        "citation precision": 0.85,
+        # 0.846 since further quoted windows no longer need to clear the refusal
+        # threshold: answers quote more (facts 0.838 -> 0.864 here, 0.812 -> 0.884 and
+        # 0.617 -> 0.753 on the two splits never tuned on), at some precision.
+        "citation precision": 0.8,
         "snippet fidelity": 1.0,
         "fact coverage": 0.75,
         # 0.47 since the decision is fitted on 97 sites rather than 69: the in-sample
