@@ -19,6 +19,13 @@ def _passage(article_id: str, title: str, section: str, language: str = "en") ->
     )
 
 
+def _answer(question: str, citation: Citation) -> Answer:
+    """An English answer to ``question`` that cites one passage."""
+    return Answer(
+        question=question, text="… [1]", language="en", abstained=False, citations=[citation]
+    )
+
+
 def test_only_question_shaped_headings_in_the_answer_language_are_candidates():
     article = [
         _passage("a", "What does a recruiter do?", "Duties"),
@@ -39,12 +46,8 @@ def test_suggestions_skip_what_was_asked_and_what_the_assistant_cannot_answer():
             _passage("a", "What does a recruiter do?", "What does a recruiter earn?"),
         ]
     }
-    answer = Answer(
-        question="What does a recruiter do?",
-        text="A recruiter fills vacancies. [1]",
-        language="en",
-        abstained=False,
-        citations=[Citation(1, "a", "What does a recruiter do?", "a#0", "…")],
+    answer = _answer(
+        "What does a recruiter do?", Citation(1, "a", "What does a recruiter do?", "a#0", "…")
     )
     unanswerable = {"What does a recruiter earn?"}
     chosen = suggest(answer, [], [], lambda i: articles.get(i, []), lambda q: q not in unanswerable)
@@ -71,14 +74,10 @@ def test_the_sections_the_answer_quoted_are_not_offered_again():
             _passage("a", "Recruiters", "What is a sourcer?"),
         ]
     }
-    answer = Answer(
-        question="How does a recruiter find people?",
-        text="Through their network. [1]",
-        language="en",
-        abstained=False,
-        citations=[
-            Citation(1, "a", "Recruiters", "a#0", "…", section="How do recruiters find candidates?")
-        ],
+    quoted = "How do recruiters find candidates?"
+    answer = _answer(
+        "How does a recruiter find people?",
+        Citation(1, "a", "Recruiters", "a#0", "…", section=quoted),
     )
     chosen = suggest(answer, [], [], lambda i: articles.get(i, []), lambda q: True)
     assert chosen == ["What is a sourcer?"]
