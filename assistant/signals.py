@@ -367,7 +367,10 @@ def _implied_scope(language: str, url: str = "") -> frozenset[str]:
     """Terms of the country an article is about unless it says otherwise: the one its
     language implies (a Dutch article is about the Netherlands) and the one its web
     address's country domain names (an article on a ".co.uk" site is about the UK)."""
-    host = urlsplit(url).hostname or "" if url else ""
+    try:
+        host = urlsplit(url).hostname or "" if url else ""
+    except ValueError:  # ingest keeps only well-formed addresses; a hand-made store may not
+        host = ""
     return _implied_by(language, host.rsplit(".", 1)[-1])
 
 

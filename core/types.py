@@ -81,6 +81,7 @@ class Citation:
             "title": self.title,
             "chunk_id": self.chunk_id,
             "snippet": self.snippet,
+            "url": self.url,
         }
 
 

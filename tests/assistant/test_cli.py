@@ -38,7 +38,7 @@ def test_ask_json_prints_the_result_object(cli_data: Path):
     answer = json.loads(result.stdout)
     assert set(answer) == ANSWER_KEYS | {"explain"}
     assert answer["citations"][0]["source"] == "hr-generalist-vs-hr-manager"
-    assert set(answer["citations"][0]) == {"n", "source", "title", "chunk_id", "snippet"}
+    assert set(answer["citations"][0]) == {"n", "source", "title", "chunk_id", "snippet", "url"}
     explain = answer["explain"]
     assert explain["answered"] and explain["windows"]
     window = explain["windows"][0]

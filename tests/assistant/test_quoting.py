@@ -62,11 +62,13 @@ def test_an_other_language_block_that_opens_with_a_list_keeps_its_first_item():
     assert text.startswith("The Dutch article says: \n- werving")
 
 
-def test_a_citation_says_where_its_passage_was_published_and_ask_json_stays_as_documented():
+def test_a_citation_says_where_its_passage_was_published_and_ask_json_gives_it():
     url = "https://www.prospects.ac.uk/job-profiles/hr-officer"
     passage = Passage("a#2", "a", "A", "en", "Duties", 2, "A fact.", "Prospects", url)
     citation = citation_of(passage, 3)
     assert (citation.n, citation.publisher, citation.url) == (3, "Prospects", url)
     assert citation_of(Passage("b#0", "b", "B", "en", "", 0, "Text."), 1).url == ""
-    # INTERFACE.md: ask --json gives each citation's n, source, title, chunk_id, snippet.
-    assert set(citation.to_json()) == {"n", "source", "title", "chunk_id", "snippet"}
+    # INTERFACE.md: ask --json gives each citation's n, source, title, chunk_id, snippet,
+    # and (added by this project) its url.
+    assert set(citation.to_json()) == {"n", "source", "title", "chunk_id", "snippet", "url"}
+    assert citation.to_json()["url"] == url

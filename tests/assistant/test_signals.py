@@ -234,3 +234,10 @@ def test_the_kind_asked_is_read_from_the_asking_sentence():
     )
     assert asked.kinds == []
     assert read_question("What does it cost to hire an HR officer?", "", "en", weights()).kinds
+
+
+def test_a_malformed_address_in_a_store_implies_no_country():
+    asked = read_question("What does an HR officer do in the UK?", "", "en", weights())
+    odd = window("An HR officer recruits staff.", url="http://[::1")
+    signals = window_signals(odd, asked, np.array([1.0]), 1.0, ArticleFacts(set()))
+    assert signals["scope_missing"] == 1.0
