@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.ui.conftest import SCREENSHOTS
 
@@ -146,14 +147,29 @@ def test_a_citation_of_the_first_answer_opens_its_own_passage_later(english_page
     page.screenshot(path=str(SCREENSHOTS / "desktop-earlier-citation.png"))
 
 
+def _hover_until_shown(page: Any, target: Any, shown: Any, tries: int = 3) -> None:
+    """Point at ``target`` until ``shown`` appears. The chat may draw the last answer
+    once more when its saved chats and follow-ups land; a button drawn anew under a
+    pointer that does not move gets no hover, and a real pointer moves again (it
+    failed this way once in CI under load, never alone). Every try failing fails."""
+    for attempt in range(tries):
+        page.mouse.move(0, 0)
+        target.hover()
+        try:
+            shown.wait_for(state="visible", timeout=10_000)
+            return
+        except PlaywrightTimeoutError:
+            if attempt == tries - 1:
+                raise
+
+
 def test_hovering_or_focusing_a_citation_previews_its_passage(english_page):
     page = english_page
     ask(page, "What does an HR Generalist do?")
     cite = page.locator("#chat .bot-row").last.locator("button.hr-cite").first
     tip = page.locator("#hr-tip-layer")  # one preview on top of the page, for any [n]
     assert not tip.is_visible()
-    cite.hover()
-    tip.wait_for(state="visible")
+    _hover_until_shown(page, cite, tip)
     assert "HR Generalist" in tip.inner_text()
     page.mouse.move(0, 0)
     tip.wait_for(state="hidden")
