@@ -363,6 +363,7 @@ def _scopes(text: str, weights: TermWeights) -> list[list[str]]:
     return found
 
 
+@lru_cache(maxsize=1024)  # once per article, not once per window of every question
 def _implied_scope(language: str, url: str = "") -> frozenset[str]:
     """Terms of the country an article is about unless it says otherwise: the one its
     language implies (a Dutch article is about the Netherlands) and the one its web
