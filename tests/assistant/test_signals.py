@@ -90,6 +90,8 @@ def test_a_named_scope_missing_from_the_article_counts():
 def test_greetings_and_thanks_are_small_talk_but_questions_are_not():
     for text in ("hi!", "Thanks!", "how are you?", "hoi, hoe gaat het?", "Bedankt!"):
         assert is_small_talk(text), text
+    for text in ("how are you doing today?", "Hoe gaat het vandaag met je?"):
+        assert is_small_talk(text), text
     for text in ("What does an HR officer do?", "hoi, wat verdient een recruiter?"):
         assert not is_small_talk(text), text
 
@@ -241,3 +243,13 @@ def test_a_malformed_address_in_a_store_implies_no_country():
     odd = window("An HR officer recruits staff.", url="http://[::1")
     signals = window_signals(odd, asked, np.array([1.0]), 1.0, ArticleFacts(set()))
     assert signals["scope_missing"] == 1.0
+
+
+def test_asking_the_assistant_for_its_own_opinion_asks_for_advice():
+    for text in (
+        "Recruiter or analyst: which one would you pick for me?",
+        "Wat vind jij beter, een interne of een externe coach?",
+        "Welke opleiding past volgens jou het best bij mij?",
+    ):
+        assert "advice" in read_question(text, "", "en", weights()).kinds, text
+    assert "advice" not in read_question("What does an HR officer do?", "", "en", weights()).kinds
