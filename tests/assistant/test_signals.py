@@ -253,3 +253,9 @@ def test_asking_the_assistant_for_its_own_opinion_asks_for_advice():
     ):
         assert "advice" in read_question(text, "", "en", weights()).kinds, text
     assert "advice" not in read_question("What does an HR officer do?", "", "en", weights()).kinds
+
+
+def test_a_compound_with_a_lowercase_head_is_no_name():
+    text = "I start as a recruiter at an IT-bedrijf. Which tools should I know?"
+    assert not read_question(text, "", "en", weights()).scopes
+    assert read_question("What does a recruiter earn at Acme-Bank?", "", "en", weights()).scopes
