@@ -259,3 +259,13 @@ def test_a_compound_with_a_lowercase_head_is_no_name():
     text = "I start as a recruiter at an IT-bedrijf. Which tools should I know?"
     assert not read_question(text, "", "en", weights()).scopes
     assert read_question("What does a recruiter earn at Acme-Bank?", "", "en", weights()).scopes
+
+
+def test_a_number_that_is_no_sum_or_no_count_gives_neither():
+    from assistant.signals import _kinds
+
+    amount, count = _kinds()["amount"][1], _kinds()["count"][1]
+    assert amount.search("The median salary was 72,910 in 2017.")
+    assert not amount.search("About 1,100 manager positions open each year.")
+    assert count.search("There are seven steps.")
+    assert not count.search("Examples are Hays, Randstad and Seven Stars.")
