@@ -139,6 +139,18 @@ def build_app(
         current = gr.State("")  # the id of the saved chat on screen ("" before its first answer)
         with gr.Sidebar(label=text("en", "chats"), open=True, width=270, elem_id="chat-sidebar"):
             chats_title = gr.Markdown(text("en", "chats_title"), elem_id="chats-title")
+            # Filters the list as you type, in the browser (page.js): no event listens to
+            # it, so what is searched for never reaches the server (and Gradio would
+            # draw it read-only unless told otherwise).
+            chat_search = gr.Textbox(
+                label=text("en", "chat_search"),
+                placeholder=text("en", "chat_search_hint"),
+                lines=1,
+                max_lines=1,
+                interactive=True,
+                elem_id="chat-search",
+            )
+            gr.HTML(no_match_note(), elem_id="chat-search-none")
             chat_list = gr.Radio(
                 choices=[], label=text("en", "chats"), show_label=False, elem_id="chat-list"
             )
@@ -865,6 +877,8 @@ def build_app(
             (sources_title, "sources", "value"),
             (question, "question", "label"),
             (chats_title, "chats_title", "value"),
+            (chat_search, "chat_search", "label"),
+            (chat_search, "chat_search_hint", "placeholder"),
             (chat_list, "chats", "label"),
             (chat_title, "chat_title", "label"),
             (rename_chat, "rename", "value"),
@@ -955,6 +969,16 @@ def watch_status(state: WatchState | None, folder: Path, language: str) -> str:
     line = line.replace(f"{folder}/", name).replace(str(folder), name)
     line = line.removesuffix(" — ").rstrip(".")
     return f'<p class="hr-muted">{escape(line)}.</p>'
+
+
+def no_match_note() -> str:
+    """The line the page script fills when no saved chat matches the search (page.js), in
+    either language: the search never asks the server, not even for its words."""
+    words = " ".join(
+        f'data-{language}="{escape(text(language, "no_chat_match"))}"'
+        for language in chats.LANGUAGES
+    )
+    return f'<p class="hr-muted hr-chat-none" role="status" {words}></p>'
 
 
 def browser_secret(settings: Settings) -> str:

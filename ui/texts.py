@@ -141,6 +141,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "theme": "Light / dark",
         "chats": "Your chats",
         "chats_title": "## Your chats\nKept in this browser only.",
+        "chat_search": "Search your chats",
+        "chat_search_hint": "A word from a title or a question",
+        "no_chat_match": "No chat matches.",
         "chat_title": "Name of this chat",
         "rename": "Rename",
         "delete_chat": "Delete chat",
@@ -309,6 +312,9 @@ TEXTS: dict[str, dict[str, str]] = {
         # One line: beside the fixed list, a wrapped line crosses the edge of the centred
         # page underneath, and axe cannot tell its background.
         "chats_title": "## Je gesprekken\nAlleen in deze browser.",
+        "chat_search": "Zoek in je gesprekken",
+        "chat_search_hint": "Een woord uit een titel of een vraag",
+        "no_chat_match": "Geen gesprek gevonden.",
         "chat_title": "Naam van dit gesprek",
         "rename": "Hernoemen",
         "delete_chat": "Gesprek verwijderen",
