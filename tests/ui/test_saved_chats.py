@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.ui.conftest import SCREENSHOTS
 from tests.ui.test_browser import _is_local, ask
 
 pytestmark = pytest.mark.integration
@@ -248,6 +249,47 @@ def test_the_search_filters_the_chats_by_title_or_question_in_the_browser_only(
     tab.wait_for_function(f"() => Object.keys(({HELD_JS})()).length === 3")
     tab.wait_for_function("() => document.querySelectorAll('#chat-list label').length === 3")
     _listed(tab, PEOPLE_OPS)
+
+
+def _pinned_in_storage(page: Any) -> list[str]:
+    return sorted(
+        page.evaluate(
+            f"() => Object.keys(localStorage).filter(k => k.startsWith('{CHAT_KEY}'))"
+            ".map(k => JSON.parse(localStorage.getItem(k))).filter(c => c.pinned)"
+            ".map(c => c.title)"
+        )
+    )
+
+
+def test_a_pinned_chat_is_listed_first_after_a_reload_until_unpinned(browser_context, served):
+    tab = _tab(browser_context, served)
+    ask(tab, PEOPLE_OPS)
+    _new_chat(tab, GENERALIST)
+    _new_chat(tab, ASSISTANT)
+    _listed(tab, ASSISTANT, GENERALIST, PEOPLE_OPS)
+    tab.locator("#chat-list label", has_text="People Operations").click()  # the oldest
+    pin = tab.get_by_role("button", name="Pin chat")
+    pin.focus()
+    tab.keyboard.press("Enter")
+    _listed(tab, f"Pinned: {PEOPLE_OPS}", ASSISTANT, GENERALIST)
+    tab.get_by_role("button", name="Unpin chat").wait_for()  # its name says it is pinned
+    assert _pinned_in_storage(tab) == [PEOPLE_OPS]
+
+    tab.reload(wait_until="load")
+    tab.wait_for_selector("#chat .bot-row")
+    _listed(tab, f"Pinned: {PEOPLE_OPS}", ASSISTANT, GENERALIST)
+    unpin = tab.get_by_role("button", name="Unpin chat")
+    unpin.wait_for()
+    assert PEOPLE_OPS in tab.locator("#chat .user-row").first.inner_text()
+    tab.locator("#chat-search input, #chat-search textarea").fill("does")
+    _listed(tab, f"Pinned: {PEOPLE_OPS}", GENERALIST)
+    tab.locator("#chat-sidebar").screenshot(path=str(SCREENSHOTS / "chat-list-search-pin.png"))
+
+    unpin.focus()
+    tab.keyboard.press("Space")
+    tab.get_by_role("button", name="Pin chat").wait_for()
+    _listed(tab, GENERALIST, PEOPLE_OPS)
+    assert _pinned_in_storage(tab) == []
 
 
 def test_these_pages_requested_nothing_outside_the_machine():
