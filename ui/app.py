@@ -139,6 +139,18 @@ def build_app(
         current = gr.State("")  # the id of the saved chat on screen ("" before its first answer)
         with gr.Sidebar(label=text("en", "chats"), open=True, width=270, elem_id="chat-sidebar"):
             chats_title = gr.Markdown(text("en", "chats_title"), elem_id="chats-title")
+            # Filters the list as you type, in the browser (page.js): no event listens to
+            # it, so what is searched for never reaches the server (and Gradio would
+            # draw it read-only unless told otherwise).
+            chat_search = gr.Textbox(
+                label=text("en", "chat_search"),
+                placeholder=text("en", "chat_search_hint"),
+                lines=1,
+                max_lines=1,
+                interactive=True,
+                elem_id="chat-search",
+            )
+            gr.HTML(no_match_note(), elem_id="chat-search-none")
             chat_list = gr.Radio(
                 choices=[], label=text("en", "chats"), show_label=False, elem_id="chat-list"
             )
@@ -156,9 +168,14 @@ def build_app(
                 delete_chat = gr.Button(
                     text("en", "delete_chat"), size="sm", interactive=False, elem_id="delete-chat"
                 )
-            export_chat = gr.Button(
-                text("en", "export"), size="sm", interactive=False, elem_id="export-chat"
-            )
+            with gr.Row():
+                # Its name says what it does, "Pin" or "Unpin": a screen reader says it too.
+                pin_chat = gr.Button(
+                    text("en", "pin"), size="sm", interactive=False, elem_id="pin-chat"
+                )
+                export_chat = gr.Button(
+                    text("en", "export"), size="sm", interactive=False, elem_id="export-chat"
+                )
             # A deleted chat can be brought back for as long as the page is open.
             with gr.Group(visible=False, elem_id="chat-deleted") as chat_deleted:
                 chat_deleted_note = gr.Markdown("", elem_id="chat-deleted-note")
@@ -355,26 +372,34 @@ def build_app(
 
         ask_outputs = [chatbot, records, sources, question]
 
-        def keep(browser: Any, records_now: list[Any], chat_id: str) -> tuple[Any, ...]:
+        def keep(
+            browser: Any, records_now: list[Any], chat_id: str, language: str
+        ) -> tuple[Any, ...]:
             before = chats.from_browser(browser)[0]
             after, chat_id = chats.remember(before, chat_id, records_now)
-            listing = gr.update(choices=chats.choices(after), value=chat_id or None)
-            title_now = (chats.find(after, chat_id) or {}).get("title", "")
+            listing = gr.update(choices=chats.choices(after, language), value=chat_id or None)
             return (
                 chats.changes(before, after),
                 chat_id,
                 listing,
-                *chat_actions(chat_id, title_now),
+                *chat_actions(chats.find(after, chat_id), language),
             )
 
-        def chat_actions(chat_id: str, title_now: str) -> tuple[Any, ...]:
-            """The chat's title, and whether it can be renamed, deleted and exported: only
-            once there is a saved chat on screen."""
-            on = bool(chat_id)
+        def chat_actions(chat: dict[str, Any] | None, language: str) -> tuple[Any, ...]:
+            """The chat's title, and whether it can be renamed, deleted, exported and
+            pinned: only once there is a saved chat on screen."""
+            on = chat is not None
             return (
-                gr.update(value=title_now, interactive=on),
+                gr.update(value=chat["title"] if chat else "", interactive=on),
                 *(gr.update(interactive=on) for _ in range(3)),
+                pin_button(chat, language, interactive=on),
             )
+
+        def pin_button(chat: dict[str, Any] | None, language: str, **more: Any) -> Any:
+            """The button names what it would do, "Pin chat" or "Unpin chat": its name
+            tells a screen reader whether the chat on screen is pinned."""
+            pinned = bool(chat and chat.get("pinned"))
+            return gr.update(value=text(language, "unpin" if pinned else "pin"), **more)
 
         keep_outputs = [
             to_store,
@@ -384,6 +409,7 @@ def build_app(
             rename_chat,
             delete_chat,
             export_chat,
+            pin_chat,
         ]
 
         def stored(event: Any) -> Any:
@@ -425,7 +451,7 @@ def build_app(
             answering.append(answer_event)
             kept = answer_event.then(
                 keep,
-                inputs=[held, records, current],
+                inputs=[held, records, current, ui_language],
                 outputs=keep_outputs,
                 js=READ_CHATS_JS,
                 api_visibility="private",
@@ -466,8 +492,8 @@ def build_app(
                 "",
                 [*chats.changes(before, after), *then],
                 chat_id,
-                gr.update(choices=chats.choices(after), value=chat_id or None),
-                *chat_actions(chat_id, chat.get("title", "") if chat else ""),
+                gr.update(choices=chats.choices(after, language), value=chat_id or None),
+                *chat_actions(chats.find(after, chat_id), language),
             )
 
         def start_over(browser: Any, language: str) -> tuple[Any, ...]:
@@ -529,36 +555,69 @@ def build_app(
         )
         stored_and_offered(restored)
 
-        def synced(browser: Any, chat_id: str) -> Any:
-            """Another tab changed the saved chats: the list follows. The chat on screen
-            stays; asked on, it is saved as a new chat if the other tab added to it."""
+        def synced(browser: Any, chat_id: str, language: str) -> tuple[Any, ...]:
+            """Another tab changed the saved chats (or the language changed here): the
+            list and the pin follow. The chat on screen stays; asked on, it is saved as a
+            new chat if the other tab added to it."""
             after = chats.opened(chats.from_browser(browser)[0], chat_id)
-            return gr.update(choices=chats.choices(after), value=after["current"] or None)
+            return (
+                gr.update(choices=chats.choices(after, language), value=after["current"] or None),
+                pin_button(chats.find(after, after["current"]), language),
+            )
 
         sync_chats.click(
             synced,
-            inputs=[held, current],
-            outputs=[chat_list],
+            inputs=[held, current, ui_language],
+            outputs=[chat_list, pin_chat],
+            js=READ_CHATS_JS,
+            api_visibility="private",
+        )
+        # On the switch only: at load, the reload's chain (restore) shows them.
+        ui_language.input(
+            synced,
+            inputs=[held, current, ui_language],
+            outputs=[chat_list, pin_chat],
             js=READ_CHATS_JS,
             api_visibility="private",
         )
 
-        def renamed(browser: Any, chat_id: str, new_title: str) -> tuple[Any, ...]:
+        def renamed(browser: Any, chat_id: str, new_title: str, language: str) -> tuple[Any, ...]:
             before = chats.from_browser(browser)[0]
             after = chats.rename(before, chat_id, new_title)
-            listing = gr.update(choices=chats.choices(after), value=chat_id or None)
+            listing = gr.update(choices=chats.choices(after, language), value=chat_id or None)
             return chats.changes(before, after), listing
 
         for event in (rename_chat.click, chat_title.submit):
             stored(
                 event(
                     renamed,
-                    inputs=[held, current, chat_title],
+                    inputs=[held, current, chat_title, ui_language],
                     outputs=[to_store, chat_list],
                     js=READ_CHATS_JS,
                     api_visibility="private",
                 )
             )
+
+        def toggle_pin(browser: Any, chat_id: str, language: str) -> tuple[Any, ...]:
+            """Pin the chat on screen, or unpin it, as the browser holds it now."""
+            before = chats.from_browser(browser)[0]
+            after = chats.pin(before, chat_id, not chats.pinned(before, chat_id))
+            listing = gr.update(choices=chats.choices(after, language), value=chat_id or None)
+            return (
+                chats.changes(before, after),
+                listing,
+                pin_button(chats.find(after, chat_id), language),
+            )
+
+        stored(
+            pin_chat.click(
+                toggle_pin,
+                inputs=[held, current, ui_language],
+                outputs=[to_store, chat_list, pin_chat],
+                js=READ_CHATS_JS,
+                api_visibility="private",
+            )
+        )
 
         def offer_undo(gone: list[dict[str, Any]], language: str) -> tuple[Any, ...]:
             """The offer to bring back the latest deleted chat, naming it (none: hidden)."""
@@ -865,6 +924,8 @@ def build_app(
             (sources_title, "sources", "value"),
             (question, "question", "label"),
             (chats_title, "chats_title", "value"),
+            (chat_search, "chat_search", "label"),
+            (chat_search, "chat_search_hint", "placeholder"),
             (chat_list, "chats", "label"),
             (chat_title, "chat_title", "label"),
             (rename_chat, "rename", "value"),
@@ -955,6 +1016,16 @@ def watch_status(state: WatchState | None, folder: Path, language: str) -> str:
     line = line.replace(f"{folder}/", name).replace(str(folder), name)
     line = line.removesuffix(" — ").rstrip(".")
     return f'<p class="hr-muted">{escape(line)}.</p>'
+
+
+def no_match_note() -> str:
+    """The line the page script fills when no saved chat matches the search (page.js), in
+    either language: the search never asks the server, not even for its words."""
+    words = " ".join(
+        f'data-{language}="{escape(text(language, "no_chat_match"))}"'
+        for language in chats.LANGUAGES
+    )
+    return f'<p class="hr-muted hr-chat-none" role="status" {words}></p>'
 
 
 def browser_secret(settings: Settings) -> str:

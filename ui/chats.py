@@ -1,6 +1,6 @@
 """The conversations a browser keeps (in its localStorage, one key per chat, written by
 the page script ``ui/page.js``): listed by their first question, reopened after a
-reload, renamed, deleted.
+reload, renamed, pinned, deleted.
 
 Nothing of it is stored on the server, so nothing there identifies who asked what. These
 are plain functions over the *saved value* so they can be tested without a browser: for
@@ -24,6 +24,8 @@ import re
 import time
 import uuid
 from typing import Any
+
+from ui.texts import text
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +55,9 @@ _CITATION_TEXT = (
 )
 
 Record = dict[str, Any]
-# {"chats": [{"id", "title", "records", "updated"}], "current": id}, newest chat first
+# {"chats": [{"id", "title", "records", "updated", "pinned"?}], "current": id}: the pinned
+# chats first, then the others, each newest first. "pinned" is there only when true, so a
+# chat saved before pins existed is the same value, and not written back.
 Saved = dict[str, Any]
 # What the page script writes: {"put": chat}, {"remove": id}, {"current": id} (the chat on
 # screen in this tab), or {"forget_legacy": True} (once the old single value is moved).
@@ -153,7 +157,16 @@ def _valid_chat(chat: Any) -> dict[str, Any] | None:
         return None
     if not records or title is None or not math.isfinite(updated) or updated < 0:
         return None
-    return {"id": chat["id"], "title": title, "records": records, "updated": float(updated)}
+    if not isinstance(chat.get("pinned", False), bool):
+        return None
+    checked = {"id": chat["id"], "title": title, "records": records, "updated": float(updated)}
+    return _pinned(checked, chat.get("pinned", False))
+
+
+def _pinned(chat: dict[str, Any], on: bool) -> dict[str, Any]:
+    """``chat`` pinned or not: the mark is kept only when it is on (see :data:`Saved`)."""
+    unmarked = {k: v for k, v in chat.items() if k != "pinned"}
+    return {**unmarked, "pinned": True} if on else unmarked
 
 
 def _valid(saved: Any) -> Saved:
@@ -168,7 +181,9 @@ def _valid(saved: Any) -> Saved:
             logger.warning("a saved chat from the browser was malformed and is left out")
         elif all(c["id"] != chat["id"] for c in chats):
             chats.append(chat)
-    chats.sort(key=lambda c: -c["updated"])  # stable: equal times keep their order
+    # The pinned first, each part newest first; stable: equal times keep their order. The
+    # pinned are thus the last to go past MAX_CHATS.
+    chats.sort(key=lambda c: (not c.get("pinned", False), -c["updated"]))
     current = saved.get("current")
     current = current if isinstance(current, str) and any(c["id"] == current for c in chats) else ""
     return {"chats": chats[:MAX_CHATS], "current": current}
@@ -259,6 +274,7 @@ def remember(saved: Any, chat_id: str, records: list[Any]) -> tuple[Saved, str]:
         "records": checked,
         "updated": time.time(),
     }
+    chat = _pinned(chat, bool((old or {}).get("pinned")))
     others = [c for c in saved["chats"] if c["id"] != chat_id]
     kept = [chat, *others][:MAX_CHATS]
     while len(kept) > 1 and len(json.dumps(kept, ensure_ascii=False)) > MAX_SAVED_CHARS:
@@ -285,6 +301,19 @@ def rename(saved: Any, chat_id: str, title: str) -> Saved:
     return {**saved, "chats": chats}
 
 
+def pin(saved: Any, chat_id: str, on: bool) -> Saved:
+    """``saved`` with ``chat_id`` pinned (listed first, and the last to go past
+    :data:`MAX_CHATS`) or unpinned. Its time stays: among the pinned, as among the
+    others, the newest is first."""
+    saved = _valid(saved)
+    chats = [_pinned(c, on) if c["id"] == chat_id else c for c in saved["chats"]]
+    return _valid({**saved, "chats": chats})
+
+
+def pinned(saved: Any, chat_id: str) -> bool:
+    return bool((find(saved, chat_id) or {}).get("pinned"))
+
+
 def remove(saved: Any, chat_id: str) -> Saved:
     saved = _valid(saved)
     chats = [c for c in saved["chats"] if c["id"] != chat_id]
@@ -301,6 +330,13 @@ def restored(saved: Any, chat: Any) -> Saved:
     return _valid({**saved, "chats": [*saved["chats"], chat]})
 
 
-def choices(saved: Any) -> list[tuple[str, str]]:
-    """(title, id) of every saved chat, newest first, for the list beside the chat."""
-    return [(str(c.get("title") or "…"), c["id"]) for c in _valid(saved)["chats"]]
+def choices(saved: Any, language: str = "en") -> list[tuple[str, str]]:
+    """(label, id) of every saved chat for the list beside the chat: the pinned first,
+    each named so in words (read out alike, and drawn with any font), then the others;
+    each part newest first."""
+    return [(_label(c, language), c["id"]) for c in _valid(saved)["chats"]]
+
+
+def _label(chat: dict[str, Any], language: str) -> str:
+    title = str(chat.get("title") or "…")
+    return text(language, "pinned_chat", title=title) if chat.get("pinned") else title

@@ -73,6 +73,7 @@
           console.error("a chat could not be saved", err);
         }
       }
+      filterChats(); // a question just asked can be searched for
     },
   };
   // Another tab saved, renamed or deleted a chat: the list here follows.
@@ -80,7 +81,63 @@
   window.addEventListener("storage", (event) => {
     if (event.key !== null && !event.key.startsWith(CHAT_KEY)) return;
     clearTimeout(syncing);
-    syncing = setTimeout(() => document.querySelector("#chats-sync")?.click(), 100);
+    syncing = setTimeout(() => {
+      document.querySelector("#chats-sync")?.click();
+      filterChats();
+    }, 100);
+  });
+
+  // The search above the saved chats filters their list as you type, here in the
+  // browser: nothing of it goes to the server. A chat matches by its title or by any
+  // question asked in it, whatever the case or accents ("generaliste" finds "Généraliste").
+  // Gradio draws the list anew when the server changes it: an observer filters it again.
+  const fold = (words) =>
+    words.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().replace(/\s+/g, " ").trim();
+  const searchedFor = () =>
+    fold(document.querySelector("#chat-search input, #chat-search textarea")?.value || "");
+  // Each saved chat's id with the texts it is found by: its title and its questions. As
+  // read from storage, unchecked (the server checks them): whatever is not text is skipped.
+  const searchable = () =>
+    new Map(
+      window.hrChats.read().chats.map((chat) => [
+        chat.id,
+        [chat.title, ...(Array.isArray(chat.records) ? chat.records : []).map((r) => r?.question)]
+          .filter((t) => typeof t === "string")
+          .map(fold),
+      ])
+    );
+  const listObserver = new MutationObserver(() => filterChats());
+  let observedList = null;
+  const filterChats = () => {
+    const list = document.getElementById("chat-list");
+    if (!list) return;
+    if (list !== observedList) {
+      listObserver.disconnect();
+      listObserver.observe(list, { childList: true, subtree: true, characterData: true });
+      observedList = list;
+    }
+    const query = searchedFor();
+    const texts = query ? searchable() : new Map();
+    let shown = 0;
+    for (const label of list.querySelectorAll("label")) {
+      const found = texts.get(label.querySelector("input")?.value) ?? [fold(label.textContent)];
+      const match = !query || found.some((t) => t.includes(query));
+      if (label.hidden === match) label.hidden = !match; // no change, no mutation
+      shown += match ? 1 : 0;
+    }
+    // A status line, read out by screen readers when it fills, in the page's language.
+    const note = document.querySelector("#chat-search-none [role=status]");
+    if (!note) return;
+    const none = query && !shown;
+    const said = none ? note.dataset[document.documentElement.lang] || note.dataset.en : "";
+    if (note.textContent !== said) note.textContent = said;
+  };
+  document.addEventListener("input", (event) => {
+    if (event.target.closest?.("#chat-search")) filterChats();
+  });
+  new MutationObserver(() => filterChats()).observe(document.documentElement, {
+    attributes: true,
+    attributeFilter: ["lang"],
   });
 
   // Gradio names each message by its raw content, [n] buttons and their tooltips

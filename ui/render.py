@@ -430,6 +430,13 @@ mark.hr-cited p, mark.hr-cited ul { padding: 0; margin: 0.2rem 0; }
   border-bottom: 1px solid var(--border-color-primary); vertical-align: top; }
 .hr-sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden;
   clip: rect(0 0 0 0); white-space: nowrap; }
+/* The saved chats that the search leaves out (page.js): Gradio's labels are flex boxes. */
+#chat-list label[hidden] { display: none !important; }
+/* Its "no chat matches" line takes no room while empty; a live region, it stays drawn. */
+#chat-search-none { margin-top: calc(-1 * var(--layout-gap, 16px)); }
+#chat-search-none .html-container { padding: 0; }
+.hr-chat-none { margin: 0; }
+.hr-chat-none:not(:empty) { margin-top: 0.5rem; }
 /* The page's outline is h1, then h2 per area: these two look as they did as h3. */
 #chats-title h2, #sources-title h2 { font-size: 1rem; font-weight: 600; margin: 0 0 0.5rem; }
 /* Gradio's selected tab is orange text (2.8:1 on white) over a pseudo-element underline

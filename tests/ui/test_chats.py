@@ -249,3 +249,36 @@ def test_an_address_edited_in_the_browser_never_becomes_a_script_link():
         cards = cards_of(record, "en")
         assert "<a " not in cards and "href" not in cards and "javascript" not in cards, url
         assert "HR manager" in cards
+
+
+def test_a_pinned_chat_is_listed_first_named_so_and_kept_as_it_is_asked_on():
+    held = [("Newest?", "c", 3.0), ("Middle?", "b", 2.0), ("Oldest?", "a", 1.0)]
+    saved = {"chats": [_chat(q, c * 32, t) for q, c, t in held], "current": ""}
+    pinned = chats.pin(chats.pin(saved, "a" * 32, True), "b" * 32, True)
+    assert chats.choices(pinned, "nl") == [
+        ("Vastgezet: Middle?", "b" * 32),  # the pinned first, newest first among them
+        ("Vastgezet: Oldest?", "a" * 32),
+        ("Newest?", "c" * 32),
+    ]
+    assert chats.pinned(pinned, "a" * 32) and not chats.pinned(pinned, "c" * 32)
+    assert chats.changes(saved, pinned) == [
+        {"put": {**_chat("Middle?", "b" * 32, 2.0), "pinned": True}},
+        {"put": {**_chat("Oldest?", "a" * 32, 1.0), "pinned": True}},
+    ]
+    asked_on, _ = chats.remember(pinned, "a" * 32, [*_turn("Oldest?"), *_turn("More?")])
+    assert chats.pinned(asked_on, "a" * 32)
+    assert chats.pinned(chats.rename(pinned, "a" * 32, "Renamed"), "a" * 32)
+    unpinned = chats.pin(pinned, "b" * 32, False)
+    assert [t for t, _ in chats.choices(unpinned)] == ["Pinned: Oldest?", "Newest?", "Middle?"]
+    assert "pinned" not in chats.find(unpinned, "b" * 32)  # as saved before pins existed
+    assert chats.changes(pinned, unpinned) == [{"put": _chat("Middle?", "b" * 32, 2.0)}]
+
+
+def test_a_forged_pin_leaves_its_chat_out_and_pinned_chats_are_the_last_to_go():
+    forged = {**_chat("Forged pin?", "d" * 32, 1.0), "pinned": "yes"}
+    assert chats.from_browser({"chats": [forged]}) == (chats.empty(), [{"remove": "d" * 32}])
+    old = {**_chat("Old but pinned?", "e" * 32, 0.0), "pinned": True}
+    newer = [_chat(f"Q{n}?", f"{n:032x}", 1.0 + n) for n in range(chats.MAX_CHATS)]
+    saved, gone = chats.from_browser({"chats": [old, *newer]})
+    assert chats.find(saved, "e" * 32) is not None
+    assert gone == [{"remove": f"{0:032x}"}]  # the oldest unpinned one

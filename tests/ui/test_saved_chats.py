@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.ui.conftest import SCREENSHOTS
 from tests.ui.test_browser import _is_local, ask
 
 pytestmark = pytest.mark.integration
@@ -188,6 +189,107 @@ def test_the_chat_boxs_trash_icon_deletes_the_chat_with_an_undo(browser_context,
     tab.locator("#undo-delete-chat").click()
     _chat_list_has(tab, "HR Generalist")
     assert _held_titles(tab) == ["What does an HR Generalist do?"]
+
+
+# The saved chats as listed: the labels the search leaves shown, top to bottom.
+LISTED_JS = """
+() => [...document.querySelectorAll('#chat-list label')]
+  .filter(label => label.offsetParent !== null).map(label => label.innerText.trim())
+"""
+
+
+def _listed(page: Any, *labels: str) -> None:
+    """Wait until the list shows ``labels``, in this order, and nothing else."""
+    page.wait_for_function(
+        f"labels => JSON.stringify(({LISTED_JS})()) === JSON.stringify(labels)",
+        arg=list(labels),
+    )
+
+
+def _new_chat(page: Any, question: str) -> None:
+    page.locator("#new-chat").click()
+    page.wait_for_function("() => !document.querySelector('#chat .bot-row')")
+    ask(page, question)
+
+
+PEOPLE_OPS = "How does People Operations differ from HR?"
+GENERALIST = "What does an HR Generalist do?"
+ASSISTANT = "Wat doet een HR-assistent?"
+
+
+def test_the_search_filters_the_chats_by_title_or_question_in_the_browser_only(
+    browser_context, served
+):
+    tab = _tab(browser_context, served)
+    ask(tab, PEOPLE_OPS)
+    ask(tab, ASSISTANT)  # a question of this chat that is not its title
+    _new_chat(tab, GENERALIST)
+    _chat_list_has(tab, GENERALIST)
+    tab.locator("#chat-title textarea, #chat-title input").fill("Rôle du Généraliste")
+    tab.locator("#rename-chat").click()
+    _listed(tab, "Rôle du Généraliste", PEOPLE_OPS)
+    sent: list[str] = []
+    tab.on("request", lambda r: sent.append(f"{r.method} {r.url}"))
+    search = tab.locator("#chat-search input, #chat-search textarea")
+    search.press_sequentially("ASSISTENT")  # typed: the list follows each key
+    _listed(tab, PEOPLE_OPS)
+    search.fill("generaliste")  # without its accents, in another case
+    _listed(tab, "Rôle du Généraliste")
+    note = tab.locator("#chat-search-none [role=status]")
+    assert note.inner_text() == ""
+    search.fill("recruiter")
+    _listed(tab)
+    assert note.inner_text() == "No chat matches."
+    search.fill("")
+    _listed(tab, "Rôle du Généraliste", PEOPLE_OPS)
+    assert note.inner_text() == ""
+    assert sent == []  # nothing of the search reached the server
+    search.fill("people")
+    _new_chat(tab, ASSISTANT)  # a chat saved meanwhile is filtered too
+    tab.wait_for_function(f"() => Object.keys(({HELD_JS})()).length === 3")
+    tab.wait_for_function("() => document.querySelectorAll('#chat-list label').length === 3")
+    _listed(tab, PEOPLE_OPS)
+
+
+def _pinned_in_storage(page: Any) -> list[str]:
+    return sorted(
+        page.evaluate(
+            f"() => Object.keys(localStorage).filter(k => k.startsWith('{CHAT_KEY}'))"
+            ".map(k => JSON.parse(localStorage.getItem(k))).filter(c => c.pinned)"
+            ".map(c => c.title)"
+        )
+    )
+
+
+def test_a_pinned_chat_is_listed_first_after_a_reload_until_unpinned(browser_context, served):
+    tab = _tab(browser_context, served)
+    ask(tab, PEOPLE_OPS)
+    _new_chat(tab, GENERALIST)
+    _new_chat(tab, ASSISTANT)
+    _listed(tab, ASSISTANT, GENERALIST, PEOPLE_OPS)
+    tab.locator("#chat-list label", has_text="People Operations").click()  # the oldest
+    pin = tab.get_by_role("button", name="Pin chat")
+    pin.focus()
+    tab.keyboard.press("Enter")
+    _listed(tab, f"Pinned: {PEOPLE_OPS}", ASSISTANT, GENERALIST)
+    tab.get_by_role("button", name="Unpin chat").wait_for()  # its name says it is pinned
+    assert _pinned_in_storage(tab) == [PEOPLE_OPS]
+
+    tab.reload(wait_until="load")
+    tab.wait_for_selector("#chat .bot-row")
+    _listed(tab, f"Pinned: {PEOPLE_OPS}", ASSISTANT, GENERALIST)
+    unpin = tab.get_by_role("button", name="Unpin chat")
+    unpin.wait_for()
+    assert PEOPLE_OPS in tab.locator("#chat .user-row").first.inner_text()
+    tab.locator("#chat-search input, #chat-search textarea").fill("does")
+    _listed(tab, f"Pinned: {PEOPLE_OPS}", GENERALIST)
+    tab.locator("#chat-sidebar").screenshot(path=str(SCREENSHOTS / "chat-list-search-pin.png"))
+
+    unpin.focus()
+    tab.keyboard.press("Space")
+    tab.get_by_role("button", name="Pin chat").wait_for()
+    _listed(tab, GENERALIST, PEOPLE_OPS)
+    assert _pinned_in_storage(tab) == []
 
 
 def test_these_pages_requested_nothing_outside_the_machine():
