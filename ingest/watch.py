@@ -93,7 +93,9 @@ class FolderWatcher:
         from watchfiles import watch
 
         opened = _identity(self.folder)
-        self._set(following=True)
+        # A problem that said why it was not following ("folder not found") ends here;
+        # one a sync met stays until a sync succeeds (the catch-up runs at once).
+        self._set(following=True, problem=self.state.problem if self.state.following else "")
         for changes in watch(
             self.folder,
             debounce=DEBOUNCE_MS,
