@@ -67,6 +67,7 @@ SIGNALS = (
     "has_aspect",  # the question asks about an aspect, not only names a role
     "unknown_share",  # share of the question's words that no article uses
     "unknown_specific",  # an unused word that is no everyday word: a thing not covered
+    "unknown_majority",  # how far past half of the question no article uses
     "article_lift",  # how far the window stands out from the rest of its article
     "kind_missing",  # the question asks for a kind of thing the window does not give
     "kind_given",  # ... and the window gives it
@@ -97,6 +98,7 @@ DIRECTIONS = {
     "has_aspect": 0,
     "unknown_share": -1,
     "unknown_specific": -1,
+    "unknown_majority": -1,
     "article_lift": 1,
     "kind_missing": -1,
     "kind_given": 1,
@@ -452,6 +454,9 @@ def window_signals(
         if not _found(g, (article.terms, implied))
     )
     total_weight = sum(asked.weights) or 1.0
+    unknown_share = (
+        sum(w for w, u in zip(asked.weights, asked.unknown, strict=True) if u) / total_weight
+    )
     return {
         "dense_z": dense,
         "dense_gap": dense - top,
@@ -469,9 +474,11 @@ def window_signals(
         ),
         "has_aspect": float(bool(asked.aspect)),
         "unknown_specific": asked.specific_unknown,
+        # A question mostly made of words no article uses is about something else, however
+        # close its remaining word brings a window: a share alone weighs that too little.
+        "unknown_majority": max(0.0, 2 * unknown_share - 1),
         "article_lift": dense - article.mean_z,
-        "unknown_share": sum(w for w, u in zip(asked.weights, asked.unknown, strict=True) if u)
-        / total_weight,
+        "unknown_share": unknown_share,
         # Cue words are ambiguous ("how much has it grown" asks a count as much as a
         # sum): a window giving any kind asked for gives what was asked.
         "kind_missing": float(bool(gives) and not any(gives)),

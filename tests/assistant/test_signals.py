@@ -269,3 +269,13 @@ def test_a_number_that_is_no_sum_or_no_count_gives_neither():
     assert not amount.search("About 1,100 manager positions open each year.")
     assert count.search("There are seven steps.")
     assert not count.search("Examples are Hays, Randstad and Seven Stars.")
+
+
+def test_a_question_mostly_of_words_no_article_uses_says_so():
+    staff = window("An HR officer recruits staff.")
+    facts = ArticleFacts(set())
+    foreign = read_question("Who approves expense claims?", "", "en", weights())
+    mostly = window_signals(staff, foreign, np.array([1.0]), 1.0, facts)
+    assert mostly["unknown_majority"] > 0.5
+    own = read_question("Who recruits staff for the HR officer?", "", "en", weights())
+    assert window_signals(staff, own, np.array([1.0]), 1.0, facts)["unknown_majority"] == 0.0
