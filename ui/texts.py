@@ -280,7 +280,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "insights_footer": (
             "Vragen worden bewaard zonder wie ze stelde (e-mailadressen, telefoonnummers en "
             "lange nummers onleesbaar; op het uur) zodat de eigenaars de artikelen kunnen "
-            "verbeteren. Laat namen liever weg uit uw vragen."
+            "verbeteren. Laat namen liever weg uit je vragen."
         ),
         "ins_period": "Periode (dagen)",
         "ins_show": "Inzichten tonen",
