@@ -8,6 +8,7 @@ nothing here decides what is answered.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.feedback import MAX_COMMENT_CHARS, REASONS
 from assistant.suggestions import MAX_SUGGESTIONS
+from core.language import LANGUAGES
 from core.settings import PROJECT_ROOT, Settings, installation_key
 from ui import chats
 from ui.handlers import ChatApp, PendingVote, Record, last_answer, messages_of
@@ -38,6 +40,9 @@ logger = logging.getLogger(__name__)
 WATCH_STATUS_EVERY_S = 10  # how often an open Articles tab reads the watcher's state
 
 PAGE_JS = (Path(__file__).with_name("page.js")).read_text(encoding="utf-8")
+# Where the page script takes the words it shows itself (see page_script).
+PAGE_WORDS_MARK = "__HR_PAGE_WORDS__"
+PAGE_WORDS = ("copied", "export_question", "page_title")
 
 # Picks the interface language from the browser on page load.
 BROWSER_LANGUAGE_JS = (
@@ -48,8 +53,15 @@ BROWSER_LANGUAGE_JS = (
 SHOW_CITED_JS = "() => window.hrShowCited && window.hrShowCited()"
 # After a thumbs-down, its reason form in view with the focus in it (page.js).
 SHOW_REASON_JS = "() => window.hrShowReason && window.hrShowReason()"
-# Screen readers and the browser's spelling follow the interface language.
+# Screen readers and the browser's spelling follow the interface language, and so do
+# the words in the answers (render.in_every_language).
 PAGE_LANGUAGE_JS = "(language) => { document.documentElement.lang = language; }"
+# The article open beside the chat, if any (page.js), for the switch to word it anew;
+# then scrolled back to its cited passage, where it was, without taking the focus.
+OPENED_PASSAGE_JS = (
+    "(opener, language) => [window.hrOpenedPassage ? window.hrOpenedPassage() : '', language]"
+)
+SCROLL_TO_CITED_JS = "() => window.hrShowCited && window.hrShowCited({ focus: false })"
 # Light/dark, remembered by the browser (page.js applies it on load).
 TOGGLE_THEME_JS = "() => window.hrToggleTheme && window.hrToggleTheme()"
 # Downloads the chat on screen as Markdown, with each answer's sources (built in the
@@ -109,7 +121,9 @@ def build_app(
 
     def audit_table_html(language: str) -> str:
         return table_html(
-            audit_headers(language), handlers.audit_rows(), text(language, "audit").lstrip("# ")
+            audit_headers(language),
+            handlers.audit_rows(language),
+            text(language, "audit").lstrip("# "),
         )
 
     def article_choices() -> list[tuple[str, str]]:
@@ -120,7 +134,9 @@ def build_app(
             text(language, k) for k in ("col_title", "col_language", "col_chunks", "col_ingested")
         ]
 
-    with gr.Blocks(title="HR roles assistant", analytics_enabled=False, fill_width=False) as app:
+    with gr.Blocks(
+        title=text("en", "page_title"), analytics_enabled=False, fill_width=False
+    ) as app:
         records = gr.State([])
         # The admin password once it checked out, kept on the server for this page: typed
         # once, in the Articles or the Insights tab, it counts for both.
@@ -486,7 +502,7 @@ def build_app(
             records_now = chat["records"] if chat else []
             chat_id = chat["id"] if chat else ""
             return (
-                messages_of(records_now, language),
+                messages_of(records_now),
                 records_now,
                 handlers.cards(last_answer(records_now), language),
                 "",
@@ -955,18 +971,26 @@ def build_app(
             *insights_labels,
         ]
 
-        def translate(language: str) -> tuple[Any, ...]:
+        def translate(language: str, article_id: str | None) -> tuple[Any, ...]:
             return (
                 *(_update(gr, prop, text(language, key)) for _, key, prop in labelled),
                 articles_table(language),
+                audit_table_html(language),
+                handlers.read_article(article_id, language),
                 gr.update(choices=reason_choices(language)),
             )
 
         # Labels follow every change of language (the browser's at load, or the switch).
         ui_language.change(
             translate,
-            inputs=[ui_language],
-            outputs=[*(component for component, _, _ in labelled), table, reason],
+            inputs=[ui_language, article_pick],
+            outputs=[
+                *(component for component, _, _ in labelled),
+                table,
+                audit_table,
+                article_full,
+                reason,
+            ],
             api_visibility="private",
         )
         ui_language.change(None, inputs=[ui_language], js=PAGE_LANGUAGE_JS)
@@ -982,6 +1006,26 @@ def build_app(
             offer,
             inputs=[records, ui_language],
             outputs=suggestion_buttons,
+            api_visibility="private",
+        )
+
+        def reworded(opened: str, language: str) -> Any:
+            """The article open beside the chat in the new language (none open: as it is)."""
+            return handlers.open_source(opened, language) if opened else gr.update()
+
+        # The page script says which passage is open (an article closed since, or one
+        # a new chat took away, is not worded anew: it would show again).
+        ui_language.input(
+            reworded,
+            inputs=[opener, ui_language],
+            outputs=[article_view],
+            js=OPENED_PASSAGE_JS,
+            api_visibility="private",
+        ).then(None, js=SCROLL_TO_CITED_JS)
+        ui_language.input(
+            offer_undo,
+            inputs=[deleted_chats, ui_language],
+            outputs=undo_outputs,
             api_visibility="private",
         )
         theme_toggle.click(None, js=TOGGLE_THEME_JS)
@@ -1048,6 +1092,13 @@ def _update(gr: Any, prop: str, value: str) -> Any:
     return gr.update(**{prop: value})
 
 
+def page_script() -> str:
+    """The page's script with the words it shows itself in every interface language, from
+    ui/texts.py."""
+    words = {language: {key: text(language, key) for key in PAGE_WORDS} for language in LANGUAGES}
+    return PAGE_JS.replace(PAGE_WORDS_MARK, json.dumps(words, ensure_ascii=False))
+
+
 def theme() -> Any:
     """Gradio's default look with the system's fonts: the page loads nothing from outside."""
     import gradio as gr
@@ -1088,7 +1139,7 @@ def launch_kwargs(settings: Settings, uploads: Path | None = None) -> dict[str, 
         # Never served as a file, whatever a request names: the stores, the feedback,
         # the key of the browsers' saved chats, the repository itself.
         "blocked_paths": [str(settings.data_dir), str(PROJECT_ROOT / ".git")],
-        "js": PAGE_JS,
+        "js": page_script(),
         # No "Use via API / Built with Gradio / Settings" footer: its settings panel
         # offers developer tools and a second language switch to HR staff.
         "footer_links": [],

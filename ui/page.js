@@ -6,7 +6,11 @@
   // restored after a reload) work without re-wiring.
   if (window.hrPageWired) return;
   window.hrPageWired = true;
-  const COPIED = { en: "Copied", nl: "Gekopieerd" };
+  // The words this script shows itself, per interface language, from ui/texts.py (ui/app.py,
+  // page_script).
+  const WORDS = __HR_PAGE_WORDS__;
+  const language = () => (WORDS[document.documentElement.lang] ? document.documentElement.lang : "en");
+  const word = (key) => WORDS[language()][key];
 
   // Dark or light as the user last chose (else Gradio follows the system setting).
   const applyTheme = (theme) => document.body.classList.toggle("dark", theme === "dark");
@@ -169,6 +173,15 @@
     block.querySelectorAll("br").forEach((br) => br.replaceWith("\n"));
     return squash(block.textContent);
   };
+  // A copy of a bubble's part with its words in the page's language only: a bubble
+  // holds them in every language (ui/render.py, in_every_language).
+  const inLanguage = (node) => {
+    const clone = node.cloneNode(true);
+    clone
+      .querySelectorAll('[class*="hr-lang-"]')
+      .forEach((n) => n.classList.contains("hr-lang-" + language()) || n.remove());
+    return clone;
+  };
   const plainText = (content) => {
     const clone = content.cloneNode(true);
     clone.querySelectorAll(".hr-tip, .hr-copy, details").forEach((n) => n.remove());
@@ -183,7 +196,8 @@
     let out = plainText(bubble);
     const details = bubble.querySelector("details.hr-bubble-sources");
     if (details) {
-      const heading = details.querySelector("summary").textContent.replace(/\s*\(\d+\)$/, "");
+      const summary = inLanguage(details.querySelector("summary"));
+      const heading = summary.textContent.replace(/\s*\(\d+\)$/, "");
       const items = [...details.querySelectorAll("li")].map((li) =>
         li.textContent.replace(/\s+/g, " ").trim()
       );
@@ -196,12 +210,11 @@
   window.hrExportChat = () => {
     const lines = [];
     const title = document.querySelector("#chat-title input, #chat-title textarea")?.value;
-    lines.push("# " + (title || "HR roles assistant"), "");
+    lines.push("# " + (title || word("page_title")), "");
     document.querySelectorAll("#chat .message-row").forEach((row) => {
       const content = row.querySelector(".message-content") || row;
       if (row.classList.contains("user-row")) {
-        lines.push("**" + (document.documentElement.lang === "nl" ? "Vraag" : "Question") +
-          ":** " + content.innerText.trim(), "");
+        lines.push("**" + word("export_question") + ":** " + content.innerText.trim(), "");
       } else if (row.classList.contains("bot-row")) {
         lines.push(copyText(content), "");
       }
@@ -331,10 +344,11 @@
     if (same?.classList.contains(openedBy.cls)) return same;
     return all.find((element) => element.classList.contains(openedBy.cls)) || null;
   };
-  // Run once the opened article is on the page (the opener's event, ui/app.py).
-  window.hrShowCited = () => {
+  // Run once the opened article is on the page (the opener's event, ui/app.py); after a
+  // switch of language, which words it anew, it only scrolls back ({ focus: false }).
+  window.hrShowCited = ({ focus = true } = {}) => {
     const view = viewer();
-    if (!view) return;
+    if (!view || (!focus && view.classList.contains("hr-closed"))) return;
     view.classList.remove("hr-closed");
     hideTip();
     const mark = document.getElementById("cited-passage");
@@ -345,8 +359,14 @@
     const offset = mark.getBoundingClientRect().top - box.getBoundingClientRect().top;
     box.scrollTop += offset - Math.max(8, (box.clientHeight - mark.offsetHeight) / 2);
     mark.tabIndex = -1;
-    mark.focus({ preventScroll: true });
+    if (focus) mark.focus({ preventScroll: true });
   };
+  // The passage whose article is open beside the chat ("" when none is): a switch of
+  // language words it anew (ui/app.py).
+  window.hrOpenedPassage = () =>
+    viewer() && !viewer().classList.contains("hr-closed") && viewer().textContent.trim()
+      ? window.hrOpener || ""
+      : "";
   const closeViewer = () => {
     viewer()?.classList.add("hr-closed");
     const back = openerNow();
@@ -398,11 +418,11 @@
     if (copy) {
       event.preventDefault();
       const bubble = copy.closest(".message-content") || copy.parentElement;
-      const label = copy.textContent;
+      const label = [...copy.childNodes]; // its words in every language
       try {
         await navigator.clipboard.writeText(copyText(bubble));
-        copy.textContent = COPIED[document.documentElement.lang] || COPIED.en;
-        setTimeout(() => (copy.textContent = label), 1500);
+        copy.textContent = word("copied");
+        setTimeout(() => copy.replaceChildren(...label), 1500);
       } catch (err) {
         console.error("copy failed", err);
       }
