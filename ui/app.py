@@ -44,18 +44,64 @@ PAGE_JS = (Path(__file__).with_name("page.js")).read_text(encoding="utf-8")
 PAGE_WORDS_MARK = "__HR_PAGE_WORDS__"
 PAGE_WORDS = ("copied", "export_question", "page_title")
 
-# Picks the interface language from the browser on page load.
+# Gradio's own words that it looks up in its translations, by their key there: the page
+# gives them in each interface language (``launch(i18n=…)``), and its script sets
+# Gradio's language to the interface language, so that what Gradio draws says them.
+# "common.complete" has no translation in Gradio, not even English: without one, screen
+# readers read out the key itself.
+GRADIO_WORDS = {
+    "chatbot.like": "gradio_like",
+    "chatbot.dislike": "gradio_dislike",
+    "chatbot.clear": "gradio_clear",
+    "common.complete": "gradio_done",
+    "upload_text.drop_file": "gradio_drop_file",
+    "upload_text.click_to_upload": "gradio_click_to_upload",
+}
+# What Gradio has drawn keeps the words of its language then (the browser's, at load), and
+# some of its labels are English whatever its language: the page script swaps these, as
+# Gradio writes them in English, for the interface language's (page.js). The words of
+# GRADIO_WORDS are swapped too.
+GRADIO_DRAWN = {
+    "Liked": "gradio_liked",
+    "Disliked": "gradio_disliked",
+    "chatbot conversation": "conversation",
+    "Scroll down": "gradio_scroll_down",
+    "Click to upload or drop files": "gradio_upload_area",
+    "File upload": "gradio_file_input",
+    "- or -": "gradio_or",
+    "Toggle Sidebar": "gradio_sidebar",
+    "More tabs": "gradio_more_tabs",
+    "Close": "close",  # a toast's
+    "Info": "toast_info",  # a toast's heading: Gradio writes its kind, not its title
+    "Warning": "toast_warning",
+}
+
+# The interface language at page load: the one this browser chose last (page.js keeps
+# it), else the browser's own; the page takes it on at once (its lang, title, Gradio's
+# words), since the switch's change event fires only when it differs from English.
 BROWSER_LANGUAGE_JS = (
-    "() => (navigator.language || 'en').toLowerCase().startsWith('nl') ? 'nl' : 'en'"
+    "async () => {"
+    " for (let i = 0; i < 50 && !window.hrLanguage; i++) await new Promise(r => setTimeout(r, 20));"
+    " if (!window.hrLanguage) return"
+    " (navigator.language || 'en').toLowerCase().startsWith('nl') ? 'nl' : 'en';"
+    " const language = window.hrLanguage.chosen(); window.hrLanguage.apply(language);"
+    " return language; }"
+)
+# A switch by hand is remembered in this browser, for the next page load.
+REMEMBER_LANGUAGE_JS = (
+    "(language) => { window.hrLanguage && window.hrLanguage.remember(language); }"
 )
 # The opened article in view, scrolled to its cited passage, which takes the focus
 # (page.js). Scrolling the page to the passage would scroll its title and Close away.
 SHOW_CITED_JS = "() => window.hrShowCited && window.hrShowCited()"
 # After a thumbs-down, its reason form in view with the focus in it (page.js).
 SHOW_REASON_JS = "() => window.hrShowReason && window.hrShowReason()"
-# Screen readers and the browser's spelling follow the interface language, and so do
-# the words in the answers (render.in_every_language).
-PAGE_LANGUAGE_JS = "(language) => { document.documentElement.lang = language; }"
+# Screen readers, the browser's spelling, the window's title, Gradio's own words and
+# the words in the answers (render.in_every_language) follow the interface language.
+PAGE_LANGUAGE_JS = (
+    "(language) => { document.documentElement.lang = language;"
+    " window.hrLanguage && window.hrLanguage.apply(language); }"
+)
 # The article open beside the chat, if any (page.js), for the switch to word it anew;
 # then scrolled back to its cited passage, where it was, without taking the focus.
 OPENED_PASSAGE_JS = (
@@ -134,6 +180,7 @@ def build_app(
             text(language, k) for k in ("col_title", "col_language", "col_chunks", "col_ingested")
         ]
 
+    # The window's title in English until the page script gives it the interface language's.
     with gr.Blocks(
         title=text("en", "page_title"), analytics_enabled=False, fill_width=False
     ) as app:
@@ -909,7 +956,7 @@ def build_app(
             """Send (or skip, ``why`` None) the reason: the thumbs-down's one toast."""
             toast = handlers.explain(pending, why, note, language)
             if toast:
-                gr.Info(toast)
+                gr.Info(toast, title=text(language, "toast_info"))
             return gr.update(visible=False), {}
 
         reason_send.click(
@@ -994,6 +1041,7 @@ def build_app(
             api_visibility="private",
         )
         ui_language.change(None, inputs=[ui_language], js=PAGE_LANGUAGE_JS)
+        ui_language.input(None, inputs=[ui_language], js=REMEMBER_LANGUAGE_JS)
 
         def switched(language: str, records_now: list[Record | None]) -> str:
             return handlers.cards(last_answer(records_now), language)
@@ -1093,10 +1141,29 @@ def _update(gr: Any, prop: str, value: str) -> Any:
 
 
 def page_script() -> str:
-    """The page's script with the words it shows itself in every interface language, from
-    ui/texts.py."""
-    words = {language: {key: text(language, key) for key in PAGE_WORDS} for language in LANGUAGES}
+    """The page's script with the words it shows itself, and those it puts in place of
+    Gradio's (:data:`GRADIO_DRAWN`), in every interface language, from ui/texts.py."""
+    words: dict[str, Any] = {
+        language: {key: text(language, key) for key in PAGE_WORDS} for language in LANGUAGES
+    }
+    drawn = {**GRADIO_DRAWN, **{text("en", key): key for key in GRADIO_WORDS.values()}}
+    words["gradio"] = {
+        label: {language: text(language, key) for language in LANGUAGES}
+        for label, key in drawn.items()
+    }
     return PAGE_JS.replace(PAGE_WORDS_MARK, json.dumps(words, ensure_ascii=False))
+
+
+def gradio_words() -> Any:
+    """Gradio's own words that it translates (:data:`GRADIO_WORDS`), in the page's."""
+    import gradio as gr
+
+    return gr.I18n(
+        **{
+            language: {gradio_key: text(language, key) for gradio_key, key in GRADIO_WORDS.items()}
+            for language in LANGUAGES
+        }
+    )
 
 
 def theme() -> Any:
@@ -1140,6 +1207,7 @@ def launch_kwargs(settings: Settings, uploads: Path | None = None) -> dict[str, 
         # the key of the browsers' saved chats, the repository itself.
         "blocked_paths": [str(settings.data_dir), str(PROJECT_ROOT / ".git")],
         "js": page_script(),
+        "i18n": gradio_words(),
         # No "Use via API / Built with Gradio / Settings" footer: its settings panel
         # offers developer tools and a second language switch to HR staff.
         "footer_links": [],

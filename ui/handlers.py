@@ -324,7 +324,7 @@ class ChatApp:
                 " were sealed)",
                 index,
             )
-            gr.Warning(text(ui_language, "vote_refused"))
+            gr.Warning(text(ui_language, "vote_refused"), title=text(ui_language, "toast_warning"))
             return {}
         # Gradio sends True / False for a thumb selected, anything else when unselected.
         liked = like.liked if isinstance(like.liked, bool) else None
@@ -348,7 +348,8 @@ class ChatApp:
         about = question_start(str(record["asked"]))
         if liked is False:
             return {"id": answer_id, "about": about}
-        gr.Info(text(ui_language, "thanks" if liked else "vote_removed", question=about))
+        thanks = text(ui_language, "thanks" if liked else "vote_removed", question=about)
+        gr.Info(thanks, title=text(ui_language, "toast_info"))
         return {}
 
     def explain(

@@ -6,11 +6,108 @@
   // restored after a reload) work without re-wiring.
   if (window.hrPageWired) return;
   window.hrPageWired = true;
-  // The words this script shows itself, per interface language, from ui/texts.py (ui/app.py,
+  // The words this script shows itself, per interface language, and the words of Gradio's
+  // that it swaps (under "gradio", by Gradio's English), from ui/texts.py (ui/app.py,
   // page_script).
   const WORDS = __HR_PAGE_WORDS__;
   const language = () => (WORDS[document.documentElement.lang] ? document.documentElement.lang : "en");
   const word = (key) => WORDS[language()][key];
+
+  // The interface language: the switch's last choice is kept in this browser (nothing of
+  // it leaves the machine); the page's lang, its title and Gradio's words follow it.
+  const LANGUAGE_KEY = "hr-language";
+  window.hrLanguage = {
+    chosen() {
+      const kept = localStorage.getItem(LANGUAGE_KEY);
+      if (kept && WORDS[kept]) return kept;
+      return (navigator.language || "en").toLowerCase().startsWith("nl") ? "nl" : "en";
+    },
+    remember(chosen) {
+      try {
+        localStorage.setItem(LANGUAGE_KEY, chosen);
+      } catch (err) {
+        console.error("the interface language could not be kept", err); // storage full
+      }
+    },
+    apply(chosen) {
+      if (!WORDS[chosen]) return;
+      document.documentElement.lang = chosen;
+      document.title = WORDS[chosen].page_title;
+      relabel();
+      gradioLanguage(chosen);
+    },
+  };
+
+  // Gradio translates its own words (ui/app.py gives them, GRADIO_WORDS) into the
+  // language it took from the browser at load; its module that holds that language is
+  // already loaded, and importing it again hands over the same one, to switch it. What
+  // Gradio draws from then on follows; what it drew already is swapped below.
+  let gradioCore = null;
+  const gradioLanguage = async (chosen) => {
+    const core = performance
+      .getEntriesByType("resource")
+      .map((entry) => entry.name)
+      .find((url) => /\/assets\/core-[\w-]+\.js$/.test(new URL(url).pathname));
+    if (!core) {
+      console.warn("Gradio's words stay in the browser's language: its core module is not found");
+      return;
+    }
+    try {
+      gradioCore ??= import(core);
+      const module = await gradioCore;
+      if (typeof module.changeLocale === "function") module.changeLocale(chosen);
+      else console.warn("Gradio's words stay in the browser's language: no changeLocale");
+    } catch (err) {
+      gradioCore = null;
+      console.error("Gradio's language could not be switched", err);
+    }
+  };
+
+  // What Gradio has drawn keeps the words of its language then (the browser's, at load),
+  // and some of its labels are English whatever its language (a thumb once chosen, the
+  // chat's and the sidebar's names, a toast's heading): each of these words, as Gradio
+  // writes it or in any interface language, is swapped for the page's language's, also
+  // when Gradio writes it anew. Its labels anywhere; its text only where Gradio writes
+  // it itself, never in an answer or an article.
+  const FIXED = WORDS.gradio;
+  const GRADIO_TEXT = '[data-testid="upload-text"], [data-testid="toast-body"] .toast-title';
+  const fixedOf = new Map();
+  for (const [label, words] of Object.entries(FIXED)) {
+    fixedOf.set(label, label);
+    for (const said of Object.values(words)) fixedOf.set(said, label);
+  }
+  const inPageLanguage = (words) => {
+    const label = fixedOf.get(words.trim());
+    return label ? words.replace(words.trim(), FIXED[label][language()]) : words;
+  };
+  const relabel = () => {
+    for (const element of document.querySelectorAll("[aria-label], [title]")) {
+      for (const name of ["aria-label", "title"]) {
+        const said = element.getAttribute(name);
+        const wanted = said && inPageLanguage(said);
+        if (wanted !== said) element.setAttribute(name, wanted);
+      }
+    }
+    for (const place of document.querySelectorAll(GRADIO_TEXT)) {
+      const walker = document.createTreeWalker(place, NodeFilter.SHOW_TEXT);
+      while (walker.nextNode()) {
+        const node = walker.currentNode;
+        const wanted = inPageLanguage(node.data);
+        if (wanted !== node.data) node.data = wanted;
+      }
+    }
+  };
+  let relabelling = 0;
+  new MutationObserver(() => {
+    cancelAnimationFrame(relabelling);
+    relabelling = requestAnimationFrame(relabel);
+  }).observe(document.body, {
+    subtree: true,
+    childList: true,
+    characterData: true,
+    attributes: true,
+    attributeFilter: ["aria-label", "title"],
+  });
 
   // Dark or light as the user last chose (else Gradio follows the system setting).
   const applyTheme = (theme) => document.body.classList.toggle("dark", theme === "dark");
