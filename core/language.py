@@ -139,16 +139,16 @@ PHRASES: dict[str, dict[str, str]] = {
         ),
         "abstain_closest": (
             "De artikelen die ik heb geven daar geen antwoord op. Hieronder staan de "
-            "passages die er het dichtst bij komen, zodat u zelf kunt oordelen."
+            "passages die er het dichtst bij komen, zodat je zelf kunt oordelen."
         ),
         "abstain_aspect": (
             "Het artikel dat er het dichtst bij komt, “{subject}”, zegt niets over {aspect}. "
-            "Hieronder staan de passages die er het dichtst bij komen, zodat u zelf kunt "
+            "Hieronder staan de passages die er het dichtst bij komen, zodat je zelf kunt "
             "oordelen."
         ),
         "small_talk": (
             "Hallo! Ik beantwoord vragen over HR-rollen op basis van mijn artikelen, altijd "
-            "met de passages die ik gebruik als bron. U kunt bijvoorbeeld vragen: {starters}"
+            "met de passages die ik gebruik als bron. Je kunt bijvoorbeeld vragen: {starters}"
         ),
         "closest": "Het dichtst bij komen",
         "other_language_article": "Het {article_language} artikel zegt: ",

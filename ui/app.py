@@ -8,6 +8,7 @@ nothing here decides what is answered.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.feedback import MAX_COMMENT_CHARS, REASONS
 from assistant.suggestions import MAX_SUGGESTIONS
+from core.language import LANGUAGES
 from core.settings import PROJECT_ROOT, Settings, installation_key
 from ui import chats
 from ui.handlers import ChatApp, PendingVote, Record, last_answer, messages_of
@@ -38,18 +40,74 @@ logger = logging.getLogger(__name__)
 WATCH_STATUS_EVERY_S = 10  # how often an open Articles tab reads the watcher's state
 
 PAGE_JS = (Path(__file__).with_name("page.js")).read_text(encoding="utf-8")
+# Where the page script takes the words it shows itself (see page_script).
+PAGE_WORDS_MARK = "__HR_PAGE_WORDS__"
+PAGE_WORDS = ("copied", "export_question", "page_title")
 
-# Picks the interface language from the browser on page load.
+# Gradio's own words that it looks up in its translations, by their key there: the page
+# gives them in each interface language (``launch(i18n=…)``), and its script sets
+# Gradio's language to the interface language, so that what Gradio draws says them.
+# "common.complete" has no translation in Gradio, not even English: without one, screen
+# readers read out the key itself.
+GRADIO_WORDS = {
+    "chatbot.like": "gradio_like",
+    "chatbot.dislike": "gradio_dislike",
+    "chatbot.clear": "gradio_clear",
+    "common.complete": "gradio_done",
+    "upload_text.drop_file": "gradio_drop_file",
+    "upload_text.click_to_upload": "gradio_click_to_upload",
+}
+# What Gradio has drawn keeps the words of its language then (the browser's, at load), and
+# some of its labels are English whatever its language: the page script swaps these, as
+# Gradio writes them in English, for the interface language's (page.js). The words of
+# GRADIO_WORDS are swapped too.
+GRADIO_DRAWN = {
+    "Liked": "gradio_liked",
+    "Disliked": "gradio_disliked",
+    "chatbot conversation": "conversation",
+    "Scroll down": "gradio_scroll_down",
+    "Click to upload or drop files": "gradio_upload_area",
+    "File upload": "gradio_file_input",
+    "- or -": "gradio_or",
+    "Toggle Sidebar": "gradio_sidebar",
+    "More tabs": "gradio_more_tabs",
+    "Close": "close",  # a toast's
+    "Info": "toast_info",  # a toast's heading: Gradio writes its kind, not its title
+    "Warning": "toast_warning",
+}
+
+# The interface language at page load: the one this browser chose last (page.js keeps
+# it), else the browser's own; the page takes it on at once (its lang, title, Gradio's
+# words), since the switch's change event fires only when it differs from English.
 BROWSER_LANGUAGE_JS = (
-    "() => (navigator.language || 'en').toLowerCase().startsWith('nl') ? 'nl' : 'en'"
+    "async () => {"
+    " for (let i = 0; i < 50 && !window.hrLanguage; i++) await new Promise(r => setTimeout(r, 20));"
+    " if (!window.hrLanguage) return"
+    " (navigator.language || 'en').toLowerCase().startsWith('nl') ? 'nl' : 'en';"
+    " const language = window.hrLanguage.chosen(); window.hrLanguage.apply(language);"
+    " return language; }"
+)
+# A switch by hand is remembered in this browser, for the next page load.
+REMEMBER_LANGUAGE_JS = (
+    "(language) => { window.hrLanguage && window.hrLanguage.remember(language); }"
 )
 # The opened article in view, scrolled to its cited passage, which takes the focus
 # (page.js). Scrolling the page to the passage would scroll its title and Close away.
 SHOW_CITED_JS = "() => window.hrShowCited && window.hrShowCited()"
 # After a thumbs-down, its reason form in view with the focus in it (page.js).
 SHOW_REASON_JS = "() => window.hrShowReason && window.hrShowReason()"
-# Screen readers and the browser's spelling follow the interface language.
-PAGE_LANGUAGE_JS = "(language) => { document.documentElement.lang = language; }"
+# Screen readers, the browser's spelling, the window's title, Gradio's own words and
+# the words in the answers (render.in_every_language) follow the interface language.
+PAGE_LANGUAGE_JS = (
+    "(language) => { document.documentElement.lang = language;"
+    " window.hrLanguage && window.hrLanguage.apply(language); }"
+)
+# The article open beside the chat, if any (page.js), for the switch to word it anew;
+# then scrolled back to its cited passage, where it was, without taking the focus.
+OPENED_PASSAGE_JS = (
+    "(opener, language) => [window.hrOpenedPassage ? window.hrOpenedPassage() : '', language]"
+)
+SCROLL_TO_CITED_JS = "() => window.hrShowCited && window.hrShowCited({ focus: false })"
 # Light/dark, remembered by the browser (page.js applies it on load).
 TOGGLE_THEME_JS = "() => window.hrToggleTheme && window.hrToggleTheme()"
 # Downloads the chat on screen as Markdown, with each answer's sources (built in the
@@ -109,7 +167,9 @@ def build_app(
 
     def audit_table_html(language: str) -> str:
         return table_html(
-            audit_headers(language), handlers.audit_rows(), text(language, "audit").lstrip("# ")
+            audit_headers(language),
+            handlers.audit_rows(language),
+            text(language, "audit").lstrip("# "),
         )
 
     def article_choices() -> list[tuple[str, str]]:
@@ -120,7 +180,10 @@ def build_app(
             text(language, k) for k in ("col_title", "col_language", "col_chunks", "col_ingested")
         ]
 
-    with gr.Blocks(title="HR roles assistant", analytics_enabled=False, fill_width=False) as app:
+    # The window's title in English until the page script gives it the interface language's.
+    with gr.Blocks(
+        title=text("en", "page_title"), analytics_enabled=False, fill_width=False
+    ) as app:
         records = gr.State([])
         # The admin password once it checked out, kept on the server for this page: typed
         # once, in the Articles or the Insights tab, it counts for both.
@@ -486,7 +549,7 @@ def build_app(
             records_now = chat["records"] if chat else []
             chat_id = chat["id"] if chat else ""
             return (
-                messages_of(records_now, language),
+                messages_of(records_now),
                 records_now,
                 handlers.cards(last_answer(records_now), language),
                 "",
@@ -893,7 +956,7 @@ def build_app(
             """Send (or skip, ``why`` None) the reason: the thumbs-down's one toast."""
             toast = handlers.explain(pending, why, note, language)
             if toast:
-                gr.Info(toast)
+                gr.Info(toast, title=text(language, "toast_info"))
             return gr.update(visible=False), {}
 
         reason_send.click(
@@ -955,21 +1018,30 @@ def build_app(
             *insights_labels,
         ]
 
-        def translate(language: str) -> tuple[Any, ...]:
+        def translate(language: str, article_id: str | None) -> tuple[Any, ...]:
             return (
                 *(_update(gr, prop, text(language, key)) for _, key, prop in labelled),
                 articles_table(language),
+                audit_table_html(language),
+                handlers.read_article(article_id, language),
                 gr.update(choices=reason_choices(language)),
             )
 
         # Labels follow every change of language (the browser's at load, or the switch).
         ui_language.change(
             translate,
-            inputs=[ui_language],
-            outputs=[*(component for component, _, _ in labelled), table, reason],
+            inputs=[ui_language, article_pick],
+            outputs=[
+                *(component for component, _, _ in labelled),
+                table,
+                audit_table,
+                article_full,
+                reason,
+            ],
             api_visibility="private",
         )
         ui_language.change(None, inputs=[ui_language], js=PAGE_LANGUAGE_JS)
+        ui_language.input(None, inputs=[ui_language], js=REMEMBER_LANGUAGE_JS)
 
         def switched(language: str, records_now: list[Record | None]) -> str:
             return handlers.cards(last_answer(records_now), language)
@@ -982,6 +1054,26 @@ def build_app(
             offer,
             inputs=[records, ui_language],
             outputs=suggestion_buttons,
+            api_visibility="private",
+        )
+
+        def reworded(opened: str, language: str) -> Any:
+            """The article open beside the chat in the new language (none open: as it is)."""
+            return handlers.open_source(opened, language) if opened else gr.update()
+
+        # The page script says which passage is open (an article closed since, or one
+        # a new chat took away, is not worded anew: it would show again).
+        ui_language.input(
+            reworded,
+            inputs=[opener, ui_language],
+            outputs=[article_view],
+            js=OPENED_PASSAGE_JS,
+            api_visibility="private",
+        ).then(None, js=SCROLL_TO_CITED_JS)
+        ui_language.input(
+            offer_undo,
+            inputs=[deleted_chats, ui_language],
+            outputs=undo_outputs,
             api_visibility="private",
         )
         theme_toggle.click(None, js=TOGGLE_THEME_JS)
@@ -1048,6 +1140,32 @@ def _update(gr: Any, prop: str, value: str) -> Any:
     return gr.update(**{prop: value})
 
 
+def page_script() -> str:
+    """The page's script with the words it shows itself, and those it puts in place of
+    Gradio's (:data:`GRADIO_DRAWN`), in every interface language, from ui/texts.py."""
+    words: dict[str, Any] = {
+        language: {key: text(language, key) for key in PAGE_WORDS} for language in LANGUAGES
+    }
+    drawn = {**GRADIO_DRAWN, **{text("en", key): key for key in GRADIO_WORDS.values()}}
+    words["gradio"] = {
+        label: {language: text(language, key) for language in LANGUAGES}
+        for label, key in drawn.items()
+    }
+    return PAGE_JS.replace(PAGE_WORDS_MARK, json.dumps(words, ensure_ascii=False))
+
+
+def gradio_words() -> Any:
+    """Gradio's own words that it translates (:data:`GRADIO_WORDS`), in the page's."""
+    import gradio as gr
+
+    return gr.I18n(
+        **{
+            language: {gradio_key: text(language, key) for gradio_key, key in GRADIO_WORDS.items()}
+            for language in LANGUAGES
+        }
+    )
+
+
 def theme() -> Any:
     """Gradio's default look with the system's fonts: the page loads nothing from outside."""
     import gradio as gr
@@ -1088,7 +1206,8 @@ def launch_kwargs(settings: Settings, uploads: Path | None = None) -> dict[str, 
         # Never served as a file, whatever a request names: the stores, the feedback,
         # the key of the browsers' saved chats, the repository itself.
         "blocked_paths": [str(settings.data_dir), str(PROJECT_ROOT / ".git")],
-        "js": PAGE_JS,
+        "js": page_script(),
+        "i18n": gradio_words(),
         # No "Use via API / Built with Gradio / Settings" footer: its settings panel
         # offers developer tools and a second language switch to HR staff.
         "footer_links": [],

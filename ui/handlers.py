@@ -29,7 +29,7 @@ from ui.render import (
 )
 from ui.render import source_cards as render_source_cards
 from ui.security import VOTED_CITATION_FIELDS, AnswerSeal, AttemptLimiter
-from ui.texts import counted, text, utc_time
+from ui.texts import TEXTS, counted, text, utc_time
 
 if TYPE_CHECKING:
     from assistant.chain import Assistant
@@ -112,8 +112,9 @@ def answer_of(record: Record) -> Answer:
     )
 
 
-def messages_of(records: Sequence[Record | None], ui_language: str) -> list[dict[str, str]]:
-    """The chat's bubbles rebuilt from its records (a saved chat keeps only those)."""
+def messages_of(records: Sequence[Record | None]) -> list[dict[str, str]]:
+    """The chat's bubbles rebuilt from its records (a saved chat keeps only those), in
+    every interface language (see :func:`ui.render.in_every_language`)."""
     messages = []
     for record in records:
         if not record:
@@ -121,7 +122,7 @@ def messages_of(records: Sequence[Record | None], ui_language: str) -> list[dict
         if "question" in record:
             messages.append({"role": "user", "content": escape(str(record["question"]))})
         elif "answer" in record:
-            bubble = answer_bubble(answer_of(record), ui_language)
+            bubble = answer_bubble(answer_of(record))
             messages.append({"role": "assistant", "content": bubble})
         elif "error" in record:
             messages.append({"role": "assistant", "content": escape(str(record["error"]))})
@@ -226,7 +227,7 @@ class ChatApp:
                 chat[-1] = {"role": "assistant", "content": answer_html(partial, answer.note)}
                 yield chat, records, gr.update(), ""
                 time.sleep(STREAM_STEP_SECONDS)
-        chat[-1] = {"role": "assistant", "content": answer_bubble(answer, ui_language)}
+        chat[-1] = {"role": "assistant", "content": answer_bubble(answer)}
         # A refusal shows the closest passages where an answer shows its sources.
         yield chat, records, self.cards(records[-1], ui_language), ""
 
@@ -323,7 +324,7 @@ class ChatApp:
                 " were sealed)",
                 index,
             )
-            gr.Warning(text(ui_language, "vote_refused"))
+            gr.Warning(text(ui_language, "vote_refused"), title=text(ui_language, "toast_warning"))
             return {}
         # Gradio sends True / False for a thumb selected, anything else when unselected.
         liked = like.liked if isinstance(like.liked, bool) else None
@@ -347,7 +348,8 @@ class ChatApp:
         about = question_start(str(record["asked"]))
         if liked is False:
             return {"id": answer_id, "about": about}
-        gr.Info(text(ui_language, "thanks" if liked else "vote_removed", question=about))
+        thanks = text(ui_language, "thanks" if liked else "vote_removed", question=about)
+        gr.Info(thanks, title=text(ui_language, "toast_info"))
         return {}
 
     def explain(
@@ -392,11 +394,11 @@ class ChatApp:
         try:
             report = self.knowledge.sync(progress=True)
         except AssistantError as exc:
-            self.knowledge.audit.record(action, article, f"failed: {exc}")
+            self.knowledge.audit.record(action, article, failed(exc))
             return "\n\n".join([*map(escape, notes), escape(str(exc))])
         except Exception as exc:  # the file has moved already: its undo must survive
             logger.exception("ingest after %s of %s failed", action, article)
-            self.knowledge.audit.record(action, article, f"failed: {exc}")
+            self.knowledge.audit.record(action, article, failed(exc))
             return "\n\n".join([*map(escape, notes), escape(text(ui_language, "sync_failed"))])
         summary = ingested_line("en", report)
         errors = [text("en", "file_error", **e) for e in report.errors]
@@ -405,10 +407,17 @@ class ChatApp:
         lines += [text(ui_language, "file_error", **e) for e in report.errors]
         return "\n\n".join(escape(line) for line in lines)
 
-    def audit_rows(self) -> list[list[str]]:
-        """The latest admin actions, newest first, as the Articles tab lists them."""
+    def audit_rows(self, ui_language: str) -> list[list[str]]:
+        """The latest admin actions, newest first, as the Articles tab lists them: their
+        action and outcome in the interface language (the log keeps them in English)."""
         return [
-            [utc_time(e.at), e.action, e.article, e.outcome] for e in self.knowledge.audit.recent()
+            [
+                utc_time(e.at),
+                audit_action(e.action, ui_language),
+                e.article,
+                audit_outcome(e.outcome, ui_language),
+            ]
+            for e in self.knowledge.audit.recent()
         ]
 
     @staticmethod
@@ -484,7 +493,7 @@ class ChatApp:
         try:
             trashed = self.knowledge.trash(article_id)
         except AssistantError as exc:
-            self.knowledge.audit.record("delete", article_id, f"failed: {exc}")
+            self.knowledge.audit.record("delete", article_id, failed(exc))
             return escape(str(exc)), ""
         name = trashed.name.split("--", 1)[-1]
         note = text(ui_language, "deleted", name=name)
@@ -502,7 +511,7 @@ class ChatApp:
         try:
             restored = self.knowledge.restore(Path(path), over_newer=bool(kind))
         except AssistantError as exc:
-            self.knowledge.audit.record("undo", Path(path).name, f"failed: {exc}")
+            self.knowledge.audit.record("undo", Path(path).name, failed(exc))
             return escape(str(exc)), rest
         note = text(ui_language, "restored", name=restored.name)
         return self.sync(ui_language, [note], "undo", restored.name), rest
@@ -532,10 +541,63 @@ class ChatApp:
 
 def ingested_line(language: str, report: IngestReport) -> str:
     """What a sync did, in one line: "1 article, 5 passages: 1 added, …"."""
-    values = report.to_json()
-    values["articles"] = counted(language, "article", report.articles)
-    values["chunks"] = counted(language, "passage", report.chunks)
-    return text(language, "ingested", **values)
+    counts = (report.articles, report.chunks, report.added, report.deleted, report.skipped)
+    return ingested_words(language, *counts)
+
+
+def ingested_words(
+    language: str, articles: int, chunks: int, added: int, deleted: int, skipped: int
+) -> str:
+    """:func:`ingested_line` from its numbers, as the admin log keeps them."""
+    return text(
+        language,
+        "ingested",
+        articles=counted(language, "article", articles),
+        chunks=counted(language, "passage", chunks),
+        added=added,
+        deleted=deleted,
+        skipped=skipped,
+    )
+
+
+# The admin log keeps each outcome as the page wrote it in English, readable where the
+# table itself is read; the Articles tab words it in the interface language. These read
+# back the forms that :meth:`ChatApp.sync` and its callers write (tests/ui check them
+# against the templates): "failed: <error>", and the ingest line followed by a "Not
+# ingested: <file>: <error>" per file. The errors themselves stay as they were written.
+_INGESTED = re.compile(
+    r"(\d+) articles?, (\d+) passages?: (\d+) added, (\d+) deleted, (\d+) unchanged\."
+)
+
+
+def _lead(language: str, key: str) -> str:
+    """The words of a template before its first value: "failed: ", "Not ingested: "."""
+    return TEXTS[language if language in TEXTS else "en"][key].split("{", 1)[0]
+
+
+def failed(problem: object) -> str:
+    """The admin log's outcome of an action that failed (in the log's English)."""
+    return text("en", "audit_failed", problem=problem)
+
+
+def audit_action(action: str, language: str) -> str:
+    """An admin log action ("upload", "delete" …) in ``language`` (unknown: as written)."""
+    key = f"audit_{action}"
+    return text(language, key) if key in TEXTS["en"] else action
+
+
+def audit_outcome(outcome: str, language: str) -> str:
+    """An admin log outcome that the page wrote in English, in ``language``; one in
+    another form is shown as written."""
+    if outcome.startswith(_lead("en", "audit_failed")):
+        problem = outcome.removeprefix(_lead("en", "audit_failed"))
+        return text(language, "audit_failed", problem=problem)
+    ingested = _INGESTED.match(outcome)
+    if not ingested:
+        return outcome
+    summary = ingested_words(language, *(int(n) for n in ingested.groups()))
+    errors = outcome[ingested.end() :]
+    return summary + errors.replace(_lead("en", "file_error"), _lead(language, "file_error"))
 
 
 # What a JSON value that is not a string was, as a caller of the API would name it.

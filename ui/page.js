@@ -6,7 +6,108 @@
   // restored after a reload) work without re-wiring.
   if (window.hrPageWired) return;
   window.hrPageWired = true;
-  const COPIED = { en: "Copied", nl: "Gekopieerd" };
+  // The words this script shows itself, per interface language, and the words of Gradio's
+  // that it swaps (under "gradio", by Gradio's English), from ui/texts.py (ui/app.py,
+  // page_script).
+  const WORDS = __HR_PAGE_WORDS__;
+  const language = () => (WORDS[document.documentElement.lang] ? document.documentElement.lang : "en");
+  const word = (key) => WORDS[language()][key];
+
+  // The interface language: the switch's last choice is kept in this browser (nothing of
+  // it leaves the machine); the page's lang, its title and Gradio's words follow it.
+  const LANGUAGE_KEY = "hr-language";
+  window.hrLanguage = {
+    chosen() {
+      const kept = localStorage.getItem(LANGUAGE_KEY);
+      if (kept && WORDS[kept]) return kept;
+      return (navigator.language || "en").toLowerCase().startsWith("nl") ? "nl" : "en";
+    },
+    remember(chosen) {
+      try {
+        localStorage.setItem(LANGUAGE_KEY, chosen);
+      } catch (err) {
+        console.error("the interface language could not be kept", err); // storage full
+      }
+    },
+    apply(chosen) {
+      if (!WORDS[chosen]) return;
+      document.documentElement.lang = chosen;
+      document.title = WORDS[chosen].page_title;
+      relabel();
+      gradioLanguage(chosen);
+    },
+  };
+
+  // Gradio translates its own words (ui/app.py gives them, GRADIO_WORDS) into the
+  // language it took from the browser at load; its module that holds that language is
+  // already loaded, and importing it again hands over the same one, to switch it. What
+  // Gradio draws from then on follows; what it drew already is swapped below.
+  let gradioCore = null;
+  const gradioLanguage = async (chosen) => {
+    const core = performance
+      .getEntriesByType("resource")
+      .map((entry) => entry.name)
+      .find((url) => /\/assets\/core-[\w-]+\.js$/.test(new URL(url).pathname));
+    if (!core) {
+      console.warn("Gradio's words stay in the browser's language: its core module is not found");
+      return;
+    }
+    try {
+      gradioCore ??= import(core);
+      const module = await gradioCore;
+      if (typeof module.changeLocale === "function") module.changeLocale(chosen);
+      else console.warn("Gradio's words stay in the browser's language: no changeLocale");
+    } catch (err) {
+      gradioCore = null;
+      console.error("Gradio's language could not be switched", err);
+    }
+  };
+
+  // What Gradio has drawn keeps the words of its language then (the browser's, at load),
+  // and some of its labels are English whatever its language (a thumb once chosen, the
+  // chat's and the sidebar's names, a toast's heading): each of these words, as Gradio
+  // writes it or in any interface language, is swapped for the page's language's, also
+  // when Gradio writes it anew. Its labels anywhere; its text only where Gradio writes
+  // it itself, never in an answer or an article.
+  const FIXED = WORDS.gradio;
+  const GRADIO_TEXT = '[data-testid="upload-text"], [data-testid="toast-body"] .toast-title';
+  const fixedOf = new Map();
+  for (const [label, words] of Object.entries(FIXED)) {
+    fixedOf.set(label, label);
+    for (const said of Object.values(words)) fixedOf.set(said, label);
+  }
+  const inPageLanguage = (words) => {
+    const label = fixedOf.get(words.trim());
+    return label ? words.replace(words.trim(), FIXED[label][language()]) : words;
+  };
+  const relabel = () => {
+    for (const element of document.querySelectorAll("[aria-label], [title]")) {
+      for (const name of ["aria-label", "title"]) {
+        const said = element.getAttribute(name);
+        const wanted = said && inPageLanguage(said);
+        if (wanted !== said) element.setAttribute(name, wanted);
+      }
+    }
+    for (const place of document.querySelectorAll(GRADIO_TEXT)) {
+      const walker = document.createTreeWalker(place, NodeFilter.SHOW_TEXT);
+      while (walker.nextNode()) {
+        const node = walker.currentNode;
+        const wanted = inPageLanguage(node.data);
+        if (wanted !== node.data) node.data = wanted;
+      }
+    }
+  };
+  let relabelling = 0;
+  new MutationObserver(() => {
+    cancelAnimationFrame(relabelling);
+    relabelling = requestAnimationFrame(relabel);
+  }).observe(document.body, {
+    subtree: true,
+    childList: true,
+    characterData: true,
+    attributes: true,
+    attributeFilter: ["aria-label", "title"],
+  });
 
   // Dark or light as the user last chose (else Gradio follows the system setting).
   const applyTheme = (theme) => document.body.classList.toggle("dark", theme === "dark");
@@ -169,6 +270,15 @@
     block.querySelectorAll("br").forEach((br) => br.replaceWith("\n"));
     return squash(block.textContent);
   };
+  // A copy of a bubble's part with its words in the page's language only: a bubble
+  // holds them in every language (ui/render.py, in_every_language).
+  const inLanguage = (node) => {
+    const clone = node.cloneNode(true);
+    clone
+      .querySelectorAll('[class*="hr-lang-"]')
+      .forEach((n) => n.classList.contains("hr-lang-" + language()) || n.remove());
+    return clone;
+  };
   const plainText = (content) => {
     const clone = content.cloneNode(true);
     clone.querySelectorAll(".hr-tip, .hr-copy, details").forEach((n) => n.remove());
@@ -183,7 +293,8 @@
     let out = plainText(bubble);
     const details = bubble.querySelector("details.hr-bubble-sources");
     if (details) {
-      const heading = details.querySelector("summary").textContent.replace(/\s*\(\d+\)$/, "");
+      const summary = inLanguage(details.querySelector("summary"));
+      const heading = summary.textContent.replace(/\s*\(\d+\)$/, "");
       const items = [...details.querySelectorAll("li")].map((li) =>
         li.textContent.replace(/\s+/g, " ").trim()
       );
@@ -196,12 +307,11 @@
   window.hrExportChat = () => {
     const lines = [];
     const title = document.querySelector("#chat-title input, #chat-title textarea")?.value;
-    lines.push("# " + (title || "HR roles assistant"), "");
+    lines.push("# " + (title || word("page_title")), "");
     document.querySelectorAll("#chat .message-row").forEach((row) => {
       const content = row.querySelector(".message-content") || row;
       if (row.classList.contains("user-row")) {
-        lines.push("**" + (document.documentElement.lang === "nl" ? "Vraag" : "Question") +
-          ":** " + content.innerText.trim(), "");
+        lines.push("**" + word("export_question") + ":** " + content.innerText.trim(), "");
       } else if (row.classList.contains("bot-row")) {
         lines.push(copyText(content), "");
       }
@@ -331,10 +441,11 @@
     if (same?.classList.contains(openedBy.cls)) return same;
     return all.find((element) => element.classList.contains(openedBy.cls)) || null;
   };
-  // Run once the opened article is on the page (the opener's event, ui/app.py).
-  window.hrShowCited = () => {
+  // Run once the opened article is on the page (the opener's event, ui/app.py); after a
+  // switch of language, which words it anew, it only scrolls back ({ focus: false }).
+  window.hrShowCited = ({ focus = true } = {}) => {
     const view = viewer();
-    if (!view) return;
+    if (!view || (!focus && view.classList.contains("hr-closed"))) return;
     view.classList.remove("hr-closed");
     hideTip();
     const mark = document.getElementById("cited-passage");
@@ -345,8 +456,14 @@
     const offset = mark.getBoundingClientRect().top - box.getBoundingClientRect().top;
     box.scrollTop += offset - Math.max(8, (box.clientHeight - mark.offsetHeight) / 2);
     mark.tabIndex = -1;
-    mark.focus({ preventScroll: true });
+    if (focus) mark.focus({ preventScroll: true });
   };
+  // The passage whose article is open beside the chat ("" when none is): a switch of
+  // language words it anew (ui/app.py).
+  window.hrOpenedPassage = () =>
+    viewer() && !viewer().classList.contains("hr-closed") && viewer().textContent.trim()
+      ? window.hrOpener || ""
+      : "";
   const closeViewer = () => {
     viewer()?.classList.add("hr-closed");
     const back = openerNow();
@@ -398,11 +515,11 @@
     if (copy) {
       event.preventDefault();
       const bubble = copy.closest(".message-content") || copy.parentElement;
-      const label = copy.textContent;
+      const label = [...copy.childNodes]; // its words in every language
       try {
         await navigator.clipboard.writeText(copyText(bubble));
-        copy.textContent = COPIED[document.documentElement.lang] || COPIED.en;
-        setTimeout(() => (copy.textContent = label), 1500);
+        copy.textContent = word("copied");
+        setTimeout(() => copy.replaceChildren(...label), 1500);
       } catch (err) {
         console.error("copy failed", err);
       }

@@ -13,7 +13,7 @@ from datetime import datetime
 from itertools import groupby
 from urllib.parse import urlsplit
 
-from core.language import phrase
+from core.language import LANGUAGES, phrase
 from core.types import LIST_ITEM, Answer, Citation, Passage
 from ui.texts import text, utc_time
 
@@ -105,9 +105,42 @@ def _cite_button(citation: Citation) -> str:
     )
 
 
-def answer_bubble(answer: Answer, ui_language: str) -> str:
+# The words a bubble puts around an answer ("Sources (3)", "Copy with sources") are
+# written in every interface language, each in a span of its language's class, and the
+# page's CSS shows the one of the page's language (``html[lang]``, see
+# :func:`language_css`). A switch then takes no re-render, which would send the whole
+# chat back for a few words and race an answer still streaming in (its handler writes
+# the chat it holds, and would end it in the old language); answers restored after a
+# reload, or from a saved chat, need no language either. Data attributes would let the
+# page script swap the words, but Gradio's sanitiser drops them; classes it keeps.
+LANGUAGE_CLASS_PREFIX = "hr-lang-"
+
+
+def in_every_language(key: str, **values: object) -> str:
+    """The interface text ``key`` in each language, as spans of which the page shows the
+    one of its language."""
+    return "".join(
+        f'<span class="{LANGUAGE_CLASS_PREFIX}{language}">'
+        f"{escape(text(language, key, **values))}</span>"
+        for language in LANGUAGES
+    )
+
+
+def language_css() -> str:
+    """The rule that hides every language's words but the page's (English when the page
+    says another language): see :func:`in_every_language`."""
+    others = [language for language in LANGUAGES if language != "en"]
+    hidden = [
+        f'html:not([lang="{language}"]) .{LANGUAGE_CLASS_PREFIX}{language}' for language in others
+    ]
+    hidden += [f'html[lang="{language}"] .{LANGUAGE_CLASS_PREFIX}en' for language in others]
+    return ", ".join(hidden) + " { display: none !important; }"
+
+
+def answer_bubble(answer: Answer) -> str:
     """The answer as the chat keeps it: every [n] a button to its own passage, then the
-    answer's numbered sources (or a refusal's closest passages) and a copy button.
+    answer's numbered sources (or a refusal's closest passages) and a copy button, their
+    words in every interface language (:func:`in_every_language`).
 
     The bubble carries its sources itself, so an earlier answer's [n] keeps pointing at
     its own passages whatever is asked next, and survives a reload of the chat.
@@ -121,9 +154,9 @@ def answer_bubble(answer: Answer, ui_language: str) -> str:
     body = _MARKER.sub(linked, answer_html(answer.text))
     if answer.note:
         body = f"<p><em>{escape(answer.note)}</em></p>{body}"
-    shown, heading = answer.citations, phrase(answer.language, "sources")
+    shown, heading = answer.citations, "answer_sources"
     if not shown:
-        shown, heading = answer.closest, phrase(answer.language, "closest")
+        shown, heading = answer.closest, "answer_closest"
     items = "".join(
         f'<li><span class="hr-n">{f"[{c.n}]" if answer.citations else "–"}</span> '
         f'<button type="button" class="hr-source-link {open_class(c.chunk_id)}">'
@@ -131,12 +164,12 @@ def answer_bubble(answer: Answer, ui_language: str) -> str:
         for c in shown
     )
     sources = (
-        f'<details class="hr-bubble-sources"><summary>{escape(heading)} ({len(shown)})'
-        f"</summary><ul>{items}</ul></details>"
+        f'<details class="hr-bubble-sources"><summary>{in_every_language(heading)} '
+        f"({len(shown)})</summary><ul>{items}</ul></details>"
         if shown
         else ""
     )
-    copy = f'<button type="button" class="hr-copy">{escape(text(ui_language, "copy"))}</button>'
+    copy = f'<button type="button" class="hr-copy">{in_every_language("copy")}</button>'
     return f"{body}\n\n{sources}{copy}"
 
 
@@ -470,3 +503,5 @@ button[role="tab"].selected::after, .tab-container::after { display: none; }
   .column:has(#article-view:not(.hr-closed) .hr-viewer) { visibility: hidden; }
 }
 """
+# The words of an answer in the page's language only (see in_every_language).
+CSS += language_css() + "\n"

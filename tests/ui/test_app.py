@@ -29,7 +29,7 @@ def test_chat_answers_dutch_and_refuses_empty_kindly(served):
 
 def test_markup_in_questions_and_answers_is_escaped_on_the_page(assistant):
     answer = assistant.ask("<script>alert(1)</script> What does an HR Generalist do?")
-    assert "<script>" not in answer_bubble(answer, "en")
+    assert "<script>" not in answer_bubble(answer)
 
 
 def test_history_keeps_user_turns_only():

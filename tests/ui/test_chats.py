@@ -118,7 +118,7 @@ def test_the_bubbles_are_rebuilt_from_records_and_escape_what_was_saved():
         {"question": "And then?"},
         {"error": "Your question is empty."},
     ]
-    messages = messages_of(records, "en")
+    messages = messages_of(records)
     assert [m["role"] for m in messages] == ["user", "assistant", "user", "assistant"]
     assert all(isinstance(m["content"], str) for m in messages)
     assert "<img" not in messages[0]["content"]

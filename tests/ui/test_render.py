@@ -26,7 +26,7 @@ def test_the_chat_api_gets_the_text_as_written_and_the_page_escapes_it():
     assert "> HR doesn't run <script>alert(1)</script> & more." in markdown
     assert "&#" not in markdown and "&amp;" not in markdown and "&lt;" not in markdown
 
-    bubble = answer_bubble(_answer(), "en")
+    bubble = answer_bubble(_answer())
     assert "<script>" not in bubble and "<b>this" not in bubble
     assert "don&#x27;t say &lt;b&gt;this&lt;/b&gt; &amp; that" in bubble
 

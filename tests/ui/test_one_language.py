@@ -1,0 +1,244 @@
+"""One language per screen: in Dutch mode no word of the English interface is shown or
+read out (and the other way round), whatever language the browser or the answer is in,
+and the switch survives a reload.
+
+The walk in real Chromium lists every visible text node and every aria-label, title and
+placeholder of the page, and matches them against the interface's own words in the other
+language (``ui.texts.TEXTS``). What the articles and the answers say is left out: an
+English article stays English in Dutch mode. The pure parts (the words an answer carries,
+the admin log's outcomes, Dutch's one form of address) are checked without a browser.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from core.types import Answer, Citation
+from ingest.indexer import IngestReport
+from tests.ui.conftest import SCREENSHOTS
+from tests.ui.test_browser import _is_local, ask, wait_until_saved
+from ui.app import GRADIO_DRAWN, GRADIO_WORDS, PAGE_WORDS_MARK, page_script
+from ui.handlers import audit_action, audit_outcome, failed, ingested_line
+from ui.render import answer_bubble, language_css
+from ui.texts import TEXTS, text
+
+OUTSIDE: list[str] = []
+SEND = {"en": "Send", "nl": "Versturen"}
+SWITCH = {"en": "English", "nl": "Nederlands"}
+# A label the page composes with a value: "Sources (3)", "Publisher: …".
+_COMPOSED = r"(?:\s*\(\d+\)|: .*)?"
+
+# Every visible text node and every aria-label, title and placeholder, as [where, what].
+# Left out: the language switch (each language named in its own words, on purpose), and
+# what the articles and the questions say: answers (all but their sources' heading and
+# copy button), passages, articles, chat titles and the questions offered to ask next.
+SHOWN_JS = """
+() => {
+  const content = '#chat .message-row, .hr-snippet, .hr-article, #hr-tip-layer, '
+    + '#chat-list, .hr-suggestion, .hr-bubble-sources li';
+  const label = 'summary, .hr-copy, .hr-meta';
+  const skipped = el => el.closest('#ui-language')
+    || (el.closest(content) && !el.closest(label));
+  const shown = el => el.checkVisibility({ visibilityProperty: true });
+  const found = [['document.title', document.title]];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const el = walker.currentNode.parentElement;
+    const words = walker.currentNode.textContent.trim();
+    if (words && el && shown(el) && !skipped(el) && !el.closest('script, style')) {
+      found.push([el.tagName.toLowerCase() + (el.id ? '#' + el.id : ''), words]);
+    }
+  }
+  for (const el of document.querySelectorAll('[aria-label], [title], [placeholder]')) {
+    if (!shown(el) || el.closest('#ui-language')) continue;
+    for (const name of ['aria-label', 'title', 'placeholder']) {
+      const value = el.getAttribute(name);
+      if (value) found.push([`${el.tagName.toLowerCase()}[${name}]`, value]);
+    }
+  }
+  return found;
+}
+"""
+
+
+def interface_words(language: str) -> list[tuple[str, re.Pattern[str]]]:
+    """Each line of each interface text of ``language`` that the other language says
+    otherwise, as a pattern ({placeholders} match anything): (text key, pattern)."""
+    other = TEXTS["nl" if language == "en" else "en"]
+    patterns = []
+    for key, template in TEXTS[language].items():
+        if template == other[key]:
+            continue  # "Chat", "Passages": the same word in both
+        for line in template.replace("`", "").splitlines():
+            line = line.strip().lstrip("#").strip()
+            parts = re.split(r"\{\w+\}", line)
+            if any(part.strip(" .,:()") for part in parts):
+                fixed = ".+?".join(re.escape(part) for part in parts)
+                patterns.append((key, re.compile(fixed + _COMPOSED, re.DOTALL)))
+    return patterns
+
+
+def foreign_words(page: Any, language: str) -> list[str]:
+    """What the page shows or reads out in ``language``'s interface words, each as
+    "where: text (text key)"; a meta line's parts (" · ") are matched one by one."""
+    patterns = interface_words(language)
+    found = []
+    for where, words in page.evaluate(SHOWN_JS):
+        for part in words.split(" · "):
+            for key, pattern in patterns:
+                if pattern.fullmatch(part.strip()):
+                    found.append(f"{where}: {part.strip()!r} ({key})")
+    return sorted(set(found))
+
+
+def open_page(browser: Any, url: str, locale: str) -> Any:
+    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.on("request", lambda r: None if _is_local(r.url) else OUTSIDE.append(r.url))
+    page.goto(url, wait_until="load")
+    page.wait_for_selector("#question textarea")
+    return page
+
+
+def wait_for_language(page: Any, language: str) -> None:
+    """Wait until the page is in ``language`` and no event is running any more."""
+    page.wait_for_function(
+        "label => document.querySelector('#send')?.innerText.trim() === label",
+        arg=SEND[language],
+    )
+    page.wait_for_function("language => document.documentElement.lang === language", arg=language)
+    page.wait_for_function("() => !document.querySelector('.pending')")
+    page.wait_for_timeout(500)
+
+
+def switch(page: Any, language: str) -> None:
+    page.locator("#ui-language label", has_text=SWITCH[language]).click()
+    wait_for_language(page, language)
+
+
+def vote_down(page: Any) -> None:
+    """Thumbs down on the latest answer, a reason, and the toast that thanks for it."""
+    # Gradio's name for it: its own English one, or the interface language's.
+    page.locator(
+        "#chat button[aria-label='Dislike'], #chat button[aria-label='Vind ik niet leuk']"
+    ).last.click()
+    page.locator("#feedback-reason").first.wait_for(state="visible")
+    page.locator("#reason label").nth(1).click()
+    page.locator("#reason-send").click()
+    page.locator("[data-testid=toast-body]").first.wait_for(state="visible")
+
+
+def open_first_source(page: Any) -> None:
+    page.locator("#sources .hr-card-open").first.click()
+    page.locator("#article-view mark#cited-passage").wait_for(state="visible")
+
+
+@pytest.fixture
+def dutch_page(browser, served) -> Iterator[Any]:
+    """A page whose browser prefers English, switched to Dutch: Gradio's own words
+    follow the browser unless the page makes them follow the switch."""
+    page = open_page(browser, served, "en-GB")
+    wait_for_language(page, "en")
+    switch(page, "nl")
+    yield page
+    page.context.close()
+
+
+@pytest.mark.integration
+def test_dutch_mode_shows_no_english_and_survives_a_reload(dutch_page):
+    page = dutch_page
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    # An English question: its answer is English, what the page puts around it is Dutch.
+    ask(page, "How does People Operations differ from HR?")
+    vote_down(page)
+    open_first_source(page)
+    english = foreign_words(page, "en")
+    page.screenshot(path=str(SCREENSHOTS / "dutch-chat.png"), full_page=True)
+
+    page.locator("#articles-tab-button, button[role=tab]", has_text="Artikelen").first.click()
+    page.locator("#articles-table th").first.wait_for(state="visible")
+    page.locator("#reingest").click()  # nothing changed: an entry in the admin log
+    page.wait_for_function("() => document.querySelector('#audit-table tbody tr')")
+    page.wait_for_timeout(500)
+    english += foreign_words(page, "en")
+    page.screenshot(path=str(SCREENSHOTS / "dutch-articles.png"), full_page=True)
+    assert not english, "English in Dutch mode:\n" + "\n".join(sorted(set(english)))
+
+    page.locator("button[role=tab]", has_text="Chat").first.click()
+    wait_until_saved(page)
+    page.reload(wait_until="load")
+    page.wait_for_selector("#question textarea")
+    wait_for_language(page, "nl")
+    assert page.locator("#ui-language input[value=nl]").is_checked()
+    page.wait_for_function("() => document.querySelector('#chat .hr-copy')")
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SCREENSHOTS / "dutch-after-reload.png"), full_page=True)
+    reloaded = foreign_words(page, "en")
+    assert not reloaded, "English in Dutch mode after a reload:\n" + "\n".join(reloaded)
+    assert OUTSIDE == []
+
+
+@pytest.mark.integration
+def test_english_mode_shows_no_dutch_after_a_switch(browser, served):
+    page = open_page(browser, served, "nl-NL")
+    try:
+        wait_for_language(page, "nl")
+        ask(page, "Wat is het verschil tussen een HR-assistent en een HR-officer?")
+        open_first_source(page)
+        switch(page, "en")
+        dutch = foreign_words(page, "nl")
+        page.locator("button[role=tab]", has_text="Articles").first.click()
+        page.locator("#articles-table th").first.wait_for(state="visible")
+        page.wait_for_timeout(500)
+        dutch += foreign_words(page, "nl")
+        page.screenshot(path=str(SCREENSHOTS / "english-articles.png"), full_page=True)
+        assert not dutch, "Dutch in English mode:\n" + "\n".join(sorted(set(dutch)))
+    finally:
+        page.context.close()
+
+
+def test_every_text_is_in_both_languages_and_dutch_says_je():
+    assert TEXTS["en"].keys() == TEXTS["nl"].keys()
+    formal = re.compile(r"\b(u|uw|uzelf)\b", re.IGNORECASE)
+    assert [k for k, v in TEXTS["nl"].items() if formal.search(v.replace("`", ""))] == []
+
+
+def test_an_answer_carries_its_words_in_every_language_and_the_page_shows_one():
+    citation = Citation(1, "a", "Pay", "a#0", "Pay is monthly.", "en")
+    answer = Answer("Pay?", "Pay is monthly [1].", "en", False, [citation])
+    bubble = answer_bubble(answer)
+    for language in ("en", "nl"):
+        for key in ("answer_sources", "copy"):
+            assert f'<span class="hr-lang-{language}">{text(language, key)}</span>' in bubble
+    refusal = answer_bubble(Answer("Cars?", "No.", "en", True, [], closest=[citation]))
+    assert text("nl", "answer_closest") in refusal and text("en", "answer_closest") in refusal
+    css = language_css()
+    assert 'html:not([lang="nl"]) .hr-lang-nl' in css and 'html[lang="nl"] .hr-lang-en' in css
+
+
+def test_the_admin_log_written_in_english_reads_in_the_interface_language():
+    report = IngestReport(articles=1, chunks=5, added=1, deleted=0, skipped=4)
+    report.errors = [{"file": "x.pdf", "error": "no text"}]
+    written = " ".join(
+        [ingested_line("en", report), text("en", "file_error", file="x.pdf", error="no text")]
+    )
+    dutch = " ".join(
+        [ingested_line("nl", report), text("nl", "file_error", file="x.pdf", error="no text")]
+    )
+    assert audit_outcome(written, "nl") == dutch
+    assert audit_outcome(written, "en") == written
+    assert audit_outcome(failed("disk full"), "nl") == "mislukt: disk full"
+    assert audit_outcome("as someone wrote it", "nl") == "as someone wrote it"
+    assert audit_action("reingest", "nl") == "opnieuw inlezen"
+    assert audit_action("something new", "nl") == "something new"
+
+
+def test_the_page_script_gets_the_words_of_gradio_it_swaps_in_every_language():
+    script = page_script()
+    assert PAGE_WORDS_MARK not in script
+    for label, key in {**GRADIO_DRAWN, "Like": GRADIO_WORDS["chatbot.like"]}.items():
+        assert f'"{label}": {{"en": "{text("en", key)}", "nl": "{text("nl", key)}"}}' in script
