@@ -357,7 +357,7 @@ def _scopes(text: str, weights: TermWeights) -> list[list[str]]:
             word in starts
             # "IT-bedrijf", "HR-afdeling": a compound whose head is lowercase is a common
             # noun, whatever the capitals of its first part.
-            or any(part[:1].islower() for part in word.split("-"))
+            or ("-" in word and word.rsplit("-", 1)[-1][:1].islower())
             or not group
             or weights.is_topic(group)
             or match.start() in named | beside_a_topic

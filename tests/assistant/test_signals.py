@@ -253,6 +253,7 @@ def test_asking_the_assistant_for_its_own_opinion_asks_for_advice():
     ):
         assert "advice" in read_question(text, "", "en", weights()).kinds, text
     assert "advice" not in read_question("What does an HR officer do?", "", "en", weights()).kinds
+    assert "advice" not in read_question("Waar vind je de cao?", "", "nl", weights()).kinds
 
 
 def test_a_compound_with_a_lowercase_head_is_no_name():
@@ -267,7 +268,8 @@ def test_a_number_that_is_no_sum_or_no_count_gives_neither():
     amount, count = _kinds()["amount"][1], _kinds()["count"][1]
     assert amount.search("The median salary was 72,910 in 2017.")
     assert not amount.search("About 1,100 manager positions open each year.")
-    assert count.search("There are seven steps.")
+    assert not amount.search("About 1,100 positions open per year on our learning platform.")
+    assert count.search("There are seven steps.") and count.search("Three steps lead to a hire.")
     assert not count.search("Examples are Hays, Randstad and Seven Stars.")
 
 
