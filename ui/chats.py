@@ -157,10 +157,13 @@ def _valid_chat(chat: Any) -> dict[str, Any] | None:
         return None
     if not records or title is None or not math.isfinite(updated) or updated < 0:
         return None
-    if not isinstance(chat.get("pinned", False), bool):
-        return None
+    # A pin mark that is not a plain true is read as unpinned, never as a reason to drop
+    # the conversation: it is a display flag (a later version may store more in it).
+    pinned = chat.get("pinned", False)
+    if not isinstance(pinned, bool):
+        logger.warning("a saved chat's pin mark was not true or false; it is shown unpinned")
     checked = {"id": chat["id"], "title": title, "records": records, "updated": float(updated)}
-    return _pinned(checked, chat.get("pinned", False))
+    return _pinned(checked, pinned is True)
 
 
 def _pinned(chat: dict[str, Any], on: bool) -> dict[str, Any]:
