@@ -10,7 +10,11 @@
   // that it swaps (under "gradio", by Gradio's English), from ui/texts.py (ui/app.py,
   // page_script).
   const WORDS = __HR_PAGE_WORDS__;
-  const language = () => (WORDS[document.documentElement.lang] ? document.documentElement.lang : "en");
+  // The interface languages: WORDS also holds Gradio's own word table, and a name read
+  // from storage or the page must be one of these, not any key ("gradio", "toString").
+  const LANGUAGES = Object.keys(WORDS).filter((key) => key !== "gradio");
+  const known = (name) => LANGUAGES.includes(name);
+  const language = () => (known(document.documentElement.lang) ? document.documentElement.lang : "en");
   const word = (key) => WORDS[language()][key];
 
   // The interface language: the switch's last choice is kept in this browser (nothing of
@@ -19,7 +23,7 @@
   window.hrLanguage = {
     chosen() {
       const kept = localStorage.getItem(LANGUAGE_KEY);
-      if (kept && WORDS[kept]) return kept;
+      if (known(kept)) return kept;
       return (navigator.language || "en").toLowerCase().startsWith("nl") ? "nl" : "en";
     },
     remember(chosen) {
@@ -30,7 +34,7 @@
       }
     },
     apply(chosen) {
-      if (!WORDS[chosen]) return;
+      if (!known(chosen)) return;
       document.documentElement.lang = chosen;
       document.title = WORDS[chosen].page_title;
       relabel();
