@@ -67,6 +67,7 @@ class FolderWatcher:
         self.state = WatchState(folder=folder)
         self._retry_s = FIRST_RETRY_S
         self._unreadable: list[Path] = []  # folders the last sync could not read
+        self._folder_problem = False  # the problem is the folder's, not a sync's
 
     def run(self, stop: threading.Event, synced: IngestReport | None = None) -> None:
         """Block until ``stop`` is set. The folder is synced once the watch is open,
@@ -93,9 +94,10 @@ class FolderWatcher:
         from watchfiles import watch
 
         opened = _identity(self.folder)
-        # A problem that said why it was not following ("folder not found") ends here;
-        # one a sync met stays until a sync succeeds (the catch-up runs at once).
-        self._set(following=True, problem=self.state.problem if self.state.following else "")
+        # A problem with the folder itself ("folder not found") ends here; one a sync or
+        # the store met stays until a sync succeeds (the catch-up runs at once).
+        self._set(following=True, **({"problem": ""} if self._folder_problem else {}))
+        self._folder_problem = False
         for changes in watch(
             self.folder,
             debounce=DEBOUNCE_MS,
@@ -107,6 +109,7 @@ class FolderWatcher:
             if _identity(self.folder) != opened:
                 logger.warning("%s was removed or replaced; opening it again", self.folder)
                 self._set(following=False, problem="folder removed or replaced")
+                self._folder_problem = True
                 return
             if self._unreadable_reads_again():  # the watch never covered it
                 self._unreadable = []  # until the sync after opening it again
@@ -169,6 +172,7 @@ class FolderWatcher:
             return True
         logger.warning("%s is not there; following it again once it is", self.folder)
         self._set(following=False, problem=f"folder not found: {self.folder}")
+        self._folder_problem = True
         while not self.folder.is_dir():
             if stop.wait(FOLDER_POLL_S):
                 return False
