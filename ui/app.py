@@ -1114,8 +1114,7 @@ def no_match_note() -> str:
     """The line the page script fills when no saved chat matches the search (page.js), in
     either language: the search never asks the server, not even for its words."""
     words = " ".join(
-        f'data-{language}="{escape(text(language, "no_chat_match"))}"'
-        for language in chats.LANGUAGES
+        f'data-{language}="{escape(text(language, "no_chat_match"))}"' for language in LANGUAGES
     )
     return f'<p class="hr-muted hr-chat-none" role="status" {words}></p>'
 

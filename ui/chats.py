@@ -25,6 +25,7 @@ import time
 import uuid
 from typing import Any
 
+from core.language import LANGUAGES
 from ui.texts import text
 
 logger = logging.getLogger(__name__)
@@ -39,7 +40,6 @@ MAX_FIELD_CHARS = 5_000  # a citation's snippet, title, section …
 # localStorage holds about 5 MB per site (UTF-16, after Gradio's encryption and base64):
 # beyond this the browser would refuse to save, silently, so the oldest chats go first.
 MAX_SAVED_CHARS = 1_200_000
-LANGUAGES = ("en", "nl")
 _CHAT_ID = re.compile(r"[0-9a-f]{32}")
 # The citation fields a saved chat keeps; one missing (a chat saved before "url") is "".
 # The url is shown as a link only when it is http(s) (ui.render.origin_link).
