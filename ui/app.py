@@ -23,6 +23,7 @@ from ui import chats
 from ui.handlers import ChatApp, PendingVote, Record, last_answer, messages_of
 from ui.insights_tab import add_insights_tab
 from ui.limits import BodyLimits, UploadQuota, api_body_bytes
+from ui.relabel import Label, Redraw, wire_relabel
 from ui.render import CSS, escape, table_html
 from ui.render import source_cards as render_source_cards
 from ui.security import AttemptLimiter, ClientAddress, is_loopback, sign_in_checker
@@ -974,7 +975,7 @@ def build_app(
 
         # Every text that follows the interface language: (component, text key, property).
         # The switch's updates and its outputs both come from this one table.
-        labelled: list[tuple[Any, str, str]] = [
+        labelled: list[Label] = [
             (title, "title", "value"),
             (theme_toggle, "theme", "value"),
             (ui_language, "language", "label"),
@@ -1018,27 +1019,20 @@ def build_app(
             *insights_labels,
         ]
 
-        def translate(language: str, article_id: str | None) -> tuple[Any, ...]:
+        def articles_reworded(language: str, article_id: str | None) -> tuple[Any, ...]:
             return (
-                *(_update(gr, prop, text(language, key)) for _, key, prop in labelled),
                 articles_table(language),
                 audit_table_html(language),
                 handlers.read_article(article_id, language),
-                gr.update(choices=reason_choices(language)),
             )
 
-        # Labels follow every change of language (the browser's at load, or the switch).
-        ui_language.change(
-            translate,
-            inputs=[ui_language, article_pick],
-            outputs=[
-                *(component for component, _, _ in labelled),
-                table,
-                audit_table,
-                article_full,
-                reason,
+        wire_relabel(
+            ui_language,
+            labelled,
+            [
+                Redraw((table, audit_table, article_full), articles_reworded, (article_pick,)),
+                Redraw((reason,), lambda language: (gr.update(choices=reason_choices(language)),)),
             ],
-            api_visibility="private",
         )
         ui_language.change(None, inputs=[ui_language], js=PAGE_LANGUAGE_JS)
         ui_language.input(None, inputs=[ui_language], js=REMEMBER_LANGUAGE_JS)
@@ -1132,11 +1126,6 @@ def audit_headers(language: str) -> list[str]:
 def reason_choices(language: str) -> list[tuple[str, str]]:
     """What a thumbs-down may say was wrong, in the interface language."""
     return [(text(language, f"reason_{r}"), r) for r in REASONS]
-
-
-def _update(gr: Any, prop: str, value: str) -> Any:
-    """``gr.update`` of one named property (its keyword arguments are typed one by one)."""
-    return gr.update(**{prop: value})
 
 
 def page_script() -> str:
