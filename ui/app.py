@@ -22,6 +22,7 @@ from core.settings import PROJECT_ROOT, Settings, installation_key
 from ui import chats
 from ui.handlers import ChatApp, PendingVote, Record, last_answer, messages_of
 from ui.insights_tab import add_insights_tab
+from ui.layout_header import build_header, load_language, wire_header
 from ui.limits import BodyLimits, UploadQuota, api_body_bytes
 from ui.relabel import Label, Redraw, wire_relabel
 from ui.render import CSS, escape, table_html
@@ -77,40 +78,17 @@ GRADIO_DRAWN = {
     "Warning": "toast_warning",
 }
 
-# The interface language at page load: the one this browser chose last (page.js keeps
-# it), else the browser's own; the page takes it on at once (its lang, title, Gradio's
-# words), since the switch's change event fires only when it differs from English.
-BROWSER_LANGUAGE_JS = (
-    "async () => {"
-    " for (let i = 0; i < 50 && !window.hrLanguage; i++) await new Promise(r => setTimeout(r, 20));"
-    " if (!window.hrLanguage) return"
-    " (navigator.language || 'en').toLowerCase().startsWith('nl') ? 'nl' : 'en';"
-    " const language = window.hrLanguage.chosen(); window.hrLanguage.apply(language);"
-    " return language; }"
-)
-# A switch by hand is remembered in this browser, for the next page load.
-REMEMBER_LANGUAGE_JS = (
-    "(language) => { window.hrLanguage && window.hrLanguage.remember(language); }"
-)
 # The opened article in view, scrolled to its cited passage, which takes the focus
 # (page.js). Scrolling the page to the passage would scroll its title and Close away.
 SHOW_CITED_JS = "() => window.hrShowCited && window.hrShowCited()"
 # After a thumbs-down, its reason form in view with the focus in it (page.js).
 SHOW_REASON_JS = "() => window.hrShowReason && window.hrShowReason()"
-# Screen readers, the browser's spelling, the window's title, Gradio's own words and
-# the words in the answers (render.in_every_language) follow the interface language.
-PAGE_LANGUAGE_JS = (
-    "(language) => { document.documentElement.lang = language;"
-    " window.hrLanguage && window.hrLanguage.apply(language); }"
-)
 # The article open beside the chat, if any (page.js), for the switch to word it anew;
 # then scrolled back to its cited passage, where it was, without taking the focus.
 OPENED_PASSAGE_JS = (
     "(opener, language) => [window.hrOpenedPassage ? window.hrOpenedPassage() : '', language]"
 )
 SCROLL_TO_CITED_JS = "() => window.hrShowCited && window.hrShowCited({ focus: false })"
-# Light/dark, remembered by the browser (page.js applies it on load).
-TOGGLE_THEME_JS = "() => window.hrToggleTheme && window.hrToggleTheme()"
 # Downloads the chat on screen as Markdown, with each answer's sources (built in the
 # browser from the bubbles, so no copy of the conversation is written on the server).
 EXPORT_CHAT_JS = "() => window.hrExportChat && window.hrExportChat()"
@@ -250,20 +228,8 @@ def build_app(
         # on screen: for this page's session only).
         deleted_chats = gr.State([])
         pending_vote = gr.State({})  # the thumbs-down a reason is for (handlers.PendingVote)
-        with gr.Row(equal_height=False, elem_id="hr-header"):
-            title = gr.Markdown(text("en", "title"), elem_id="hr-title")
-            ui_language = gr.Radio(
-                choices=[("English", "en"), ("Nederlands", "nl")],
-                value="en",
-                label=text("en", "language"),
-                elem_id="ui-language",
-                container=False,
-                scale=0,
-                min_width=270,
-            )
-            theme_toggle = gr.Button(
-                text("en", "theme"), size="sm", elem_id="theme-toggle", scale=0, min_width=120
-            )
+        header = build_header()
+        ui_language = header.ui_language
         with gr.Tabs() as tabs:
             with gr.Tab(text("en", "chat_tab"), id="chat", elem_id="chat-tab") as chat_tab:
                 with gr.Row(elem_id="chat-row"):
@@ -607,9 +573,7 @@ def build_app(
         # After a reload: the browser's language first, then the list and the chat that
         # was on screen in that language, then its suggestions (one chain: run side by
         # side, a later step could overwrite an earlier one with the wrong language).
-        language_set = app.load(
-            None, outputs=[ui_language], js=BROWSER_LANGUAGE_JS, api_visibility="private"
-        )
+        language_set = load_language(app, header)
         restored = language_set.then(
             restore,
             inputs=[held, ui_language, legacy],
@@ -976,9 +940,7 @@ def build_app(
         # Every text that follows the interface language: (component, text key, property).
         # The switch's updates and its outputs both come from this one table.
         labelled: list[Label] = [
-            (title, "title", "value"),
-            (theme_toggle, "theme", "value"),
-            (ui_language, "language", "label"),
+            *header.labels(),
             (chatbot, "intro", "placeholder"),
             (chat_tab, "chat_tab", "label"),
             (art_tab, "articles_tab", "label"),
@@ -1034,8 +996,7 @@ def build_app(
                 Redraw((reason,), lambda language: (gr.update(choices=reason_choices(language)),)),
             ],
         )
-        ui_language.change(None, inputs=[ui_language], js=PAGE_LANGUAGE_JS)
-        ui_language.input(None, inputs=[ui_language], js=REMEMBER_LANGUAGE_JS)
+        wire_header(header)
 
         def switched(language: str, records_now: list[Record | None]) -> str:
             return handlers.cards(last_answer(records_now), language)
@@ -1070,7 +1031,6 @@ def build_app(
             outputs=undo_outputs,
             api_visibility="private",
         )
-        theme_toggle.click(None, js=TOGGLE_THEME_JS)
         gr.api(handlers.api_chat, api_name="chat")
     return app
 
