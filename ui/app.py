@@ -15,18 +15,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.feedback import MAX_COMMENT_CHARS, REASONS
-from assistant.suggestions import MAX_SUGGESTIONS
 from core.language import LANGUAGES
 from core.settings import PROJECT_ROOT, Settings, installation_key
 from ui import chats
-from ui.handlers import ChatApp, PendingVote, Record, last_answer, messages_of
+from ui.handlers import ChatApp, last_answer, messages_of
 from ui.insights_tab import add_insights_tab
+from ui.layout_chat import ChatEvents, build_chat_tab, then_offer, wire_asking, wire_chat_tab
 from ui.layout_header import build_header, load_language, wire_header
 from ui.limits import BodyLimits, UploadQuota, api_body_bytes
 from ui.relabel import Label, Redraw, wire_relabel
 from ui.render import CSS, escape, table_html
-from ui.render import source_cards as render_source_cards
 from ui.security import AttemptLimiter, ClientAddress, is_loopback, sign_in_checker
 from ui.texts import text, utc_time
 
@@ -78,22 +76,9 @@ GRADIO_DRAWN = {
     "Warning": "toast_warning",
 }
 
-# The opened article in view, scrolled to its cited passage, which takes the focus
-# (page.js). Scrolling the page to the passage would scroll its title and Close away.
-SHOW_CITED_JS = "() => window.hrShowCited && window.hrShowCited()"
-# After a thumbs-down, its reason form in view with the focus in it (page.js).
-SHOW_REASON_JS = "() => window.hrShowReason && window.hrShowReason()"
-# The article open beside the chat, if any (page.js), for the switch to word it anew;
-# then scrolled back to its cited passage, where it was, without taking the focus.
-OPENED_PASSAGE_JS = (
-    "(opener, language) => [window.hrOpenedPassage ? window.hrOpenedPassage() : '', language]"
-)
-SCROLL_TO_CITED_JS = "() => window.hrShowCited && window.hrShowCited({ focus: false })"
 # Downloads the chat on screen as Markdown, with each answer's sources (built in the
 # browser from the bubbles, so no copy of the conversation is written on the server).
 EXPORT_CHAT_JS = "() => window.hrExportChat && window.hrExportChat()"
-# The opener button's script hands over the class of the [n] or card activated.
-TAKE_OPENER_JS = "(opener, language) => [window.hrOpener || opener, language]"
 # The saved chats: the page script (page.js, window.hrChats) reads what this browser
 # holds into an event's first input, fresh for every event that lists or changes them,
 # and writes back what the server changed.
@@ -134,6 +119,7 @@ def build_app(
             host,
         )
     handlers = ChatApp(assistant, knowledge, feedback, question_log, manage_articles=manage)
+    chat_events = ChatEvents(handlers)
 
     def article_rows(language: str) -> list[list[Any]]:
         return [
@@ -163,7 +149,6 @@ def build_app(
     with gr.Blocks(
         title=text("en", "page_title"), analytics_enabled=False, fill_width=False
     ) as app:
-        records = gr.State([])
         # The admin password once it checked out, kept on the server for this page: typed
         # once, in the Articles or the Insights tab, it counts for both.
         admin_key = gr.State("")
@@ -227,84 +212,13 @@ def build_app(
         # This page's deleted chats, latest last (the server keeps them as it keeps the chat
         # on screen: for this page's session only).
         deleted_chats = gr.State([])
-        pending_vote = gr.State({})  # the thumbs-down a reason is for (handlers.PendingVote)
         header = build_header()
         ui_language = header.ui_language
         with gr.Tabs() as tabs:
-            with gr.Tab(text("en", "chat_tab"), id="chat", elem_id="chat-tab") as chat_tab:
-                with gr.Row(elem_id="chat-row"):
-                    with gr.Column(scale=3, min_width=320, elem_id="chat-column"):
-                        chatbot = gr.Chatbot(
-                            label=text("en", "conversation"),
-                            # What an empty chat says: how it answers.
-                            placeholder=text("en", "intro"),
-                            elem_id="chat",
-                            # Overridden by the CSS, which fits the chat to the window.
-                            height=460,
-                            show_label=False,
-                            sanitize_html=True,
-                            feedback_options=("Like", "Dislike"),
-                            layout="bubble",
-                            # Each answer has its own copy button, which copies its
-                            # sources too; Gradio's share button has nowhere to share to.
-                            buttons=[],
-                        )
-                        # Follow-up questions from the articles, after each answer.
-                        with gr.Row(elem_id="suggestions"):
-                            suggestion_buttons = [
-                                gr.Button(
-                                    "",
-                                    visible=False,
-                                    size="sm",
-                                    elem_classes=["hr-suggestion"],
-                                    elem_id=f"suggestion-{n}",
-                                )
-                                for n in range(MAX_SUGGESTIONS)
-                            ]
-                        question = gr.Textbox(
-                            label=text("en", "question"),
-                            placeholder=text("en", "placeholder"),
-                            show_label=False,
-                            # One line that grows: Enter sends, Shift+Enter a new line.
-                            lines=1,
-                            max_lines=8,
-                            # The server's own limit: what the box takes is answered.
-                            max_length=settings.max_question_chars,
-                            elem_id="question",
-                            autofocus=True,
-                        )
-                        with gr.Row():
-                            send = gr.Button(text("en", "send"), variant="primary", elem_id="send")
-                            new_chat = gr.Button(text("en", "new_chat"), elem_id="new-chat")
-                        # Asked after a thumbs-down; sending it is optional.
-                        with gr.Group(visible=False, elem_id="feedback-reason") as reason_box:
-                            reason = gr.Radio(
-                                choices=reason_choices("en"),
-                                label=text("en", "reason_label"),
-                                elem_id="reason",
-                            )
-                            comment = gr.Textbox(
-                                label=text("en", "comment_label"),
-                                lines=2,
-                                max_length=MAX_COMMENT_CHARS,
-                                elem_id="reason-comment",
-                            )
-                            with gr.Row():
-                                reason_send = gr.Button(
-                                    text("en", "reason_send"), elem_id="reason-send"
-                                )
-                                reason_skip = gr.Button(
-                                    text("en", "reason_skip"), elem_id="reason-skip"
-                                )
-                    # Beside the chat on a desktop, under it on a phone: the latest
-                    # answer's sources and the article a [n] opens.
-                    with gr.Column(scale=2, min_width=300, elem_id="source-panel"):
-                        article_view = gr.HTML("", elem_id="article-view")
-                        sources_title = gr.Markdown(text("en", "sources"), elem_id="sources-title")
-                        sources = gr.HTML(render_source_cards([], "en"), elem_id="sources")
-                # The page's script puts the passage a [n] or a card names here.
-                opener = gr.Textbox(visible="hidden", elem_id="opener")
-                open_button = gr.Button(visible="hidden", elem_id="opener-go")
+            chat = build_chat_tab(settings)
+            records = chat.records
+            chatbot, new_chat = chat.chatbot, chat.new_chat
+            sources, article_view = chat.panel.sources, chat.panel.article_view
             with gr.Tab(
                 text("en", "articles_tab"), id="articles", elem_id="articles-tab"
             ) as art_tab:
@@ -400,8 +314,6 @@ def build_app(
             insights_footer = gr.Markdown(text("en", "insights_footer"), elem_id="insights-footer")
             insights_labels.append((insights_footer, "insights_footer", "value"))
 
-        ask_outputs = [chatbot, records, sources, question]
-
         def keep(
             browser: Any, records_now: list[Any], chat_id: str, language: str
         ) -> tuple[Any, ...]:
@@ -449,60 +361,21 @@ def build_app(
         def stored_and_offered(event: Any) -> Any:
             """Then the saved chats are written and the follow-up suggestions offered
             for the chat now on screen."""
-            return stored(event).then(
-                offer,
-                inputs=[records, ui_language],
-                outputs=suggestion_buttons,
-                api_visibility="private",
-            )
+            return then_offer(stored(event), chat, ui_language, chat_events)
 
-        def offer(records_now: list[Any], language: str) -> tuple[Any, ...]:
-            found = handlers.suggestions(records_now, language)
-            return tuple(
-                gr.update(value=found[n], visible=True)
-                if n < len(found)
-                else gr.update(value="", visible=False)
-                for n in range(MAX_SUGGESTIONS)
-            )
-
-        def hidden_suggestions() -> tuple[Any, ...]:
-            return tuple(gr.update(value="", visible=False) for _ in range(MAX_SUGGESTIONS))
-
-        answering: list[Any] = []  # the answer events a switch of chat cancels
-
-        def answered_then_kept(event: Any) -> None:
-            """Answer, save the chat in the browser, then offer follow-up questions."""
-            answer_event = event.then(
-                handlers.respond,
-                inputs=[question, chatbot, records, ui_language],
-                outputs=ask_outputs,
-                api_visibility="private",
-            )
-            answering.append(answer_event)
-            kept = answer_event.then(
-                keep,
-                inputs=[held, records, current, ui_language],
-                outputs=keep_outputs,
-                js=READ_CHATS_JS,
-                api_visibility="private",
-            )
-            stored_and_offered(kept)
-
-        for trigger in (question.submit, send.click):
-            # The suggestions go first: they belong to the answer being replaced.
-            answered_then_kept(
-                trigger(hidden_suggestions, outputs=suggestion_buttons, api_visibility="private")
-            )
-        for button in suggestion_buttons:
-            # A suggestion is asked as if typed: into the box, then sent.
-            answered_then_kept(
-                button.click(
-                    lambda chosen: (chosen, *hidden_suggestions()),
-                    inputs=[button],
-                    outputs=[question, *suggestion_buttons],
+        def kept(answered: Any) -> None:
+            """Save the chat in the browser, then offer follow-up questions."""
+            stored_and_offered(
+                answered.then(
+                    keep,
+                    inputs=[held, records, current, ui_language],
+                    outputs=keep_outputs,
+                    js=READ_CHATS_JS,
                     api_visibility="private",
                 )
             )
+
+        answering = wire_asking(chat, ui_language, chat_events, kept)
 
         def shown(
             chat: dict[str, Any] | None,
@@ -699,27 +572,12 @@ def build_app(
             )
         )
         export_chat.click(None, js=EXPORT_CHAT_JS)
-        open_button.click(
-            handlers.open_source,
-            inputs=[opener, ui_language],
-            outputs=[article_view],
-            js=TAKE_OPENER_JS,
-            api_visibility="private",
-        ).then(None, js=SHOW_CITED_JS)
         article_pick.change(
             handlers.read_article,
             inputs=[article_pick, ui_language],
             outputs=[article_full],
             api_visibility="private",
         )
-
-        def on_like(like: Any, records_now: list[Record | None], language: str) -> tuple[Any, ...]:
-            pending = handlers.rate(like, records_now, language)
-            return gr.update(visible=bool(pending)), pending, None, ""
-
-        # Gradio passes the rating only to a parameter annotated with the real LikeData
-        # class; this module's annotations are strings, so it is set here.
-        on_like.__annotations__ = {"like": gr.LikeData}
 
         def refreshed(status: str, language: str, undo: list[str]) -> tuple[Any, ...]:
             choices = article_choices()
@@ -908,47 +766,12 @@ def build_app(
             api_visibility="private",
         )
 
-        chatbot.like(
-            on_like,
-            inputs=[records, ui_language],
-            outputs=[reason_box, pending_vote, reason, comment],
-            api_visibility="private",
-        ).then(None, js=SHOW_REASON_JS)
-
-        def on_reason(
-            pending: PendingVote, why: str | None, note: str, language: str
-        ) -> tuple[Any, ...]:
-            """Send (or skip, ``why`` None) the reason: the thumbs-down's one toast."""
-            toast = handlers.explain(pending, why, note, language)
-            if toast:
-                gr.Info(toast, title=text(language, "toast_info"))
-            return gr.update(visible=False), {}
-
-        reason_send.click(
-            on_reason,
-            inputs=[pending_vote, reason, comment, ui_language],
-            outputs=[reason_box, pending_vote],
-            api_visibility="private",
-        )
-        reason_skip.click(
-            lambda pending, language: on_reason(pending, None, "", language),
-            inputs=[pending_vote, ui_language],
-            outputs=[reason_box, pending_vote],
-            api_visibility="private",
-        )
-
         # Every text that follows the interface language: (component, text key, property).
         # The switch's updates and its outputs both come from this one table.
         labelled: list[Label] = [
             *header.labels(),
-            (chatbot, "intro", "placeholder"),
-            (chat_tab, "chat_tab", "label"),
+            *chat.labels(),
             (art_tab, "articles_tab", "label"),
-            (question, "placeholder", "placeholder"),
-            (send, "send", "value"),
-            (new_chat, "new_chat", "value"),
-            (sources_title, "sources", "value"),
-            (question, "question", "label"),
             (chats_title, "chats_title", "value"),
             (chat_search, "chat_search", "label"),
             (chat_search, "chat_search_hint", "placeholder"),
@@ -958,11 +781,6 @@ def build_app(
             (delete_chat, "delete_chat", "value"),
             (export_chat, "export", "value"),
             (undo_chat, "undo_chat", "value"),
-            (reason, "reason_label", "label"),
-            (comment, "comment_label", "label"),
-            (reason_send, "reason_send", "value"),
-            (reason_skip, "reason_skip", "value"),
-            (chatbot, "conversation", "label"),
             (articles_intro, "articles_intro", "value"),
             (article_pick, "read_article", "label"),
             (admin_title, "admin", "value"),
@@ -993,38 +811,12 @@ def build_app(
             labelled,
             [
                 Redraw((table, audit_table, article_full), articles_reworded, (article_pick,)),
-                Redraw((reason,), lambda language: (gr.update(choices=reason_choices(language)),)),
+                *chat.redraws(),
             ],
         )
         wire_header(header)
 
-        def switched(language: str, records_now: list[Record | None]) -> str:
-            return handlers.cards(last_answer(records_now), language)
-
-        # The chat's sources and suggestions follow the switch only: at load, the chain
-        # above shows them once the chat is back.
-        ui_language.input(
-            switched, inputs=[ui_language, records], outputs=[sources], api_visibility="private"
-        ).then(
-            offer,
-            inputs=[records, ui_language],
-            outputs=suggestion_buttons,
-            api_visibility="private",
-        )
-
-        def reworded(opened: str, language: str) -> Any:
-            """The article open beside the chat in the new language (none open: as it is)."""
-            return handlers.open_source(opened, language) if opened else gr.update()
-
-        # The page script says which passage is open (an article closed since, or one
-        # a new chat took away, is not worded anew: it would show again).
-        ui_language.input(
-            reworded,
-            inputs=[opener, ui_language],
-            outputs=[article_view],
-            js=OPENED_PASSAGE_JS,
-            api_visibility="private",
-        ).then(None, js=SCROLL_TO_CITED_JS)
+        wire_chat_tab(chat, ui_language, chat_events)
         ui_language.input(
             offer_undo,
             inputs=[deleted_chats, ui_language],
@@ -1081,11 +873,6 @@ def browser_secret(settings: Settings) -> str:
 
 def audit_headers(language: str) -> list[str]:
     return [text(language, k) for k in ("col_at", "col_action", "col_article", "col_outcome")]
-
-
-def reason_choices(language: str) -> list[tuple[str, str]]:
-    """What a thumbs-down may say was wrong, in the interface language."""
-    return [(text(language, f"reason_{r}"), r) for r in REASONS]
 
 
 def page_script() -> str:
