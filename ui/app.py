@@ -11,17 +11,16 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.language import LANGUAGES
-from core.settings import PROJECT_ROOT, Settings, installation_key
-from ui import chats
-from ui.handlers import ChatApp, last_answer, messages_of
+from core.settings import PROJECT_ROOT, Settings
+from ui.handlers import ChatApp
 from ui.insights_tab import add_insights_tab
-from ui.layout_chat import ChatEvents, build_chat_tab, then_offer, wire_asking, wire_chat_tab
+from ui.layout_chat import ChatEvents, build_chat_tab, wire_asking, wire_chat_tab
 from ui.layout_header import build_header, load_language, wire_header
+from ui.layout_sidebar import ChatSaving, SidebarEvents, build_sidebar, wire_sidebar
 from ui.limits import BodyLimits, UploadQuota, api_body_bytes
 from ui.relabel import Label, Redraw, wire_relabel
 from ui.render import CSS, escape, table_html
@@ -75,21 +74,6 @@ GRADIO_DRAWN = {
     "Info": "toast_info",  # a toast's heading: Gradio writes its kind, not its title
     "Warning": "toast_warning",
 }
-
-# Downloads the chat on screen as Markdown, with each answer's sources (built in the
-# browser from the bubbles, so no copy of the conversation is written on the server).
-EXPORT_CHAT_JS = "() => window.hrExportChat && window.hrExportChat()"
-# The saved chats: the page script (page.js, window.hrChats) reads what this browser
-# holds into an event's first input, fresh for every event that lists or changes them,
-# and writes back what the server changed.
-READ_CHATS_JS = (
-    "async (held, ...rest) => {"
-    " for (let i = 0; i < 50 && !window.hrChats; i++) await new Promise(r => setTimeout(r, 20));"
-    " return [window.hrChats ? window.hrChats.read() : null, ...rest]; }"
-)
-WRITE_CHATS_JS = "(changes) => { window.hrChats && window.hrChats.write(changes); }"
-# Where Gradio's BrowserState kept all chats in one value, before each had its own key.
-LEGACY_CHATS_KEY = "hr-assistant-chats"
 
 
 def build_app(
@@ -152,73 +136,11 @@ def build_app(
         # The admin password once it checked out, kept on the server for this page: typed
         # once, in the Articles or the Insights tab, it counts for both.
         admin_key = gr.State("")
-        # The browser keeps its conversations, one localStorage key per chat, read and
-        # written by the page script; the server checks whatever the browser sends
-        # (ui.chats), since the browser is the user's, and keeps none of it.
-        held = gr.JSON(visible=False)  # what the page script read (chats.from_browser)
-        to_store = gr.JSON(visible=False)  # what it writes (chats.changes)
-        sync_chats = gr.Button(visible="hidden", elem_id="chats-sync")  # another tab saved
-        # Gradio's BrowserState kept all chats in one value (encrypted with this
-        # installation's key): read once at load, its chats move to keys of their own.
-        legacy = gr.BrowserState(
-            None, storage_key=LEGACY_CHATS_KEY, secret=browser_secret(settings)
-        )
-        current = gr.State("")  # the id of the saved chat on screen ("" before its first answer)
-        with gr.Sidebar(label=text("en", "chats"), open=True, width=270, elem_id="chat-sidebar"):
-            chats_title = gr.Markdown(text("en", "chats_title"), elem_id="chats-title")
-            # Filters the list as you type, in the browser (page.js): no event listens to
-            # it, so what is searched for never reaches the server (and Gradio would
-            # draw it read-only unless told otherwise).
-            chat_search = gr.Textbox(
-                label=text("en", "chat_search"),
-                placeholder=text("en", "chat_search_hint"),
-                lines=1,
-                max_lines=1,
-                interactive=True,
-                elem_id="chat-search",
-            )
-            gr.HTML(no_match_note(), elem_id="chat-search-none")
-            chat_list = gr.Radio(
-                choices=[], label=text("en", "chats"), show_label=False, elem_id="chat-list"
-            )
-            # What acts on the chat on screen waits for it to be saved (its first answer).
-            chat_title = gr.Textbox(
-                label=text("en", "chat_title"),
-                max_length=chats.MAX_TITLE_CHARS,
-                interactive=False,
-                elem_id="chat-title",
-            )
-            with gr.Row():
-                rename_chat = gr.Button(
-                    text("en", "rename"), size="sm", interactive=False, elem_id="rename-chat"
-                )
-                delete_chat = gr.Button(
-                    text("en", "delete_chat"), size="sm", interactive=False, elem_id="delete-chat"
-                )
-            with gr.Row():
-                # Its name says what it does, "Pin" or "Unpin": a screen reader says it too.
-                pin_chat = gr.Button(
-                    text("en", "pin"), size="sm", interactive=False, elem_id="pin-chat"
-                )
-                export_chat = gr.Button(
-                    text("en", "export"), size="sm", interactive=False, elem_id="export-chat"
-                )
-            # A deleted chat can be brought back for as long as the page is open.
-            with gr.Group(visible=False, elem_id="chat-deleted") as chat_deleted:
-                chat_deleted_note = gr.Markdown("", elem_id="chat-deleted-note")
-                undo_chat = gr.Button(
-                    text("en", "undo_chat"), size="sm", elem_id="undo-delete-chat"
-                )
-        # This page's deleted chats, latest last (the server keeps them as it keeps the chat
-        # on screen: for this page's session only).
-        deleted_chats = gr.State([])
+        sidebar = build_sidebar(settings)
         header = build_header()
         ui_language = header.ui_language
         with gr.Tabs() as tabs:
             chat = build_chat_tab(settings)
-            records = chat.records
-            chatbot, new_chat = chat.chatbot, chat.new_chat
-            sources, article_view = chat.panel.sources, chat.panel.article_view
             with gr.Tab(
                 text("en", "articles_tab"), id="articles", elem_id="articles-tab"
             ) as art_tab:
@@ -314,264 +236,10 @@ def build_app(
             insights_footer = gr.Markdown(text("en", "insights_footer"), elem_id="insights-footer")
             insights_labels.append((insights_footer, "insights_footer", "value"))
 
-        def keep(
-            browser: Any, records_now: list[Any], chat_id: str, language: str
-        ) -> tuple[Any, ...]:
-            before = chats.from_browser(browser)[0]
-            after, chat_id = chats.remember(before, chat_id, records_now)
-            listing = gr.update(choices=chats.choices(after, language), value=chat_id or None)
-            return (
-                chats.changes(before, after),
-                chat_id,
-                listing,
-                *chat_actions(chats.find(after, chat_id), language),
-            )
-
-        def chat_actions(chat: dict[str, Any] | None, language: str) -> tuple[Any, ...]:
-            """The chat's title, and whether it can be renamed, deleted, exported and
-            pinned: only once there is a saved chat on screen."""
-            on = chat is not None
-            return (
-                gr.update(value=chat["title"] if chat else "", interactive=on),
-                *(gr.update(interactive=on) for _ in range(3)),
-                pin_button(chat, language, interactive=on),
-            )
-
-        def pin_button(chat: dict[str, Any] | None, language: str, **more: Any) -> Any:
-            """The button names what it would do, "Pin chat" or "Unpin chat": its name
-            tells a screen reader whether the chat on screen is pinned."""
-            pinned = bool(chat and chat.get("pinned"))
-            return gr.update(value=text(language, "unpin" if pinned else "pin"), **more)
-
-        keep_outputs = [
-            to_store,
-            current,
-            chat_list,
-            chat_title,
-            rename_chat,
-            delete_chat,
-            export_chat,
-            pin_chat,
-        ]
-
-        def stored(event: Any) -> Any:
-            """Then the page script writes what ``event`` changed of the saved chats."""
-            return event.then(None, inputs=[to_store], js=WRITE_CHATS_JS)
-
-        def stored_and_offered(event: Any) -> Any:
-            """Then the saved chats are written and the follow-up suggestions offered
-            for the chat now on screen."""
-            return then_offer(stored(event), chat, ui_language, chat_events)
-
-        def kept(answered: Any) -> None:
-            """Save the chat in the browser, then offer follow-up questions."""
-            stored_and_offered(
-                answered.then(
-                    keep,
-                    inputs=[held, records, current, ui_language],
-                    outputs=keep_outputs,
-                    js=READ_CHATS_JS,
-                    api_visibility="private",
-                )
-            )
-
-        answering = wire_asking(chat, ui_language, chat_events, kept)
-
-        def shown(
-            chat: dict[str, Any] | None,
-            before: chats.Saved,
-            after: chats.Saved,
-            language: str,
-            then: Sequence[chats.Change] = (),
-        ) -> tuple[Any, ...]:
-            """The page showing ``chat`` (None: a new one), and the changes that save
-            ``after`` where the browser held ``before``, followed by ``then``."""
-            records_now = chat["records"] if chat else []
-            chat_id = chat["id"] if chat else ""
-            return (
-                messages_of(records_now),
-                records_now,
-                handlers.cards(last_answer(records_now), language),
-                "",
-                [*chats.changes(before, after), *then],
-                chat_id,
-                gr.update(choices=chats.choices(after, language), value=chat_id or None),
-                *chat_actions(chats.find(after, chat_id), language),
-            )
-
-        def start_over(browser: Any, language: str) -> tuple[Any, ...]:
-            before = chats.from_browser(browser)[0]
-            return shown(None, before, chats.opened(before, ""), language)
-
-        reset_outputs = [chatbot, records, sources, article_view, *keep_outputs]
-        for reset in (new_chat.click,):
-            started = reset(
-                start_over,
-                inputs=[held, ui_language],
-                outputs=reset_outputs,
-                js=READ_CHATS_JS,
-                api_visibility="private",
-                # An answer still streaming belongs to the chat being left: stopped, it
-                # can neither write into the next chat nor be saved under its id.
-                cancels=answering,
-            )
-            stored_and_offered(started)
-
-        def reopen(browser: Any, chat_id: str | None, language: str) -> tuple[Any, ...]:
-            before = chats.from_browser(browser)[0]
-            chat = chats.find(before, chat_id or "")
-            after = chats.opened(before, chat["id"] if chat else "")
-            return shown(chat, before, after, language)
-
-        reopened = chat_list.input(
-            reopen,
-            inputs=[held, chat_list, ui_language],
-            outputs=reset_outputs,
-            js=READ_CHATS_JS,
-            api_visibility="private",
-            cancels=answering,
-        )
-        stored_and_offered(reopened)
-
-        def restore(browser: Any, language: str, old: Any) -> tuple[Any, ...]:
-            """The chats this browser holds (with those of the old single value moved
-            to keys of their own), and the one this tab had on screen."""
-            before, leftovers = chats.from_browser(browser)
-            merged = chats.with_legacy(before, old)
-            chat = chats.find(merged, merged["current"])
-            after = chats.opened(merged, chat["id"] if chat else "")
-            moved = [{"forget_legacy": True}] if old is not None else []
-            return shown(chat, before, after, language, [*leftovers, *moved])
-
-        # After a reload: the browser's language first, then the list and the chat that
-        # was on screen in that language, then its suggestions (one chain: run side by
-        # side, a later step could overwrite an earlier one with the wrong language).
+        saving = ChatSaving(sidebar, chat, ui_language, SidebarEvents(handlers), chat_events)
+        answering = wire_asking(chat, ui_language, chat_events, saving.keep)
         language_set = load_language(app, header)
-        restored = language_set.then(
-            restore,
-            inputs=[held, ui_language, legacy],
-            outputs=reset_outputs,
-            js=READ_CHATS_JS,
-            api_visibility="private",
-        )
-        stored_and_offered(restored)
-
-        def synced(browser: Any, chat_id: str, language: str) -> tuple[Any, ...]:
-            """Another tab changed the saved chats (or the language changed here): the
-            list and the pin follow. The chat on screen stays; asked on, it is saved as a
-            new chat if the other tab added to it."""
-            after = chats.opened(chats.from_browser(browser)[0], chat_id)
-            return (
-                gr.update(choices=chats.choices(after, language), value=after["current"] or None),
-                pin_button(chats.find(after, after["current"]), language),
-            )
-
-        sync_chats.click(
-            synced,
-            inputs=[held, current, ui_language],
-            outputs=[chat_list, pin_chat],
-            js=READ_CHATS_JS,
-            api_visibility="private",
-        )
-        # On the switch only: at load, the reload's chain (restore) shows them.
-        ui_language.input(
-            synced,
-            inputs=[held, current, ui_language],
-            outputs=[chat_list, pin_chat],
-            js=READ_CHATS_JS,
-            api_visibility="private",
-        )
-
-        def renamed(browser: Any, chat_id: str, new_title: str, language: str) -> tuple[Any, ...]:
-            before = chats.from_browser(browser)[0]
-            after = chats.rename(before, chat_id, new_title)
-            listing = gr.update(choices=chats.choices(after, language), value=chat_id or None)
-            return chats.changes(before, after), listing
-
-        for event in (rename_chat.click, chat_title.submit):
-            stored(
-                event(
-                    renamed,
-                    inputs=[held, current, chat_title, ui_language],
-                    outputs=[to_store, chat_list],
-                    js=READ_CHATS_JS,
-                    api_visibility="private",
-                )
-            )
-
-        def toggle_pin(browser: Any, chat_id: str, language: str) -> tuple[Any, ...]:
-            """Pin the chat on screen, or unpin it, as the browser holds it now."""
-            before = chats.from_browser(browser)[0]
-            after = chats.pin(before, chat_id, not chats.pinned(before, chat_id))
-            listing = gr.update(choices=chats.choices(after, language), value=chat_id or None)
-            return (
-                chats.changes(before, after),
-                listing,
-                pin_button(chats.find(after, chat_id), language),
-            )
-
-        stored(
-            pin_chat.click(
-                toggle_pin,
-                inputs=[held, current, ui_language],
-                outputs=[to_store, chat_list, pin_chat],
-                js=READ_CHATS_JS,
-                api_visibility="private",
-            )
-        )
-
-        def offer_undo(gone: list[dict[str, Any]], language: str) -> tuple[Any, ...]:
-            """The offer to bring back the latest deleted chat, naming it (none: hidden)."""
-            if not gone:
-                return gone, gr.update(visible=False), ""
-            title_gone = escape(str(gone[-1].get("title") or "…"))
-            return gone, gr.update(visible=True), text(language, "chat_deleted", title=title_gone)
-
-        undo_outputs = [deleted_chats, chat_deleted, chat_deleted_note]
-
-        def forget(
-            browser: Any, chat_id: str, language: str, gone: list[dict[str, Any]]
-        ) -> tuple[Any, ...]:
-            before = chats.from_browser(browser)[0]
-            chat = chats.find(before, chat_id)
-            after = chats.opened(chats.remove(before, chat_id), "")
-            gone = [*gone, chat] if chat else gone
-            return (*shown(None, before, after, language), *offer_undo(gone, language))
-
-        def bring_back(browser: Any, language: str, gone: list[dict[str, Any]]) -> tuple[Any, ...]:
-            before = chats.from_browser(browser)[0]
-            if not gone:
-                return (*(gr.update() for _ in reset_outputs), *offer_undo(gone, language))
-            *rest, latest = gone
-            after = chats.restored(before, latest)
-            chat = chats.find(after, latest["id"])
-            after = chats.opened(after, chat["id"] if chat else "")
-            return (*shown(chat, before, after, language), *offer_undo(rest, language))
-
-        # "Delete chat" and the chat box's own trash icon (Gradio's "Clear") both delete
-        # the chat on screen, and both can be undone.
-        for deleting in (delete_chat.click, chatbot.clear):
-            stored_and_offered(
-                deleting(
-                    forget,
-                    inputs=[held, current, ui_language, deleted_chats],
-                    outputs=[*reset_outputs, *undo_outputs],
-                    js=READ_CHATS_JS,
-                    api_visibility="private",
-                    cancels=answering,
-                )
-            )
-        stored_and_offered(
-            undo_chat.click(
-                bring_back,
-                inputs=[held, ui_language, deleted_chats],
-                outputs=[*reset_outputs, *undo_outputs],
-                js=READ_CHATS_JS,
-                api_visibility="private",
-                cancels=answering,
-            )
-        )
-        export_chat.click(None, js=EXPORT_CHAT_JS)
+        wire_sidebar(saving, language_set, answering)
         article_pick.change(
             handlers.read_article,
             inputs=[article_pick, ui_language],
@@ -772,15 +440,7 @@ def build_app(
             *header.labels(),
             *chat.labels(),
             (art_tab, "articles_tab", "label"),
-            (chats_title, "chats_title", "value"),
-            (chat_search, "chat_search", "label"),
-            (chat_search, "chat_search_hint", "placeholder"),
-            (chat_list, "chats", "label"),
-            (chat_title, "chat_title", "label"),
-            (rename_chat, "rename", "value"),
-            (delete_chat, "delete_chat", "value"),
-            (export_chat, "export", "value"),
-            (undo_chat, "undo_chat", "value"),
+            *sidebar.labels(),
             (articles_intro, "articles_intro", "value"),
             (article_pick, "read_article", "label"),
             (admin_title, "admin", "value"),
@@ -817,12 +477,6 @@ def build_app(
         wire_header(header)
 
         wire_chat_tab(chat, ui_language, chat_events)
-        ui_language.input(
-            offer_undo,
-            inputs=[deleted_chats, ui_language],
-            outputs=undo_outputs,
-            api_visibility="private",
-        )
         gr.api(handlers.api_chat, api_name="chat")
     return app
 
@@ -854,21 +508,6 @@ def watch_status(state: WatchState | None, folder: Path, language: str) -> str:
     line = line.replace(f"{folder}/", name).replace(str(folder), name)
     line = line.removesuffix(" — ").rstrip(".")
     return f'<p class="hr-muted">{escape(line)}.</p>'
-
-
-def no_match_note() -> str:
-    """The line the page script fills when no saved chat matches the search (page.js), in
-    either language: the search never asks the server, not even for its words."""
-    words = " ".join(
-        f'data-{language}="{escape(text(language, "no_chat_match"))}"' for language in LANGUAGES
-    )
-    return f'<p class="hr-muted hr-chat-none" role="status" {words}></p>'
-
-
-def browser_secret(settings: Settings) -> str:
-    """This installation's key for the chats that browsers kept in Gradio's
-    BrowserState before each chat had its own key: it decrypts them once, to move them."""
-    return installation_key(settings, "browser-state")
 
 
 def audit_headers(language: str) -> list[str]:
