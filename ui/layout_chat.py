@@ -104,13 +104,15 @@ class ChatTab:
             (self.chatbot, "conversation", "label"),
         ]
 
-    def redraws(self) -> list[Redraw]:
-        return [Redraw((self.feedback.reason,), reason_update)]
-
 
 def reason_choices(language: str) -> list[tuple[str, str]]:
     """What a thumbs-down may say was wrong, in the interface language."""
     return [(text(language, f"reason_{r}"), r) for r in REASONS]
+
+
+def chat_redraw(chat: ChatTab) -> Redraw:
+    """The reasons a thumbs-down may give follow the interface language."""
+    return Redraw((chat.feedback.reason,), reason_update)
 
 
 def reason_update(language: str) -> tuple[Any, ...]:
