@@ -17,7 +17,12 @@ from typing import TYPE_CHECKING, Any
 from core.language import LANGUAGES
 from core.settings import PROJECT_ROOT, Settings
 from ui.handlers import ChatApp
-from ui.insights_tab import add_insights_tab
+from ui.insights_tab import (
+    InsightsEvents,
+    build_insights_footer,
+    build_insights_tab,
+    wire_insights_tab,
+)
 from ui.layout_articles import (
     ArticlesEvents,
     articles_redraw,
@@ -122,20 +127,13 @@ def build_app(
             # Other people's questions are for the article owners only: without an admin
             # password there is no tab (the CLI on the server still shows them).
             insights_shown = question_log is not None and bool(settings.admin_password)
-            insights_labels: list[tuple[Any, str, str]] = []
-            insights_password: tuple[Any, Any] | None = None  # its password box and status
-            if insights_shown:
-                insights_labels, insights_password = add_insights_tab(
-                    gr, handlers, ui_language, tabs, articles.admin.gap_note, articles.admin.key
-                )
+            insights = build_insights_tab() if insights_shown else None
             if question_log is not None and not settings.admin_password:
                 logger.warning(
                     "the Insights tab needs HR_ASSISTANT_ADMIN_PASSWORD; "
                     "use `hr-assistant insights` on the server"
                 )
-        if question_log is not None:  # say so on every page while questions are logged
-            insights_footer = gr.Markdown(text("en", "insights_footer"), elem_id="insights-footer")
-            insights_labels.append((insights_footer, "insights_footer", "value"))
+        footer = build_insights_footer() if question_log is not None else None
 
         saving = ChatSaving(sidebar, chat, ui_language, SidebarEvents(handlers), chat_events)
         answering = wire_asking(chat, ui_language, chat_events, saving.keep)
@@ -143,11 +141,16 @@ def build_app(
         wire_sidebar(saving, language_set, answering)
         articles_events = ArticlesEvents(handlers, insights_shown)
         wire_articles_tab(articles, ui_language, articles_events, language_set)
+        password_boxes = [articles.admin.password_box]
+        if insights is not None:
+            admin = articles.admin
+            insights_events = InsightsEvents(handlers)
+            wire_insights_tab(
+                insights, ui_language, insights_events, tabs, admin.gap_note, admin.key
+            )
+            password_boxes.append(insights.password_box)
         if settings.admin_password:  # typed once, in either tab, it counts for both
-            boxes = [(articles.admin.password, articles.admin.status)]
-            if insights_password is not None:
-                boxes.append(insights_password)
-            wire_admin_password(articles.admin, ui_language, articles_events, boxes)
+            wire_admin_password(articles.admin, ui_language, articles_events, password_boxes)
 
         # Every text that follows the interface language: (component, text key, property).
         # The switch's updates and its outputs both come from this one table.
@@ -156,7 +159,8 @@ def build_app(
             *header.labels(),
             *chat.labels(),
             *articles.labels(),
-            *insights_labels,
+            *(insights.labels() if insights else []),
+            *(footer.labels() if footer else []),
         ]
         redraws = [articles_redraw(articles, articles_events), chat_redraw(chat)]
         wire_relabel(ui_language, labelled, redraws)

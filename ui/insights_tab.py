@@ -3,8 +3,12 @@ HR_ASSISTANT_INSIGHTS=on and an admin password set; behind that password)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import gradio as gr
+
+from ui.relabel import Label
 from ui.render import escape, table_html
 from ui.texts import text
 
@@ -108,20 +112,57 @@ def weekly_frame(found: Insights, language: str) -> Any:
     return pd.DataFrame(rows, columns=["week", "kind", "questions"])
 
 
-def add_insights_tab(
-    gr: Any, handlers: ChatApp, ui_language: Any, tabs: Any, gap_note: Any, admin_key: Any
-) -> tuple[list[tuple[Any, str, str]], tuple[Any, Any]]:
-    """Build the tab inside the open ``gr.Tabs`` and wire it; returns its (component,
-    text key, property) rows for the interface-language switch, and its password box and
-    status line (the page checks the password there as in the Articles tab). An admin
-    password the page confirmed already (``admin_key``) opens it too."""
+@dataclass(frozen=True)
+class InsightsTab:
+    """The Insights tab's components. ``gaps``: the example questions of each gap
+    shown, for the one picked to lead to the upload."""
+
+    tab: gr.Tab
+    intro: gr.Markdown
+    password: gr.Textbox
+    since: gr.Dropdown
+    show: gr.Button
+    status: gr.Markdown
+    chart: gr.BarPlot
+    found: gr.HTML
+    gap_pick: gr.Dropdown
+    add_for_gap: gr.Button
+    gaps: gr.State
+
+    @property
+    def password_box(self) -> tuple[gr.Textbox, gr.Markdown]:
+        """Its admin password box, and the status line that answers it."""
+        return self.password, self.status
+
+    def labels(self) -> list[Label]:
+        return [
+            (self.tab, "insights_tab", "label"),
+            (self.intro, "insights_intro", "value"),
+            (self.password, "admin_password", "label"),
+            (self.since, "ins_period", "label"),
+            (self.show, "ins_show", "value"),
+            (self.gap_pick, "ins_gap_pick", "label"),
+            (self.add_for_gap, "ins_add", "value"),
+        ]
+
+
+@dataclass(frozen=True)
+class InsightsFooter:
+    """Said on every page while questions are logged (with or without the tab)."""
+
+    note: gr.Markdown
+
+    def labels(self) -> list[Label]:
+        return [(self.note, "insights_footer", "value")]
+
+
+def build_insights_tab() -> InsightsTab:
+    """The tab inside the open ``gr.Tabs``, behind the admin password."""
     with gr.Tab(text("en", "insights_tab"), id="insights", elem_id="insights-tab") as tab:
         intro = gr.Markdown(text("en", "insights_intro"))
         with gr.Row():
             password = gr.Textbox(
-                label=text("en", "admin_password"),
-                type="password",
-                elem_id="insights-password",
+                label=text("en", "admin_password"), type="password", elem_id="insights-password"
             )
             since = gr.Dropdown(
                 choices=list(PERIODS), value=90, label=text("en", "ins_period"), elem_id="since"
@@ -136,20 +177,36 @@ def add_insights_tab(
             elem_id="insights-chart",
             visible=False,
         )
-        found_html = gr.HTML("", elem_id="insights")
+        found = gr.HTML("", elem_id="insights")
         with gr.Row():
             gap_pick = gr.Dropdown(
                 choices=[], value=None, label=text("en", "ins_gap_pick"), elem_id="gap-pick"
             )
             add_for_gap = gr.Button(text("en", "ins_add"), elem_id="add-for-gap")
         gaps = gr.State([])
+    return InsightsTab(
+        tab, intro, password, since, show, status, chart, found, gap_pick, add_for_gap, gaps
+    )
 
-    def on_show(secret: str, key: str, days: int, language: str) -> tuple[Any, ...]:
-        refusal = handlers.admin_refusal(key or secret, language)
+
+def build_insights_footer() -> InsightsFooter:
+    return InsightsFooter(gr.Markdown(text("en", "insights_footer"), elem_id="insights-footer"))
+
+
+class InsightsEvents:
+    """The Insights tab's event functions around the page's handlers."""
+
+    def __init__(self, handlers: ChatApp) -> None:
+        self.handlers = handlers
+
+    def on_show(self, secret: str, key: str, days: int, language: str) -> tuple[Any, ...]:
+        """The insights of the last ``days``, for an admin password typed here or
+        confirmed in either tab (``key``)."""
+        refusal = self.handlers.admin_refusal(key or secret, language)
         if refusal:
             return refusal, gr.update(visible=False), "", gr.update(choices=[]), []
-        found = handlers.insights(int(days))
-        titles = handlers.assistant.titles
+        found = self.handlers.insights(int(days))
+        titles = self.handlers.assistant.titles
         choices = [(f"{g.count}× {g.examples[0]}", n) for n, g in enumerate(found.gaps)]
         return (
             "",
@@ -159,32 +216,35 @@ def add_insights_tab(
             [g.examples for g in found.gaps],
         )
 
-    show.click(
-        on_show,
-        inputs=[password, admin_key, since, ui_language],
-        outputs=[status, chart, found_html, gap_pick, gaps],
-        api_visibility="private",
-    )
-
+    @staticmethod
     def to_upload(picked: int | None, examples: list[list[str]], language: str) -> tuple[Any, ...]:
+        """The gap picked leads to the Articles tab, with its questions above the upload."""
         if picked is None or not 0 <= int(picked) < len(examples):
             return gr.Tabs(), gr.update()
         asked = "\n".join(f"- {escape(q)}" for q in examples[int(picked)])
         return gr.Tabs(selected="articles"), f"{text(language, 'ins_gap_note')}\n\n{asked}"
 
-    add_for_gap.click(
-        to_upload,
-        inputs=[gap_pick, gaps, ui_language],
+
+def wire_insights_tab(
+    insights: InsightsTab,
+    ui_language: gr.Radio,
+    events: InsightsEvents,
+    tabs: gr.Tabs,
+    gap_note: gr.Markdown,
+    admin_key: gr.State,
+) -> None:
+    """Show the insights; a gap picked opens the Articles tab with its questions in
+    ``gap_note``. An admin password the page confirmed already (``admin_key``, from
+    either tab) opens them too."""
+    insights.show.click(
+        events.on_show,
+        inputs=[insights.password, admin_key, insights.since, ui_language],
+        outputs=[insights.status, insights.chart, insights.found, insights.gap_pick, insights.gaps],
+        api_visibility="private",
+    )
+    insights.add_for_gap.click(
+        events.to_upload,
+        inputs=[insights.gap_pick, insights.gaps, ui_language],
         outputs=[tabs, gap_note],
         api_visibility="private",
     )
-    labels = [
-        (tab, "insights_tab", "label"),
-        (intro, "insights_intro", "value"),
-        (password, "admin_password", "label"),
-        (since, "ins_period", "label"),
-        (show, "ins_show", "value"),
-        (gap_pick, "ins_gap_pick", "label"),
-        (add_for_gap, "ins_add", "value"),
-    ]
-    return labels, (password, status)

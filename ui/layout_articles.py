@@ -70,6 +70,11 @@ class Admin:
     pending_upload: gr.State
     delete_asked: gr.State
 
+    @property
+    def password_box(self) -> tuple[gr.Textbox, gr.Markdown]:
+        """Its password box, and the status line that answers it."""
+        return self.password, self.status
+
 
 @dataclass(frozen=True)
 class ArticlesTab:
