@@ -1,5 +1,12 @@
-"""The page's layout (Gradio Blocks): the chat with [n] markers and source cards, the
-article viewer and the Articles tab, wired to the handlers in :mod:`ui.handlers`.
+"""The page (Gradio Blocks) put together, and what every launch of it passes.
+
+Each area of the page has its own module, which lays out its components (a small
+dataclass names them) and wires their events: the saved chats (:mod:`ui.layout_sidebar`),
+the header (:mod:`ui.layout_header`), the chat with [n] markers, source cards and the
+article viewer (:mod:`ui.layout_chat`), the Articles tab (:mod:`ui.layout_articles`) and
+the Insights tab (:mod:`ui.insights_tab`); what follows the interface language is
+:mod:`ui.relabel`'s. :func:`build_app` only builds them in page order and wires them
+to the handlers in :mod:`ui.handlers`.
 
 The UI only presents: questions go to :class:`assistant.chain.Assistant`, changes of
 the articles to the knowledge base, ratings to :class:`assistant.feedback.FeedbackStore`;
@@ -13,6 +20,8 @@ import logging
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import gradio as gr
 
 from core.language import LANGUAGES
 from core.settings import PROJECT_ROOT, Settings
@@ -34,7 +43,7 @@ from ui.layout_chat import ChatEvents, build_chat_tab, chat_redraw, wire_asking,
 from ui.layout_header import build_header, load_language, wire_header
 from ui.layout_sidebar import ChatSaving, SidebarEvents, build_sidebar, wire_sidebar
 from ui.limits import BodyLimits, UploadQuota, api_body_bytes
-from ui.relabel import Label, wire_relabel
+from ui.relabel import Labelled, wire_relabel
 from ui.render import CSS
 from ui.security import AttemptLimiter, ClientAddress, is_loopback, sign_in_checker
 from ui.texts import text
@@ -92,28 +101,19 @@ def build_app(
     question_log: QuestionLog | None = None,
     *,
     host: str = "127.0.0.1",
-) -> Any:
-    """The page: a chat with source cards and an article viewer, an articles tab, and
-    with the question log on, an insights tab.
+) -> gr.Blocks:
+    """The page: the saved chats, a chat with source cards and an article viewer, an
+    articles tab, and with the question log on, an insights tab. Each area is built in
+    page order, then wired to the handlers (:class:`ui.handlers.ChatApp`).
 
     ``host``: the address `serve` binds. Beyond loopback, anyone who reaches the page
     could change the articles, so without an admin password the Articles tab is
     read-only there (on loopback it stays open, as for one person on their machine).
     """
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    import gradio as gr
-
     settings = assistant.settings
-    manage = bool(settings.admin_password) or is_loopback(host)
-    if not manage:
-        logger.warning(
-            "serving on %s without HR_ASSISTANT_ADMIN_PASSWORD: articles are read-only "
-            "in the browser (set it to manage them there)",
-            host,
-        )
+    manage, insights_shown = page_access(settings, host, question_log)
     handlers = ChatApp(assistant, knowledge, feedback, question_log, manage_articles=manage)
-    chat_events = ChatEvents(handlers)
-
     # The window's title in English until the page script gives it the interface language's.
     with gr.Blocks(
         title=text("en", "page_title"), analytics_enabled=False, fill_width=False
@@ -124,51 +124,60 @@ def build_app(
         with gr.Tabs() as tabs:
             chat = build_chat_tab(settings)
             articles = build_articles_tab(knowledge, settings, manage, ui_language)
-            # Other people's questions are for the article owners only: without an admin
-            # password there is no tab (the CLI on the server still shows them).
-            insights_shown = question_log is not None and bool(settings.admin_password)
             insights = build_insights_tab() if insights_shown else None
-            if question_log is not None and not settings.admin_password:
-                logger.warning(
-                    "the Insights tab needs HR_ASSISTANT_ADMIN_PASSWORD; "
-                    "use `hr-assistant insights` on the server"
-                )
         footer = build_insights_footer() if question_log is not None else None
 
+        chat_events = ChatEvents(handlers)
         saving = ChatSaving(sidebar, chat, ui_language, SidebarEvents(handlers), chat_events)
         answering = wire_asking(chat, ui_language, chat_events, saving.keep)
         language_set = load_language(app, header)
         wire_sidebar(saving, language_set, answering)
+        wire_chat_tab(chat, ui_language, chat_events)
+        admin = articles.admin
         articles_events = ArticlesEvents(handlers, insights_shown)
         wire_articles_tab(articles, ui_language, articles_events, language_set)
-        password_boxes = [articles.admin.password_box]
+        password_boxes = [admin.password_box]
         if insights is not None:
-            admin = articles.admin
             insights_events = InsightsEvents(handlers)
             wire_insights_tab(
                 insights, ui_language, insights_events, tabs, admin.gap_note, admin.key
             )
             password_boxes.append(insights.password_box)
         if settings.admin_password:  # typed once, in either tab, it counts for both
-            wire_admin_password(articles.admin, ui_language, articles_events, password_boxes)
-
-        # Every text that follows the interface language: (component, text key, property).
-        # The switch's updates and its outputs both come from this one table.
-        labelled: list[Label] = [
-            *sidebar.labels(),
-            *header.labels(),
-            *chat.labels(),
-            *articles.labels(),
-            *(insights.labels() if insights else []),
-            *(footer.labels() if footer else []),
-        ]
-        redraws = [articles_redraw(articles, articles_events), chat_redraw(chat)]
-        wire_relabel(ui_language, labelled, redraws)
+            wire_admin_password(admin, ui_language, articles_events, password_boxes)
+        areas: list[Labelled] = [sidebar, header, chat, articles]
+        areas += [area for area in (insights, footer) if area is not None]
+        wire_relabel(
+            ui_language,
+            [label for area in areas for label in area.labels()],
+            [articles_redraw(articles, articles_events), chat_redraw(chat)],
+        )
         wire_header(header)
-
-        wire_chat_tab(chat, ui_language, chat_events)
         gr.api(handlers.api_chat, api_name="chat")
     return app
+
+
+def page_access(
+    settings: Settings, host: str, question_log: QuestionLog | None
+) -> tuple[bool, bool]:
+    """Whether the page manages the articles, and whether it has an Insights tab; where
+    either is off for want of an admin password, the log says so."""
+    manage = bool(settings.admin_password) or is_loopback(host)
+    if not manage:
+        logger.warning(
+            "serving on %s without HR_ASSISTANT_ADMIN_PASSWORD: articles are read-only "
+            "in the browser (set it to manage them there)",
+            host,
+        )
+    # Other people's questions are for the article owners only: without an admin
+    # password there is no tab (the CLI on the server still shows them).
+    insights_shown = question_log is not None and bool(settings.admin_password)
+    if question_log is not None and not settings.admin_password:
+        logger.warning(
+            "the Insights tab needs HR_ASSISTANT_ADMIN_PASSWORD; "
+            "use `hr-assistant insights` on the server"
+        )
+    return manage, insights_shown
 
 
 def page_script() -> str:
@@ -187,8 +196,6 @@ def page_script() -> str:
 
 def gradio_words() -> Any:
     """Gradio's own words that it translates (:data:`GRADIO_WORDS`), in the page's."""
-    import gradio as gr
-
     return gr.I18n(
         **{
             language: {gradio_key: text(language, key) for gradio_key, key in GRADIO_WORDS.items()}
@@ -199,8 +206,6 @@ def gradio_words() -> Any:
 
 def theme() -> Any:
     """Gradio's default look with the system's fonts: the page loads nothing from outside."""
-    import gradio as gr
-
     return gr.themes.Default(
         font=["ui-sans-serif", "system-ui", "sans-serif"],
         font_mono=["ui-monospace", "Consolas", "monospace"],

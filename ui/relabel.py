@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import gradio as gr
 
@@ -17,6 +17,12 @@ from ui.texts import text
 
 # A text that follows the interface language: (component, text key, property).
 Label = tuple[Any, str, str]
+
+
+class Labelled(Protocol):
+    """An area of the page: it names the texts it shows in the interface language."""
+
+    def labels(self) -> list[Label]: ...
 
 
 @dataclass(frozen=True)
