@@ -3,6 +3,7 @@ HR_ASSISTANT_INSIGHTS=on and an admin password set; behind that password)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,7 @@ def insights_html(found: Insights, titles: dict[str, tuple[str, str]], language:
     def t(key: str, **values: object) -> str:
         return text(language, key, **values)
 
+    none = f"<p>{escape(t('ins_none'))}</p>"
     parts = [
         f"<h2>{escape(t('ins_summary', questions=found.questions, days=found.days))}</h2>",
         table_html(
@@ -40,61 +42,56 @@ def insights_html(found: Insights, titles: dict[str, tuple[str, str]], language:
         ),
         f"<h2>{escape(t('ins_gaps'))}</h2>",
         f'<p class="hr-muted">{escape(t("ins_gaps_note"))}</p>',
+        _gaps_table(found, title, language) if found.gaps else none,
+        f"<h2>{escape(t('ins_disliked'))}</h2>",
+        _disliked_table(found, title, language) if found.disliked else none,
+        f"<h2>{escape(t('ins_never'))}</h2>",
     ]
-    if found.gaps:
-        parts.append(
-            table_html(
-                [
-                    t("ins_count"),
-                    t("ins_examples"),
-                    t("ins_languages"),
-                    t("ins_closest"),
-                    t("ins_now"),
-                ],
-                [
-                    [
-                        group.count,
-                        " | ".join(group.examples),
-                        ", ".join(group.languages),
-                        "; ".join(title(a) for a in group.closest),
-                        (
-                            f"{group.now_answered}/{group.rechecked}"
-                            if group.now_answered is not None
-                            else ""
-                        ),
-                    ]
-                    for group in found.gaps
-                ],
-                t("ins_gaps"),
-            )
-        )
-    else:
-        parts.append(f"<p>{escape(t('ins_none'))}</p>")
-    parts.append(f"<h2>{escape(t('ins_disliked'))}</h2>")
-    if found.disliked:
-        parts.append(
-            table_html(
-                [t("col_title"), t("ins_count"), t("ins_reasons")],
-                [
-                    [
-                        title(item["article"]),
-                        item["thumbs_down"],
-                        ", ".join(
-                            f"{text(language, f'reason_{r}') if r in REASON_KEYS else r} {n}"
-                            for r, n in item["reasons"].items()
-                        ),
-                    ]
-                    for item in found.disliked
-                ],
-                t("ins_disliked"),
-            )
-        )
-    else:
-        parts.append(f"<p>{escape(t('ins_none'))}</p>")
-    parts.append(f"<h2>{escape(t('ins_never'))}</h2>")
     never = "".join(f"<li>{escape(title(a))}</li>" for a in found.never_cited)
-    parts.append(f"<ul>{never}</ul>" if never else f"<p>{escape(t('ins_none'))}</p>")
+    parts.append(f"<ul>{never}</ul>" if never else none)
     return '<div class="hr-insights">' + "".join(parts) + "</div>"
+
+
+def _gaps_table(found: Insights, title: Callable[[str], str], language: str) -> str:
+    """The groups of questions the articles did not answer."""
+    keys = ("ins_count", "ins_examples", "ins_languages", "ins_closest", "ins_now")
+    return table_html(
+        [text(language, key) for key in keys],
+        [
+            [
+                group.count,
+                " | ".join(group.examples),
+                ", ".join(group.languages),
+                "; ".join(title(a) for a in group.closest),
+                (
+                    f"{group.now_answered}/{group.rechecked}"
+                    if group.now_answered is not None
+                    else ""
+                ),
+            ]
+            for group in found.gaps
+        ],
+        text(language, "ins_gaps"),
+    )
+
+
+def _disliked_table(found: Insights, title: Callable[[str], str], language: str) -> str:
+    """The articles cited in answers given a thumbs-down, with the reasons given."""
+    return table_html(
+        [text(language, "col_title"), text(language, "ins_count"), text(language, "ins_reasons")],
+        [
+            [
+                title(item["article"]),
+                item["thumbs_down"],
+                ", ".join(
+                    f"{text(language, f'reason_{r}') if r in REASON_KEYS else r} {n}"
+                    for r, n in item["reasons"].items()
+                ),
+            ]
+            for item in found.disliked
+        ],
+        text(language, "ins_disliked"),
+    )
 
 
 REASON_KEYS = ("wrong_source", "outdated", "incomplete", "not_what_i_asked", "other")
