@@ -30,6 +30,7 @@ from ui.insights_tab import (
     InsightsEvents,
     build_insights_footer,
     build_insights_tab,
+    insights_redraw,
     wire_insights_tab,
 )
 from ui.layout_articles import (
@@ -137,21 +138,19 @@ def build_app(
         articles_events = ArticlesEvents(handlers, insights_shown)
         wire_articles_tab(articles, ui_language, articles_events, language_set)
         password_boxes = [admin.password_box]
+        redraws = [articles_redraw(articles, articles_events), chat_redraw(chat)]
         if insights is not None:
             insights_events = InsightsEvents(handlers)
             wire_insights_tab(
                 insights, ui_language, insights_events, tabs, admin.gap_note, admin.key
             )
             password_boxes.append(insights.password_box)
+            redraws.append(insights_redraw(insights, insights_events))
         if settings.admin_password:  # typed once, in either tab, it counts for both
             wire_admin_password(admin, ui_language, articles_events, password_boxes)
         areas: list[Labelled] = [sidebar, header, chat, articles]
         areas += [area for area in (insights, footer) if area is not None]
-        wire_relabel(
-            ui_language,
-            [label for area in areas for label in area.labels()],
-            [articles_redraw(articles, articles_events), chat_redraw(chat)],
-        )
+        wire_relabel(ui_language, [label for area in areas for label in area.labels()], redraws)
         wire_header(header)
         gr.api(handlers.api_chat, api_name="chat")
     return app

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from ui.relabel import Label
+from ui.relabel import Label, Redraw
 from ui.render import escape, table_html
 from ui.texts import text
 
@@ -112,7 +112,8 @@ def weekly_frame(found: Insights, language: str) -> Any:
 @dataclass(frozen=True)
 class InsightsTab:
     """The Insights tab's components. ``gaps``: the example questions of each gap
-    shown, for the one picked to lead to the upload."""
+    shown, for the one picked to lead to the upload; ``shown``: the insights on screen
+    (None before), drawn anew when the interface language switches."""
 
     tab: gr.Tab
     intro: gr.Markdown
@@ -125,6 +126,7 @@ class InsightsTab:
     gap_pick: gr.Dropdown
     add_for_gap: gr.Button
     gaps: gr.State
+    shown: gr.State
 
     @property
     def password_box(self) -> tuple[gr.Textbox, gr.Markdown]:
@@ -181,8 +183,9 @@ def build_insights_tab() -> InsightsTab:
             )
             add_for_gap = gr.Button(text("en", "ins_add"), elem_id="add-for-gap")
         gaps = gr.State([])
+        shown = gr.State(None)
     return InsightsTab(
-        tab, intro, password, since, show, status, chart, found, gap_pick, add_for_gap, gaps
+        tab, intro, password, since, show, status, chart, found, gap_pick, add_for_gap, gaps, shown
     )
 
 
@@ -201,16 +204,24 @@ class InsightsEvents:
         confirmed in either tab (``key``)."""
         refusal = self.handlers.admin_refusal(key or secret, language)
         if refusal:
-            return refusal, gr.update(visible=False), "", gr.update(choices=[]), []
+            return refusal, gr.update(visible=False), "", gr.update(choices=[]), [], None
         found = self.handlers.insights(int(days))
-        titles = self.handlers.assistant.titles
         choices = [(f"{g.count}× {g.examples[0]}", n) for n, g in enumerate(found.gaps)]
         return (
             "",
-            gr.update(value=weekly_frame(found, language), visible=bool(found.weekly)),
-            insights_html(found, titles, language),
+            *self.drawn(language, found),
             gr.update(choices=choices, value=None),
             [g.examples for g in found.gaps],
+            found,
+        )
+
+    def drawn(self, language: str, found: Insights | None) -> tuple[Any, ...]:
+        """The chart and the tables of ``found`` in ``language`` (None: as they are)."""
+        if found is None:
+            return gr.update(), gr.update()
+        return (
+            gr.update(value=weekly_frame(found, language), visible=bool(found.weekly)),
+            insights_html(found, self.handlers.assistant.titles, language),
         )
 
     @staticmethod
@@ -236,7 +247,14 @@ def wire_insights_tab(
     insights.show.click(
         events.on_show,
         inputs=[insights.password, admin_key, insights.since, ui_language],
-        outputs=[insights.status, insights.chart, insights.found, insights.gap_pick, insights.gaps],
+        outputs=[
+            insights.status,
+            insights.chart,
+            insights.found,
+            insights.gap_pick,
+            insights.gaps,
+            insights.shown,
+        ],
         api_visibility="private",
     )
     insights.add_for_gap.click(
@@ -245,3 +263,9 @@ def wire_insights_tab(
         outputs=[tabs, gap_note],
         api_visibility="private",
     )
+
+
+def insights_redraw(insights: InsightsTab, events: InsightsEvents) -> Redraw:
+    """The insights on screen follow the interface language, as they were found (the
+    question log is not asked again)."""
+    return Redraw((insights.chart, insights.found), events.drawn, (insights.shown,))
