@@ -504,6 +504,10 @@
     }
   };
 
+  // Each copy button's own words (in every language), taken at its first click, before
+  // it ever says "Copied", and the timer that gives them back: a second click while it
+  // says "Copied" restarts that timer, and the words it gives back are still its own.
+  const copyButtons = new WeakMap();
   document.addEventListener("click", async (event) => {
     const opener = event.target.closest(".hr-open");
     if (opener) {
@@ -519,11 +523,13 @@
     if (copy) {
       event.preventDefault();
       const bubble = copy.closest(".message-content") || copy.parentElement;
-      const label = [...copy.childNodes]; // its words in every language
+      if (!copyButtons.has(copy)) copyButtons.set(copy, { label: [...copy.childNodes], timer: 0 });
+      const button = copyButtons.get(copy);
       try {
         await navigator.clipboard.writeText(copyText(bubble));
+        clearTimeout(button.timer); // a second click restarts the time "Copied" shows
         copy.textContent = word("copied");
-        setTimeout(() => copy.replaceChildren(...label), 1500);
+        button.timer = setTimeout(() => copy.replaceChildren(...button.label), 1500);
       } catch (err) {
         console.error("copy failed", err);
       }
