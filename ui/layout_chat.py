@@ -84,8 +84,9 @@ class ChatTab:
     open_button: gr.Button
 
     @property
-    def screen(self) -> list[Any]:
-        """What shows the chat on screen: its bubbles, records, sources and question box."""
+    def answer_outputs(self) -> list[Any]:
+        """What an answer updates as it streams (:meth:`ui.handlers.ChatApp.respond`):
+        the bubbles, the records, the sources and the question box."""
         return [self.chatbot, self.records, self.panel.sources, self.question]
 
     def labels(self) -> list[Label]:
@@ -292,7 +293,7 @@ def wire_asking(
         answer = event.then(
             events.handlers.respond,
             inputs=[chat.question, chat.chatbot, chat.records, ui_language],
-            outputs=chat.screen,
+            outputs=chat.answer_outputs,
             api_visibility="private",
         )
         answering.append(answer)
