@@ -429,6 +429,7 @@ def wire_articles_tab(
 
 def _wire_admin(articles: ArticlesTab, ui_language: gr.Radio, events: ArticlesEvents) -> None:
     admin, refreshed = articles.admin, articles.refreshed_outputs
+    assert len(refreshed) == REFRESHED_COUNT, "ArticlesEvents.refreshed and its outputs"
     replace, delete = admin.replace_confirm, admin.delete_confirm
 
     def act(

@@ -405,6 +405,7 @@ def wire_sidebar(
 ) -> None:
     """The saved chats' events (:func:`_events`); ``answering``: the answer events
     (:func:`ui.layout_chat.wire_asking`), which a switch of chat stops."""
+    assert len(saving.shown_outputs) == SHOWN_COUNT, "SidebarEvents.shown and its outputs"
     for row in _events(saving, language_set):
         for trigger in row.triggers:
             cancels = answering if row.stops_answer else None
@@ -429,9 +430,10 @@ def _events(saving: ChatSaving, language_set: Dependency) -> list[_Reads]:
     current, listed = browser.current, [side.chat_list, side.pin]
     undone = [*shown, browser.deleted, side.deleted_box, side.deleted_note]
     stored, offered = saving.stored, saving.offered
+    stops = {"stops_answer": True}
     return [
-        _Reads((chat.new_chat.click,), on.start_over, [lang], shown, offered, True),
-        _Reads((side.chat_list.input,), on.reopen, [side.chat_list, lang], shown, offered, True),
+        _Reads((chat.new_chat.click,), on.start_over, [lang], shown, offered, **stops),
+        _Reads((side.chat_list.input,), on.reopen, [side.chat_list, lang], shown, offered, **stops),
         _Reads((language_set.then,), on.restore, [lang, browser.legacy], shown, offered),
         # Another tab saved, or the switch here (at load, restore shows them).
         _Reads((browser.sync.click, lang.input), on.synced, [current, lang], listed, None),
@@ -453,7 +455,9 @@ def _events(saving: ChatSaving, language_set: Dependency) -> list[_Reads]:
             [current, lang, browser.deleted],
             undone,
             offered,
-            True,
+            **stops,
         ),
-        _Reads((side.undo.click,), on.bring_back, [lang, browser.deleted], undone, offered, True),
+        _Reads(
+            (side.undo.click,), on.bring_back, [lang, browser.deleted], undone, offered, **stops
+        ),
     ]
