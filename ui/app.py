@@ -1,5 +1,12 @@
-"""The page's layout (Gradio Blocks): the chat with [n] markers and source cards, the
-article viewer and the Articles tab, wired to the handlers in :mod:`ui.handlers`.
+"""The page (Gradio Blocks) put together, and what every launch of it passes.
+
+Each area of the page has its own module, which lays out its components (a small
+dataclass names them) and wires their events: the saved chats (:mod:`ui.layout_sidebar`),
+the header (:mod:`ui.layout_header`), the chat with [n] markers, source cards and the
+article viewer (:mod:`ui.layout_chat`), the Articles tab (:mod:`ui.layout_articles`) and
+the Insights tab (:mod:`ui.insights_tab`); what follows the interface language is
+:mod:`ui.relabel`'s. :func:`build_app` only builds them in page order and wires them
+to the handlers in :mod:`ui.handlers`.
 
 The UI only presents: questions go to :class:`assistant.chain.Assistant`, changes of
 the articles to the knowledge base, ratings to :class:`assistant.feedback.FeedbackStore`;
@@ -11,33 +18,44 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.feedback import MAX_COMMENT_CHARS, REASONS
-from assistant.suggestions import MAX_SUGGESTIONS
+import gradio as gr
+
 from core.language import LANGUAGES
-from core.settings import PROJECT_ROOT, Settings, installation_key
-from ui import chats
-from ui.handlers import ChatApp, PendingVote, Record, last_answer, messages_of
-from ui.insights_tab import add_insights_tab
+from core.settings import PROJECT_ROOT, Settings
+from ui.handlers import ChatApp
+from ui.insights_tab import (
+    InsightsEvents,
+    build_insights_footer,
+    build_insights_tab,
+    insights_redraw,
+    wire_insights_tab,
+)
+from ui.layout_articles import (
+    ArticlesEvents,
+    articles_redraw,
+    build_articles_tab,
+    wire_admin_password,
+    wire_articles_tab,
+)
+from ui.layout_chat import ChatEvents, build_chat_tab, chat_redraw, wire_asking, wire_chat_tab
+from ui.layout_header import build_header, load_language, wire_header
+from ui.layout_sidebar import ChatSaving, SidebarEvents, build_sidebar, wire_sidebar
 from ui.limits import BodyLimits, UploadQuota, api_body_bytes
-from ui.render import CSS, escape, table_html
-from ui.render import source_cards as render_source_cards
+from ui.relabel import Labelled, wire_relabel
+from ui.render import CSS
 from ui.security import AttemptLimiter, ClientAddress, is_loopback, sign_in_checker
-from ui.texts import text, utc_time
+from ui.texts import text
 
 if TYPE_CHECKING:
     from assistant.chain import Assistant
     from assistant.feedback import FeedbackStore
     from assistant.insights import QuestionLog
     from ingest.knowledge_base import KnowledgeBase
-    from ingest.watch import WatchState
 
 logger = logging.getLogger(__name__)
-
-WATCH_STATUS_EVERY_S = 10  # how often an open Articles tab reads the watcher's state
 
 PAGE_JS = (Path(__file__).with_name("page.js")).read_text(encoding="utf-8")
 # Where the page script takes the words it shows itself (see page_script).
@@ -76,57 +94,6 @@ GRADIO_DRAWN = {
     "Warning": "toast_warning",
 }
 
-# The interface language at page load: the one this browser chose last (page.js keeps
-# it), else the browser's own; the page takes it on at once (its lang, title, Gradio's
-# words), since the switch's change event fires only when it differs from English.
-BROWSER_LANGUAGE_JS = (
-    "async () => {"
-    " for (let i = 0; i < 50 && !window.hrLanguage; i++) await new Promise(r => setTimeout(r, 20));"
-    " if (!window.hrLanguage) return"
-    " (navigator.language || 'en').toLowerCase().startsWith('nl') ? 'nl' : 'en';"
-    " const language = window.hrLanguage.chosen(); window.hrLanguage.apply(language);"
-    " return language; }"
-)
-# A switch by hand is remembered in this browser, for the next page load.
-REMEMBER_LANGUAGE_JS = (
-    "(language) => { window.hrLanguage && window.hrLanguage.remember(language); }"
-)
-# The opened article in view, scrolled to its cited passage, which takes the focus
-# (page.js). Scrolling the page to the passage would scroll its title and Close away.
-SHOW_CITED_JS = "() => window.hrShowCited && window.hrShowCited()"
-# After a thumbs-down, its reason form in view with the focus in it (page.js).
-SHOW_REASON_JS = "() => window.hrShowReason && window.hrShowReason()"
-# Screen readers, the browser's spelling, the window's title, Gradio's own words and
-# the words in the answers (render.in_every_language) follow the interface language.
-PAGE_LANGUAGE_JS = (
-    "(language) => { document.documentElement.lang = language;"
-    " window.hrLanguage && window.hrLanguage.apply(language); }"
-)
-# The article open beside the chat, if any (page.js), for the switch to word it anew;
-# then scrolled back to its cited passage, where it was, without taking the focus.
-OPENED_PASSAGE_JS = (
-    "(opener, language) => [window.hrOpenedPassage ? window.hrOpenedPassage() : '', language]"
-)
-SCROLL_TO_CITED_JS = "() => window.hrShowCited && window.hrShowCited({ focus: false })"
-# Light/dark, remembered by the browser (page.js applies it on load).
-TOGGLE_THEME_JS = "() => window.hrToggleTheme && window.hrToggleTheme()"
-# Downloads the chat on screen as Markdown, with each answer's sources (built in the
-# browser from the bubbles, so no copy of the conversation is written on the server).
-EXPORT_CHAT_JS = "() => window.hrExportChat && window.hrExportChat()"
-# The opener button's script hands over the class of the [n] or card activated.
-TAKE_OPENER_JS = "(opener, language) => [window.hrOpener || opener, language]"
-# The saved chats: the page script (page.js, window.hrChats) reads what this browser
-# holds into an event's first input, fresh for every event that lists or changes them,
-# and writes back what the server changed.
-READ_CHATS_JS = (
-    "async (held, ...rest) => {"
-    " for (let i = 0; i < 50 && !window.hrChats; i++) await new Promise(r => setTimeout(r, 20));"
-    " return [window.hrChats ? window.hrChats.read() : null, ...rest]; }"
-)
-WRITE_CHATS_JS = "(changes) => { window.hrChats && window.hrChats.write(changes); }"
-# Where Gradio's BrowserState kept all chats in one value, before each had its own key.
-LEGACY_CHATS_KEY = "hr-assistant-chats"
-
 
 def build_app(
     assistant: Assistant,
@@ -135,18 +102,65 @@ def build_app(
     question_log: QuestionLog | None = None,
     *,
     host: str = "127.0.0.1",
-) -> Any:
-    """The page: a chat with source cards and an article viewer, an articles tab, and
-    with the question log on, an insights tab.
+) -> gr.Blocks:
+    """The page: the saved chats, a chat with source cards and an article viewer, an
+    articles tab, and with the question log on, an insights tab. Each area is built in
+    page order, then wired to the handlers (:class:`ui.handlers.ChatApp`).
 
     ``host``: the address `serve` binds. Beyond loopback, anyone who reaches the page
     could change the articles, so without an admin password the Articles tab is
     read-only there (on loopback it stays open, as for one person on their machine).
     """
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    import gradio as gr
-
     settings = assistant.settings
+    manage, insights_shown = page_access(settings, host, question_log)
+    handlers = ChatApp(assistant, knowledge, feedback, question_log, manage_articles=manage)
+    # The window's title in English until the page script gives it the interface language's.
+    with gr.Blocks(
+        title=text("en", "page_title"), analytics_enabled=False, fill_width=False
+    ) as app:
+        sidebar = build_sidebar(settings)
+        header = build_header()
+        ui_language = header.ui_language
+        with gr.Tabs() as tabs:
+            chat = build_chat_tab(settings)
+            articles = build_articles_tab(knowledge, settings, manage, ui_language)
+            insights = build_insights_tab() if insights_shown else None
+        footer = build_insights_footer() if question_log is not None else None
+
+        chat_events = ChatEvents(handlers)
+        saving = ChatSaving(sidebar, chat, ui_language, SidebarEvents(handlers), chat_events)
+        answering = wire_asking(chat, ui_language, chat_events, saving.keep)
+        language_set = load_language(app, header)
+        wire_sidebar(saving, language_set, answering)
+        wire_chat_tab(chat, ui_language, chat_events)
+        admin = articles.admin
+        articles_events = ArticlesEvents(handlers, insights_shown)
+        wire_articles_tab(articles, ui_language, articles_events, language_set)
+        password_boxes = [admin.password_box]
+        redraws = [articles_redraw(articles, articles_events), chat_redraw(chat)]
+        if insights is not None:
+            insights_events = InsightsEvents(handlers)
+            wire_insights_tab(
+                insights, ui_language, insights_events, tabs, admin.gap_note, admin.key
+            )
+            password_boxes.append(insights.password_box)
+            redraws.append(insights_redraw(insights, insights_events))
+        if settings.admin_password:  # typed once, in either tab, it counts for both
+            wire_admin_password(admin, ui_language, articles_events, password_boxes)
+        areas: list[Labelled] = [sidebar, header, chat, articles]
+        areas += [area for area in (insights, footer) if area is not None]
+        wire_relabel(ui_language, [label for area in areas for label in area.labels()], redraws)
+        wire_header(header)
+        gr.api(handlers.api_chat, api_name="chat")
+    return app
+
+
+def page_access(
+    settings: Settings, host: str, question_log: QuestionLog | None
+) -> tuple[bool, bool]:
+    """Whether the page manages the articles, and whether it has an Insights tab; where
+    either is off for want of an admin password, the log says so."""
     manage = bool(settings.admin_password) or is_loopback(host)
     if not manage:
         logger.warning(
@@ -154,989 +168,15 @@ def build_app(
             "in the browser (set it to manage them there)",
             host,
         )
-    handlers = ChatApp(assistant, knowledge, feedback, question_log, manage_articles=manage)
-
-    def article_rows(language: str) -> list[list[Any]]:
-        return [
-            [a.title, text(language, f"lang_{a.language}"), a.chunks, utc_time(a.last_ingested)]
-            for a in knowledge.articles()
-        ]
-
-    def articles_table(language: str) -> str:
-        return table_html(headers(language), article_rows(language), text(language, "articles_tab"))
-
-    def audit_table_html(language: str) -> str:
-        return table_html(
-            audit_headers(language),
-            handlers.audit_rows(language),
-            text(language, "audit").lstrip("# "),
+    # Other people's questions are for the article owners only: without an admin
+    # password there is no tab (the CLI on the server still shows them).
+    insights_shown = question_log is not None and bool(settings.admin_password)
+    if question_log is not None and not settings.admin_password:
+        logger.warning(
+            "the Insights tab needs HR_ASSISTANT_ADMIN_PASSWORD; "
+            "use `hr-assistant insights` on the server"
         )
-
-    def article_choices() -> list[tuple[str, str]]:
-        return [(a.title, a.id) for a in knowledge.articles()]
-
-    def headers(language: str) -> list[str]:
-        return [
-            text(language, k) for k in ("col_title", "col_language", "col_chunks", "col_ingested")
-        ]
-
-    # The window's title in English until the page script gives it the interface language's.
-    with gr.Blocks(
-        title=text("en", "page_title"), analytics_enabled=False, fill_width=False
-    ) as app:
-        records = gr.State([])
-        # The admin password once it checked out, kept on the server for this page: typed
-        # once, in the Articles or the Insights tab, it counts for both.
-        admin_key = gr.State("")
-        # The browser keeps its conversations, one localStorage key per chat, read and
-        # written by the page script; the server checks whatever the browser sends
-        # (ui.chats), since the browser is the user's, and keeps none of it.
-        held = gr.JSON(visible=False)  # what the page script read (chats.from_browser)
-        to_store = gr.JSON(visible=False)  # what it writes (chats.changes)
-        sync_chats = gr.Button(visible="hidden", elem_id="chats-sync")  # another tab saved
-        # Gradio's BrowserState kept all chats in one value (encrypted with this
-        # installation's key): read once at load, its chats move to keys of their own.
-        legacy = gr.BrowserState(
-            None, storage_key=LEGACY_CHATS_KEY, secret=browser_secret(settings)
-        )
-        current = gr.State("")  # the id of the saved chat on screen ("" before its first answer)
-        with gr.Sidebar(label=text("en", "chats"), open=True, width=270, elem_id="chat-sidebar"):
-            chats_title = gr.Markdown(text("en", "chats_title"), elem_id="chats-title")
-            # Filters the list as you type, in the browser (page.js): no event listens to
-            # it, so what is searched for never reaches the server (and Gradio would
-            # draw it read-only unless told otherwise).
-            chat_search = gr.Textbox(
-                label=text("en", "chat_search"),
-                placeholder=text("en", "chat_search_hint"),
-                lines=1,
-                max_lines=1,
-                interactive=True,
-                elem_id="chat-search",
-            )
-            gr.HTML(no_match_note(), elem_id="chat-search-none")
-            chat_list = gr.Radio(
-                choices=[], label=text("en", "chats"), show_label=False, elem_id="chat-list"
-            )
-            # What acts on the chat on screen waits for it to be saved (its first answer).
-            chat_title = gr.Textbox(
-                label=text("en", "chat_title"),
-                max_length=chats.MAX_TITLE_CHARS,
-                interactive=False,
-                elem_id="chat-title",
-            )
-            with gr.Row():
-                rename_chat = gr.Button(
-                    text("en", "rename"), size="sm", interactive=False, elem_id="rename-chat"
-                )
-                delete_chat = gr.Button(
-                    text("en", "delete_chat"), size="sm", interactive=False, elem_id="delete-chat"
-                )
-            with gr.Row():
-                # Its name says what it does, "Pin" or "Unpin": a screen reader says it too.
-                pin_chat = gr.Button(
-                    text("en", "pin"), size="sm", interactive=False, elem_id="pin-chat"
-                )
-                export_chat = gr.Button(
-                    text("en", "export"), size="sm", interactive=False, elem_id="export-chat"
-                )
-            # A deleted chat can be brought back for as long as the page is open.
-            with gr.Group(visible=False, elem_id="chat-deleted") as chat_deleted:
-                chat_deleted_note = gr.Markdown("", elem_id="chat-deleted-note")
-                undo_chat = gr.Button(
-                    text("en", "undo_chat"), size="sm", elem_id="undo-delete-chat"
-                )
-        # This page's deleted chats, latest last (the server keeps them as it keeps the chat
-        # on screen: for this page's session only).
-        deleted_chats = gr.State([])
-        pending_vote = gr.State({})  # the thumbs-down a reason is for (handlers.PendingVote)
-        with gr.Row(equal_height=False, elem_id="hr-header"):
-            title = gr.Markdown(text("en", "title"), elem_id="hr-title")
-            ui_language = gr.Radio(
-                choices=[("English", "en"), ("Nederlands", "nl")],
-                value="en",
-                label=text("en", "language"),
-                elem_id="ui-language",
-                container=False,
-                scale=0,
-                min_width=270,
-            )
-            theme_toggle = gr.Button(
-                text("en", "theme"), size="sm", elem_id="theme-toggle", scale=0, min_width=120
-            )
-        with gr.Tabs() as tabs:
-            with gr.Tab(text("en", "chat_tab"), id="chat", elem_id="chat-tab") as chat_tab:
-                with gr.Row(elem_id="chat-row"):
-                    with gr.Column(scale=3, min_width=320, elem_id="chat-column"):
-                        chatbot = gr.Chatbot(
-                            label=text("en", "conversation"),
-                            # What an empty chat says: how it answers.
-                            placeholder=text("en", "intro"),
-                            elem_id="chat",
-                            # Overridden by the CSS, which fits the chat to the window.
-                            height=460,
-                            show_label=False,
-                            sanitize_html=True,
-                            feedback_options=("Like", "Dislike"),
-                            layout="bubble",
-                            # Each answer has its own copy button, which copies its
-                            # sources too; Gradio's share button has nowhere to share to.
-                            buttons=[],
-                        )
-                        # Follow-up questions from the articles, after each answer.
-                        with gr.Row(elem_id="suggestions"):
-                            suggestion_buttons = [
-                                gr.Button(
-                                    "",
-                                    visible=False,
-                                    size="sm",
-                                    elem_classes=["hr-suggestion"],
-                                    elem_id=f"suggestion-{n}",
-                                )
-                                for n in range(MAX_SUGGESTIONS)
-                            ]
-                        question = gr.Textbox(
-                            label=text("en", "question"),
-                            placeholder=text("en", "placeholder"),
-                            show_label=False,
-                            # One line that grows: Enter sends, Shift+Enter a new line.
-                            lines=1,
-                            max_lines=8,
-                            # The server's own limit: what the box takes is answered.
-                            max_length=settings.max_question_chars,
-                            elem_id="question",
-                            autofocus=True,
-                        )
-                        with gr.Row():
-                            send = gr.Button(text("en", "send"), variant="primary", elem_id="send")
-                            new_chat = gr.Button(text("en", "new_chat"), elem_id="new-chat")
-                        # Asked after a thumbs-down; sending it is optional.
-                        with gr.Group(visible=False, elem_id="feedback-reason") as reason_box:
-                            reason = gr.Radio(
-                                choices=reason_choices("en"),
-                                label=text("en", "reason_label"),
-                                elem_id="reason",
-                            )
-                            comment = gr.Textbox(
-                                label=text("en", "comment_label"),
-                                lines=2,
-                                max_length=MAX_COMMENT_CHARS,
-                                elem_id="reason-comment",
-                            )
-                            with gr.Row():
-                                reason_send = gr.Button(
-                                    text("en", "reason_send"), elem_id="reason-send"
-                                )
-                                reason_skip = gr.Button(
-                                    text("en", "reason_skip"), elem_id="reason-skip"
-                                )
-                    # Beside the chat on a desktop, under it on a phone: the latest
-                    # answer's sources and the article a [n] opens.
-                    with gr.Column(scale=2, min_width=300, elem_id="source-panel"):
-                        article_view = gr.HTML("", elem_id="article-view")
-                        sources_title = gr.Markdown(text("en", "sources"), elem_id="sources-title")
-                        sources = gr.HTML(render_source_cards([], "en"), elem_id="sources")
-                # The page's script puts the passage a [n] or a card names here.
-                opener = gr.Textbox(visible="hidden", elem_id="opener")
-                open_button = gr.Button(visible="hidden", elem_id="opener-go")
-            with gr.Tab(
-                text("en", "articles_tab"), id="articles", elem_id="articles-tab"
-            ) as art_tab:
-                articles_intro = gr.Markdown(text("en", "articles_intro"))
-                gr.HTML(
-                    lambda language: watch_status(
-                        knowledge.watch_state(), settings.knowledge_dir, language
-                    ),
-                    inputs=[ui_language],
-                    every=WATCH_STATUS_EVERY_S,
-                    elem_id="watch-status",
-                )
-                # A plain table (not a Dataframe): on a phone each row stacks its
-                # columns instead of hiding all but the title off screen.
-                table = gr.HTML("", elem_id="articles-table")  # filled at each page load
-                article_pick = gr.Dropdown(
-                    choices=[],
-                    value=None,
-                    label=text("en", "read_article"),
-                    elem_id="article-pick",
-                )
-                article_full = gr.HTML("", elem_id="article-full")
-                admin_title = gr.Markdown(text("en", "admin"))
-                admin_off = gr.Markdown(
-                    text("en", "admin_off"), visible=not manage, elem_id="admin-off"
-                )
-                admin_password = gr.Textbox(
-                    label=text("en", "admin_password"),
-                    type="password",
-                    visible=bool(settings.admin_password),
-                    elem_id="admin-password",
-                )
-                # From the Insights tab: the questions an article to add should answer.
-                gap_note = gr.Markdown("", elem_id="gap-note")
-                # With an admin password, files can be dropped only once it checks out:
-                # Gradio stores an upload before any handler could refuse it.
-                upload = gr.File(
-                    label=text("en", "upload"),
-                    file_count="multiple",
-                    file_types=list(knowledge.suffixes),
-                    interactive=not settings.admin_password,
-                    visible=manage,
-                    elem_id="upload",
-                )
-                with gr.Row(visible=manage):
-                    delete_pick = gr.Dropdown(
-                        choices=[],
-                        value=None,
-                        label=text("en", "delete_pick"),
-                        elem_id="delete-pick",
-                        scale=3,
-                    )
-                    delete_button = gr.Button(text("en", "delete"), elem_id="delete", scale=1)
-                # Deleting, and uploading over an article, ask first; both can be undone.
-                with gr.Group(visible=False, elem_id="delete-confirm") as delete_confirm:
-                    delete_question = gr.Markdown("", elem_id="delete-question")
-                    with gr.Row():
-                        delete_yes = gr.Button(
-                            text("en", "delete_yes"), variant="stop", elem_id="delete-yes"
-                        )
-                        delete_no = gr.Button(text("en", "cancel"), elem_id="delete-no")
-                with gr.Group(visible=False, elem_id="replace-confirm") as replace_confirm:
-                    replace_question = gr.Markdown("", elem_id="replace-question")
-                    with gr.Row():
-                        replace_yes = gr.Button(
-                            text("en", "replace_yes"), variant="stop", elem_id="replace-yes"
-                        )
-                        replace_no = gr.Button(text("en", "cancel"), elem_id="replace-no")
-                undo_button = gr.Button(text("en", "undo"), visible=False, elem_id="undo")
-                reingest_button = gr.Button(
-                    text("en", "reingest"), visible=manage, elem_id="reingest"
-                )
-                admin_status = gr.Markdown("", elem_id="admin-status")
-                audit_title = gr.Markdown(text("en", "audit"))
-                audit_table = gr.HTML("", elem_id="audit-table")
-                trashed = gr.State([])  # this page's deletions and replacements, for undo
-                pending_upload = gr.State([])  # uploads waiting for "replace?"
-            # Other people's questions are for the article owners only: without an admin
-            # password there is no tab (the CLI on the server still shows them).
-            insights_shown = question_log is not None and bool(settings.admin_password)
-            insights_labels: list[tuple[Any, str, str]] = []
-            insights_password: tuple[Any, Any] | None = None  # its password box and status
-            if insights_shown:
-                insights_labels, insights_password = add_insights_tab(
-                    gr, handlers, ui_language, tabs, gap_note, admin_key
-                )
-            if question_log is not None and not settings.admin_password:
-                logger.warning(
-                    "the Insights tab needs HR_ASSISTANT_ADMIN_PASSWORD; "
-                    "use `hr-assistant insights` on the server"
-                )
-        if question_log is not None:  # say so on every page while questions are logged
-            insights_footer = gr.Markdown(text("en", "insights_footer"), elem_id="insights-footer")
-            insights_labels.append((insights_footer, "insights_footer", "value"))
-
-        ask_outputs = [chatbot, records, sources, question]
-
-        def keep(
-            browser: Any, records_now: list[Any], chat_id: str, language: str
-        ) -> tuple[Any, ...]:
-            before = chats.from_browser(browser)[0]
-            after, chat_id = chats.remember(before, chat_id, records_now)
-            listing = gr.update(choices=chats.choices(after, language), value=chat_id or None)
-            return (
-                chats.changes(before, after),
-                chat_id,
-                listing,
-                *chat_actions(chats.find(after, chat_id), language),
-            )
-
-        def chat_actions(chat: dict[str, Any] | None, language: str) -> tuple[Any, ...]:
-            """The chat's title, and whether it can be renamed, deleted, exported and
-            pinned: only once there is a saved chat on screen."""
-            on = chat is not None
-            return (
-                gr.update(value=chat["title"] if chat else "", interactive=on),
-                *(gr.update(interactive=on) for _ in range(3)),
-                pin_button(chat, language, interactive=on),
-            )
-
-        def pin_button(chat: dict[str, Any] | None, language: str, **more: Any) -> Any:
-            """The button names what it would do, "Pin chat" or "Unpin chat": its name
-            tells a screen reader whether the chat on screen is pinned."""
-            pinned = bool(chat and chat.get("pinned"))
-            return gr.update(value=text(language, "unpin" if pinned else "pin"), **more)
-
-        keep_outputs = [
-            to_store,
-            current,
-            chat_list,
-            chat_title,
-            rename_chat,
-            delete_chat,
-            export_chat,
-            pin_chat,
-        ]
-
-        def stored(event: Any) -> Any:
-            """Then the page script writes what ``event`` changed of the saved chats."""
-            return event.then(None, inputs=[to_store], js=WRITE_CHATS_JS)
-
-        def stored_and_offered(event: Any) -> Any:
-            """Then the saved chats are written and the follow-up suggestions offered
-            for the chat now on screen."""
-            return stored(event).then(
-                offer,
-                inputs=[records, ui_language],
-                outputs=suggestion_buttons,
-                api_visibility="private",
-            )
-
-        def offer(records_now: list[Any], language: str) -> tuple[Any, ...]:
-            found = handlers.suggestions(records_now, language)
-            return tuple(
-                gr.update(value=found[n], visible=True)
-                if n < len(found)
-                else gr.update(value="", visible=False)
-                for n in range(MAX_SUGGESTIONS)
-            )
-
-        def hidden_suggestions() -> tuple[Any, ...]:
-            return tuple(gr.update(value="", visible=False) for _ in range(MAX_SUGGESTIONS))
-
-        answering: list[Any] = []  # the answer events a switch of chat cancels
-
-        def answered_then_kept(event: Any) -> None:
-            """Answer, save the chat in the browser, then offer follow-up questions."""
-            answer_event = event.then(
-                handlers.respond,
-                inputs=[question, chatbot, records, ui_language],
-                outputs=ask_outputs,
-                api_visibility="private",
-            )
-            answering.append(answer_event)
-            kept = answer_event.then(
-                keep,
-                inputs=[held, records, current, ui_language],
-                outputs=keep_outputs,
-                js=READ_CHATS_JS,
-                api_visibility="private",
-            )
-            stored_and_offered(kept)
-
-        for trigger in (question.submit, send.click):
-            # The suggestions go first: they belong to the answer being replaced.
-            answered_then_kept(
-                trigger(hidden_suggestions, outputs=suggestion_buttons, api_visibility="private")
-            )
-        for button in suggestion_buttons:
-            # A suggestion is asked as if typed: into the box, then sent.
-            answered_then_kept(
-                button.click(
-                    lambda chosen: (chosen, *hidden_suggestions()),
-                    inputs=[button],
-                    outputs=[question, *suggestion_buttons],
-                    api_visibility="private",
-                )
-            )
-
-        def shown(
-            chat: dict[str, Any] | None,
-            before: chats.Saved,
-            after: chats.Saved,
-            language: str,
-            then: Sequence[chats.Change] = (),
-        ) -> tuple[Any, ...]:
-            """The page showing ``chat`` (None: a new one), and the changes that save
-            ``after`` where the browser held ``before``, followed by ``then``."""
-            records_now = chat["records"] if chat else []
-            chat_id = chat["id"] if chat else ""
-            return (
-                messages_of(records_now),
-                records_now,
-                handlers.cards(last_answer(records_now), language),
-                "",
-                [*chats.changes(before, after), *then],
-                chat_id,
-                gr.update(choices=chats.choices(after, language), value=chat_id or None),
-                *chat_actions(chats.find(after, chat_id), language),
-            )
-
-        def start_over(browser: Any, language: str) -> tuple[Any, ...]:
-            before = chats.from_browser(browser)[0]
-            return shown(None, before, chats.opened(before, ""), language)
-
-        reset_outputs = [chatbot, records, sources, article_view, *keep_outputs]
-        for reset in (new_chat.click,):
-            started = reset(
-                start_over,
-                inputs=[held, ui_language],
-                outputs=reset_outputs,
-                js=READ_CHATS_JS,
-                api_visibility="private",
-                # An answer still streaming belongs to the chat being left: stopped, it
-                # can neither write into the next chat nor be saved under its id.
-                cancels=answering,
-            )
-            stored_and_offered(started)
-
-        def reopen(browser: Any, chat_id: str | None, language: str) -> tuple[Any, ...]:
-            before = chats.from_browser(browser)[0]
-            chat = chats.find(before, chat_id or "")
-            after = chats.opened(before, chat["id"] if chat else "")
-            return shown(chat, before, after, language)
-
-        reopened = chat_list.input(
-            reopen,
-            inputs=[held, chat_list, ui_language],
-            outputs=reset_outputs,
-            js=READ_CHATS_JS,
-            api_visibility="private",
-            cancels=answering,
-        )
-        stored_and_offered(reopened)
-
-        def restore(browser: Any, language: str, old: Any) -> tuple[Any, ...]:
-            """The chats this browser holds (with those of the old single value moved
-            to keys of their own), and the one this tab had on screen."""
-            before, leftovers = chats.from_browser(browser)
-            merged = chats.with_legacy(before, old)
-            chat = chats.find(merged, merged["current"])
-            after = chats.opened(merged, chat["id"] if chat else "")
-            moved = [{"forget_legacy": True}] if old is not None else []
-            return shown(chat, before, after, language, [*leftovers, *moved])
-
-        # After a reload: the browser's language first, then the list and the chat that
-        # was on screen in that language, then its suggestions (one chain: run side by
-        # side, a later step could overwrite an earlier one with the wrong language).
-        language_set = app.load(
-            None, outputs=[ui_language], js=BROWSER_LANGUAGE_JS, api_visibility="private"
-        )
-        restored = language_set.then(
-            restore,
-            inputs=[held, ui_language, legacy],
-            outputs=reset_outputs,
-            js=READ_CHATS_JS,
-            api_visibility="private",
-        )
-        stored_and_offered(restored)
-
-        def synced(browser: Any, chat_id: str, language: str) -> tuple[Any, ...]:
-            """Another tab changed the saved chats (or the language changed here): the
-            list and the pin follow. The chat on screen stays; asked on, it is saved as a
-            new chat if the other tab added to it."""
-            after = chats.opened(chats.from_browser(browser)[0], chat_id)
-            return (
-                gr.update(choices=chats.choices(after, language), value=after["current"] or None),
-                pin_button(chats.find(after, after["current"]), language),
-            )
-
-        sync_chats.click(
-            synced,
-            inputs=[held, current, ui_language],
-            outputs=[chat_list, pin_chat],
-            js=READ_CHATS_JS,
-            api_visibility="private",
-        )
-        # On the switch only: at load, the reload's chain (restore) shows them.
-        ui_language.input(
-            synced,
-            inputs=[held, current, ui_language],
-            outputs=[chat_list, pin_chat],
-            js=READ_CHATS_JS,
-            api_visibility="private",
-        )
-
-        def renamed(browser: Any, chat_id: str, new_title: str, language: str) -> tuple[Any, ...]:
-            before = chats.from_browser(browser)[0]
-            after = chats.rename(before, chat_id, new_title)
-            listing = gr.update(choices=chats.choices(after, language), value=chat_id or None)
-            return chats.changes(before, after), listing
-
-        for event in (rename_chat.click, chat_title.submit):
-            stored(
-                event(
-                    renamed,
-                    inputs=[held, current, chat_title, ui_language],
-                    outputs=[to_store, chat_list],
-                    js=READ_CHATS_JS,
-                    api_visibility="private",
-                )
-            )
-
-        def toggle_pin(browser: Any, chat_id: str, language: str) -> tuple[Any, ...]:
-            """Pin the chat on screen, or unpin it, as the browser holds it now."""
-            before = chats.from_browser(browser)[0]
-            after = chats.pin(before, chat_id, not chats.pinned(before, chat_id))
-            listing = gr.update(choices=chats.choices(after, language), value=chat_id or None)
-            return (
-                chats.changes(before, after),
-                listing,
-                pin_button(chats.find(after, chat_id), language),
-            )
-
-        stored(
-            pin_chat.click(
-                toggle_pin,
-                inputs=[held, current, ui_language],
-                outputs=[to_store, chat_list, pin_chat],
-                js=READ_CHATS_JS,
-                api_visibility="private",
-            )
-        )
-
-        def offer_undo(gone: list[dict[str, Any]], language: str) -> tuple[Any, ...]:
-            """The offer to bring back the latest deleted chat, naming it (none: hidden)."""
-            if not gone:
-                return gone, gr.update(visible=False), ""
-            title_gone = escape(str(gone[-1].get("title") or "…"))
-            return gone, gr.update(visible=True), text(language, "chat_deleted", title=title_gone)
-
-        undo_outputs = [deleted_chats, chat_deleted, chat_deleted_note]
-
-        def forget(
-            browser: Any, chat_id: str, language: str, gone: list[dict[str, Any]]
-        ) -> tuple[Any, ...]:
-            before = chats.from_browser(browser)[0]
-            chat = chats.find(before, chat_id)
-            after = chats.opened(chats.remove(before, chat_id), "")
-            gone = [*gone, chat] if chat else gone
-            return (*shown(None, before, after, language), *offer_undo(gone, language))
-
-        def bring_back(browser: Any, language: str, gone: list[dict[str, Any]]) -> tuple[Any, ...]:
-            before = chats.from_browser(browser)[0]
-            if not gone:
-                return (*(gr.update() for _ in reset_outputs), *offer_undo(gone, language))
-            *rest, latest = gone
-            after = chats.restored(before, latest)
-            chat = chats.find(after, latest["id"])
-            after = chats.opened(after, chat["id"] if chat else "")
-            return (*shown(chat, before, after, language), *offer_undo(rest, language))
-
-        # "Delete chat" and the chat box's own trash icon (Gradio's "Clear") both delete
-        # the chat on screen, and both can be undone.
-        for deleting in (delete_chat.click, chatbot.clear):
-            stored_and_offered(
-                deleting(
-                    forget,
-                    inputs=[held, current, ui_language, deleted_chats],
-                    outputs=[*reset_outputs, *undo_outputs],
-                    js=READ_CHATS_JS,
-                    api_visibility="private",
-                    cancels=answering,
-                )
-            )
-        stored_and_offered(
-            undo_chat.click(
-                bring_back,
-                inputs=[held, ui_language, deleted_chats],
-                outputs=[*reset_outputs, *undo_outputs],
-                js=READ_CHATS_JS,
-                api_visibility="private",
-                cancels=answering,
-            )
-        )
-        export_chat.click(None, js=EXPORT_CHAT_JS)
-        open_button.click(
-            handlers.open_source,
-            inputs=[opener, ui_language],
-            outputs=[article_view],
-            js=TAKE_OPENER_JS,
-            api_visibility="private",
-        ).then(None, js=SHOW_CITED_JS)
-        article_pick.change(
-            handlers.read_article,
-            inputs=[article_pick, ui_language],
-            outputs=[article_full],
-            api_visibility="private",
-        )
-
-        def on_like(like: Any, records_now: list[Record | None], language: str) -> tuple[Any, ...]:
-            pending = handlers.rate(like, records_now, language)
-            return gr.update(visible=bool(pending)), pending, None, ""
-
-        # Gradio passes the rating only to a parameter annotated with the real LikeData
-        # class; this module's annotations are strings, so it is set here.
-        on_like.__annotations__ = {"like": gr.LikeData}
-
-        def refreshed(status: str, language: str, undo: list[str]) -> tuple[Any, ...]:
-            choices = article_choices()
-            return (
-                status,
-                articles_table(language),
-                gr.update(choices=choices, value=None),
-                gr.update(choices=choices, value=None),
-                audit_table_html(language),
-                undo,
-                gr.update(visible=bool(undo)),
-            )
-
-        def current_articles(language: str) -> tuple[Any, ...]:
-            """The articles and the admin log as they are when the page opens, not as
-            they were when the chat started: the watcher, another page or another
-            process may have changed them since."""
-            choices = article_choices()
-            return (
-                articles_table(language),
-                gr.update(choices=choices),
-                gr.update(choices=choices),
-                audit_table_html(language),
-            )
-
-        language_set.then(
-            current_articles,
-            inputs=[ui_language],
-            outputs=[table, article_pick, delete_pick, audit_table],
-            api_visibility="private",
-        )
-
-        admin_outputs = [
-            admin_status,
-            table,
-            article_pick,
-            delete_pick,
-            audit_table,
-            trashed,
-            undo_button,
-        ]
-        hide = gr.update(visible=False)
-
-        # Each admin action takes the password box and the password this page confirmed
-        # (``admin_key``): the one typed in either tab counts for both, and an action
-        # clicked while the box is being left still sees what was typed.
-        def on_upload(
-            files: Any,
-            password: str,
-            key: str,
-            language: str,
-            undo: list[str],
-            progress: Any = None,
-        ) -> tuple[Any, ...]:
-            uploads = handlers.uploads_of(files)
-            refusal = handlers.admin_refusal(key or password, language)
-            question_text = "" if refusal else handlers.replace_question(uploads, language)
-            if question_text:  # ask first; nothing is saved yet
-                pairs = [[str(path), name] for path, name in uploads]
-                shown = gr.update(visible=True)
-                return (gr.update(),) * len(admin_outputs) + (shown, question_text, pairs)
-            status, moved = handlers.upload(uploads, key or password, language)
-            return (*refreshed(status, language, undo + moved), hide, "", [])
-
-        def on_replace(
-            pairs: list[list[str]],
-            password: str,
-            key: str,
-            language: str,
-            undo: list[str],
-            progress: Any = None,
-        ) -> tuple[Any, ...]:
-            uploads = [(Path(path), name) for path, name in pairs]
-            status, moved = handlers.upload(uploads, key or password, language)
-            return (*refreshed(status, language, undo + moved), hide, "", [])
-
-        def on_delete(
-            article_id: str | None,
-            password: str,
-            key: str,
-            language: str,
-            undo: list[str],
-            progress: Any = None,
-        ) -> tuple[Any, ...]:
-            status, moved = handlers.delete(article_id, key or password, language)
-            return (*refreshed(status, language, [*undo, moved] if moved else undo), hide)
-
-        def on_undo(
-            undo: list[str], password: str, key: str, language: str, progress: Any = None
-        ) -> tuple[Any, ...]:
-            status, left = handlers.undo(undo, key or password, language)
-            return refreshed(status, language, left)
-
-        def on_reingest(
-            password: str, key: str, language: str, undo: list[str], progress: Any = None
-        ) -> tuple[Any, ...]:
-            return refreshed(handlers.reingest(key or password, language), language, undo)
-
-        # Gradio shows ingest's tqdm bar when a handler declares a tracking Progress default.
-        for handler in (on_upload, on_replace, on_delete, on_undo, on_reingest):
-            handler.__defaults__ = (gr.Progress(track_tqdm=True),)
-
-        def confirm_admin(password: str, key: str, language: str) -> tuple[Any, ...]:
-            """Check the admin password typed in either tab, once: right, it opens the
-            upload and the Insights tab and says so; wrong, it says why."""
-            if key or not password:  # confirmed already, or nothing typed: nothing to say
-                return key, gr.update(), gr.update()
-            refusal = handlers.admin_refusal(password, language)
-            if refusal:
-                return "", gr.update(interactive=False), refusal
-            accepted = "admin_ok_insights" if insights_shown else "admin_ok"
-            return password, gr.update(interactive=True), text(language, accepted)
-
-        def confirms_admin(box: Any, status: Any) -> None:
-            """Leaving ``box`` or pressing Enter in it checks the admin password."""
-            for event in (box.blur, box.submit):
-                event(
-                    confirm_admin,
-                    inputs=[box, admin_key, ui_language],
-                    outputs=[admin_key, upload, status],
-                    api_visibility="private",
-                )
-
-        if settings.admin_password:
-            confirms_admin(admin_password, admin_status)
-            if insights_password is not None:
-                confirms_admin(*insights_password)
-        upload.upload(
-            on_upload,
-            inputs=[upload, admin_password, admin_key, ui_language, trashed],
-            outputs=[*admin_outputs, replace_confirm, replace_question, pending_upload],
-            api_visibility="private",
-        ).then(lambda: None, outputs=[upload], api_visibility="private")
-        replace_yes.click(
-            on_replace,
-            inputs=[pending_upload, admin_password, admin_key, ui_language, trashed],
-            outputs=[*admin_outputs, replace_confirm, replace_question, pending_upload],
-            api_visibility="private",
-        )
-        replace_no.click(
-            lambda language: (hide, [], text(language, "cancelled")),
-            inputs=[ui_language],
-            outputs=[replace_confirm, pending_upload, admin_status],
-            api_visibility="private",
-        )
-
-        def ask_delete(
-            article_id: str | None, password: str, key: str, language: str
-        ) -> tuple[Any, ...]:
-            refusal = handlers.admin_refusal(key or password, language)
-            question_text = "" if refusal else handlers.delete_question(article_id, language)
-            status = refusal or ("" if question_text else text(language, "pick_first"))
-            confirmed = article_id if question_text else ""
-            return gr.update(visible=bool(question_text)), question_text, status, confirmed
-
-        # "Yes" deletes the article the question named, even when the list changed since.
-        delete_asked = gr.State("")
-        delete_button.click(
-            ask_delete,
-            inputs=[delete_pick, admin_password, admin_key, ui_language],
-            outputs=[delete_confirm, delete_question, admin_status, delete_asked],
-            api_visibility="private",
-        )
-        delete_yes.click(
-            on_delete,
-            inputs=[delete_asked, admin_password, admin_key, ui_language, trashed],
-            outputs=[*admin_outputs, delete_confirm],
-            api_visibility="private",
-        )
-        delete_no.click(
-            lambda language: (hide, text(language, "cancelled")),
-            inputs=[ui_language],
-            outputs=[delete_confirm, admin_status],
-            api_visibility="private",
-        )
-        undo_button.click(
-            on_undo,
-            inputs=[trashed, admin_password, admin_key, ui_language],
-            outputs=admin_outputs,
-            api_visibility="private",
-        )
-        reingest_button.click(
-            on_reingest,
-            inputs=[admin_password, admin_key, ui_language, trashed],
-            outputs=admin_outputs,
-            api_visibility="private",
-        )
-
-        chatbot.like(
-            on_like,
-            inputs=[records, ui_language],
-            outputs=[reason_box, pending_vote, reason, comment],
-            api_visibility="private",
-        ).then(None, js=SHOW_REASON_JS)
-
-        def on_reason(
-            pending: PendingVote, why: str | None, note: str, language: str
-        ) -> tuple[Any, ...]:
-            """Send (or skip, ``why`` None) the reason: the thumbs-down's one toast."""
-            toast = handlers.explain(pending, why, note, language)
-            if toast:
-                gr.Info(toast, title=text(language, "toast_info"))
-            return gr.update(visible=False), {}
-
-        reason_send.click(
-            on_reason,
-            inputs=[pending_vote, reason, comment, ui_language],
-            outputs=[reason_box, pending_vote],
-            api_visibility="private",
-        )
-        reason_skip.click(
-            lambda pending, language: on_reason(pending, None, "", language),
-            inputs=[pending_vote, ui_language],
-            outputs=[reason_box, pending_vote],
-            api_visibility="private",
-        )
-
-        # Every text that follows the interface language: (component, text key, property).
-        # The switch's updates and its outputs both come from this one table.
-        labelled: list[tuple[Any, str, str]] = [
-            (title, "title", "value"),
-            (theme_toggle, "theme", "value"),
-            (ui_language, "language", "label"),
-            (chatbot, "intro", "placeholder"),
-            (chat_tab, "chat_tab", "label"),
-            (art_tab, "articles_tab", "label"),
-            (question, "placeholder", "placeholder"),
-            (send, "send", "value"),
-            (new_chat, "new_chat", "value"),
-            (sources_title, "sources", "value"),
-            (question, "question", "label"),
-            (chats_title, "chats_title", "value"),
-            (chat_search, "chat_search", "label"),
-            (chat_search, "chat_search_hint", "placeholder"),
-            (chat_list, "chats", "label"),
-            (chat_title, "chat_title", "label"),
-            (rename_chat, "rename", "value"),
-            (delete_chat, "delete_chat", "value"),
-            (export_chat, "export", "value"),
-            (undo_chat, "undo_chat", "value"),
-            (reason, "reason_label", "label"),
-            (comment, "comment_label", "label"),
-            (reason_send, "reason_send", "value"),
-            (reason_skip, "reason_skip", "value"),
-            (chatbot, "conversation", "label"),
-            (articles_intro, "articles_intro", "value"),
-            (article_pick, "read_article", "label"),
-            (admin_title, "admin", "value"),
-            (admin_off, "admin_off", "value"),
-            (admin_password, "admin_password", "label"),
-            (upload, "upload", "label"),
-            (delete_pick, "delete_pick", "label"),
-            (delete_button, "delete", "value"),
-            (reingest_button, "reingest", "value"),
-            (delete_yes, "delete_yes", "value"),
-            (delete_no, "cancel", "value"),
-            (replace_yes, "replace_yes", "value"),
-            (replace_no, "cancel", "value"),
-            (undo_button, "undo", "value"),
-            (audit_title, "audit", "value"),
-            *insights_labels,
-        ]
-
-        def translate(language: str, article_id: str | None) -> tuple[Any, ...]:
-            return (
-                *(_update(gr, prop, text(language, key)) for _, key, prop in labelled),
-                articles_table(language),
-                audit_table_html(language),
-                handlers.read_article(article_id, language),
-                gr.update(choices=reason_choices(language)),
-            )
-
-        # Labels follow every change of language (the browser's at load, or the switch).
-        ui_language.change(
-            translate,
-            inputs=[ui_language, article_pick],
-            outputs=[
-                *(component for component, _, _ in labelled),
-                table,
-                audit_table,
-                article_full,
-                reason,
-            ],
-            api_visibility="private",
-        )
-        ui_language.change(None, inputs=[ui_language], js=PAGE_LANGUAGE_JS)
-        ui_language.input(None, inputs=[ui_language], js=REMEMBER_LANGUAGE_JS)
-
-        def switched(language: str, records_now: list[Record | None]) -> str:
-            return handlers.cards(last_answer(records_now), language)
-
-        # The chat's sources and suggestions follow the switch only: at load, the chain
-        # above shows them once the chat is back.
-        ui_language.input(
-            switched, inputs=[ui_language, records], outputs=[sources], api_visibility="private"
-        ).then(
-            offer,
-            inputs=[records, ui_language],
-            outputs=suggestion_buttons,
-            api_visibility="private",
-        )
-
-        def reworded(opened: str, language: str) -> Any:
-            """The article open beside the chat in the new language (none open: as it is)."""
-            return handlers.open_source(opened, language) if opened else gr.update()
-
-        # The page script says which passage is open (an article closed since, or one
-        # a new chat took away, is not worded anew: it would show again).
-        ui_language.input(
-            reworded,
-            inputs=[opener, ui_language],
-            outputs=[article_view],
-            js=OPENED_PASSAGE_JS,
-            api_visibility="private",
-        ).then(None, js=SCROLL_TO_CITED_JS)
-        ui_language.input(
-            offer_undo,
-            inputs=[deleted_chats, ui_language],
-            outputs=undo_outputs,
-            api_visibility="private",
-        )
-        theme_toggle.click(None, js=TOGGLE_THEME_JS)
-        gr.api(handlers.api_chat, api_name="chat")
-    return app
-
-
-def watch_status(state: WatchState | None, folder: Path, language: str) -> str:
-    """One line on whether the articles folder is followed: the chat answers from a
-    stale store while it is not, and only the watcher's own state can tell. File names
-    and failures are shown as text, never as markup, and without server paths."""
-    folder = state.folder if state is not None else folder
-    name = f"{folder.name}/"
-    if state is None or not state.following:
-        if state is None:
-            problem = text(language, "watch_off")
-        else:
-            problem = state.problem or text(language, "watch_starting")
-        line = text(language, "watch_not_following", folder=name, problem=problem)
-    else:
-        details = []
-        if state.last_sync is not None:
-            details.append(text(language, "watch_last_sync", time=utc_time(state.last_sync)))
-        if state.skipped:
-            files = ", ".join(f"{e['file']} ({e['error']})" for e in state.skipped[:5])
-            files += ", …" if len(state.skipped) > 5 else ""
-            key = "watch_skipped_one" if len(state.skipped) == 1 else "watch_skipped"
-            details.append(text(language, key, count=len(state.skipped), files=files))
-        if state.problem:
-            details.append(text(language, "watch_failed", problem=state.problem))
-        line = " — ".join([text(language, "watch_following", folder=name), ", ".join(details)])
-    line = line.replace(f"{folder}/", name).replace(str(folder), name)
-    line = line.removesuffix(" — ").rstrip(".")
-    return f'<p class="hr-muted">{escape(line)}.</p>'
-
-
-def no_match_note() -> str:
-    """The line the page script fills when no saved chat matches the search (page.js), in
-    either language: the search never asks the server, not even for its words."""
-    words = " ".join(
-        f'data-{language}="{escape(text(language, "no_chat_match"))}"' for language in LANGUAGES
-    )
-    return f'<p class="hr-muted hr-chat-none" role="status" {words}></p>'
-
-
-def browser_secret(settings: Settings) -> str:
-    """This installation's key for the chats that browsers kept in Gradio's
-    BrowserState before each chat had its own key: it decrypts them once, to move them."""
-    return installation_key(settings, "browser-state")
-
-
-def audit_headers(language: str) -> list[str]:
-    return [text(language, k) for k in ("col_at", "col_action", "col_article", "col_outcome")]
-
-
-def reason_choices(language: str) -> list[tuple[str, str]]:
-    """What a thumbs-down may say was wrong, in the interface language."""
-    return [(text(language, f"reason_{r}"), r) for r in REASONS]
-
-
-def _update(gr: Any, prop: str, value: str) -> Any:
-    """``gr.update`` of one named property (its keyword arguments are typed one by one)."""
-    return gr.update(**{prop: value})
+    return manage, insights_shown
 
 
 def page_script() -> str:
@@ -1155,8 +195,6 @@ def page_script() -> str:
 
 def gradio_words() -> Any:
     """Gradio's own words that it translates (:data:`GRADIO_WORDS`), in the page's."""
-    import gradio as gr
-
     return gr.I18n(
         **{
             language: {gradio_key: text(language, key) for gradio_key, key in GRADIO_WORDS.items()}
@@ -1167,8 +205,6 @@ def gradio_words() -> Any:
 
 def theme() -> Any:
     """Gradio's default look with the system's fonts: the page loads nothing from outside."""
-    import gradio as gr
-
     return gr.themes.Default(
         font=["ui-sans-serif", "system-ui", "sans-serif"],
         font_mono=["ui-monospace", "Consolas", "monospace"],

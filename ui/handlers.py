@@ -1,6 +1,7 @@
 """The page's handlers: what happens when someone asks, rates, opens an article or
 manages articles. They call the assistant and the knowledge base and return what the
-page shows; the layout that wires them to components is in :mod:`ui.app`.
+page shows; the layout that wires them to components is in the ``ui.layout_*`` modules
+and :mod:`ui.insights_tab`, put together by :mod:`ui.app`.
 """
 
 from __future__ import annotations

@@ -445,8 +445,8 @@
     if (same?.classList.contains(openedBy.cls)) return same;
     return all.find((element) => element.classList.contains(openedBy.cls)) || null;
   };
-  // Run once the opened article is on the page (the opener's event, ui/app.py); after a
-  // switch of language, which words it anew, it only scrolls back ({ focus: false }).
+  // Run once the opened article is on the page (the opener's event, ui/layout_chat.py);
+  // after a switch of language, which words it anew, it only scrolls back ({ focus: false }).
   window.hrShowCited = ({ focus = true } = {}) => {
     const view = viewer();
     if (!view || (!focus && view.classList.contains("hr-closed"))) return;
@@ -463,7 +463,7 @@
     if (focus) mark.focus({ preventScroll: true });
   };
   // The passage whose article is open beside the chat ("" when none is): a switch of
-  // language words it anew (ui/app.py).
+  // language words it anew (ui/layout_chat.py).
   window.hrOpenedPassage = () =>
     viewer() && !viewer().classList.contains("hr-closed") && viewer().textContent.trim()
       ? window.hrOpener || ""
@@ -486,7 +486,7 @@
     if (viewerOpen() && (SHEET.matches || viewer().contains(event.target))) closeViewer();
   });
 
-  // After a vote (ui/app.py): a thumbs-down's reason form, once shown, scrolled into
+  // After a vote (ui/layout_chat.py): a thumbs-down's reason form, once shown, scrolled into
   // view with the focus in it. Gradio draws it a moment after the event; a thumbs-up
   // leaves it hidden, and this does nothing.
   const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
@@ -504,6 +504,10 @@
     }
   };
 
+  // Each copy button's own words (in every language), taken at its first click, before
+  // it ever says "Copied", and the timer that gives them back: a second click while it
+  // says "Copied" restarts that timer, and the words it gives back are still its own.
+  const copyButtons = new WeakMap();
   document.addEventListener("click", async (event) => {
     const opener = event.target.closest(".hr-open");
     if (opener) {
@@ -519,11 +523,13 @@
     if (copy) {
       event.preventDefault();
       const bubble = copy.closest(".message-content") || copy.parentElement;
-      const label = [...copy.childNodes]; // its words in every language
+      if (!copyButtons.has(copy)) copyButtons.set(copy, { label: [...copy.childNodes], timer: 0 });
+      const button = copyButtons.get(copy);
       try {
         await navigator.clipboard.writeText(copyText(bubble));
+        clearTimeout(button.timer); // a second click restarts the time "Copied" shows
         copy.textContent = word("copied");
-        setTimeout(() => copy.replaceChildren(...label), 1500);
+        button.timer = setTimeout(() => copy.replaceChildren(...button.label), 1500);
       } catch (err) {
         console.error("copy failed", err);
       }

@@ -30,7 +30,7 @@ WINDOW_S = 60.0
 MAX_CLIENTS = 10_000
 
 # The addresses that serve this machine only: on any other bind the page is reachable
-# from the network, and managing articles needs the admin password (ui.app.build_app).
+# from the network, and managing articles needs the admin password (ui.app.page_access).
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 

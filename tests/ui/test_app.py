@@ -116,7 +116,7 @@ def test_the_articles_tab_says_whether_the_folder_is_followed(tmp_path):
     from datetime import UTC, datetime
 
     from ingest.watch import WatchState
-    from ui.app import watch_status
+    from ui.layout_articles import watch_status
 
     folder = tmp_path / "knowledge"
     synced = WatchState(

@@ -201,6 +201,35 @@ def test_copy_puts_the_answer_with_its_numbered_sources_on_the_clipboard(browser
         context.close()
 
 
+def test_a_second_copy_while_copied_shows_gives_the_button_its_words_back(browser, served):
+    """Two quick clicks: the second restarts the "Copied" timer, and once it runs out
+    the button says what it did before, not "Copied"."""
+    context = browser.new_context(
+        locale="en-GB",
+        viewport={"width": 1366, "height": 900},
+        permissions=["clipboard-read", "clipboard-write"],
+    )
+    try:
+        page = context.new_page()
+        page.on("request", lambda r: None if _is_local(r.url) else OUTSIDE_REQUESTS.append(r.url))
+        page.goto(served, wait_until="load")
+        page.wait_for_selector("#question textarea")
+        ask(page, "How does People Operations differ from HR?")
+        copy = page.locator("#chat .bot-row").last.locator(".hr-copy")
+        words = copy.text_content()
+        assert words and "Copied" not in words
+        copy.click()
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('#chat .hr-copy')].pop()?.textContent === 'Copied'"
+        )
+        page.wait_for_timeout(600)
+        copy.click()
+        page.wait_for_timeout(2500)  # past both clicks' 1.5 s
+        assert copy.text_content() == words
+    finally:
+        context.close()
+
+
 # The [n] of each item of each list in the latest answer (its sources list left out).
 LIST_MARKERS_JS = """
 row => [...row.querySelectorAll('.message-content ul, .message-content ol')]

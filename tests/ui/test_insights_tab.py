@@ -129,3 +129,41 @@ def test_one_right_admin_password_unlocks_articles_and_insights(browser, logged_
             assert "Wrong" not in page.locator("#insights-status").inner_text()
         finally:
             context.close()
+
+
+def test_the_insights_shown_follow_a_switch_of_language(browser, logged_site):
+    """Shown once, the insights are drawn anew in the language switched to, without
+    asking for them again."""
+    from ui.texts import text
+
+    url, _ = logged_site
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    shown = "([s, t]) => (document.querySelector(s)?.textContent || '').includes(t)"
+    try:
+        page.goto(url, wait_until="load")
+        page.locator("button[role='tab']", has_text="Insights").click()
+        page.locator("#insights-password input").fill(PASSWORD)
+        page.locator("#show-insights").click()
+        page.wait_for_function(shown, arg=["#insights", text("en", "ins_gaps")])
+        page.locator("#ui-language label", has_text="Nederlands").click()
+        page.wait_for_function(shown, arg=["#insights", text("nl", "ins_gaps")], timeout=15_000)
+        assert text("en", "ins_never") not in (page.locator("#insights").text_content() or "")
+    finally:
+        context.close()
+
+
+def test_a_switch_draws_the_chart_and_tables_anew_and_leaves_nothing_shown_alone():
+    from types import SimpleNamespace
+
+    from assistant.insights import Insights
+    from ui.insights_tab import InsightsEvents
+
+    week = {"week": "2026-W18", "answered": 3, "refused": 1, "thumbs_down": 0}
+    found = Insights(30, 4, {}, [], [], [], [week])
+    handlers = SimpleNamespace(assistant=SimpleNamespace(titles={}))
+    events = InsightsEvents(handlers)
+    chart, tables = events.drawn("nl", found)
+    assert set(chart["value"]["kind"]) == {"Beantwoord", "Geweigerd", "Duim omlaag"}
+    assert "4 vragen in de laatste 30 dagen" in tables
+    assert events.drawn("nl", None) == ({"__type__": "update"}, {"__type__": "update"})
