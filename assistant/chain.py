@@ -405,7 +405,7 @@ class Assistant:
             )
             window.signals = window_signals(window, found.asked, z_scores, top_score, facts, top_z)
             found.windows.append(window)
-        add_relative_signals(found.windows, found.asked)
+        add_relative_signals(found.windows, found.asked, retriever.article_terms)
         return found
 
     def _refusal(self, found: Evidence, decision: Decision) -> tuple[str, list[Citation]]:

@@ -38,6 +38,7 @@ from core.language import LANGUAGES, word_frequency
 KINDS_PATH = Path(__file__).parent / "data" / "question_kinds.yaml"
 SMALL_TALK_PATH = Path(__file__).parent / "data" / "small_talk.yaml"
 COUNTRIES_PATH = Path(__file__).parent / "data" / "language_countries.yaml"
+COMPARISONS_PATH = Path(__file__).parent / "data" / "comparisons.yaml"
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 # Weight of the earlier turn's words when a follow-up leans on it ("And in Spain?").
 CONTEXT_WEIGHT = 0.5
@@ -64,6 +65,7 @@ SIGNALS = (
     "subject_cover",  # share of the subject's words in the window, title or section
     "subject_in_article",  # ... anywhere in the window's article
     "subject_phrase_in_article",  # the role the question names, word pairs whole
+    "compared_missing",  # the least covered side of a comparison: its words no article has
     "has_aspect",  # the question asks about an aspect, not only names a role
     "unknown_share",  # share of the question's words that no article uses
     "unknown_specific",  # an unused word that is no everyday word: a thing not covered
@@ -95,6 +97,7 @@ DIRECTIONS = {
     "subject_cover": 1,
     "subject_in_article": 1,
     "subject_phrase_in_article": 1,
+    "compared_missing": -1,
     "has_aspect": 0,
     "unknown_share": -1,
     "unknown_specific": -1,
@@ -191,6 +194,29 @@ def without_small_talk(text: str) -> str:
     return " ".join([first, *pieces[start + 1 : end]])
 
 
+@dataclass(frozen=True)
+class ComparedSide:
+    """One side of a comparison: its words' term groups and weights, and per language
+    whether the articles in it use each word."""
+
+    groups: list[list[str]]
+    # Each word's weight; a word no article uses weighs by how uncommon it is in everyday
+    # language, squared so that an everyday word counts far less than a rare one:
+    # "ombudsman" names a role none covers, "ordinary" is how people talk.
+    weights: list[float]
+    known_in: dict[str, list[bool]]
+
+    def covered_by(self, article_terms: AbstractSet[str], language: str) -> float:
+        """Weighted share of this side's words that an article in ``language`` has; a
+        word only the other language's articles use is a translation away, not missing."""
+        known = self.known_in.get(language, [True] * len(self.groups))
+        anywhere = [any(k[i] for k in self.known_in.values()) for i in range(len(self.groups))]
+        checked = [i for i in range(len(self.groups)) if known[i] or not anywhere[i]]
+        total = sum(self.weights[i] for i in checked)
+        found = sum(self.weights[i] for i in checked if _found(self.groups[i], (article_terms,)))
+        return found / total if total else 1.0
+
+
 @dataclass
 class AskedQuestion:
     """A question read once: its weighted words, asked aspect, kinds and scopes."""
@@ -215,6 +241,8 @@ class AskedQuestion:
     # Per language, whether the articles in it use the word at all: a word only the other
     # language's articles use is a translation away, never "missing" from a window.
     known_in: dict[str, list[bool]] = field(default_factory=dict)
+    # The two sides of a comparison ("X vs Y"), each read like the question's words.
+    compared: list[ComparedSide] = field(default_factory=list)
 
     def checkable(self, indices: list[int], window_language: str) -> list[int]:
         """The groups a window in ``window_language`` can be expected to spell out: those
@@ -301,6 +329,7 @@ def read_question(
             default=0.0,
         ),
         subject_phrases=_subject_phrases(asking, weights),
+        compared=[_side(text, weights, language) for text in compared_sides(asking)],
         known_in={other: [weights.is_known(g, other) for _, g, _ in pairs] for other in LANGUAGES},
     )
 
@@ -329,6 +358,82 @@ def _subject_phrases(text: str, weights: TermWeights) -> list[str]:
         if weights.names_topic(first) or weights.names_topic(second):
             found.append(phrase_stem(f"{first}-{second}"))
     return list(dict.fromkeys(found))
+
+
+@lru_cache(maxsize=1)
+def _comparisons() -> tuple[list[re.Pattern[str]], frozenset[str]]:
+    """The comparison templates as patterns, and the words that join one name's parts."""
+    data = yaml.safe_load(COMPARISONS_PATH.read_text(encoding="utf-8"))
+    patterns = []
+    for language in LANGUAGES:
+        for template in data.get(language, []):
+            pattern = re.escape(template).replace(r"\{a\}", "(?P<a>.+)")
+            pattern = pattern.replace(r"\{b\}", "(?P<b>.+)")
+            patterns.append(re.compile(rf"(?<!\w){pattern}", re.IGNORECASE))
+    return patterns, frozenset(data.get("joining", []))
+
+
+_NAME_WORD = re.compile(r"\w[\w'’&-]*|&")
+
+
+# Stop words that may stand between a comparison's words and the name compared ("from
+# what an HR manager does"); past more, the side is a pronoun or a clause ("how is that
+# different"), which names nothing.
+MAX_WORDS_BEFORE_NAME = 3
+# Content words of a name compared, at most: past them, a verb or a clause follows ("a
+# talent acquisition team gets measured on").
+MAX_NAME_WORDS = 3
+# Where a name compared can end: a comma or a sentence's end is not inside it.
+_NAME_EDGE = re.compile(r"[,;:.!?()\"“”]")
+
+
+def _name_next_to(text: str, before: bool) -> str:
+    """The run of content words at the end of ``text`` (``before``: what stands before
+    the comparison's words) or at its start: the name of the thing compared, with the
+    words that join its parts ("health and safety officer") but no article or verb."""
+    _, joining = _comparisons()
+    pieces = _NAME_EDGE.split(text)
+    words = _NAME_WORD.findall(pieces[-1] if before else pieces[0])
+    run: list[str] = []
+    named = skipped = 0  # content words taken, stop words passed before the first
+    for word in reversed(words) if before else words:
+        lower = word.lower()
+        joins = bool(run) and lower in joining
+        if not joins and is_stop_word(lower):
+            if run or skipped == MAX_WORDS_BEFORE_NAME:
+                break
+            skipped += 1
+            continue
+        if not joins and named == MAX_NAME_WORDS:
+            break
+        named += not joins
+        run.append(word)
+    while run and run[-1].lower() in joining:
+        run.pop()
+    return " ".join(reversed(run) if before else run)
+
+
+def compared_sides(question: str) -> list[str]:
+    """The two things a question compares ("difference between X and Y"), or none."""
+    patterns, _ = _comparisons()
+    for pattern in patterns:
+        match = pattern.search(question.rstrip(" ?!."))
+        if match:
+            sides = [_name_next_to(match["a"], before=True), _name_next_to(match["b"], False)]
+            return [side for side in sides if side]
+    return []
+
+
+def _side(text: str, weights: TermWeights, language: str) -> ComparedSide:
+    pairs = query_words(_apart(text))
+    return ComparedSide(
+        [g for _, g in pairs],
+        [
+            weights.group_weight(g) * (1.0 if weights.uses(w) else _specificity(w, language) ** 2)
+            for w, g in pairs
+        ],
+        {other: [weights.is_known(g, other) for _, g in pairs] for other in LANGUAGES},
+    )
 
 
 def _scopes(text: str, weights: TermWeights) -> list[list[str]]:
@@ -472,6 +577,7 @@ def window_signals(
         "subject_phrase_in_article": (
             sum(p in article.phrases for p in phrases) / len(phrases) if phrases else 1.0
         ),
+        "compared_missing": 0.0,  # set by add_relative_signals
         "has_aspect": float(bool(asked.aspect)),
         "unknown_specific": asked.specific_unknown,
         # A question mostly made of words no article uses is about something else, however
@@ -496,12 +602,25 @@ def window_signals(
     }
 
 
-def add_relative_signals(windows: list[Window], asked: AskedQuestion) -> None:
+def add_relative_signals(
+    windows: list[Window],
+    asked: AskedQuestion,
+    article_terms: Callable[[str], AbstractSet[str]] = lambda article_id: set(),
+) -> None:
     """The signals that compare a window with the other candidates of its question:
-    how far its coverage is below the best, its rank by closeness in meaning, and the
-    rarest asked-aspect word that none of them states (in the question's language)."""
+    how far its coverage is below the best, its rank by closeness in meaning, the
+    rarest asked-aspect word that none of them states (in the question's language),
+    and how little of a compared side the best-covering candidate article has."""
     if not windows:
         return
+    articles = {(w.passage.article_id, w.passage.language) for w in windows}
+    compared_missing = max(
+        (
+            1.0 - max(side.covered_by(article_terms(a), language) for a, language in articles)
+            for side in asked.compared
+        ),
+        default=0.0,
+    )
     present = set().union(*(w.terms | set(terms(w.passage.section)) for w in windows))
     languages = {w.passage.language for w in windows}
     aspect = sorted(set().union(*(asked.checkable(asked.aspect, lang) for lang in languages)))
@@ -512,3 +631,4 @@ def add_relative_signals(windows: list[Window], asked: AskedQuestion) -> None:
         window.signals["cover_gap"] = window.signals["question_cover"] - best_cover
         window.signals["dense_rank"] = 1.0 / (1 + rank)
         window.signals["rarest_missing_anywhere"] = anywhere
+        window.signals["compared_missing"] = compared_missing

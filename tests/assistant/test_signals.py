@@ -281,3 +281,45 @@ def test_a_question_mostly_of_words_no_article_uses_says_so():
     assert mostly["unknown_majority"] > 0.5
     own = read_question("Who recruits staff for the HR officer?", "", "en", weights())
     assert window_signals(staff, own, np.array([1.0]), 1.0, facts)["unknown_majority"] == 0.0
+
+
+def test_a_comparison_names_the_two_things_it_compares_in_either_language():
+    from assistant.signals import compared_sides
+
+    assert compared_sides(
+        "How does an occupational health nurse differ from an ergonomist when it comes to it?"
+    ) == ["occupational health nurse", "ergonomist"]
+    assert compared_sides(
+        "What's the difference between a health and safety officer and a nurse?"
+    ) == [
+        "health and safety officer",
+        "nurse",
+    ]
+    assert compared_sides("Wat is het verschil tussen een HR-adviseur en een jurist?") == [
+        "HR-adviseur",
+        "jurist",
+    ]
+    # A pronoun or a clause names nothing; a question that compares nothing has no sides.
+    assert compared_sides("Which numbers count, and how is that different from a recruiter's?") == [
+        "recruiter's"
+    ]
+    assert compared_sides("What does a payroll administrator do?") == []
+
+
+def test_a_compared_side_no_candidate_article_covers_is_missing():
+    from assistant.signals import add_relative_signals
+
+    articles = {"a": set(terms(ARTICLES[0][1])), "b": set(terms(ARTICLES[2][1]))}
+
+    def missing(question: str) -> float:
+        asked = read_question(question, "", "en", weights())
+        found = [window(ARTICLES[0][1])]
+        found[0].signals = window_signals(
+            found[0], asked, np.array([1.0]), 1.0, ArticleFacts(articles["a"])
+        )
+        add_relative_signals(found, asked, lambda article: articles.get(article, set()))
+        return found[0].signals["compared_missing"]
+
+    assert missing("What is the difference between an HR officer and a payroll administrator?") > 0
+    assert missing("What is the difference between an HR officer and an ombudsman?") == 1.0
+    assert missing("What does an HR officer do?") == 0.0
