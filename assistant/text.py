@@ -40,6 +40,11 @@ GLOSSARY_PATH = Path(__file__).parent / "data" / "glossary.yaml"
 # of English or Dutch: "examine" 4.2, "unfit" 3.5, "baas" 4.7, but "seperate" 2.8, "skils"
 # 1.3, "colega" 1.2. Such a word is not a typo, even when no article uses it.
 COMMON_WORD_ZIPF = 3.0
+# From here a word one letter off a stop word is itself, not that stop word mistyped:
+# higher than COMMON_WORD_ZIPF, since stop words are so frequent that their slips land
+# on rarer real words ("dose" 4.2 for "does", "whats" 3.9), while "work" (6.0), "small"
+# (5.5) and "thuis" (5.5) are meant as typed.
+EVERYDAY_WORD_ZIPF = 4.5
 
 
 def is_common_word(word: str) -> bool:
@@ -159,7 +164,13 @@ def is_stop_word(token: str) -> bool:
         _one_edit_apart(token, w)
         for w in STOP_WORDS
         if len(w) >= 3 and w[0] in token[:2] and (len(token) >= 5 or len(w) == len(token))
-    )
+    ) and not _is_everyday_word(token)
+
+
+def _is_everyday_word(word: str) -> bool:
+    """Whether ``word`` is among the everyday words of English or Dutch (see
+    EVERYDAY_WORD_ZIPF): "work" is not "word" mistyped, nor "small" "shall"."""
+    return any(word_frequency(word, language) >= EVERYDAY_WORD_ZIPF for language in LANGUAGES)
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:

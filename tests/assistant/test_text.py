@@ -129,3 +129,10 @@ def test_the_glossary_has_no_duplicate_words_and_no_dead_groups():
         assert len(live) >= 2, f"group {number} links nothing: {words}"
     # Everyday words that only look like a name are no country, and no one is "man".
     assert concept_of("states") is None and concept_of("man") is None
+
+
+def test_an_everyday_word_is_not_a_typo_of_the_stop_word_it_resembles():
+    from assistant.text import is_stop_word
+
+    assert not is_stop_word("work") and not is_stop_word("small") and not is_stop_word("thuis")
+    assert is_stop_word("waht") and is_stop_word("dose")  # slips for "what" and "does"
