@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import yaml
 
+from assistant.comparisons import compared_sides
 from assistant.evidence import Window
 from assistant.places import place_matches, places_in
 from assistant.text import (
@@ -38,7 +39,6 @@ from core.language import LANGUAGES, word_frequency
 KINDS_PATH = Path(__file__).parent / "data" / "question_kinds.yaml"
 SMALL_TALK_PATH = Path(__file__).parent / "data" / "small_talk.yaml"
 COUNTRIES_PATH = Path(__file__).parent / "data" / "language_countries.yaml"
-COMPARISONS_PATH = Path(__file__).parent / "data" / "comparisons.yaml"
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 # Weight of the earlier turn's words when a follow-up leans on it ("And in Spain?").
 CONTEXT_WEIGHT = 0.5
@@ -65,7 +65,7 @@ SIGNALS = (
     "subject_cover",  # share of the subject's words in the window, title or section
     "subject_in_article",  # ... anywhere in the window's article
     "subject_phrase_in_article",  # the role the question names, word pairs whole
-    "compared_missing",  # the least covered side of a comparison: its words no article has
+    "compared_missing",  # a compared side's weightiest word no candidate's article has
     "has_aspect",  # the question asks about an aspect, not only names a role
     "unknown_share",  # share of the question's words that no article uses
     "unknown_specific",  # an unused word that is no everyday word: a thing not covered
@@ -196,25 +196,32 @@ def without_small_talk(text: str) -> str:
 
 @dataclass(frozen=True)
 class ComparedSide:
-    """One side of a comparison: its words' term groups and weights, and per language
-    whether the articles in it use each word."""
+    """One side of a comparison (:mod:`assistant.comparisons`): its words' term groups
+    and weights, and per language whether the articles in it use each word."""
 
-    groups: list[list[str]]
-    # Each word's weight; a word no article uses weighs by how uncommon it is in everyday
-    # language, squared so that an everyday word counts far less than a rare one:
-    # "ombudsman" names a role none covers, "ordinary" is how people talk.
-    weights: list[float]
-    known_in: dict[str, list[bool]]
+    groups: tuple[tuple[str, ...], ...]
+    # Each word's weight, relative to a word no article uses; such a word itself weighs
+    # by how uncommon it is in everyday language: "ombudsman" names a role none of the
+    # articles covers, "ordinary" is how people talk.
+    weights: tuple[float, ...]
+    known_in: dict[str, tuple[bool, ...]]
 
-    def covered_by(self, article_terms: AbstractSet[str], language: str) -> float:
-        """Weighted share of this side's words that an article in ``language`` has; a
-        word only the other language's articles use is a translation away, not missing."""
-        known = self.known_in.get(language, [True] * len(self.groups))
+    def missing_from(self, article_terms: AbstractSet[str], language: str) -> float:
+        """The weight of this side's weightiest word that an article in ``language``
+        lacks (0 when it has them all); a word only the other language's articles use
+        is a translation away, not missing."""
+        known = self.known_in.get(language, (True,) * len(self.groups))
         anywhere = [any(k[i] for k in self.known_in.values()) for i in range(len(self.groups))]
-        checked = [i for i in range(len(self.groups)) if known[i] or not anywhere[i]]
-        total = sum(self.weights[i] for i in checked)
-        found = sum(self.weights[i] for i in checked if _found(self.groups[i], (article_terms,)))
-        return found / total if total else 1.0
+        return max(
+            (
+                weight
+                for group, weight, here, somewhere in zip(
+                    self.groups, self.weights, known, anywhere, strict=True
+                )
+                if (here or not somewhere) and not _found(list(group), (article_terms,))
+            ),
+            default=0.0,
+        )
 
 
 @dataclass
@@ -360,79 +367,19 @@ def _subject_phrases(text: str, weights: TermWeights) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-@lru_cache(maxsize=1)
-def _comparisons() -> tuple[list[re.Pattern[str]], frozenset[str]]:
-    """The comparison templates as patterns, and the words that join one name's parts."""
-    data = yaml.safe_load(COMPARISONS_PATH.read_text(encoding="utf-8"))
-    patterns = []
-    for language in LANGUAGES:
-        for template in data.get(language, []):
-            pattern = re.escape(template).replace(r"\{a\}", "(?P<a>.+)")
-            pattern = pattern.replace(r"\{b\}", "(?P<b>.+)")
-            patterns.append(re.compile(rf"(?<!\w){pattern}", re.IGNORECASE))
-    return patterns, frozenset(data.get("joining", []))
-
-
-_NAME_WORD = re.compile(r"\w[\w'’&-]*|&")
-
-
-# Stop words that may stand between a comparison's words and the name compared ("from
-# what an HR manager does"); past more, the side is a pronoun or a clause ("how is that
-# different"), which names nothing.
-MAX_WORDS_BEFORE_NAME = 3
-# Content words of a name compared, at most: past them, a verb or a clause follows ("a
-# talent acquisition team gets measured on").
-MAX_NAME_WORDS = 3
-# Where a name compared can end: a comma or a sentence's end is not inside it.
-_NAME_EDGE = re.compile(r"[,;:.!?()\"“”]")
-
-
-def _name_next_to(text: str, before: bool) -> str:
-    """The run of content words at the end of ``text`` (``before``: what stands before
-    the comparison's words) or at its start: the name of the thing compared, with the
-    words that join its parts ("health and safety officer") but no article or verb."""
-    _, joining = _comparisons()
-    pieces = _NAME_EDGE.split(text)
-    words = _NAME_WORD.findall(pieces[-1] if before else pieces[0])
-    run: list[str] = []
-    named = skipped = 0  # content words taken, stop words passed before the first
-    for word in reversed(words) if before else words:
-        lower = word.lower()
-        joins = bool(run) and lower in joining
-        if not joins and is_stop_word(lower):
-            if run or skipped == MAX_WORDS_BEFORE_NAME:
-                break
-            skipped += 1
-            continue
-        if not joins and named == MAX_NAME_WORDS:
-            break
-        named += not joins
-        run.append(word)
-    while run and run[-1].lower() in joining:
-        run.pop()
-    return " ".join(reversed(run) if before else run)
-
-
-def compared_sides(question: str) -> list[str]:
-    """The two things a question compares ("difference between X and Y"), or none."""
-    patterns, _ = _comparisons()
-    for pattern in patterns:
-        match = pattern.search(question.rstrip(" ?!."))
-        if match:
-            sides = [_name_next_to(match["a"], before=True), _name_next_to(match["b"], False)]
-            return [side for side in sides if side]
-    return []
-
-
 def _side(text: str, weights: TermWeights, language: str) -> ComparedSide:
+    """One side of a comparison, its words weighed like :func:`_rarest_missing` does."""
     pairs = query_words(_apart(text))
+    unseen = weights.group_weight(["\x00unseen"]) or 1.0
     return ComparedSide(
-        [g for _, g in pairs],
-        [
-            weights.group_weight(g) * (1.0 if weights.uses(w) else _specificity(w, language) ** 2)
+        tuple(tuple(g) for _, g in pairs),
+        tuple(
+            weights.group_weight(g)
+            / unseen
+            * (1.0 if weights.uses(w) else _specificity(w, language))
             for w, g in pairs
-        ],
-        {other: [weights.is_known(g, other) for _, g in pairs] for other in LANGUAGES},
+        ),
+        {other: tuple(weights.is_known(g, other) for _, g in pairs) for other in LANGUAGES},
     )
 
 
@@ -605,18 +552,18 @@ def window_signals(
 def add_relative_signals(
     windows: list[Window],
     asked: AskedQuestion,
-    article_terms: Callable[[str], AbstractSet[str]] = lambda article_id: set(),
+    article_terms: Callable[[str], AbstractSet[str]],
 ) -> None:
     """The signals that compare a window with the other candidates of its question:
     how far its coverage is below the best, its rank by closeness in meaning, the
     rarest asked-aspect word that none of them states (in the question's language),
-    and how little of a compared side the best-covering candidate article has."""
+    and what of a compared side even the best-covering candidate's article lacks."""
     if not windows:
         return
     articles = {(w.passage.article_id, w.passage.language) for w in windows}
     compared_missing = max(
         (
-            1.0 - max(side.covered_by(article_terms(a), language) for a, language in articles)
+            min(side.missing_from(article_terms(a), language) for a, language in articles)
             for side in asked.compared
         ),
         default=0.0,
