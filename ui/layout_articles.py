@@ -82,6 +82,8 @@ class ArticlesTab:
 
     tab: gr.Tab
     intro: gr.Markdown
+    watch: gr.HTML  # whether the articles folder is followed (watch_status)
+    watch_timer: gr.Timer  # reads it again every WATCH_STATUS_EVERY_S
     table: gr.HTML
     pick: gr.Dropdown
     full: gr.HTML
@@ -153,20 +155,15 @@ def audit_headers(language: str) -> list[str]:
     return [text(language, k) for k in ("col_at", "col_action", "col_article", "col_outcome")]
 
 
-def build_articles_tab(
-    knowledge: KnowledgeBase, settings: Settings, manage: bool, ui_language: gr.Radio
-) -> ArticlesTab:
-    """The tab inside the open ``gr.Tabs``; its tables are filled at each page load."""
+def build_articles_tab(knowledge: KnowledgeBase, settings: Settings, manage: bool) -> ArticlesTab:
+    """The tab inside the open ``gr.Tabs``; its status and tables are filled at each page
+    load (:func:`wire_articles_tab`)."""
     with gr.Tab(text("en", "articles_tab"), id="articles", elem_id="articles-tab") as tab:
         intro = gr.Markdown(text("en", "articles_intro"))
-        gr.HTML(
-            lambda language: watch_status(
-                knowledge.watch_state(), settings.knowledge_dir, language
-            ),
-            inputs=[ui_language],
-            every=WATCH_STATUS_EVERY_S,
-            elem_id="watch-status",
-        )
+        # Filled and kept up to date by wire_articles_tab, not by a value function with
+        # ``every``: Gradio would make that event a public API endpoint.
+        watch = gr.HTML("", elem_id="watch-status")
+        watch_timer = gr.Timer(WATCH_STATUS_EVERY_S)
         # A plain table (not a Dataframe): on a phone each row stacks its columns
         # instead of hiding all but the title off screen.
         table = gr.HTML("", elem_id="articles-table")
@@ -175,7 +172,7 @@ def build_articles_tab(
         )
         full = gr.HTML("", elem_id="article-full")
         admin = _build_admin(knowledge, settings, manage)
-    return ArticlesTab(tab, intro, table, pick, full, admin)
+    return ArticlesTab(tab, intro, watch, watch_timer, table, pick, full, admin)
 
 
 def _build_admin(knowledge: KnowledgeBase, settings: Settings, manage: bool) -> Admin:
@@ -273,15 +270,20 @@ class ArticlesEvents:
         caption = text(language, "audit").lstrip("# ")
         return table_html(audit_headers(language), self.handlers.audit_rows(language), caption)
 
+    def folder_status(self, language: str) -> str:
+        knowledge = self.handlers.knowledge
+        return watch_status(knowledge.watch_state(), knowledge.settings.knowledge_dir, language)
+
     def article_choices(self) -> list[tuple[str, str]]:
         return [(a.title, a.id) for a in self.handlers.knowledge.articles()]
 
     def current_articles(self, language: str) -> tuple[Any, ...]:
-        """The articles and the admin log as they are when the page opens, not as they
-        were when the chat started: the watcher, another page or another process may
-        have changed them since."""
+        """The folder status, the articles and the admin log as they are when the page
+        opens, not as they were when the chat started: the watcher, another page or
+        another process may have changed them since."""
         choices = self.article_choices()
         return (
+            self.folder_status(language),
             self.articles_table(language),
             gr.update(choices=choices),
             gr.update(choices=choices),
@@ -289,8 +291,9 @@ class ArticlesEvents:
         )
 
     def reworded(self, language: str, article_id: str | None) -> tuple[Any, ...]:
-        """The tables and the article being read, in the new language."""
+        """The folder status, the tables and the article being read, in the new language."""
         return (
+            self.folder_status(language),
             self.articles_table(language),
             self.audit_table(language),
             self.handlers.read_article(article_id, language),
@@ -401,17 +404,26 @@ class ArticlesEvents:
 
 
 def articles_redraw(articles: ArticlesTab, events: ArticlesEvents) -> Redraw:
-    """The tables and the article being read follow the interface language."""
-    outputs = (articles.table, articles.admin.audit_table, articles.full)
+    """The folder status, the tables and the article being read follow the interface
+    language."""
+    outputs = (articles.watch, articles.table, articles.admin.audit_table, articles.full)
     return Redraw(outputs, events.reworded, (articles.pick,))
 
 
 def wire_articles_tab(
     articles: ArticlesTab, ui_language: gr.Radio, events: ArticlesEvents, language_set: Dependency
 ) -> None:
-    """Reading an article, the lists filled at each page load (``language_set``: the
-    load's language event), and the admin actions."""
+    """Reading an article, the folder status and the lists filled at each page load
+    (``language_set``: the load's language event), the folder status read again while
+    the page is open, and the admin actions."""
     admin = articles.admin
+    articles.watch_timer.tick(
+        events.folder_status,
+        inputs=[ui_language],
+        outputs=[articles.watch],
+        show_progress="hidden",
+        api_visibility="private",
+    )
     articles.pick.change(
         events.handlers.read_article,
         inputs=[articles.pick, ui_language],
@@ -421,7 +433,13 @@ def wire_articles_tab(
     language_set.then(
         events.current_articles,
         inputs=[ui_language],
-        outputs=[articles.table, articles.pick, admin.delete_pick, admin.audit_table],
+        outputs=[
+            articles.watch,
+            articles.table,
+            articles.pick,
+            admin.delete_pick,
+            admin.audit_table,
+        ],
         api_visibility="private",
     )
     _wire_admin(articles, ui_language, events)

@@ -57,6 +57,18 @@ def test_chat_api_questions_land_masked(logged_site):
     assert questions["Wie keurt mijn declaraties goed? Mail het naar [e-mail]"] == "nl"
 
 
+def test_the_page_serves_no_api_but_chat(logged_site):
+    """Only `/chat` is an API: none of the page's own events (the folder status read
+    every few seconds included) is an endpoint, not even an undocumented one. Every area
+    is wired on this page (admin password, Insights)."""
+    import httpx
+
+    url, _ = logged_site
+    info = httpx.get(f"{url}gradio_api/info", params={"all_endpoints": "true"}).json()
+    assert set(info["named_endpoints"]) == {"/chat"}
+    assert info["unnamed_endpoints"] == {}
+
+
 def test_the_insights_tab_shows_gaps_and_leads_to_the_upload(browser, logged_site):
     url, _ = logged_site
     requested: list[str] = []

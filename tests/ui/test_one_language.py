@@ -194,6 +194,8 @@ def test_english_mode_shows_no_dutch_after_a_switch(browser, served):
         page.locator("button[role=tab]", has_text="Articles").first.click()
         page.locator("#articles-table th").first.wait_for(state="visible")
         page.wait_for_timeout(500)
+        # Filled at load and drawn anew at the switch (no public poll endpoint does it).
+        assert text("en", "watch_off") in page.locator("#watch-status").inner_text()
         dutch += foreign_words(page, "nl")
         page.screenshot(path=str(SCREENSHOTS / "english-articles.png"), full_page=True)
         assert not dutch, "Dutch in English mode:\n" + "\n".join(sorted(set(dutch)))
