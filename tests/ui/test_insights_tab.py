@@ -165,6 +165,33 @@ def test_the_insights_shown_follow_a_switch_of_language(browser, logged_site):
         context.close()
 
 
+def test_the_status_lines_follow_a_switch_of_language(browser, logged_site):
+    """What the Articles and the Insights status lines said is said again in the
+    language switched to, without checking the password again."""
+    from ui.texts import text
+
+    url, _ = logged_site
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    try:
+        page.goto(url, wait_until="load")
+        page.locator("button[role='tab']", has_text="Insights").click()
+        page.locator("#show-insights").click()  # no password: refused
+        _status_says(page, "#insights-status", text("en", "wrong_password"))
+        page.locator("button[role='tab']", has_text="Articles").click()
+        page.locator("#admin-password input").fill("not the password")
+        page.locator("#admin-password input").press("Enter")
+        _status_says(page, "#admin-status", text("en", "wrong_password"))
+        page.locator("#ui-language label", has_text="Nederlands").click()
+        _status_says(page, "#admin-status", text("nl", "wrong_password"))
+        page.locator("button[role='tab']", has_text="Inzichten").click()
+        _status_says(page, "#insights-status", text("nl", "wrong_password"))
+        for status in ("#admin-status", "#insights-status"):
+            assert "admin password" not in page.locator(status).inner_text()
+    finally:
+        context.close()
+
+
 def test_a_switch_draws_the_chart_and_tables_anew_and_leaves_nothing_shown_alone():
     from types import SimpleNamespace
 
