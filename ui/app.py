@@ -124,7 +124,7 @@ def build_app(
         ui_language = header.ui_language
         with gr.Tabs() as tabs:
             chat = build_chat_tab(settings)
-            articles = build_articles_tab(knowledge, settings, manage, ui_language)
+            articles = build_articles_tab(knowledge, settings, manage)
             insights = build_insights_tab() if insights_shown else None
         footer = build_insights_footer() if question_log is not None else None
 

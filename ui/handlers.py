@@ -30,7 +30,17 @@ from ui.render import (
 )
 from ui.render import source_cards as render_source_cards
 from ui.security import VOTED_CITATION_FIELDS, AnswerSeal, AttemptLimiter
-from ui.texts import TEXTS, counted, text, utc_time
+from ui.texts import (
+    TEXTS,
+    Said,
+    Status,
+    as_written,
+    counted,
+    said,
+    said_counted,
+    text,
+    utc_time,
+)
 
 if TYPE_CHECKING:
     from assistant.chain import Assistant
@@ -377,18 +387,22 @@ class ChatApp:
 
     # --- managing articles (the same ingest as the CLI) ---------------------------------
 
-    def admin_refusal(self, password: str | None, ui_language: str) -> str:
-        """Why an admin action is refused ("" when the password is right or none is set)."""
+    # What an admin action says is a Status, kept as text keys and values: the status
+    # line says it in the interface language, and again in the one switched to.
+
+    def admin_refusal(self, password: str | None) -> Status:
+        """Why an admin action is refused (nothing when the password is right or none
+        is set)."""
         if not self.manage_articles:
-            return text(ui_language, "admin_off")
+            return (said("admin_off"),)
         expected = self.assistant.settings.admin_password
         if not expected or self.admin_attempts.check(password, expected):
-            return ""
+            return ()
         if self.admin_attempts.blocked():
-            return text(ui_language, "too_many_attempts")
-        return text(ui_language, "wrong_password")
+            return (said("too_many_attempts"),)
+        return (said("wrong_password"),)
 
-    def sync(self, ui_language: str, notes: list[str], action: str, article: str) -> str:
+    def sync(self, notes: list[Said], action: str, article: str) -> Status:
         """Bring the store in line with the articles folder, write the admin action to
         the audit log and say what happened (the assistant reloads when the knowledge
         base reports a change)."""
@@ -396,17 +410,19 @@ class ChatApp:
             report = self.knowledge.sync(progress=True)
         except AssistantError as exc:
             self.knowledge.audit.record(action, article, failed(exc))
-            return "\n\n".join([*map(escape, notes), escape(str(exc))])
+            return (*notes, as_written(str(exc)))
         except Exception as exc:  # the file has moved already: its undo must survive
             logger.exception("ingest after %s of %s failed", action, article)
             self.knowledge.audit.record(action, article, failed(exc))
-            return "\n\n".join([*map(escape, notes), escape(text(ui_language, "sync_failed"))])
+            return (*notes, said("sync_failed", plain=True))
         summary = ingested_line("en", report)
         errors = [text("en", "file_error", **e) for e in report.errors]
         self.knowledge.audit.record(action, article, " ".join([summary, *errors]))
-        lines = [*notes, ingested_line(ui_language, report)]
-        lines += [text(ui_language, "file_error", **e) for e in report.errors]
-        return "\n\n".join(escape(line) for line in lines)
+        return (
+            *notes,
+            ingested_said(*ingest_counts(report)),
+            *(said("file_error", plain=True, **e) for e in report.errors),
+        )
 
     def audit_rows(self, ui_language: str) -> list[list[str]]:
         """The latest admin actions, newest first, as the Articles tab lists them: their
@@ -449,32 +465,30 @@ class ChatApp:
         ]
         return escape(text(ui_language, "confirm_replace", names="; ".join(named)))
 
-    def upload(
-        self, uploads: list[tuple[Path, str]], password: str, ui_language: str
-    ) -> tuple[str, list[str]]:
+    def upload(self, uploads: list[tuple[Path, str]], password: str) -> tuple[Status, list[str]]:
         """Save the uploads (an article they replace goes to the trash first) and sync;
         returns the status and the trashed files, which an undo can bring back."""
-        if refusal := self.admin_refusal(password, ui_language):
+        if refusal := self.admin_refusal(password):
             return refusal, []
         trashed: list[str] = []
         kept_out: list[str] = []  # replacing these failed: the old article stays
-        not_replaced: list[str] = []
+        not_replaced: list[Said] = []
         for name, _info in self.knowledge.clashes([name for _, name in uploads]):
             try:
                 trashed.append(f"{self.knowledge.trash(Path(name).stem)}{REPLACED_MARK}1")
             except AssistantError as exc:
                 logger.warning("could not trash %s before replacing it: %s", name, exc)
                 kept_out.append(name)
-                not_replaced.append(text(ui_language, "file_error", file=name, error=str(exc)))
+                not_replaced.append(said("file_error", plain=True, file=name, error=str(exc)))
         uploads = [
             (path, name) for path, name in uploads if self.knowledge.file_name(name) not in kept_out
         ]
         saved, refused = self.knowledge.add(uploads)
-        notes = [text(ui_language, "saved", name=path.name) for path in saved]
-        notes += not_replaced + refused
+        notes = [said("saved", plain=True, name=path.name) for path in saved]
+        notes += not_replaced + [as_written(reason) for reason in refused]
         names = ", ".join(path.name for path in saved) or ", ".join(n for _, n in uploads)
         action = "replace" if trashed else "upload"
-        return self.sync(ui_language, notes, action, names), trashed
+        return self.sync(notes, action, names), trashed
 
     def delete_question(self, article_id: str | None, ui_language: str) -> str:
         """The confirmation to ask before deleting, naming the article and its size."""
@@ -484,43 +498,43 @@ class ChatApp:
         passages = counted(ui_language, "passage", info.chunks)
         return escape(text(ui_language, "confirm_delete", title=info.title, passages=passages))
 
-    def delete(self, article_id: str | None, password: str, ui_language: str) -> tuple[str, str]:
+    def delete(self, article_id: str | None, password: str) -> tuple[Status, str]:
         """Move the article's file to the trash and sync; returns the status and the
         trashed file ("" when nothing was deleted)."""
-        if refusal := self.admin_refusal(password, ui_language):
+        if refusal := self.admin_refusal(password):
             return refusal, ""
         if not article_id:
-            return "", ""
+            return (), ""
         try:
             trashed = self.knowledge.trash(article_id)
         except AssistantError as exc:
             self.knowledge.audit.record("delete", article_id, failed(exc))
-            return escape(str(exc)), ""
+            return (as_written(str(exc)),), ""
         name = trashed.name.split("--", 1)[-1]
-        note = text(ui_language, "deleted", name=name)
-        return self.sync(ui_language, [note], "delete", name), str(trashed)
+        note = said("deleted", plain=True, name=name)
+        return self.sync([note], "delete", name), str(trashed)
 
-    def undo(self, trashed: list[str], password: str, ui_language: str) -> tuple[str, list[str]]:
+    def undo(self, trashed: list[str], password: str) -> tuple[Status, list[str]]:
         """Bring back the latest file this session deleted or replaced (a replaced one
         returns over its replacement); returns the status and what is left to undo."""
-        if refusal := self.admin_refusal(password, ui_language):
+        if refusal := self.admin_refusal(password):
             return refusal, trashed
         if not trashed:
-            return "", []
+            return (), []
         *rest, last = trashed
         path, _, kind = last.partition(REPLACED_MARK)
         try:
             restored = self.knowledge.restore(Path(path), over_newer=bool(kind))
         except AssistantError as exc:
             self.knowledge.audit.record("undo", Path(path).name, failed(exc))
-            return escape(str(exc)), rest
-        note = text(ui_language, "restored", name=restored.name)
-        return self.sync(ui_language, [note], "undo", restored.name), rest
+            return (as_written(str(exc)),), rest
+        note = said("restored", plain=True, name=restored.name)
+        return self.sync([note], "undo", restored.name), rest
 
-    def reingest(self, password: str, ui_language: str) -> str:
-        if refusal := self.admin_refusal(password, ui_language):
+    def reingest(self, password: str) -> Status:
+        if refusal := self.admin_refusal(password):
             return refusal
-        return self.sync(ui_language, [], "reingest", "")
+        return self.sync([], "reingest", "")
 
     def api_chat(self, message: str) -> str:
         """The ``/chat`` API: one question, its answer and sources as Markdown.
@@ -542,19 +556,27 @@ class ChatApp:
 
 def ingested_line(language: str, report: IngestReport) -> str:
     """What a sync did, in one line: "1 article, 5 passages: 1 added, …"."""
-    counts = (report.articles, report.chunks, report.added, report.deleted, report.skipped)
-    return ingested_words(language, *counts)
+    return ingested_words(language, *ingest_counts(report))
+
+
+def ingest_counts(report: IngestReport) -> tuple[int, int, int, int, int]:
+    return (report.articles, report.chunks, report.added, report.deleted, report.skipped)
 
 
 def ingested_words(
     language: str, articles: int, chunks: int, added: int, deleted: int, skipped: int
 ) -> str:
     """:func:`ingested_line` from its numbers, as the admin log keeps them."""
-    return text(
-        language,
+    return ingested_said(articles, chunks, added, deleted, skipped)(language)
+
+
+def ingested_said(articles: int, chunks: int, added: int, deleted: int, skipped: int) -> Said:
+    """:func:`ingested_words`, to be said in any language (shown as text)."""
+    return said(
         "ingested",
-        articles=counted(language, "article", articles),
-        chunks=counted(language, "passage", chunks),
+        plain=True,
+        articles=said_counted("article", articles),
+        chunks=said_counted("passage", chunks),
         added=added,
         deleted=deleted,
         skipped=skipped,

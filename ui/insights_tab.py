@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from ui.relabel import Label, Redraw
-from ui.render import escape, table_html
-from ui.texts import text
+from ui.relabel import Label, PasswordBox, Redraw, saying
+from ui.render import escape, status_markdown, table_html
+from ui.texts import Status, text
 
 if TYPE_CHECKING:
     from assistant.insights import Insights
@@ -113,7 +113,8 @@ def weekly_frame(found: Insights, language: str) -> Any:
 class InsightsTab:
     """The Insights tab's components. ``gaps``: the example questions of each gap
     shown, for the one picked to lead to the upload; ``shown``: the insights on screen
-    (None before), drawn anew when the interface language switches."""
+    (None before), and ``said``: what the status line says (a Status), both drawn anew
+    when the interface language switches."""
 
     tab: gr.Tab
     intro: gr.Markdown
@@ -127,11 +128,12 @@ class InsightsTab:
     add_for_gap: gr.Button
     gaps: gr.State
     shown: gr.State
+    said: gr.State
 
     @property
-    def password_box(self) -> tuple[gr.Textbox, gr.Markdown]:
+    def password_box(self) -> PasswordBox:
         """Its admin password box, and the status line that answers it."""
-        return self.password, self.status
+        return self.password, self.status, self.said
 
     def labels(self) -> list[Label]:
         return [
@@ -184,8 +186,21 @@ def build_insights_tab() -> InsightsTab:
             add_for_gap = gr.Button(text("en", "ins_add"), elem_id="add-for-gap")
         gaps = gr.State([])
         shown = gr.State(None)
+        status_said = gr.State(())
     return InsightsTab(
-        tab, intro, password, since, show, status, chart, found, gap_pick, add_for_gap, gaps, shown
+        tab,
+        intro,
+        password,
+        since,
+        show,
+        status,
+        chart,
+        found,
+        gap_pick,
+        add_for_gap,
+        gaps,
+        shown,
+        status_said,
     )
 
 
@@ -202,18 +217,29 @@ class InsightsEvents:
     def on_show(self, secret: str, key: str, days: int, language: str) -> tuple[Any, ...]:
         """The insights of the last ``days``, for an admin password typed here or
         confirmed in either tab (``key``)."""
-        refusal = self.handlers.admin_refusal(key or secret, language)
+        refusal = self.handlers.admin_refusal(key or secret)
         if refusal:
-            return refusal, gr.update(visible=False), "", gr.update(choices=[]), [], None
+            hidden: tuple[Any, ...] = (
+                gr.update(visible=False),
+                "",
+                gr.update(choices=[]),
+                [],
+                None,
+            )
+            return *saying(refusal, language), *hidden
         found = self.handlers.insights(int(days))
         choices = [(f"{g.count}× {g.examples[0]}", n) for n, g in enumerate(found.gaps)]
         return (
-            "",
+            *saying((), language),
             *self.drawn(language, found),
             gr.update(choices=choices, value=None),
             [g.examples for g in found.gaps],
             found,
         )
+
+    def reworded(self, language: str, found: Insights | None, status: Status) -> tuple[Any, ...]:
+        """The insights on screen (:meth:`drawn`) and the status line in ``language``."""
+        return (*self.drawn(language, found), status_markdown(language, status))
 
     def drawn(self, language: str, found: Insights | None) -> tuple[Any, ...]:
         """The chart and the tables of ``found`` in ``language`` (None: as they are)."""
@@ -249,6 +275,7 @@ def wire_insights_tab(
         inputs=[insights.password, admin_key, insights.since, ui_language],
         outputs=[
             insights.status,
+            insights.said,
             insights.chart,
             insights.found,
             insights.gap_pick,
@@ -267,5 +294,9 @@ def wire_insights_tab(
 
 def insights_redraw(insights: InsightsTab, events: InsightsEvents) -> Redraw:
     """The insights on screen follow the interface language, as they were found (the
-    question log is not asked again)."""
-    return Redraw((insights.chart, insights.found), events.drawn, (insights.shown,))
+    question log is not asked again), and so does the status line."""
+    return Redraw(
+        (insights.chart, insights.found, insights.status),
+        events.reworded,
+        (insights.shown, insights.said),
+    )

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 from gradio.events import Dependency
 
-from ui.relabel import Label, Redraw
-from ui.render import escape, table_html
-from ui.texts import text, utc_time
+from ui.relabel import Label, PasswordBox, Redraw, saying
+from ui.render import escape, status_markdown, table_html
+from ui.texts import Status, said, text, utc_time
 
 if TYPE_CHECKING:
     from core.settings import Settings
@@ -64,6 +64,7 @@ class Admin:
     undo: gr.Button
     reingest: gr.Button
     status: gr.Markdown
+    said: gr.State  # what the status line says (a Status), for a switch of language
     audit_title: gr.Markdown
     audit_table: gr.HTML
     trashed: gr.State
@@ -71,9 +72,9 @@ class Admin:
     delete_asked: gr.State
 
     @property
-    def password_box(self) -> tuple[gr.Textbox, gr.Markdown]:
+    def password_box(self) -> PasswordBox:
         """Its password box, and the status line that answers it."""
-        return self.password, self.status
+        return self.password, self.status, self.said
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,8 @@ class ArticlesTab:
 
     tab: gr.Tab
     intro: gr.Markdown
+    watch: gr.HTML  # whether the articles folder is followed (watch_status)
+    watch_timer: gr.Timer  # reads it again every WATCH_STATUS_EVERY_S
     table: gr.HTML
     pick: gr.Dropdown
     full: gr.HTML
@@ -92,7 +95,7 @@ class ArticlesTab:
         """What :meth:`ArticlesEvents.refreshed` updates after an admin action."""
         admin = self.admin
         listed = [self.table, self.pick, admin.delete_pick, admin.audit_table]
-        return [admin.status, *listed, admin.trashed, admin.undo]
+        return [admin.status, admin.said, *listed, admin.trashed, admin.undo]
 
     def labels(self) -> list[Label]:
         admin = self.admin
@@ -153,20 +156,15 @@ def audit_headers(language: str) -> list[str]:
     return [text(language, k) for k in ("col_at", "col_action", "col_article", "col_outcome")]
 
 
-def build_articles_tab(
-    knowledge: KnowledgeBase, settings: Settings, manage: bool, ui_language: gr.Radio
-) -> ArticlesTab:
-    """The tab inside the open ``gr.Tabs``; its tables are filled at each page load."""
+def build_articles_tab(knowledge: KnowledgeBase, settings: Settings, manage: bool) -> ArticlesTab:
+    """The tab inside the open ``gr.Tabs``; its status and tables are filled at each page
+    load (:func:`wire_articles_tab`)."""
     with gr.Tab(text("en", "articles_tab"), id="articles", elem_id="articles-tab") as tab:
         intro = gr.Markdown(text("en", "articles_intro"))
-        gr.HTML(
-            lambda language: watch_status(
-                knowledge.watch_state(), settings.knowledge_dir, language
-            ),
-            inputs=[ui_language],
-            every=WATCH_STATUS_EVERY_S,
-            elem_id="watch-status",
-        )
+        # Filled and kept up to date by wire_articles_tab, not by a value function with
+        # ``every``: Gradio would make that event a public API endpoint.
+        watch = gr.HTML("", elem_id="watch-status")
+        watch_timer = gr.Timer(WATCH_STATUS_EVERY_S)
         # A plain table (not a Dataframe): on a phone each row stacks its columns
         # instead of hiding all but the title off screen.
         table = gr.HTML("", elem_id="articles-table")
@@ -175,7 +173,7 @@ def build_articles_tab(
         )
         full = gr.HTML("", elem_id="article-full")
         admin = _build_admin(knowledge, settings, manage)
-    return ArticlesTab(tab, intro, table, pick, full, admin)
+    return ArticlesTab(tab, intro, watch, watch_timer, table, pick, full, admin)
 
 
 def _build_admin(knowledge: KnowledgeBase, settings: Settings, manage: bool) -> Admin:
@@ -215,6 +213,7 @@ def _build_admin(knowledge: KnowledgeBase, settings: Settings, manage: bool) -> 
         undo=undo,
         reingest=reingest,
         status=status,
+        said=gr.State(()),
         audit_title=audit_title,
         audit_table=gr.HTML("", elem_id="audit-table"),
         trashed=gr.State([]),
@@ -247,7 +246,7 @@ def _confirm(action: str, yes_key: str) -> Confirm:
 
 
 # How many updates ArticlesEvents.refreshed returns (ArticlesTab.refreshed_outputs).
-REFRESHED_COUNT = 7
+REFRESHED_COUNT = 8
 
 
 class ArticlesEvents:
@@ -273,35 +272,43 @@ class ArticlesEvents:
         caption = text(language, "audit").lstrip("# ")
         return table_html(audit_headers(language), self.handlers.audit_rows(language), caption)
 
+    def folder_status(self, language: str) -> str:
+        knowledge = self.handlers.knowledge
+        return watch_status(knowledge.watch_state(), knowledge.settings.knowledge_dir, language)
+
     def article_choices(self) -> list[tuple[str, str]]:
         return [(a.title, a.id) for a in self.handlers.knowledge.articles()]
 
     def current_articles(self, language: str) -> tuple[Any, ...]:
-        """The articles and the admin log as they are when the page opens, not as they
-        were when the chat started: the watcher, another page or another process may
-        have changed them since."""
+        """The folder status, the articles and the admin log as they are when the page
+        opens, not as they were when the chat started: the watcher, another page or
+        another process may have changed them since."""
         choices = self.article_choices()
         return (
+            self.folder_status(language),
             self.articles_table(language),
             gr.update(choices=choices),
             gr.update(choices=choices),
             self.audit_table(language),
         )
 
-    def reworded(self, language: str, article_id: str | None) -> tuple[Any, ...]:
-        """The tables and the article being read, in the new language."""
+    def reworded(self, language: str, article_id: str | None, status: Status) -> tuple[Any, ...]:
+        """The folder status, the tables, the article being read and what the last
+        admin action said, in the new language."""
         return (
+            self.folder_status(language),
             self.articles_table(language),
             self.audit_table(language),
             self.handlers.read_article(article_id, language),
+            status_markdown(language, status),
         )
 
-    def refreshed(self, status: str, language: str, undo: list[str]) -> tuple[Any, ...]:
+    def refreshed(self, status: Status, language: str, undo: list[str]) -> tuple[Any, ...]:
         """After an admin action: what it said, the articles and the log as they are
         now, and the undo it leaves."""
         choices = self.article_choices()
         return (
-            status,
+            *saying(status, language),
             self.articles_table(language),
             gr.update(choices=choices, value=None),
             gr.update(choices=choices, value=None),
@@ -323,13 +330,13 @@ class ArticlesEvents:
         would overwrite (nothing is saved yet)."""
         handlers = self.handlers
         uploads = handlers.uploads_of(files)
-        refusal = handlers.admin_refusal(key or password, language)
+        refusal = handlers.admin_refusal(key or password)
         question = "" if refusal else handlers.replace_question(uploads, language)
         if question:
             pairs = [[str(path), name] for path, name in uploads]
             unchanged = (gr.update(),) * REFRESHED_COUNT
             return (*unchanged, gr.update(visible=True), question, pairs)
-        status, moved = handlers.upload(uploads, key or password, language)
+        status, moved = handlers.upload(uploads, key or password)
         return (*self.refreshed(status, language, undo + moved), HIDE, "", [])
 
     def on_replace(
@@ -342,7 +349,7 @@ class ArticlesEvents:
         progress: gr.Progress = INGEST_PROGRESS,
     ) -> tuple[Any, ...]:
         uploads = [(Path(path), name) for path, name in pairs]
-        status, moved = self.handlers.upload(uploads, key or password, language)
+        status, moved = self.handlers.upload(uploads, key or password)
         return (*self.refreshed(status, language, undo + moved), HIDE, "", [])
 
     def on_delete(
@@ -354,7 +361,7 @@ class ArticlesEvents:
         undo: list[str],
         progress: gr.Progress = INGEST_PROGRESS,
     ) -> tuple[Any, ...]:
-        status, moved = self.handlers.delete(article_id, key or password, language)
+        status, moved = self.handlers.delete(article_id, key or password)
         return (*self.refreshed(status, language, [*undo, moved] if moved else undo), HIDE)
 
     def on_undo(
@@ -365,7 +372,7 @@ class ArticlesEvents:
         undo: list[str],
         progress: gr.Progress = INGEST_PROGRESS,
     ) -> tuple[Any, ...]:
-        status, left = self.handlers.undo(undo, key or password, language)
+        status, left = self.handlers.undo(undo, key or password)
         return self.refreshed(status, language, left)
 
     def on_reingest(
@@ -376,42 +383,52 @@ class ArticlesEvents:
         undo: list[str],
         progress: gr.Progress = INGEST_PROGRESS,
     ) -> tuple[Any, ...]:
-        return self.refreshed(self.handlers.reingest(key or password, language), language, undo)
+        return self.refreshed(self.handlers.reingest(key or password), language, undo)
 
     def ask_delete(
         self, article_id: str | None, password: str, key: str, language: str
     ) -> tuple[Any, ...]:
         """The delete question for the article picked (or why not)."""
-        refusal = self.handlers.admin_refusal(key or password, language)
+        refusal = self.handlers.admin_refusal(key or password)
         question = "" if refusal else self.handlers.delete_question(article_id, language)
-        status = refusal or ("" if question else text(language, "pick_first"))
+        status = refusal or (() if question else (said("pick_first"),))
         confirmed = article_id if question else ""
-        return gr.update(visible=bool(question)), question, status, confirmed
+        return gr.update(visible=bool(question)), question, *saying(status, language), confirmed
 
     def confirm_admin(self, password: str, key: str, language: str) -> tuple[Any, ...]:
         """Check the admin password typed in either tab, once: right, it opens the
         upload and the Insights tab and says so; wrong, it says why."""
         if key or not password:  # confirmed already, or nothing typed: nothing to say
-            return key, gr.update(), gr.update()
-        refusal = self.handlers.admin_refusal(password, language)
+            return key, gr.update(), gr.update(), gr.update()
+        refusal = self.handlers.admin_refusal(password)
         if refusal:
-            return "", gr.update(interactive=False), refusal
-        accepted = "admin_ok_insights" if self.insights_shown else "admin_ok"
-        return password, gr.update(interactive=True), text(language, accepted)
+            return "", gr.update(interactive=False), *saying(refusal, language)
+        accepted = said("admin_ok_insights" if self.insights_shown else "admin_ok")
+        return password, gr.update(interactive=True), *saying((accepted,), language)
 
 
 def articles_redraw(articles: ArticlesTab, events: ArticlesEvents) -> Redraw:
-    """The tables and the article being read follow the interface language."""
-    outputs = (articles.table, articles.admin.audit_table, articles.full)
-    return Redraw(outputs, events.reworded, (articles.pick,))
+    """The folder status, the tables, the article being read and the admin status line
+    follow the interface language."""
+    admin = articles.admin
+    outputs = (articles.watch, articles.table, admin.audit_table, articles.full, admin.status)
+    return Redraw(outputs, events.reworded, (articles.pick, admin.said))
 
 
 def wire_articles_tab(
     articles: ArticlesTab, ui_language: gr.Radio, events: ArticlesEvents, language_set: Dependency
 ) -> None:
-    """Reading an article, the lists filled at each page load (``language_set``: the
-    load's language event), and the admin actions."""
+    """Reading an article, the folder status and the lists filled at each page load
+    (``language_set``: the load's language event), the folder status read again while
+    the page is open, and the admin actions."""
     admin = articles.admin
+    articles.watch_timer.tick(
+        events.folder_status,
+        inputs=[ui_language],
+        outputs=[articles.watch],
+        show_progress="hidden",
+        api_visibility="private",
+    )
     articles.pick.change(
         events.handlers.read_article,
         inputs=[articles.pick, ui_language],
@@ -421,7 +438,13 @@ def wire_articles_tab(
     language_set.then(
         events.current_articles,
         inputs=[ui_language],
-        outputs=[articles.table, articles.pick, admin.delete_pick, admin.audit_table],
+        outputs=[
+            articles.watch,
+            articles.table,
+            articles.pick,
+            admin.delete_pick,
+            admin.audit_table,
+        ],
         api_visibility="private",
     )
     _wire_admin(articles, ui_language, events)
@@ -451,37 +474,38 @@ def _wire_admin(articles: ArticlesTab, ui_language: gr.Radio, events: ArticlesEv
     act(delete.yes.click, events.on_delete, [admin.delete_asked], [*refreshed, delete.box])
     act(admin.undo.click, events.on_undo, [], refreshed)
     act(admin.reingest.click, events.on_reingest, [], refreshed)
-    delete_asks = [delete.box, delete.question, admin.status, admin.delete_asked]
+    delete_asks = [delete.box, delete.question, admin.status, admin.said, admin.delete_asked]
     admin.delete.click(
         events.ask_delete,
         inputs=[admin.delete_pick, admin.password, admin.key, ui_language],
         outputs=delete_asks,
         api_visibility="private",
     )
+    cancelled = (said("cancelled"),)
     replace.no.click(
-        lambda language: (HIDE, [], text(language, "cancelled")),
+        lambda language: (HIDE, [], *saying(cancelled, language)),
         inputs=[ui_language],
-        outputs=[replace.box, admin.pending_upload, admin.status],
+        outputs=[replace.box, admin.pending_upload, admin.status, admin.said],
         api_visibility="private",
     )
     delete.no.click(
-        lambda language: (HIDE, text(language, "cancelled")),
+        lambda language: (HIDE, *saying(cancelled, language)),
         inputs=[ui_language],
-        outputs=[delete.box, admin.status],
+        outputs=[delete.box, admin.status, admin.said],
         api_visibility="private",
     )
 
 
 def wire_admin_password(
-    admin: Admin, ui_language: gr.Radio, events: ArticlesEvents, boxes: Sequence[tuple[Any, Any]]
+    admin: Admin, ui_language: gr.Radio, events: ArticlesEvents, boxes: Sequence[PasswordBox]
 ) -> None:
     """Leaving a password box or pressing Enter in it checks the admin password;
-    ``boxes``: each box with the status line that answers."""
-    for box, status in boxes:
+    ``boxes``: each box with the status line that answers (and what it says)."""
+    for box, status, status_said in boxes:
         for event in (box.blur, box.submit):
             event(
                 events.confirm_admin,
                 inputs=[box, admin.key, ui_language],
-                outputs=[admin.key, admin.upload, status],
+                outputs=[admin.key, admin.upload, status, status_said],
                 api_visibility="private",
             )

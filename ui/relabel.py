@@ -13,10 +13,14 @@ from typing import Any, Protocol
 
 import gradio as gr
 
-from ui.texts import text
+from ui.render import status_markdown
+from ui.texts import Status, text
 
 # A text that follows the interface language: (component, text key, property).
 Label = tuple[Any, str, str]
+# An admin password box, the status line that answers it, and the state that keeps what
+# that line says (a Status), so that a switch of language says it again.
+PasswordBox = tuple[Any, Any, Any]
 
 
 class Labelled(Protocol):
@@ -33,6 +37,12 @@ class Redraw:
     outputs: tuple[Any, ...]
     draw: Callable[..., tuple[Any, ...]]
     inputs: tuple[Any, ...] = ()
+
+
+def saying(status: Status, language: str) -> tuple[str, Status]:
+    """The updates of a status line and of the state that keeps what it says: a switch
+    of language says it again from that state (a :class:`Redraw` with it as input)."""
+    return status_markdown(language, status), status
 
 
 def labelled(prop: str, value: str) -> Any:

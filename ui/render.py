@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from core.language import LANGUAGES, phrase
 from core.types import LIST_ITEM, Answer, Citation, Passage
-from ui.texts import text, utc_time
+from ui.texts import Status, text, utc_time
 
 SNIPPET_PREVIEW_CHARS = 240
 CITED_ID = "cited-passage"
@@ -41,6 +41,11 @@ def escape(value: str) -> str:
     for joint, inert in _LINK_JOINTS.items():
         escaped = escaped.replace(joint, inert)
     return escaped
+
+
+def status_markdown(language: str, status: Status) -> str:
+    """A status line in ``language``: its paragraphs, those of plain text escaped."""
+    return "\n\n".join(escape(line(language)) if line.plain else line(language) for line in status)
 
 
 def answer_html(text: str, note: str = "") -> str:

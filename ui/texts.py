@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from core.language import translated
@@ -435,4 +436,43 @@ def utc_time(moment: datetime | str | None) -> str:
 def counted(language: str, noun: str, count: int) -> str:
     """``count`` and ``noun`` ("article", "passage") in ``language``: "1 passage", not
     "1 passages"."""
-    return text(language, f"count_{noun}_one" if count == 1 else f"count_{noun}", count=count)
+    return said_counted(noun, count)(language)
+
+
+@dataclass(frozen=True)
+class Said:
+    """Words kept as what they say rather than in one language, so that a status line
+    can be said again in the language switched to without redoing what it reports: a
+    text ``key`` and its ``values`` (a value may be a Said too), or with no key,
+    ``words`` as they were written (an error from elsewhere). ``plain``: shown as text,
+    escaped, where the line is Markdown."""
+
+    key: str = ""
+    values: tuple[tuple[str, object], ...] = ()
+    words: str = ""
+    plain: bool = False
+
+    def __call__(self, language: str) -> str:
+        if not self.key:
+            return self.words
+        values = {name: v(language) if isinstance(v, Said) else v for name, v in self.values}
+        return text(language, self.key, **values)
+
+
+# A status line: what it says, one paragraph each (empty: nothing to say).
+Status = tuple[Said, ...]
+
+
+def said(key: str, *, plain: bool = False, **values: object) -> Said:
+    """The text ``key`` with its ``values``, to be said in any language."""
+    return Said(key, tuple(values.items()), plain=plain)
+
+
+def as_written(words: str) -> Said:
+    """Words said in every language as written (shown as text)."""
+    return Said(words=words, plain=True)
+
+
+def said_counted(noun: str, count: int) -> Said:
+    """:func:`counted`, to be said in any language."""
+    return said(f"count_{noun}_one" if count == 1 else f"count_{noun}", count=count)

@@ -57,6 +57,18 @@ def test_chat_api_questions_land_masked(logged_site):
     assert questions["Wie keurt mijn declaraties goed? Mail het naar [e-mail]"] == "nl"
 
 
+def test_the_page_serves_no_api_but_chat(logged_site):
+    """Only `/chat` is an API: none of the page's own events (the folder status read
+    every few seconds included) is an endpoint, not even an undocumented one. Every area
+    is wired on this page (admin password, Insights)."""
+    import httpx
+
+    url, _ = logged_site
+    info = httpx.get(f"{url}gradio_api/info", params={"all_endpoints": "true"}).json()
+    assert set(info["named_endpoints"]) == {"/chat"}
+    assert info["unnamed_endpoints"] == {}
+
+
 def test_the_insights_tab_shows_gaps_and_leads_to_the_upload(browser, logged_site):
     url, _ = logged_site
     requested: list[str] = []
@@ -149,6 +161,33 @@ def test_the_insights_shown_follow_a_switch_of_language(browser, logged_site):
         page.locator("#ui-language label", has_text="Nederlands").click()
         page.wait_for_function(shown, arg=["#insights", text("nl", "ins_gaps")], timeout=15_000)
         assert text("en", "ins_never") not in (page.locator("#insights").text_content() or "")
+    finally:
+        context.close()
+
+
+def test_the_status_lines_follow_a_switch_of_language(browser, logged_site):
+    """What the Articles and the Insights status lines said is said again in the
+    language switched to, without checking the password again."""
+    from ui.texts import text
+
+    url, _ = logged_site
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    try:
+        page.goto(url, wait_until="load")
+        page.locator("button[role='tab']", has_text="Insights").click()
+        page.locator("#show-insights").click()  # no password: refused
+        _status_says(page, "#insights-status", text("en", "wrong_password"))
+        page.locator("button[role='tab']", has_text="Articles").click()
+        page.locator("#admin-password input").fill("not the password")
+        page.locator("#admin-password input").press("Enter")
+        _status_says(page, "#admin-status", text("en", "wrong_password"))
+        page.locator("#ui-language label", has_text="Nederlands").click()
+        _status_says(page, "#admin-status", text("nl", "wrong_password"))
+        page.locator("button[role='tab']", has_text="Inzichten").click()
+        _status_says(page, "#insights-status", text("nl", "wrong_password"))
+        for status in ("#admin-status", "#insights-status"):
+            assert "admin password" not in page.locator(status).inner_text()
     finally:
         context.close()
 

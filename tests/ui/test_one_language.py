@@ -189,11 +189,22 @@ def test_english_mode_shows_no_dutch_after_a_switch(browser, served):
         wait_for_language(page, "nl")
         ask(page, "Wat is het verschil tussen een HR-assistent en een HR-officer?")
         open_first_source(page)
+        # What an admin action said in Dutch is said again in English after the switch.
+        page.locator("button[role=tab]", has_text="Artikelen").first.click()
+        page.locator("#reingest").click()
+        page.wait_for_function(
+            "() => (document.querySelector('#admin-status')?.innerText || '')"
+            ".includes('ongewijzigd')"
+        )
+        page.locator("button[role=tab]", has_text="Chat").first.click()
         switch(page, "en")
         dutch = foreign_words(page, "nl")
         page.locator("button[role=tab]", has_text="Articles").first.click()
         page.locator("#articles-table th").first.wait_for(state="visible")
         page.wait_for_timeout(500)
+        # Filled at load and drawn anew at the switch (no public poll endpoint does it).
+        assert text("en", "watch_off") in page.locator("#watch-status").inner_text()
+        assert "unchanged" in page.locator("#admin-status").inner_text()
         dutch += foreign_words(page, "nl")
         page.screenshot(path=str(SCREENSHOTS / "english-articles.png"), full_page=True)
         assert not dutch, "Dutch in English mode:\n" + "\n".join(sorted(set(dutch)))
@@ -235,6 +246,29 @@ def test_the_admin_log_written_in_english_reads_in_the_interface_language():
     assert audit_outcome("as someone wrote it", "nl") == "as someone wrote it"
     assert audit_action("reingest", "nl") == "opnieuw inlezen"
     assert audit_action("something new", "nl") == "something new"
+
+
+def test_a_status_line_is_kept_as_what_it_says_and_said_in_either_language():
+    """What an admin action said is said again in another language as it was, values
+    and all; words from elsewhere stay as written, and plain text is escaped."""
+    from ui.handlers import ingested_said
+    from ui.render import status_markdown
+    from ui.texts import as_written, said
+
+    status = (
+        said("saved", plain=True, name="<b>new</b>.md"),
+        ingested_said(1, 5, 1, 0, 4),
+        as_written("disk [full](x)"),
+        said("admin_ok"),  # its Markdown (none here) is shown as Markdown
+    )
+    for language in ("en", "nl"):
+        report = IngestReport(articles=1, chunks=5, added=1, deleted=0, skipped=4)
+        paragraphs = status_markdown(language, status).split("\n\n")
+        assert paragraphs[0] == text(language, "saved", name="&lt;b&gt;new&lt;/b&gt;.md")
+        assert paragraphs[1] == ingested_line(language, report)
+        assert paragraphs[2].startswith("disk ") and "](" not in paragraphs[2]
+        assert paragraphs[3] == text(language, "admin_ok")
+    assert status_markdown("nl", ()) == ""
 
 
 def test_the_page_script_gets_the_words_of_gradio_it_swaps_in_every_language():
