@@ -79,7 +79,9 @@ def test_the_insights_tab_shows_gaps_and_leads_to_the_upload(browser, logged_sit
         page.goto(url, wait_until="load")
         page.wait_for_selector("#question textarea")
         assert "logged without who asked" in page.locator("#insights-footer").inner_text()
-        ask(page, "Which licence must a forklift driver hold by law?")
+        # A question well outside the articles (a role, a law and a country none of
+        # them covers): this test is about the tab, not about a borderline decision.
+        ask(page, "Which licence must a forklift driver hold by law in Norway?")
         page.locator("button[role='tab']", has_text="Insights").click()
         page.locator("#show-insights").click()
         page.wait_for_function(
@@ -90,7 +92,7 @@ def test_the_insights_tab_shows_gaps_and_leads_to_the_upload(browser, logged_sit
         page.locator("#show-insights").click()
         page.wait_for_selector("#insights table")
         shown = page.locator("#insights").inner_text()
-        assert "Which licence must a forklift driver hold by law?" in shown
+        assert "Which licence must a forklift driver hold by law in Norway?" in shown
         assert "Who approves expense claims? Call [phone]" in shown
         page.locator("#insights-chart").wait_for(state="visible")
         page.wait_for_timeout(800)
