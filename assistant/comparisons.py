@@ -38,13 +38,13 @@ _ASIDE = re.compile(r"\([^()]*\)")  # "a recruiter (in-house)": the name is "rec
 
 @dataclass(frozen=True)
 class Template:
-    """A comparison's fixed words: ``lead`` before both things (may be empty) and
-    ``middle`` between them, and the pattern that finds the first of them."""
+    """A comparison's fixed words: ``lead`` before both things (may be empty), the
+    pattern that finds the first of them, and the one that finds ``middle`` (between
+    the two things) where the first name ends."""
 
     lead: str
-    middle: str
     first: re.Pattern[str]
-    flags: int
+    middle: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -61,7 +61,8 @@ def _templates() -> tuple[tuple[Template, ...], frozenset[str]]:
         middle = rest.replace("{b}", "").strip()
         fixed = lead.strip() or middle
         pattern = re.compile(rf"(?<!\w){re.escape(fixed)}(?!\w)", flags)
-        found.append(Template(lead.strip(), middle, pattern, flags))
+        follows = re.compile(rf"\s*{re.escape(middle)}(?!\w)", flags)
+        found.append(Template(lead.strip(), pattern, follows))
     return tuple(found), frozenset(data.get("joining", []))
 
 
@@ -107,7 +108,7 @@ def _sides(text: str, template: Template) -> list[str]:
         if template.lead:
             first, end = _name(text[match.end() :], before=False)
             rest = text[match.end() + end :]
-            middle = re.match(rf"\s*{re.escape(template.middle)}(?!\w)", rest, template.flags)
+            middle = template.middle.match(rest)
             second = _name(rest[middle.end() :], before=False)[0] if first and middle else ""
         else:
             first = _name(text[: match.start()], before=True)[0]

@@ -314,6 +314,7 @@ def read_question(
     # Joined as two sentences, so the question's first word is not read as a name.
     asked_text = f"{context.rstrip(' .?!')}. {question}" if context else question
     scopes = _scopes(asked_text, weights)
+    unseen = weights.group_weight(["\x00unseen"]) or 1.0  # a word no article uses
     limiting = _scopes(f"{context.rstrip(' .?!')}. {asking}" if context else asking, weights)
     return AskedQuestion(
         groups=[g for _, g, _ in pairs],
@@ -330,13 +331,13 @@ def read_question(
         scopes=scopes,
         scope_weights=[1.0 if g in limiting else CONTEXT_WEIGHT for g in scopes],
         language=language,
-        unseen_weight=weights.group_weight(["\x00unseen"]) or 1.0,
+        unseen_weight=unseen,
         specific_unknown=max(
             (_specificity(w, language) for w, g, f in pairs if f == 1.0 and not weights.uses(w)),
             default=0.0,
         ),
         subject_phrases=_subject_phrases(asking, weights),
-        compared=[_side(text, weights, language) for text in compared_sides(asking)],
+        compared=[_side(text, weights, language, unseen) for text in compared_sides(asking)],
         known_in={other: [weights.is_known(g, other) for _, g, _ in pairs] for other in LANGUAGES},
     )
 
@@ -367,10 +368,10 @@ def _subject_phrases(text: str, weights: TermWeights) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _side(text: str, weights: TermWeights, language: str) -> ComparedSide:
-    """One side of a comparison, its words weighed like :func:`_rarest_missing` does."""
+def _side(text: str, weights: TermWeights, language: str, unseen: float) -> ComparedSide:
+    """One side of a comparison, its words weighed like :func:`_rarest_missing` does:
+    relative to ``unseen``, the weight of a word no article uses."""
     pairs = query_words(_apart(text))
-    unseen = weights.group_weight(["\x00unseen"]) or 1.0
     return ComparedSide(
         tuple(tuple(g) for _, g in pairs),
         tuple(

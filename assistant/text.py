@@ -47,10 +47,10 @@ COMMON_WORD_ZIPF = 3.0
 EVERYDAY_WORD_ZIPF = 4.5
 
 
-def is_common_word(word: str) -> bool:
-    """Whether ``word`` is an everyday English or Dutch word, by wordfreq's word lists
-    (bundled in the wheel: nothing is downloaded)."""
-    return any(word_frequency(word, language) >= COMMON_WORD_ZIPF for language in LANGUAGES)
+def is_common_word(word: str, zipf: float = COMMON_WORD_ZIPF) -> bool:
+    """Whether ``word`` is an everyday English or Dutch word (at least ``zipf`` common),
+    by wordfreq's word lists (bundled in the wheel: nothing is downloaded)."""
+    return any(word_frequency(word, language) >= zipf for language in LANGUAGES)
 
 
 def tokenize(text: str) -> list[str]:
@@ -164,13 +164,7 @@ def is_stop_word(token: str) -> bool:
         _one_edit_apart(token, w)
         for w in STOP_WORDS
         if len(w) >= 3 and w[0] in token[:2] and (len(token) >= 5 or len(w) == len(token))
-    ) and not _is_everyday_word(token)
-
-
-def _is_everyday_word(word: str) -> bool:
-    """Whether ``word`` is among the everyday words of English or Dutch (see
-    EVERYDAY_WORD_ZIPF): "work" is not "word" mistyped, nor "small" "shall"."""
-    return any(word_frequency(word, language) >= EVERYDAY_WORD_ZIPF for language in LANGUAGES)
+    ) and not is_common_word(token, EVERYDAY_WORD_ZIPF)
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
