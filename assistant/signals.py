@@ -32,6 +32,7 @@ from assistant.text import (
     phrase_stem,
     query_words,
     terms,
+    terms_of_words,
     word_tokens,
 )
 from core.language import LANGUAGES, word_frequency
@@ -79,6 +80,7 @@ SIGNALS = (
     "dense_rank",  # 1 for the candidate closest in meaning, 1/2 for the next, ...
     "same_language",  # the window is in the question's language
     "window_size",  # sentences in the window beyond the first
+    "counted_missing",  # it asks how many of a thing; the window has no number beside it
 )
 
 # Which way each signal may move the score: +1 only up, -1 only down, 0 either (the fit
@@ -111,6 +113,7 @@ DIRECTIONS = {
     "dense_rank": 1,
     "same_language": 0,
     "window_size": 0,
+    "counted_missing": -1,
     "relevance": 1,
 }
 
@@ -250,6 +253,8 @@ class AskedQuestion:
     known_in: dict[str, list[bool]] = field(default_factory=dict)
     # The two sides of a comparison ("X vs Y"), each read like the question's words.
     compared: list[ComparedSide] = field(default_factory=list)
+    # The groups of what a count question counts ("how many *vacation days*").
+    counted: list[int] = field(default_factory=list)
 
     def checkable(self, indices: list[int], window_language: str) -> list[int]:
         """The groups a window in ``window_language`` can be expected to spell out: those
@@ -303,6 +308,7 @@ def read_question(
     """
     asking, around = _asking_part(question)
     own = query_words(_apart(asking))
+    counted_words = set(_counted_words(_apart(asking)))
     named_subject = any(weights.is_topic(g) for _, g in own)
     inherited = [
         (w, g)
@@ -338,7 +344,68 @@ def read_question(
         ),
         subject_phrases=_subject_phrases(asking, weights),
         compared=[_side(text, weights, language, unseen) for text in compared_sides(asking)],
+        counted=[i for i, (w, _, f) in enumerate(pairs) if f == 1.0 and w in counted_words],
         known_in={other: [weights.is_known(g, other) for _, g, _ in pairs] for other in LANGUAGES},
+    )
+
+
+# The words right after a count cue that may name what is counted ("how many paid
+# *vacation days*"): further on, the question is about something else.
+COUNTED_WORDS = 3
+# How far (in characters, about four words) a number may stand from the counted word
+# for the window to give the count: "25 days", "50 of the employees".
+COUNTED_REACH_CHARS = 30
+# Shortest word that may be read as part of a compound ("vakantie*dagen*",
+# "*recruitment*bureaus"); shorter ones are inside too many unrelated words.
+MIN_PART_CHARS = 4
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _counted_words(asking: str) -> list[str]:
+    """The content words a count question counts: those among the first few words after
+    its cue ("How many *vacation days* ...", "Hoeveel *preventiemedewerkers* ...")."""
+    cue, _ = _kinds()["count"]
+    found: list[str] = []
+    for match in cue.finditer(asking):
+        # The run of words up to the first stop word: "how many vacation days *does*".
+        run = itertools.takewhile(
+            lambda w: not is_stop_word(w), word_tokens(asking[match.end() :])[:COUNTED_WORDS]
+        )
+        found += content_words(" ".join(run))
+    return found
+
+
+def _same_thing(word: str, counted: tuple[str, list[str]]) -> bool:
+    """A window word names the counted thing: a shared term, or one is part of the other
+    as a compound ("vakantiedagen" and "dagen", "recruitmentbureaus" and "recruitment")."""
+    typed, group = counted
+    if set(terms_of_words([word])) & set(group):
+        return True
+    short, long = sorted((word, typed.lower()), key=len)
+    return len(short) >= MIN_PART_CHARS and short in long
+
+
+def _counted_missing(window: Window, asked: AskedQuestion) -> float:
+    """1 when the question asks how many of a thing and the window has no number beside
+    a word for it; only words its language's articles use are looked for."""
+    counted = asked.checkable(asked.counted, window.passage.language)
+    if not counted:
+        return 0.0
+    return float(
+        not _gives_count(window.text, [(asked.words[i], asked.groups[i]) for i in counted])
+    )
+
+
+def _gives_count(text: str, counted: list[tuple[str, list[str]]]) -> bool:
+    """Whether ``text`` has a number beside a word that names what is counted."""
+    _, number = _kinds()["count"]
+    numbers = [m.start() for m in number.finditer(text)]
+    if not numbers:
+        return False
+    return any(
+        any(abs(word.start() - n) <= COUNTED_REACH_CHARS for n in numbers)
+        and any(_same_thing(word.group().lower(), c) for c in counted)
+        for word in _LETTERS.finditer(text)
     )
 
 
@@ -547,6 +614,7 @@ def window_signals(
         "dense_rank": 0.0,  # likewise
         "same_language": same_language,
         "window_size": float(len(window.units) - 1),
+        "counted_missing": _counted_missing(window, asked),
     }
 
 

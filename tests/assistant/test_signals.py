@@ -60,6 +60,32 @@ def test_a_window_lacking_the_asked_aspect_and_kind_says_so():
     assert lacking["subject_cover"] == 1.0 and lacking["unknown_share"] > 0
 
 
+def test_a_count_is_given_only_by_a_number_beside_what_is_counted():
+    asked = read_question(
+        "How many vacation days does an HR officer get per year?", "", "en", weights()
+    )
+    assert [asked.words[i] for i in asked.counted] == ["vacation", "days"]
+    z, facts = np.array([1.0]), ArticleFacts(set())
+    other_number = window("An HR officer handles 401(k) deductions and 3 payroll runs.")
+    assert window_signals(other_number, asked, z, 1.0, facts)["counted_missing"] == 1.0
+    assert window_signals(other_number, asked, z, 1.0, facts)["kind_given"] == 1.0
+    days = window("An HR officer gets 25 days of paid leave.")
+    assert window_signals(days, asked, z, 1.0, facts)["counted_missing"] == 0.0
+
+
+def test_a_counted_compound_is_found_by_its_part():
+    asked = read_question(
+        "Hoeveel preventiemedewerkers heeft een bedrijf nodig?", "", "nl", weights()
+    )
+    assert [asked.words[i] for i in asked.counted] == ["preventiemedewerkers"]
+    z, facts = np.array([1.0]), ArticleFacts(set())
+    enough = window("Een bedrijf heeft minstens 2 medewerkers voor preventie nodig.", language="nl")
+    assert window_signals(enough, asked, z, 1.0, facts)["counted_missing"] == 0.0
+    # A question that counts nothing has nothing to miss.
+    plain = read_question("What does an HR officer do?", "", "en", weights())
+    assert window_signals(enough, plain, z, 1.0, facts)["counted_missing"] == 0.0
+
+
 def test_a_window_giving_the_asked_amount_says_so():
     asked = read_question("What does an HR officer earn in a month?", "", "en", weights())
     giving = window_signals(
