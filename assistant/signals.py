@@ -596,8 +596,12 @@ def window_signals(
         "rarest_missing_article": _rarest_missing(asked, aspect, article.terms, implied, heading),
         "subject_cover": _share(subject, asked, titled),
         "subject_in_article": _share(subject, asked, article.terms, implied, titled),
+        # A role is named alike only in one language ("payroll administrator" and
+        # "salarisadministrateur"): an article in another says nothing by lacking it.
         "subject_phrase_in_article": (
-            sum(p in article.phrases for p in phrases) / len(phrases) if phrases else 1.0
+            sum(p in article.phrases for p in phrases) / len(phrases)
+            if phrases and same_language
+            else 1.0
         ),
         "compared_missing": 0.0,  # set by add_relative_signals
         "has_aspect": float(bool(asked.aspect)),

@@ -134,6 +134,16 @@ def test_a_role_the_article_never_names_as_a_phrase_is_missing():
     assert signals["subject_phrase_in_article"] == 1.0
 
 
+def test_an_article_in_another_language_is_not_faulted_for_the_roles_spelling():
+    asked = read_question("What does a chief learning officer do?", "", "en", weights())
+    text = "Een HR-officer werft personeel en houdt dossiers bij."
+    article = ArticleFacts(set(terms(text)), stemmed_phrases(text))
+    dutch = window_signals(window(text, language="nl"), asked, np.array([1.0]), 1.0, article)
+    assert dutch["subject_phrase_in_article"] == 1.0
+    english = window_signals(window(text), asked, np.array([1.0]), 1.0, article)
+    assert english["subject_phrase_in_article"] < 1.0
+
+
 def test_relative_signals_compare_a_window_with_the_other_candidates():
     from assistant.signals import add_relative_signals
 
