@@ -142,7 +142,7 @@ def build_app(
         if insights is not None:
             insights_events = InsightsEvents(handlers)
             wire_insights_tab(
-                insights, ui_language, insights_events, tabs, admin.gap_note, admin.key
+                insights, ui_language, insights_events, tabs, admin.gap_asked, admin.key
             )
             password_boxes.append(insights.password_box)
             redraws.append(insights_redraw(insights, insights_events))

@@ -251,12 +251,12 @@ class InsightsEvents:
         )
 
     @staticmethod
-    def to_upload(picked: int | None, examples: list[list[str]], language: str) -> tuple[Any, ...]:
-        """The gap picked leads to the Articles tab, with its questions above the upload."""
+    def to_upload(picked: int | None, examples: list[list[str]]) -> tuple[Any, ...]:
+        """The gap picked leads to the Articles tab, which shows its questions above the
+        upload (and says them again in another language)."""
         if picked is None or not 0 <= int(picked) < len(examples):
             return gr.Tabs(), gr.update()
-        asked = "\n".join(f"- {escape(q)}" for q in examples[int(picked)])
-        return gr.Tabs(selected="articles"), f"{text(language, 'ins_gap_note')}\n\n{asked}"
+        return gr.Tabs(selected="articles"), list(examples[int(picked)])
 
 
 def wire_insights_tab(
@@ -264,11 +264,11 @@ def wire_insights_tab(
     ui_language: gr.Radio,
     events: InsightsEvents,
     tabs: gr.Tabs,
-    gap_note: gr.Markdown,
+    gap_asked: gr.State,
     admin_key: gr.State,
 ) -> None:
     """Show the insights; a gap picked opens the Articles tab with its questions in
-    ``gap_note``. An admin password the page confirmed already (``admin_key``, from
+    ``gap_asked``. An admin password the page confirmed already (``admin_key``, from
     either tab) opens them too."""
     insights.show.click(
         events.on_show,
@@ -286,8 +286,8 @@ def wire_insights_tab(
     )
     insights.add_for_gap.click(
         events.to_upload,
-        inputs=[insights.gap_pick, insights.gaps, ui_language],
-        outputs=[tabs, gap_note],
+        inputs=[insights.gap_pick, insights.gaps],
+        outputs=[tabs, gap_asked],
         api_visibility="private",
     )
 

@@ -55,7 +55,8 @@ class Admin:
     title: gr.Markdown
     off: gr.Markdown
     password: gr.Textbox
-    gap_note: gr.Markdown  # from the Insights tab: the questions an article should answer
+    gap_note: gr.Markdown  # the questions an article should answer, drawn from gap_asked
+    gap_asked: gr.State  # the questions of the gap picked in the Insights tab
     upload: gr.File
     delete_pick: gr.Dropdown
     delete: gr.Button
@@ -187,6 +188,7 @@ def _build_admin(knowledge: KnowledgeBase, settings: Settings, manage: bool) -> 
         elem_id="admin-password",
     )
     gap_note = gr.Markdown("", elem_id="gap-note")
+    gap_asked = gr.State([])
     upload = _build_upload(knowledge, settings, manage)
     with gr.Row(visible=manage):
         delete_pick = gr.Dropdown(
@@ -205,6 +207,7 @@ def _build_admin(knowledge: KnowledgeBase, settings: Settings, manage: bool) -> 
         off=off,
         password=password,
         gap_note=gap_note,
+        gap_asked=gap_asked,
         upload=upload,
         delete_pick=delete_pick,
         delete=delete,
@@ -292,15 +295,29 @@ class ArticlesEvents:
             self.audit_table(language),
         )
 
-    def reworded(self, language: str, article_id: str | None, status: Status) -> tuple[Any, ...]:
-        """The folder status, the tables, the article being read and what the last
-        admin action said, in the new language."""
+    def reworded(
+        self,
+        language: str,
+        article_id: str | None,
+        status: Status,
+        delete_asked: str | None,
+        pending: list[list[str]] | None,
+        gap_asked: list[str] | None,
+    ) -> tuple[Any, ...]:
+        """The folder status, the tables, the article being read, what the last admin
+        action said, a delete or replace question still open and the note of a content
+        gap's questions, in the new language."""
+        handlers = self.handlers
+        uploads = [(Path(path), name) for path, name in pending or []]
         return (
             self.folder_status(language),
             self.articles_table(language),
             self.audit_table(language),
-            self.handlers.read_article(article_id, language),
+            handlers.read_article(article_id, language),
             status_markdown(language, status),
+            handlers.delete_question(delete_asked, language) if delete_asked else gr.update(),
+            handlers.replace_question(uploads, language) if uploads else gr.update(),
+            gap_note(language, gap_asked),
         )
 
     def refreshed(self, status: Status, language: str, undo: list[str]) -> tuple[Any, ...]:
@@ -407,12 +424,31 @@ class ArticlesEvents:
         return password, gr.update(interactive=True), *saying((accepted,), language)
 
 
+def gap_note(language: str, asked: list[str] | None) -> str:
+    """Above the upload: the questions of a content gap picked in the Insights tab, that
+    the article to add should answer ("" when none was picked)."""
+    if not asked:
+        return ""
+    listed = "\n".join(f"- {escape(question)}" for question in asked)
+    return f"{text(language, 'ins_gap_note')}\n\n{listed}"
+
+
 def articles_redraw(articles: ArticlesTab, events: ArticlesEvents) -> Redraw:
-    """The folder status, the tables, the article being read and the admin status line
-    follow the interface language."""
+    """The folder status, the tables, the article being read, the admin status line and
+    an open delete or replace question follow the interface language."""
     admin = articles.admin
-    outputs = (articles.watch, articles.table, admin.audit_table, articles.full, admin.status)
-    return Redraw(outputs, events.reworded, (articles.pick, admin.said))
+    outputs = (
+        articles.watch,
+        articles.table,
+        admin.audit_table,
+        articles.full,
+        admin.status,
+        admin.delete_confirm.question,
+        admin.replace_confirm.question,
+        admin.gap_note,
+    )
+    inputs = (articles.pick, admin.said, admin.delete_asked, admin.pending_upload, admin.gap_asked)
+    return Redraw(outputs, events.reworded, inputs)
 
 
 def wire_articles_tab(
@@ -433,6 +469,12 @@ def wire_articles_tab(
         events.handlers.read_article,
         inputs=[articles.pick, ui_language],
         outputs=[articles.full],
+        api_visibility="private",
+    )
+    admin.gap_asked.change(
+        gap_note,
+        inputs=[ui_language, admin.gap_asked],
+        outputs=[admin.gap_note],
         api_visibility="private",
     )
     language_set.then(

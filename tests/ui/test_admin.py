@@ -78,6 +78,16 @@ def _pick_for_delete(page: Any, title: str) -> None:
     page.get_by_role("option", name=title).click()
 
 
+def _switch_language(page: Any, language: str, where: str, expected: str) -> None:
+    """Switch the interface language and wait until ``where`` says ``expected``."""
+    page.locator("#ui-language label", has_text=language).click()
+    page.wait_for_function(
+        "([s, t]) => (document.querySelector(s)?.innerText || '').includes(t)",
+        arg=[where, expected],
+        timeout=15_000,
+    )
+
+
 def _unlock(page: Any, password: str) -> None:
     page.locator("#admin-password input").fill(password)
     page.locator("#admin-password input").press("Tab")  # checked when the box is left
@@ -113,6 +123,9 @@ def test_upload_then_delete_an_article(admin_page, admin_site, tmp_path: Path):
     question.wait_for(state="visible")
     assert "What does a recruiter do?" in question.inner_text()
     assert "(1 passage)" in question.inner_text()
+    _switch_language(admin_page, "Nederlands", "#delete-question", "verwijderen?")
+    assert "What does a recruiter do?" in question.inner_text()
+    _switch_language(admin_page, "English", "#delete-question", "What does a recruiter do?")
     admin_page.screenshot(path=str(SCREENSHOTS / "admin-delete-confirm.png"), full_page=True)
     admin_page.locator("#delete-no").click()
     _status(admin_page, "Nothing changed")
@@ -158,6 +171,9 @@ def test_uploading_over_an_existing_article_asks_first(admin_page, admin_site, t
         "hr-generalist-vs-hr-manager.md" in question.inner_text()
         and "passages" in question.inner_text()
     )
+    # A question still open is asked again in the language switched to.
+    _switch_language(admin_page, "Nederlands", "#replace-question", "Vervangen?")
+    _switch_language(admin_page, "English", "#replace-question", "Replace them?")
     admin_page.locator("#replace-no").click()
     _status(admin_page, "Nothing changed")
     assert target.read_text(encoding="utf-8") == original

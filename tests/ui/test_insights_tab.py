@@ -70,6 +70,8 @@ def test_the_page_serves_no_api_but_chat(logged_site):
 
 
 def test_the_insights_tab_shows_gaps_and_leads_to_the_upload(browser, logged_site):
+    from ui.texts import text
+
     url, _ = logged_site
     requested: list[str] = []
     context = browser.new_context(locale="en-GB", viewport={"width": 1366, "height": 900})
@@ -104,6 +106,15 @@ def test_the_insights_tab_shows_gaps_and_leads_to_the_upload(browser, logged_sit
             "() => (document.querySelector('#gap-note')?.innerText || '').includes('?')"
         )
         assert page.locator("#upload").is_visible()
+        # The note is said again in the language switched to, its questions as asked.
+        asked = page.locator("#gap-note li").first.inner_text()
+        page.locator("#ui-language label", has_text="Nederlands").click()
+        page.wait_for_function(
+            "([s, t]) => (document.querySelector(s)?.innerText || '').includes(t)",
+            arg=["#gap-note", text("nl", "ins_gap_note")],
+            timeout=15_000,
+        )
+        assert asked in page.locator("#gap-note").inner_text()
         assert requested == []
     finally:
         context.close()
