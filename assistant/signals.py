@@ -352,37 +352,53 @@ def read_question(
 # The words right after a count cue that may name what is counted ("how many paid
 # *vacation days*"): further on, the question is about something else.
 COUNTED_WORDS = 3
-# How far (in characters, about four words) a number may stand from the counted word
-# for the window to give the count: "25 days", "50 of the employees".
+# How far (in characters between them, about four words) a number may stand from the
+# counted word for the window to give the count: "25 days", "50 of the employees".
 COUNTED_REACH_CHARS = 30
-# Shortest word that may be read as part of a compound ("vakantie*dagen*",
-# "*recruitment*bureaus"); shorter ones are inside too many unrelated words.
+# Shortest part of a compound ("vakantie|dagen", "recruitment|bureaus"); shorter parts
+# are inside too many unrelated words.
 MIN_PART_CHARS = 4
 _LETTERS = re.compile(r"[^\W\d_]+")
+# Where a clause ends: the counted thing is named before it ("How many, roughly, ...").
+_CLAUSE_END = re.compile(r"[,.;:?!()]")
+# A number that follows a letter or a hyphen is part of a name ("COVID-19", "401(k)").
+_INSIDE_A_NAME = re.compile(r"(?<=[^\W\d_]|-)\d")
 
 
 def _counted_words(asking: str) -> list[str]:
-    """The content words a count question counts: those among the first few words after
-    its cue ("How many *vacation days* ...", "Hoeveel *preventiemedewerkers* ...")."""
-    cue, _ = _kinds()["count"]
+    """The content words a count question counts: the run of words right after its cue,
+    up to the first stop word, punctuation mark or other cue ("How many *vacation days*
+    does ...", "Hoeveel *preventiemedewerkers* ..."; "Hoeveel verdient ..." counts
+    nothing: it asks an amount)."""
+    kinds = _kinds()
+    cue = kinds["count"][0]
     found: list[str] = []
     for match in cue.finditer(asking):
-        # The run of words up to the first stop word: "how many vacation days *does*".
-        run = itertools.takewhile(
-            lambda w: not is_stop_word(w), word_tokens(asking[match.end() :])[:COUNTED_WORDS]
-        )
-        found += content_words(" ".join(run))
+        clause = _CLAUSE_END.split(asking[match.end() :], maxsplit=1)[0]
+        run: list[str] = []
+        for word in clause.split()[:COUNTED_WORDS]:
+            other_cue = any(c.fullmatch(word) for c, _ in kinds.values())
+            if is_stop_word(word.lower()) or other_cue:
+                break
+            run.append(word)
+        found += content_words(" ".join(run))  # as typed: "FTEs" is the acronym "fte"
     return found
 
 
 def _same_thing(word: str, counted: tuple[str, list[str]]) -> bool:
-    """A window word names the counted thing: a shared term, or one is part of the other
-    as a compound ("vakantiedagen" and "dagen", "recruitmentbureaus" and "recruitment")."""
+    """A window word names the counted thing: a shared term, or one starts or ends the
+    other as a part of a compound ("vakantie|dagen" and "dagen", "recruitment|bureaus"
+    and "recruitment"), the rest itself a word ("work|ers" is no compound)."""
     typed, group = counted
     if set(terms_of_words([word])) & set(group):
         return True
     short, long = sorted((word, typed.lower()), key=len)
-    return len(short) >= MIN_PART_CHARS and short in long
+    rest = len(long) - len(short)
+    return (
+        len(short) >= MIN_PART_CHARS
+        and rest >= MIN_PART_CHARS
+        and (long.startswith(short) or long.endswith(short))
+    )
 
 
 def _counted_missing(window: Window, asked: AskedQuestion) -> float:
@@ -397,13 +413,17 @@ def _counted_missing(window: Window, asked: AskedQuestion) -> float:
 
 
 def _gives_count(text: str, counted: list[tuple[str, list[str]]]) -> bool:
-    """Whether ``text`` has a number beside a word that names what is counted."""
+    """Whether ``text`` has a number beside a word that names what is counted (a number
+    inside a name, "COVID-19" or "ISO-9001", is none)."""
     _, number = _kinds()["count"]
-    numbers = [m.start() for m in number.finditer(text)]
+    numbers = [m.span() for m in number.finditer(text) if not _INSIDE_A_NAME.match(text, m.start())]
     if not numbers:
         return False
     return any(
-        any(abs(word.start() - n) <= COUNTED_REACH_CHARS for n in numbers)
+        any(
+            max(start - word.end(), word.start() - end, 0) <= COUNTED_REACH_CHARS
+            for start, end in numbers
+        )
         and any(_same_thing(word.group().lower(), c) for c in counted)
         for word in _LETTERS.finditer(text)
     )

@@ -5,6 +5,8 @@ from assistant.places import places_in
 from assistant.signals import (
     SIGNALS,
     ArticleFacts,
+    _counted_words,
+    _gives_count,
     is_small_talk,
     read_question,
     window_signals,
@@ -71,6 +73,21 @@ def test_a_count_is_given_only_by_a_number_beside_what_is_counted():
     assert window_signals(other_number, asked, z, 1.0, facts)["kind_given"] == 1.0
     days = window("An HR officer gets 25 days of paid leave.")
     assert window_signals(days, asked, z, 1.0, facts)["counted_missing"] == 0.0
+    far = window("Vacation days depend on the contract an HR officer signs, as do 3 payroll runs.")
+    assert window_signals(far, asked, z, 1.0, facts)["counted_missing"] == 1.0
+    in_a_name = window("Since COVID-19 vacation days of an HR officer changed.")
+    assert window_signals(in_a_name, asked, z, 1.0, facts)["counted_missing"] == 1.0
+
+
+def test_what_a_count_question_counts():
+    assert _counted_words("How many FTEs does an HR team need?") == ["fte"]
+    assert _counted_words("How many, roughly, recruiters work here?") == []
+    # "Hoeveel" also asks an amount: a word that asks another kind counts nothing.
+    assert _counted_words("Hoeveel verdient een HR-manager?") == []
+    compound = ("vakantiedagen", ["vakan"])
+    assert _gives_count("Het aantal wettelijke vakantiedagen bedraagt standaard 20.", [compound])
+    assert _gives_count("Je krijgt 25 dagen.", [compound])
+    assert not _gives_count("Recruiters work 38 hours a week.", [("workers", ["worke"])])
 
 
 def test_a_counted_compound_is_found_by_its_part():
