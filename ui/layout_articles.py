@@ -315,8 +315,9 @@ class ArticlesEvents:
             self.audit_table(language),
             handlers.read_article(article_id, language),
             status_markdown(language, status),
-            handlers.delete_question(delete_asked, language) if delete_asked else gr.update(),
-            handlers.replace_question(uploads, language) if uploads else gr.update(),
+            # An open question's box keeps what it said if its subject is gone meanwhile.
+            (delete_asked and handlers.delete_question(delete_asked, language)) or gr.update(),
+            (uploads and handlers.replace_question(uploads, language)) or gr.update(),
             gap_note(language, gap_asked),
         )
 
@@ -379,7 +380,8 @@ class ArticlesEvents:
         progress: gr.Progress = INGEST_PROGRESS,
     ) -> tuple[Any, ...]:
         status, moved = self.handlers.delete(article_id, key or password)
-        return (*self.refreshed(status, language, [*undo, moved] if moved else undo), HIDE)
+        undone = [*undo, moved] if moved else undo
+        return (*self.refreshed(status, language, undone), HIDE, "")  # nothing asked now
 
     def on_undo(
         self,
@@ -434,8 +436,8 @@ def gap_note(language: str, asked: list[str] | None) -> str:
 
 
 def articles_redraw(articles: ArticlesTab, events: ArticlesEvents) -> Redraw:
-    """The folder status, the tables, the article being read, the admin status line and
-    an open delete or replace question follow the interface language."""
+    """The folder status, the tables, the article being read, the admin status line, an
+    open delete or replace question and a content gap's note follow the language."""
     admin = articles.admin
     outputs = (
         articles.watch,
@@ -513,7 +515,8 @@ def _wire_admin(articles: ArticlesTab, ui_language: gr.Radio, events: ArticlesEv
         lambda: None, outputs=[admin.upload], api_visibility="private"
     )  # then the drop area is empty again, for the next files
     act(replace.yes.click, events.on_replace, [admin.pending_upload], asked)
-    act(delete.yes.click, events.on_delete, [admin.delete_asked], [*refreshed, delete.box])
+    deleted = [*refreshed, delete.box, admin.delete_asked]
+    act(delete.yes.click, events.on_delete, [admin.delete_asked], deleted)
     act(admin.undo.click, events.on_undo, [], refreshed)
     act(admin.reingest.click, events.on_reingest, [], refreshed)
     delete_asks = [delete.box, delete.question, admin.status, admin.said, admin.delete_asked]
@@ -531,9 +534,9 @@ def _wire_admin(articles: ArticlesTab, ui_language: gr.Radio, events: ArticlesEv
         api_visibility="private",
     )
     delete.no.click(
-        lambda language: (HIDE, *saying(cancelled, language)),
+        lambda language: (HIDE, *saying(cancelled, language), ""),
         inputs=[ui_language],
-        outputs=[delete.box, admin.status, admin.said],
+        outputs=[delete.box, admin.status, admin.said, admin.delete_asked],
         api_visibility="private",
     )
 

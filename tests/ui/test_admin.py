@@ -232,7 +232,10 @@ def test_on_a_network_address_without_a_password_the_tab_is_read_only(browser, e
         note = page.locator("#admin-off")
         note.wait_for(state="visible")
         assert "HR_ASSISTANT_ADMIN_PASSWORD" in note.inner_text()
-        assert "People Operations" in page.locator("#articles-table").inner_text()
+        page.wait_for_function(  # the list is filled once the page has loaded
+            "() => document.querySelector('#articles-table').innerText"
+            ".includes('People Operations')"
+        )
         for managing in ("#upload", "#delete", "#delete-pick", "#reingest", "#admin-password"):
             assert not page.locator(managing).is_visible(), managing
         page.screenshot(path=str(SCREENSHOTS / "admin-read-only.png"), full_page=True)

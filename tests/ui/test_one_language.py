@@ -276,3 +276,27 @@ def test_the_page_script_gets_the_words_of_gradio_it_swaps_in_every_language():
     assert PAGE_WORDS_MARK not in script
     for label, key in {**GRADIO_DRAWN, "Like": GRADIO_WORDS["chatbot.like"]}.items():
         assert f'"{label}": {{"en": "{text("en", key)}", "nl": "{text("nl", key)}"}}' in script
+
+
+def test_an_open_question_and_a_gap_note_are_said_again_in_the_language_switched_to():
+    from types import SimpleNamespace
+
+    from ui.layout_articles import ArticlesEvents, gap_note
+
+    assert gap_note("en", []) == "" and gap_note("nl", None) == ""
+    note = gap_note("nl", ["Wat doet een <b>recruiter</b>?"])
+    assert note.startswith(text("nl", "ins_gap_note")) and "&lt;b&gt;" in note
+    handlers = SimpleNamespace(
+        read_article=lambda article, language: f"article {article} in {language}",
+        delete_question=lambda article, language: f"delete {article}? ({language})",
+        replace_question=lambda uploads, language: f"replace {uploads[0][1]}? ({language})",
+    )
+    events = ArticlesEvents(handlers, insights_shown=False)  # type: ignore[arg-type]
+    events.folder_status = lambda language: "status"  # type: ignore[method-assign]
+    events.articles_table = lambda language: "table"  # type: ignore[method-assign]
+    events.audit_table = lambda language: "log"  # type: ignore[method-assign]
+    drawn = events.reworded("nl", "a", (), "a", [["/tmp/x.md", "x.md"]], ["Vraag?"])
+    assert drawn[5:] == ("delete a? (nl)", "replace x.md? (nl)", gap_note("nl", ["Vraag?"]))
+    # Nothing asked: the question boxes are left as they are.
+    idle = events.reworded("en", None, (), "", [], [])
+    assert idle[5:7] == ({"__type__": "update"}, {"__type__": "update"}) and idle[7] == ""
