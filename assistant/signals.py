@@ -361,7 +361,7 @@ MIN_PART_CHARS = 4
 _LETTERS = re.compile(r"[^\W\d_]+")
 # Where a clause ends: the counted thing is named before it ("How many, roughly, ...").
 _CLAUSE_END = re.compile(r"[,.;:?!()]")
-# A number that follows a letter or a hyphen is part of a name ("COVID-19", "401(k)").
+# A number that follows a letter or a hyphen is part of a name ("COVID-19", "ISO-9001").
 _INSIDE_A_NAME = re.compile(r"(?<=[^\W\d_]|-)\d")
 
 
@@ -385,12 +385,13 @@ def _counted_words(asking: str) -> list[str]:
     return found
 
 
-def _same_thing(word: str, counted: tuple[str, list[str]]) -> bool:
-    """A window word names the counted thing: a shared term, or one starts or ends the
-    other as a part of a compound ("vakantie|dagen" and "dagen", "recruitment|bureaus"
-    and "recruitment"), the rest itself a word ("work|ers" is no compound)."""
+def _same_thing(word: str, word_terms: set[str], counted: tuple[str, list[str]]) -> bool:
+    """A window word (with its index terms) names the counted thing: a shared term, or
+    one starts or ends the other as a part of a compound ("vakantie|dagen" and "dagen",
+    "recruitment|bureaus" and "recruitment"), the rest itself a word ("work|ers" is no
+    compound)."""
     typed, group = counted
-    if set(terms_of_words([word])) & set(group):
+    if word_terms.intersection(group):
         return True
     short, long = sorted((word, typed.lower()), key=len)
     rest = len(long) - len(short)
@@ -419,14 +420,17 @@ def _gives_count(text: str, counted: list[tuple[str, list[str]]]) -> bool:
     numbers = [m.span() for m in number.finditer(text) if not _INSIDE_A_NAME.match(text, m.start())]
     if not numbers:
         return False
-    return any(
-        any(
-            max(start - word.end(), word.start() - end, 0) <= COUNTED_REACH_CHARS
+    for found in _LETTERS.finditer(text):
+        if all(
+            max(start - found.end(), found.start() - end, 0) > COUNTED_REACH_CHARS
             for start, end in numbers
-        )
-        and any(_same_thing(word.group().lower(), c) for c in counted)
-        for word in _LETTERS.finditer(text)
-    )
+        ):
+            continue
+        word = found.group().lower()
+        word_terms = set(terms_of_words([word]))  # once per word, not per counted word
+        if any(_same_thing(word, word_terms, c) for c in counted):
+            return True
+    return False
 
 
 # Zipf frequency of the most common everyday words (about "the", "de"): the scale of
