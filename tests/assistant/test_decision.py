@@ -110,3 +110,7 @@ def test_a_further_window_nearly_as_relevant_is_quoted_though_below_the_threshol
     lead.relevance = lead.score = 0.9
     further.relevance = further.score = 0.46  # below the threshold of 0.5, above 0.5 x 0.9
     assert select([lead, further], model(keep=0.5)) == [lead, further]
+
+
+def test_every_signal_has_a_direction_and_no_other_name_does():
+    assert set(DIRECTIONS) == set(SIGNALS)
