@@ -265,10 +265,9 @@ def _probability(stage: tuple[Any, Any], x: np.ndarray) -> np.ndarray:
 class Fitted:
     relevance: tuple[Any, Any]
 
-    def rate(self, sample: Sample) -> tuple[np.ndarray, np.ndarray]:
-        """Each window's relevance and score: one number, as the product rates it."""
-        relevance = _probability(self.relevance, sample.signals)
-        return relevance, relevance
+    def rate(self, sample: Sample) -> np.ndarray:
+        """Each window's relevance, which is also the score the threshold reads."""
+        return _probability(self.relevance, sample.signals)
 
 
 def fit(samples: list[Sample]) -> Fitted:
@@ -285,7 +284,7 @@ def fit(samples: list[Sample]) -> Fitted:
     )
 
 
-Rated = tuple[np.ndarray, np.ndarray]
+Rated = np.ndarray  # each window's relevance
 
 
 def out_of_fold(samples: list[Sample]) -> list[Rated]:
@@ -293,7 +292,7 @@ def out_of_fold(samples: list[Sample]) -> list[Rated]:
     by_site: dict[str, list[int]] = defaultdict(list)
     for index, sample in enumerate(samples):
         by_site[sample.site].append(index)
-    rated: list[Rated] = [(np.zeros(0), np.zeros(0))] * len(samples)
+    rated: list[Rated] = [np.zeros(0)] * len(samples)
     for site, held in by_site.items():
         fitted = fit([s for s in samples if s.site != site])
         for index in held:
@@ -302,8 +301,7 @@ def out_of_fold(samples: list[Sample]) -> list[Rated]:
 
 
 def lead_score(rated: Rated) -> float:
-    relevance, score = rated
-    return float(score[int(relevance.argmax())]) if len(relevance) else 0.0
+    return float(rated.max()) if len(rated) else 0.0
 
 
 def choose_threshold(samples: list[Sample], rated: list[Rated]) -> float:
@@ -322,22 +320,25 @@ class Scored:
     """A window as :func:`assistant.decision.select` reads it."""
 
     relevance: float
-    score: float
     unit_ids: tuple[int, ...]
     text: str
     source: str
     language: str
 
+    @property
+    def score(self) -> float:
+        return self.relevance
+
 
 def answer_of(sample: Sample, rated: Rated, rule: DecisionModel) -> list[Scored] | None:
     """The windows the decision quotes, or None for a refusal."""
-    relevance, score = rated
+    if decided_score(sample, rated) < rule.threshold:
+        return None
     ranked = sorted(
         (
-            Scored(float(r), float(a), ids, t, src, lang)
-            for r, a, ids, t, src, lang in zip(
-                relevance,
-                score,
+            Scored(float(r), ids, t, src, lang)
+            for r, ids, t, src, lang in zip(
+                rated,
                 sample.unit_ids,
                 sample.texts,
                 sample.sources,
@@ -347,13 +348,6 @@ def answer_of(sample: Sample, rated: Rated, rule: DecisionModel) -> list[Scored]
         ),
         key=lambda w: -w.relevance,
     )
-    if not ranked:
-        return None
-    lead = sample.signals[int(relevance.argmax())]
-    if knows_no_word(float(lead[UNKNOWN_SHARE]), float(lead[SAME_LANGUAGE])):
-        return None
-    if ranked[0].score < rule.threshold:
-        return None
     ranked = lead_in_language(ranked, rule.threshold, sample.case.language, lambda w: w.language)
     return select(ranked, rule)  # type: ignore[arg-type]
 
@@ -520,9 +514,9 @@ def decided_score(sample: Sample, rated: Rated) -> float:
     """The lead score as the product decides on it: a question refused before any
     score is read (no window, or no word any article uses) scores -1, below any
     probability (ROC AUC takes no infinity)."""
-    if not len(rated[0]):
+    if not len(rated):
         return -1.0
-    lead = sample.signals[int(rated[0].argmax())]
+    lead = sample.signals[int(rated.argmax())]
     if knows_no_word(float(lead[UNKNOWN_SHARE]), float(lead[SAME_LANGUAGE])):
         return -1.0
     return lead_score(rated)
@@ -583,7 +577,7 @@ def _print_misses(samples: list[Sample], rated: list[Rated], threshold: float) -
         best = lead_score(rating)
         if (best >= threshold) != sample.case.answerable:
             kind = "ANSWERED-TRAP" if not sample.case.answerable else "REFUSED"
-            top = sample.texts[int(rating[0].argmax())][:120] if len(rating[0]) else ""
+            top = sample.texts[int(rating.argmax())][:120] if len(rating) else ""
             where = f"[{sample.corpus}] {sample.case.id}"
             print(f"{kind} {best:.3f} {where}: {sample.case.question[:90]} | {top}")
 
