@@ -74,7 +74,7 @@ SIGNALS = (
     "article_lift",  # how far the window stands out from the rest of its article
     "kind_missing",  # the question asks for a kind of thing the window does not give
     "kind_given",  # ... and the window gives it
-    "scope_missing",  # share of named scopes (year, place, company) the article lacks
+    "scope_missing",  # named scopes (year, place, company) the article lacks: share or weightiest
     "question_cover",  # share of all the question's words in the window or its headings
     "cover_gap",  # ... below the best-covering candidate window
     "dense_rank",  # 1 for the candidate closest in meaning, 1/2 for the next, ...
@@ -332,7 +332,7 @@ def read_question(
         unknown=[not weights.uses(w) for w, _, _ in pairs],
         # From the asking sentence: "... but it costs me my evenings. Should I hire
         # someone?" asks no amount.
-        kinds=[name for name, (cue, _) in _kinds().items() if cue.search(asking)],
+        kinds=_asked_kinds(asking, bool(counted_words)),
         scopes=scopes,
         scope_weights=[1.0 if g in limiting else CONTEXT_WEIGHT for g in scopes],
         language=language,
@@ -346,6 +346,19 @@ def read_question(
         counted=[i for i, (w, _, f) in enumerate(pairs) if f == 1.0 and w in counted_words],
         known_in={other: [weights.is_known(g, other) for _, g, _ in pairs] for other in LANGUAGES},
     )
+
+
+def _asked_kinds(asking: str, counts_something: bool) -> list[str]:
+    """The kinds of thing the asking sentence asks for, by their cue words.
+
+    A count cue that names nothing counted ("how much" or "hoeveel" before a verb) asks
+    a count only when no other kind is asked: "Hoeveel verdient ..." and "How much does
+    it cost?" ask a sum, which a bare number does not give; "How much experience ..."
+    counts the experience, and "how much of their time" a share or any number."""
+    kinds = [name for name, (cue, _) in _kinds().items() if cue.search(asking)]
+    if "count" in kinds and not counts_something and len(kinds) > 1:
+        kinds.remove("count")
+    return kinds
 
 
 # The words right after a count cue that may name what is counted ("how many paid
@@ -403,10 +416,19 @@ def _same_thing(word: str, word_terms: set[str], counted: tuple[str, list[str]])
 
 def _counted_missing(window: Window, asked: AskedQuestion) -> float:
     """1 when the question asks how many of a thing and the window has no number beside
-    a word for it; only words its language's articles use are looked for."""
+    its rarest word that the articles use; only words its language's articles use are
+    looked for.
+
+    The rarest word, not any: "how many *holiday* days" is not answered by "2 or 3 days"
+    in a hotel, as a thing counted is named by its least common word. A word no article
+    uses is passed over: "how many vacation days" over articles that only say "leave"
+    is answered by "25 days of leave"."""
     counted = asked.checkable(asked.counted, window.passage.language)
     if not counted:
         return 0.0
+    known = [i for i in counted if not asked.unknown[i]]
+    if known:
+        counted = [max(known, key=lambda i: asked.weights[i])]
     return float(
         not _gives_count(window.text, [(asked.words[i], asked.groups[i]) for i in counted])
     )
@@ -598,11 +620,11 @@ def window_signals(
         given.search(window.text) for name, (_, given) in _kinds().items() if name in asked.kinds
     ]
     scope_weights = asked.scope_weights or [1.0] * len(asked.scopes)
-    scope_lacking = sum(
+    scope_lacking = [
         w
         for g, w in zip(asked.scopes, scope_weights, strict=True)
         if not _found(g, (article.terms, implied))
-    )
+    ]
     total_weight = sum(asked.weights) or 1.0
     unknown_share = (
         sum(w for w, u in zip(asked.weights, asked.unknown, strict=True) if u) / total_weight
@@ -638,8 +660,12 @@ def window_signals(
         # sum): a window giving any kind asked for gives what was asked.
         "kind_missing": float(bool(gives) and not any(gives)),
         "kind_given": float(any(gives)),
-        # A share of the scopes' weight, and never more than the weight lacking.
-        "scope_missing": scope_lacking / max(sum(scope_weights), 1.0),
+        # A share of the scopes' weight (never more than the weight lacking), or the
+        # weight of the weightiest scope lacking if more: "And in Canada?" after a question
+        # about a 2010 US figure lacks one scope of three, and the one it asks.
+        "scope_missing": max(
+            sum(scope_lacking) / max(sum(scope_weights), 1.0), max(scope_lacking, default=0.0)
+        ),
         "question_cover": _share(
             asked.checkable(list(range(len(asked.groups))), passage.language), asked, titled
         ),

@@ -38,7 +38,8 @@ def test_the_subject_is_what_titles_name_and_the_aspect_is_the_rest():
     asked = read_question("How much holiday does an HR officer get?", "", "en", weights())
     assert [asked.words[i] for i in asked.subject] == ["hr", "officer"]
     assert "holiday" in asked.aspect_words()
-    assert asked.kinds == ["amount"]
+    # "How much" before a noun asks how much of it: an amount or a count of holiday.
+    assert asked.kinds == ["amount", "count"]
     assert asked.unknown[asked.words.index("holiday")]
 
 
@@ -90,6 +91,30 @@ def test_what_a_count_question_counts():
     assert not _gives_count("Recruiters work 38 hours a week.", [("workers", ["worke"])])
 
 
+def test_how_much_asks_a_sum_before_a_verb_and_a_quantity_before_a_noun():
+    def kinds(question: str) -> list[str]:
+        return read_question(question, "", "en", weights()).kinds
+
+    assert kinds("How much does an HR officer earn?") == ["amount"]
+    assert kinds("Hoeveel verdient een HR-officer?") == ["amount"]
+    assert kinds("How much experience does an HR officer need?") == ["amount", "count"]
+    assert "share" in kinds("How much of an HR officer's time goes into records?")
+    # A fee named is a topic, not a request for the sum.
+    assert kinds("How is the fee of an HR officer invoiced?") == []
+
+
+def test_a_count_is_given_beside_the_rarest_counted_word_the_articles_use():
+    corpus = [*ARTICLES, ("HR officer", "Holiday pay is paid in May.")]
+    known = TermWeights.from_words([content_words(f"{t} {x}") for t, x in corpus], ["en"] * 4)
+    known.add_titles(t for t, _ in corpus)
+    asked = read_question("How many holiday days does an HR officer get?", "", "en", known)
+    z, facts = np.array([1.0]), ArticleFacts(set())
+    hotel = window("The HR officer stayed 2 or 3 days in the same hotel.")
+    assert window_signals(hotel, asked, z, 1.0, facts)["counted_missing"] == 1.0
+    leave = window("An HR officer gets 25 holiday days.")
+    assert window_signals(leave, asked, z, 1.0, facts)["counted_missing"] == 0.0
+
+
 def test_a_counted_compound_is_found_by_its_part():
     asked = read_question(
         "Hoeveel preventiemedewerkers heeft een bedrijf nodig?", "", "nl", weights()
@@ -121,6 +146,13 @@ def test_a_named_scope_missing_from_the_article_counts():
     article = ArticleFacts(set(terms(ARTICLES[1][1])) | places_in(ARTICLES[1][1]))
     signals = window_signals(window(ARTICLES[1][1]), asked, np.array([2.0]), 1.0, article)
     assert signals["scope_missing"] == 1.0
+    # A follow-up's own scope missing is the scope missing, however many it inherits.
+    asked = read_question(
+        "And in Canada?", "What did an HR officer earn in the Netherlands in 2031?", "en", weights()
+    )
+    inherited = ArticleFacts(article.terms | {"2031"})
+    follow_up = window_signals(window(ARTICLES[1][1]), asked, np.array([2.0]), 1.0, inherited)
+    assert follow_up["scope_missing"] == 1.0
     asked = read_question("What does an HR officer earn in the Netherlands?", "", "en", weights())
     assert (
         window_signals(window(ARTICLES[1][1]), asked, np.array([2.0]), 1.0, article)[
