@@ -56,3 +56,21 @@ def place_matches(text: str) -> list[tuple[str, tuple[int, int]]]:
 def places_in(text: str) -> set[str]:
     """The tokens of the places ``text`` names."""
     return {token for token, _ in place_matches(text)}
+
+
+# A sum in pounds is British, one in dollars American: "$" after a letter is another
+# country's dollar ("A$", "NZ$"), left out. An article that only quotes "$60,880" is
+# about the United States as much as one that names it.
+_CURRENCY = re.compile(r"(£)\s?\d|(?<![^\W\d_])(\$)\s?\d")
+
+
+@lru_cache(maxsize=1)
+def _currencies() -> dict[str, set[str]]:
+    data = yaml.safe_load(PLACES_PATH.read_text(encoding="utf-8"))
+    return {sign: places_in(place) for sign, place in data["currencies"].items()}
+
+
+def currency_places(text: str) -> set[str]:
+    """The tokens of the places whose currency ``text`` quotes sums in."""
+    signs = {m.group(1) or m.group(2) for m in _CURRENCY.finditer(text)}
+    return set().union(*(_currencies()[sign] for sign in signs))

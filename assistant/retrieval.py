@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from assistant.evidence import SentenceIndex
-from assistant.places import places_in
+from assistant.places import currency_places, places_in
 from assistant.text import (
     TermWeights,
     content_words,
@@ -223,6 +223,7 @@ class HybridRetriever:
             known = self._article_terms.setdefault(passage.article_id, set())
             known.update(terms_of_words(passage_words))
             known.update(places_in(passage.searchable_text))  # tokens of the places named
+            known.update(currency_places(passage.text))  # and of those its sums are in
             phrases = self._article_phrases.setdefault(passage.article_id, set())
             phrases.update(stemmed_phrases(passage.searchable_text))
 
