@@ -24,7 +24,7 @@ import yaml
 
 from assistant.comparisons import compared_sides
 from assistant.evidence import Window
-from assistant.places import place_matches, places_in
+from assistant.places import PLACE_TOKEN, place_matches, places_in
 from assistant.text import (
     TermWeights,
     content_words,
@@ -74,7 +74,8 @@ SIGNALS = (
     "article_lift",  # how far the window stands out from the rest of its article
     "kind_missing",  # the question asks for a kind of thing the window does not give
     "kind_given",  # ... and the window gives it
-    "scope_missing",  # named scopes (year, place, company) the article lacks: share or weightiest
+    "scope_missing",  # named places and years the article lacks: share or weightiest
+    "name_missing",  # ... names (a company, a body, a law) the article lacks
     "question_cover",  # share of all the question's words in the window or its headings
     "cover_gap",  # ... below the best-covering candidate window
     "dense_rank",  # 1 for the candidate closest in meaning, 1/2 for the next, ...
@@ -108,6 +109,7 @@ DIRECTIONS = {
     "kind_missing": -1,
     "kind_given": 1,
     "scope_missing": -1,
+    "name_missing": -1,
     "question_cover": 1,
     "cover_gap": 1,
     "dense_rank": 1,
@@ -555,6 +557,24 @@ def _implied_by(language: str, domain: str) -> frozenset[str]:
     return frozenset({t for name in names for t in terms(name)} | places_in(" ".join(names)))
 
 
+def _is_name(group: list[str]) -> bool:
+    """Whether a scope is a name ("Acme", "CIPD") rather than a place or a year: a name
+    may be spelt otherwise in an article ("Gatekeeper Act" for "Wet poortwachter", an
+    acronym written out), so its absence says less, and is weighed apart."""
+    return not (group[0].startswith(PLACE_TOKEN) or group[0].isdigit())
+
+
+def _missing_scope(weights: list[float], lacking: list[bool], counted: list[bool]) -> float:
+    """The counted scopes the article lacks: their share of the counted scopes' weight
+    (never more than the weight lacking), or the weightiest one lacking if more: "And in
+    Canada?" after a question about a 2010 US figure lacks one scope of three, and the
+    one it asks."""
+    picked = [(w, miss) for w, miss, c in zip(weights, lacking, counted, strict=True) if c]
+    missing = [w for w, miss in picked if miss]
+    total = sum(w for w, _ in picked)
+    return max(sum(missing) / max(total, 1.0), max(missing, default=0.0))
+
+
 def _found(group: list[str], present: tuple[AbstractSet[str], ...]) -> bool:
     """Whether a term of ``group`` is in any of the ``present`` sets (read in place: an
     article's terms are not copied once per window)."""
@@ -620,11 +640,8 @@ def window_signals(
         given.search(window.text) for name, (_, given) in _kinds().items() if name in asked.kinds
     ]
     scope_weights = asked.scope_weights or [1.0] * len(asked.scopes)
-    scope_lacking = [
-        w
-        for g, w in zip(asked.scopes, scope_weights, strict=True)
-        if not _found(g, (article.terms, implied))
-    ]
+    lacking = [not _found(g, (article.terms, implied)) for g in asked.scopes]
+    is_name = [_is_name(g) for g in asked.scopes]
     total_weight = sum(asked.weights) or 1.0
     unknown_share = (
         sum(w for w, u in zip(asked.weights, asked.unknown, strict=True) if u) / total_weight
@@ -660,12 +677,8 @@ def window_signals(
         # sum): a window giving any kind asked for gives what was asked.
         "kind_missing": float(bool(gives) and not any(gives)),
         "kind_given": float(any(gives)),
-        # A share of the scopes' weight (never more than the weight lacking), or the
-        # weight of the weightiest scope lacking if more: "And in Canada?" after a question
-        # about a 2010 US figure lacks one scope of three, and the one it asks.
-        "scope_missing": max(
-            sum(scope_lacking) / max(sum(scope_weights), 1.0), max(scope_lacking, default=0.0)
-        ),
+        "scope_missing": _missing_scope(scope_weights, lacking, [not n for n in is_name]),
+        "name_missing": _missing_scope(scope_weights, lacking, is_name),
         "question_cover": _share(
             asked.checkable(list(range(len(asked.groups))), passage.language), asked, titled
         ),

@@ -171,7 +171,11 @@ FLOORS = {
         "citation precision": 0.72,
         "snippet fidelity": 1.0,
         "fact coverage": 0.65,
-        "abstention": 0.6,
+        # 0.55 since names (a company, a body, a law) missing weigh apart from places and
+        # years: 0.708 -> 0.583 here (0.700 -> 0.600 leave-one-site-out, devset 0.588 ->
+        # 0.706), while on eight helper sets never fitted on false refusals fell (0.101 ->
+        # 0.082, and 0.166 -> 0.128 on four more) at the same traps refused.
+        "abstention": 0.55,
     },
 }
 # devset2 0.10 since one regression decides (no answer stage fitted on our sets): it

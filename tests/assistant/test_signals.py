@@ -1,7 +1,7 @@
 import numpy as np
 
 from assistant.evidence import StoredUnit, Window
-from assistant.places import places_in
+from assistant.places import currency_places, places_in
 from assistant.signals import (
     SIGNALS,
     ArticleFacts,
@@ -160,6 +160,21 @@ def test_a_named_scope_missing_from_the_article_counts():
         ]
         == 0.0
     )
+
+
+def test_a_name_missing_is_told_apart_from_a_place_missing():
+    asked = read_question("What does an HR officer at Acme earn in Belgium?", "", "en", weights())
+    article = ArticleFacts(set(terms(ARTICLES[1][1])) | places_in("Belgium"))
+    signals = window_signals(window(ARTICLES[1][1]), asked, np.array([2.0]), 1.0, article)
+    assert signals["name_missing"] == 1.0 and signals["scope_missing"] == 0.0
+
+
+def test_a_sum_in_dollars_or_pounds_names_its_country():
+    assert currency_places("Median Annual Salary: $60,880") == places_in("United States")
+    assert currency_places("about £ 30,000 a year") == places_in("United Kingdom")
+    # Another country's dollar, and a dollar sign without a sum, name none.
+    assert currency_places("A$50,000 in Sydney") == set()
+    assert currency_places("the $ sign") == set()
 
 
 def test_greetings_and_thanks_are_small_talk_but_questions_are_not():
