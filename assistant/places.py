@@ -59,7 +59,7 @@ def places_in(text: str) -> set[str]:
 
 
 # A sum in pounds is British, one in dollars American: "$" after a letter is another
-# country's dollar ("A$", "NZ$"), left out. An article that only quotes "$60,880" is
+# country's dollar ("A$", "NZ$"), left out. An article that only quotes "$52,000" is
 # about the United States as much as one that names it.
 _CURRENCY = re.compile(r"(£)\s?\d|(?<![^\W\d_])(\$)\s?\d")
 

@@ -421,8 +421,8 @@ def _counted_missing(window: Window, asked: AskedQuestion) -> float:
     its rarest word that the articles use; only words its language's articles use are
     looked for.
 
-    The rarest word, not any: "how many *holiday* days" is not answered by "2 or 3 days"
-    in a hotel, as a thing counted is named by its least common word. A word no article
+    The rarest word, not any: "how many *holiday* days" is not answered by "a 3-day
+    course", as a thing counted is named by its least common word. A word no article
     uses is passed over: "how many vacation days" over articles that only say "leave"
     is answered by "25 days of leave"."""
     counted = asked.checkable(asked.counted, window.passage.language)
@@ -558,17 +558,17 @@ def _implied_by(language: str, domain: str) -> frozenset[str]:
 
 
 def _is_name(group: list[str]) -> bool:
-    """Whether a scope is a name ("Acme", "CIPD") rather than a place or a year: a name
-    may be spelt otherwise in an article ("Gatekeeper Act" for "Wet poortwachter", an
-    acronym written out), so its absence says less, and is weighed apart."""
+    """Whether a scope is a name ("Acme", "the OECD") rather than a place or a year: a name
+    may be spelt otherwise in an article ("the Working Hours Act" for "Arbeidstijdenwet",
+    an acronym written out), so its absence says less, and is weighed apart."""
     return not (group[0].startswith(PLACE_TOKEN) or group[0].isdigit())
 
 
 def _missing_scope(weights: list[float], lacking: list[bool], counted: list[bool]) -> float:
     """The counted scopes the article lacks: their share of the counted scopes' weight
     (never more than the weight lacking), or the weightiest one lacking if more: "And in
-    Canada?" after a question about a 2010 US figure lacks one scope of three, and the
-    one it asks."""
+    Spain?" after a question about a 2019 figure for Germany lacks one scope of three,
+    and the one it asks."""
     picked = [(w, miss) for w, miss, c in zip(weights, lacking, counted, strict=True) if c]
     missing = [w for w, miss in picked if miss]
     total = sum(w for w, _ in picked)

@@ -100,7 +100,7 @@ def test_how_much_asks_a_sum_before_a_verb_and_a_quantity_before_a_noun():
     assert kinds("How much experience does an HR officer need?") == ["amount", "count"]
     assert "share" in kinds("How much of an HR officer's time goes into records?")
     # A fee named is a topic, not a request for the sum.
-    assert kinds("How is the fee of an HR officer invoiced?") == []
+    assert kinds("Who pays the fee of an HR officer's agency?") == []
 
 
 def test_a_count_is_given_beside_the_rarest_counted_word_the_articles_use():
@@ -109,8 +109,8 @@ def test_a_count_is_given_beside_the_rarest_counted_word_the_articles_use():
     known.add_titles(t for t, _ in corpus)
     asked = read_question("How many holiday days does an HR officer get?", "", "en", known)
     z, facts = np.array([1.0]), ArticleFacts(set())
-    hotel = window("The HR officer stayed 2 or 3 days in the same hotel.")
-    assert window_signals(hotel, asked, z, 1.0, facts)["counted_missing"] == 1.0
+    course = window("The HR officer took a 3-day course.")
+    assert window_signals(course, asked, z, 1.0, facts)["counted_missing"] == 1.0
     leave = window("An HR officer gets 25 holiday days.")
     assert window_signals(leave, asked, z, 1.0, facts)["counted_missing"] == 0.0
 
@@ -148,7 +148,7 @@ def test_a_named_scope_missing_from_the_article_counts():
     assert signals["scope_missing"] == 1.0
     # A follow-up's own scope missing is the scope missing, however many it inherits.
     asked = read_question(
-        "And in Canada?", "What did an HR officer earn in the Netherlands in 2031?", "en", weights()
+        "And in Spain?", "What did an HR officer earn in the Netherlands in 2031?", "en", weights()
     )
     inherited = ArticleFacts(article.terms | {"2031"})
     follow_up = window_signals(window(ARTICLES[1][1]), asked, np.array([2.0]), 1.0, inherited)
@@ -170,7 +170,7 @@ def test_a_name_missing_is_told_apart_from_a_place_missing():
 
 
 def test_a_sum_in_dollars_or_pounds_names_its_country():
-    assert currency_places("Median Annual Salary: $60,880") == places_in("United States")
+    assert currency_places("Median salary: $52,000") == places_in("United States")
     assert currency_places("about £ 30,000 a year") == places_in("United Kingdom")
     # Another country's dollar, and a dollar sign without a sum, name none.
     assert currency_places("A$50,000 in Sydney") == set()
