@@ -320,7 +320,7 @@ def read_question(
     pairs = [(w, g, 1.0) for w, g in own] + [(w, g, CONTEXT_WEIGHT) for w, g in [*told, *inherited]]
     # Joined as two sentences, so the question's first word is not read as a name.
     asked_text = f"{context.rstrip(' .?!')}. {question}" if context else question
-    scopes = _scopes(asked_text, weights)
+    scopes = _replaced_scopes_dropped(_scopes(asked_text, weights), question, context, weights)
     unseen = weights.group_weight(["\x00unseen"]) or 1.0  # a word no article uses
     limiting = _scopes(f"{context.rstrip(' .?!')}. {asking}" if context else asking, weights)
     return AskedQuestion(
@@ -356,7 +356,7 @@ def _asked_kinds(asking: str, counts_something: bool) -> list[str]:
     A count cue that names nothing counted ("how much" or "hoeveel" before a verb) asks
     a count only when no other kind is asked: "Hoeveel verdient ..." and "How much does
     it cost?" ask a sum, which a bare number does not give; "How much experience ..."
-    counts the experience, and "how much of their time" a share or any number."""
+    counts the experience, and "how much of their time" asks a share (or a sum)."""
     kinds = [name for name, (cue, _) in _kinds().items() if cue.search(asking)]
     if "count" in kinds and not counts_something and len(kinds) > 1:
         kinds.remove("count")
@@ -557,18 +557,37 @@ def _implied_by(language: str, domain: str) -> frozenset[str]:
     return frozenset({t for name in names for t in terms(name)} | places_in(" ".join(names)))
 
 
+def _scope_kind(group: list[str]) -> str:
+    """A scope's kind: a place, a year or a name ("Acme", "the OECD"). A name may be spelt
+    otherwise in an article ("the Working Hours Act" for "Arbeidstijdenwet", an acronym
+    written out), so its absence says less, and is weighed apart."""
+    if group[0].startswith(PLACE_TOKEN):
+        return "place"
+    return "year" if group[0].isdigit() else "name"
+
+
 def _is_name(group: list[str]) -> bool:
-    """Whether a scope is a name ("Acme", "the OECD") rather than a place or a year: a name
-    may be spelt otherwise in an article ("the Working Hours Act" for "Arbeidstijdenwet",
-    an acronym written out), so its absence says less, and is weighed apart."""
-    return not (group[0].startswith(PLACE_TOKEN) or group[0].isdigit())
+    return _scope_kind(group) == "name"
+
+
+def _replaced_scopes_dropped(
+    scopes: list[list[str]], question: str, context: str, weights: TermWeights
+) -> list[list[str]]:
+    """The scopes without those of the earlier turn that the question replaces with one of
+    its own kind: "And in Spain?" after a question about the Netherlands in 2031 asks
+    about Spain in 2031, not about the Netherlands."""
+    if not context:
+        return scopes
+    own = _scopes(question, weights)
+    replaced = {_scope_kind(g) for g in own}
+    return [g for g in scopes if g in own or _scope_kind(g) not in replaced]
 
 
 def _missing_scope(weights: list[float], lacking: list[bool], counted: list[bool]) -> float:
     """The counted scopes the article lacks: their share of the counted scopes' weight
     (never more than the weight lacking), or the weightiest one lacking if more: "And in
-    Spain?" after a question about a 2019 figure for Germany lacks one scope of three,
-    and the one it asks."""
+    Spain?" after a question about a figure of 2019 and a German body lacks one scope of
+    three, and the one it asks."""
     picked = [(w, miss) for w, miss, c in zip(weights, lacking, counted, strict=True) if c]
     missing = [w for w, miss in picked if miss]
     total = sum(w for w, _ in picked)
@@ -673,7 +692,7 @@ def window_signals(
         "unknown_majority": max(0.0, 2 * unknown_share - 1),
         "article_lift": dense - article.mean_z,
         "unknown_share": unknown_share,
-        # Cue words are ambiguous ("how much has it grown" asks a count as much as a
+        # Cue words are ambiguous ("how much experience" asks a count as much as a
         # sum): a window giving any kind asked for gives what was asked.
         "kind_missing": float(bool(gives) and not any(gives)),
         "kind_given": float(any(gives)),

@@ -153,6 +153,10 @@ def test_a_named_scope_missing_from_the_article_counts():
     inherited = ArticleFacts(article.terms | {"2031"})
     follow_up = window_signals(window(ARTICLES[1][1]), asked, np.array([2.0]), 1.0, inherited)
     assert follow_up["scope_missing"] == 1.0
+    # The place it asks replaces the one it inherits: an article on Spain in 2031 has all.
+    spain = ArticleFacts({"2031"} | places_in("Spain"))
+    answered = window_signals(window(ARTICLES[1][1]), asked, np.array([2.0]), 1.0, spain)
+    assert answered["scope_missing"] == 0.0
     asked = read_question("What does an HR officer earn in the Netherlands?", "", "en", weights())
     assert (
         window_signals(window(ARTICLES[1][1]), asked, np.array([2.0]), 1.0, article)[
