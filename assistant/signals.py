@@ -566,10 +566,6 @@ def _scope_kind(group: list[str]) -> str:
     return "year" if group[0].isdigit() else "name"
 
 
-def _is_name(group: list[str]) -> bool:
-    return _scope_kind(group) == "name"
-
-
 def _replaced_scopes_dropped(
     scopes: list[list[str]], question: str, context: str, weights: TermWeights
 ) -> list[list[str]]:
@@ -583,12 +579,12 @@ def _replaced_scopes_dropped(
     return [g for g in scopes if g in own or _scope_kind(g) not in replaced]
 
 
-def _missing_scope(weights: list[float], lacking: list[bool], counted: list[bool]) -> float:
-    """The counted scopes the article lacks: their share of the counted scopes' weight
+def _missing_scope(weights: list[float], lacking: list[bool], included: list[bool]) -> float:
+    """The included scopes the article lacks: their share of the included scopes' weight
     (never more than the weight lacking), or the weightiest one lacking if more: "And in
     Spain?" after a question about a figure of 2019 and a German body lacks one scope of
     three, and the one it asks."""
-    picked = [(w, miss) for w, miss, c in zip(weights, lacking, counted, strict=True) if c]
+    picked = [(w, miss) for w, miss, inc in zip(weights, lacking, included, strict=True) if inc]
     missing = [w for w, miss in picked if miss]
     total = sum(w for w, _ in picked)
     return max(sum(missing) / max(total, 1.0), max(missing, default=0.0))
@@ -660,7 +656,7 @@ def window_signals(
     ]
     scope_weights = asked.scope_weights or [1.0] * len(asked.scopes)
     lacking = [not _found(g, (article.terms, implied)) for g in asked.scopes]
-    is_name = [_is_name(g) for g in asked.scopes]
+    is_name = [_scope_kind(g) == "name" for g in asked.scopes]
     total_weight = sum(asked.weights) or 1.0
     unknown_share = (
         sum(w for w, u in zip(asked.weights, asked.unknown, strict=True) if u) / total_weight
