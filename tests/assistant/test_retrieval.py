@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from assistant.retrieval import SparseBM25, TitleIndex, role_phrases
+from assistant.retrieval import SparseBM25, TitleIndex, publisher_words, role_phrases
 from assistant.text import terms
 
 
@@ -16,6 +16,13 @@ def test_bm25_ranks_the_passage_with_the_rare_word_first():
     scores = SparseBM25(documents).scores(terms("Who pays the salaries?"))
     assert int(np.argmax(scores)) == 1
     assert SparseBM25(documents).scores(terms("unknown words only")).sum() == 0
+
+
+def test_an_articles_publisher_is_its_sites_name():
+    assert publisher_words("https://nl.indeed.com/career-advice") == ["indeed"]
+    assert publisher_words("https://www.prospects.ac.uk/job-profiles") == ["prospects"]
+    assert publisher_words("https://arbo-online.nl/") == ["arbo", "online"]
+    assert publisher_words("") == [] and publisher_words("http://[::1") == []
 
 
 def test_role_phrases_read_hr_and_human_resources_alike():
