@@ -58,19 +58,20 @@ def places_in(text: str) -> set[str]:
     return {token for token, _ in place_matches(text)}
 
 
-# A sum in pounds is British, one in dollars American: "$" after a letter is another
-# country's dollar ("A$", "NZ$"), left out. An article that only quotes "$52,000" is
-# about the United States as much as one that names it.
-_CURRENCY = re.compile(r"(£)\s?\d|(?<![^\W\d_])(\$)\s?\d")
-
-
+# A sum in pounds is British, one in dollars American. A sign after a letter is another
+# country's currency ("A$", "NZ$", "E£"), left out. An article that only quotes "$52,000"
+# is about the United States as much as one that names it.
 @lru_cache(maxsize=1)
-def _currencies() -> dict[str, set[str]]:
+def _currencies() -> tuple[re.Pattern[str], dict[str, set[str]]]:
+    """One pattern finding a sum in any currency of the file, and each sign's places."""
     data = yaml.safe_load(PLACES_PATH.read_text(encoding="utf-8"))
-    return {sign: places_in(place) for sign, place in data["currencies"].items()}
+    places = {sign: places_in(place) for sign, place in data["currencies"].items()}
+    signs = "|".join(re.escape(sign) for sign in places)
+    return re.compile(rf"(?<![^\W\d_])({signs})\s?\d"), places
 
 
 def currency_places(text: str) -> set[str]:
     """The tokens of the places whose currency ``text`` quotes sums in."""
-    signs = {m.group(1) or m.group(2) for m in _CURRENCY.finditer(text)}
-    return set().union(*(_currencies()[sign] for sign in signs))
+    pattern, places = _currencies()
+    signs = {match.group(1) for match in pattern.finditer(text)}
+    return set().union(*(places[sign] for sign in signs))
