@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,7 +24,7 @@ import yaml
 
 from assistant.comparisons import compared_sides
 from assistant.evidence import Window
-from assistant.places import PLACE_TOKEN, place_matches, places_in
+from assistant.places import PLACE_TOKEN, PLACES_PATH, place_matches, places_in
 from assistant.text import (
     TermWeights,
     content_words,
@@ -244,6 +244,8 @@ class AskedQuestion:
     # Each scope's weight: CONTEXT_WEIGHT when only a sentence around the asking one names
     # it ("Recruiter in Utrecht here. ..."): it says who asks, and limits less.
     scope_weights: list[float] = field(default_factory=list)
+    # Each scope's kind (see _scope_kind); derived from the group when not given.
+    scope_kinds: list[str] = field(default_factory=list)
     unseen_weight: float = 1.0  # the weight of a word no article uses: the highest
     specific_unknown: float = 0.0  # how uncommon in everyday language its rarest unused word is
     # The role as named: neighbouring words of which one names a topic ("hr-manag",
@@ -320,9 +322,14 @@ def read_question(
     pairs = [(w, g, 1.0) for w, g in own] + [(w, g, CONTEXT_WEIGHT) for w, g in [*told, *inherited]]
     # Joined as two sentences, so the question's first word is not read as a name.
     asked_text = f"{context.rstrip(' .?!')}. {question}" if context else question
-    scopes = _replaced_scopes_dropped(_scopes(asked_text, weights), question, context, weights)
+    scopes = _scopes(asked_text, weights)
+    employers = _employers(asked_text, scopes, weights)
+    scopes += [g for g in employers if g not in scopes]
+    scopes = _replaced_scopes_dropped(scopes, question, context, weights, employers)
     unseen = weights.group_weight(["\x00unseen"]) or 1.0  # a word no article uses
-    limiting = _scopes(f"{context.rstrip(' .?!')}. {asking}" if context else asking, weights)
+    limiting_text = f"{context.rstrip(' .?!')}. {asking}" if context else asking
+    limiting = _scopes(limiting_text, weights)
+    limiting += _employers(limiting_text, limiting, weights)
     return AskedQuestion(
         groups=[g for _, g, _ in pairs],
         weights=[weights.group_weight(g) * f for _, g, f in pairs],
@@ -334,8 +341,10 @@ def read_question(
         unknown=[not weights.uses(w) for w, _, _ in pairs],
         # From the asking sentence: "... but it costs me my evenings. Should I hire
         # someone?" asks no amount.
-        kinds=_asked_kinds(asking, bool(counted_words)),
+        kinds=_asked_kinds(asking, bool(counted_words))
+        or (_asked_kinds(context, False) if context and _only_scopes(asking, weights) else []),
         scopes=scopes,
+        scope_kinds=[_scope_kind(g, employers) for g in scopes],
         scope_weights=[1.0 if g in limiting else CONTEXT_WEIGHT for g in scopes],
         language=language,
         unseen_weight=unseen,
@@ -347,6 +356,17 @@ def read_question(
         compared=[_side(text, weights, language, unseen) for text in compared_sides(asking)],
         counted=[i for i, (w, _, f) in enumerate(pairs) if f == 1.0 and w in counted_words],
         known_in={other: [weights.is_known(g, other) for _, g, _ in pairs] for other in LANGUAGES},
+    )
+
+
+def _only_scopes(text: str, weights: TermWeights) -> bool:
+    """Whether ``text`` names nothing but scopes ("And in Spain?", "En bij Acme?"): such a
+    follow-up asks the earlier turn's kind of thing (a sum, a count) for another scope."""
+    scopes = _scopes(text, weights)
+    scopes += _employers(text, scopes, weights)
+    return bool(scopes) and all(
+        places_in(word) or _YEAR.fullmatch(word) or group in scopes
+        for word, group in query_words(_apart(text))
     )
 
 
@@ -557,17 +577,48 @@ def _implied_by(language: str, domain: str) -> frozenset[str]:
     return frozenset({t for name in names for t in terms(name)} | places_in(" ".join(names)))
 
 
-def _scope_kind(group: list[str]) -> str:
-    """A scope's kind: a place, a year or a name ("Acme", "the OECD"). A name may be spelt
-    otherwise in an article ("the Working Hours Act" for "Arbeidstijdenwet", an acronym
-    written out), so its absence says less, and is weighed apart."""
+def _scope_kind(group: list[str], employers: Sequence[list[str]] = ()) -> str:
+    """A scope's kind: a place, a year, an employer ("at Acme") or another name ("the
+    OECD"). Such a name may be spelt otherwise in an article ("the Working Hours Act" for
+    "Arbeidstijdenwet", an acronym written out), so its absence says less, and is weighed
+    apart; an employer limits the question as a place does."""
     if group[0].startswith(PLACE_TOKEN):
         return "place"
-    return "year" if group[0].isdigit() else "name"
+    if group[0].isdigit():
+        return "year"
+    return "employer" if group in employers else "name"
+
+
+@lru_cache(maxsize=1)
+def _affiliation() -> re.Pattern[str]:
+    """The words before a name that make it an organisation (``places.yaml``), and the
+    word after them."""
+    cues = yaml.safe_load(PLACES_PATH.read_text(encoding="utf-8"))["affiliations"]
+    alternatives = "|".join(re.escape(c) for c in cues)
+    return re.compile(rf"\b(?i:{alternatives})\s+([\w&-]+)")
+
+
+def _employers(text: str, scopes: list[list[str]], weights: TermWeights) -> list[list[str]]:
+    """The organisations the question limits itself to ("at Acme", "bij acme"): a name
+    after an affiliation word, or a word there that no article uses however it is typed
+    ("what does a recruiter earn at acme")."""
+    found: list[list[str]] = []
+    for match in _affiliation().finditer(text):
+        word = match.group(1)
+        group = terms(word)
+        if not group or is_stop_word(word.lower()):
+            continue
+        if group in scopes or (word.islower() and not weights.uses(word)):
+            found.append(group)
+    return found
 
 
 def _replaced_scopes_dropped(
-    scopes: list[list[str]], question: str, context: str, weights: TermWeights
+    scopes: list[list[str]],
+    question: str,
+    context: str,
+    weights: TermWeights,
+    employers: list[list[str]],
 ) -> list[list[str]]:
     """The scopes without those of the earlier turn that the question replaces with one of
     its own kind: "And in Spain?" after a question about the Netherlands in 2031 asks
@@ -575,8 +626,9 @@ def _replaced_scopes_dropped(
     if not context:
         return scopes
     own = _scopes(question, weights)
-    replaced = {_scope_kind(g) for g in own}
-    return [g for g in scopes if g in own or _scope_kind(g) not in replaced]
+    own += [g for g in _employers(question, own, weights) if g not in own]
+    replaced = {_scope_kind(g, employers) for g in own}
+    return [g for g in scopes if g in own or _scope_kind(g, employers) not in replaced]
 
 
 def _missing_scope(weights: list[float], lacking: list[bool], included: list[bool]) -> float:
@@ -656,7 +708,8 @@ def window_signals(
     ]
     scope_weights = asked.scope_weights or [1.0] * len(asked.scopes)
     lacking = [not _found(g, (article.terms, implied)) for g in asked.scopes]
-    is_name = [_scope_kind(g) == "name" for g in asked.scopes]
+    kinds = asked.scope_kinds or [_scope_kind(g) for g in asked.scopes]
+    is_name = [kind == "name" for kind in kinds]
     total_weight = sum(asked.weights) or 1.0
     unknown_share = (
         sum(w for w, u in zip(asked.weights, asked.unknown, strict=True) if u) / total_weight

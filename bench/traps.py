@@ -9,6 +9,8 @@ refuse. Each kind swaps one thing for something no article of the corpus mention
   licence required by law, days of working from home);
 - ``graft``: a comparison with a role the articles never name;
 - ``follow_up``: "And in Spain?" after an answerable question;
+- ``employer``: the pay of a role at a company the articles never name ("... at
+  Heineken?");
 - ``casual``: every other scope and aspect trap typed the way people chat, in lower
   case without a question mark: a trap must not turn answerable by its spelling.
 
@@ -72,6 +74,11 @@ GRAFT = {
     "nl": "Wat is het verschil tussen {role} en een {other}?",
 }
 FOLLOW_UP = {"en": "And in {place}?", "nl": "En in {place}?"}
+EMPLOYERS = ["Heineken", "Philips", "Unilever", "Siemens", "Toyota", "Nestlé"]
+AT_EMPLOYER = {
+    "en": "What does {role} earn at {employer}?",
+    "nl": "Wat verdient {role} bij {employer}?",
+}
 SCOPE = {
     "en": "{question} I mean in {place} in {year}.",
     "nl": "{question} Ik bedoel in {place} in {year}.",
@@ -147,6 +154,9 @@ def generate(
     answerable = [c for c in cases if c.answerable and not c.history]
     rng.shuffle(answerable)
     made: dict[str, list[Case]] = {"scope": [], "aspect": [], "graft": [], "follow_up": []}
+    made["employer"] = []
+    # Its own generator, so that the other kinds' traps stay what they were.
+    employer_rng = random.Random(seed + 1)
     for number, case in enumerate(answerable):
         language = case.language if case.language in PLACES else "en"
         places = [p for p in PLACES[language] if absent([p], text)]
@@ -169,6 +179,12 @@ def generate(
                 template, _ = rng.choice(options)
                 question = template.format(role=role)
                 made["aspect"].append(Case(f"{base}-aspect", question, language, False))
+        employers = [e for e in EMPLOYERS if absent([e], text)]
+        if role and employers and len(made["employer"]) < per_kind and number % 2:
+            question = AT_EMPLOYER[language].format(
+                role=role, employer=employer_rng.choice(employers)
+            )
+            made["employer"].append(Case(f"{base}-employer", question, language, False))
         if role and len(made["graft"]) < per_kind and number % 2 == 0:
             others = [r for r in ABSENT_ROLES[language] if absent([r], text)]
             if others:
@@ -176,7 +192,7 @@ def generate(
                 made["graft"].append(Case(f"{base}-graft", question, language, False))
     casual = [
         Case(f"{c.id}-casual", c.question.lower().rstrip(" ?"), c.language, False)
-        for c in [*made["scope"][::2], *made["aspect"][1::2]]
+        for c in [*made["scope"][::2], *made["aspect"][1::2], *made["employer"][::2]]
     ]
     return [case for kind in made.values() for case in kind] + casual
 

@@ -167,10 +167,23 @@ def test_a_named_scope_missing_from_the_article_counts():
 
 
 def test_a_name_missing_is_told_apart_from_a_place_missing():
-    asked = read_question("What does an HR officer at Acme earn in Belgium?", "", "en", weights())
+    asked = read_question("Does the Acme scheme pay an HR officer in Belgium?", "", "en", weights())
     article = ArticleFacts(set(terms(ARTICLES[1][1])) | places_in("Belgium"))
     signals = window_signals(window(ARTICLES[1][1]), asked, np.array([2.0]), 1.0, article)
     assert signals["name_missing"] == 1.0 and signals["scope_missing"] == 0.0
+
+
+def test_an_employer_missing_limits_like_a_place_however_it_is_typed():
+    article = ArticleFacts(set(terms(ARTICLES[1][1])))
+    for question in (
+        "What does an HR officer earn at Acme?",
+        "wat verdient een hr officer bij acme",
+    ):
+        asked = read_question(question, "", "en", weights())
+        signals = window_signals(window(ARTICLES[1][1]), asked, np.array([2.0]), 1.0, article)
+        assert signals["scope_missing"] == 1.0 and signals["name_missing"] == 0.0, question
+    # A word the articles use after "at" names no employer.
+    assert read_question("Who keeps records at the office?", "", "en", weights()).scopes == []
 
 
 def test_a_sum_in_dollars_or_pounds_names_its_country():
@@ -178,6 +191,7 @@ def test_a_sum_in_dollars_or_pounds_names_its_country():
     assert currency_places("about £ 30,000 a year") == places_in("United Kingdom")
     # Another country's dollar, and a dollar sign without a sum, name none.
     assert currency_places("A$50,000 in Sydney") == set()
+    assert currency_places("E£12,000 a month") == set()
     assert currency_places("the $ sign") == set()
 
 
@@ -411,3 +425,12 @@ def test_a_compared_side_no_candidate_article_covers_is_missing():
     # An everyday word no article uses is how people talk, not a role none covers.
     assert missing("Is an HR officer the same as before?") < 0.3
     assert missing("What does an HR officer do?") == 0.0
+
+
+def test_a_follow_up_of_scopes_alone_asks_the_earlier_turns_kind():
+    earlier = "How much does an HR officer earn?"
+    assert read_question("And in Belgium?", earlier, "en", weights()).kinds == ["amount"]
+    assert read_question("And at Acme in 2030?", earlier, "en", weights()).kinds == ["amount"]
+    # A follow-up that asks something of its own asks only that.
+    assert read_question("And what do they do?", earlier, "en", weights()).kinds == []
+    assert read_question("And the duties in Belgium?", earlier, "en", weights()).kinds == []

@@ -26,7 +26,7 @@ def test_each_generated_trap_names_something_no_article_mentions(wide_knowledge:
     text = corpus_text(wide_knowledge)
     traps = generate(_cases(), text, corpus_titles(wide_knowledge))
     kinds = {trap.id.rsplit("-", 1)[-1] for trap in traps}
-    assert kinds == {"scope", "aspect", "graft", "followup", "casual"}
+    assert kinds == {"scope", "aspect", "graft", "followup", "employer", "casual"}
     # A casual variant is a trap typed in lower case without a question mark.
     assert all(t.question == t.question.lower() for t in traps if t.id.endswith("casual"))
     assert all(not trap.answerable and not trap.sources for trap in traps)
