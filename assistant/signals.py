@@ -403,20 +403,29 @@ def _counted_words(asking: str) -> list[str]:
     """The content words a count question counts: the run of words right after its cue,
     up to the first stop word, punctuation mark or other cue ("How many *vacation days*
     does ...", "Hoeveel *preventiemedewerkers* ..."; "Hoeveel verdient ..." counts
-    nothing: it asks an amount)."""
+    nothing: it asks an amount). A joining word carries the run on: "How many *days* of
+    *annual leave* ..." counts days of leave."""
     kinds = _kinds()
     cue = kinds["count"][0]
     found: list[str] = []
     for match in cue.finditer(asking):
         clause = _CLAUSE_END.split(asking[match.end() :], maxsplit=1)[0]
         run: list[str] = []
-        for word in clause.split()[:COUNTED_WORDS]:
+        for word in clause.split():
+            lower = word.lower()
+            if run and lower in _count_joins():
+                continue
             other_cue = any(c.fullmatch(word) for c, _ in kinds.values())
-            if is_stop_word(word.lower()) or other_cue:
+            if len(run) == COUNTED_WORDS or is_stop_word(lower) or other_cue:
                 break
             run.append(word)
         found += content_words(" ".join(run))  # as typed: "FTEs" is the acronym "fte"
     return found
+
+
+@lru_cache(maxsize=1)
+def _count_joins() -> frozenset[str]:
+    return frozenset(yaml.safe_load(KINDS_PATH.read_text(encoding="utf-8"))["count"]["joins"])
 
 
 def _same_thing(word: str, word_terms: set[str], counted: tuple[str, list[str]]) -> bool:

@@ -85,6 +85,10 @@ def test_what_a_count_question_counts():
     assert _counted_words("How many, roughly, recruiters work here?") == []
     # "Hoeveel" also asks an amount: a word that asks another kind counts nothing.
     assert _counted_words("Hoeveel verdient een HR-manager?") == []
+    # A joining word carries what is counted on; an article or pronoun ends it.
+    assert _counted_words("How many days of annual leave?") == ["days", "annual", "leave"]
+    assert _counted_words("Hoeveel dagen aan vakantie?") == ["dagen", "vakantie"]
+    assert _counted_words("How many of the staff?") == []
     compound = ("vakantiedagen", ["vakan"])
     assert _gives_count("Het aantal wettelijke vakantiedagen bedraagt standaard 20.", [compound])
     assert _gives_count("Je krijgt 25 dagen.", [compound])
