@@ -604,20 +604,22 @@ def _affiliation() -> re.Pattern[str]:
     word after them."""
     cues = yaml.safe_load(PLACES_PATH.read_text(encoding="utf-8"))["affiliations"]
     alternatives = "|".join(re.escape(c) for c in cues)
-    return re.compile(rf"\b(?i:{alternatives})\s+([\w&-]+)")
+    return re.compile(rf"\b(?i:{alternatives})\s+([\w&-]+)(\s*(?:[?.!,;:)]|$))?")
 
 
 def _employers(text: str, scopes: list[list[str]], weights: TermWeights) -> list[list[str]]:
     """The organisations the question limits itself to ("at Acme", "bij acme"): a name
     after an affiliation word, or a word there that no article uses however it is typed
-    ("what does a recruiter earn at acme")."""
+    ("what does a recruiter earn at acme"), where it ends the clause: a lower-case word
+    followed by more ("at roughly what size", "bij één bedrijf") is no name."""
     found: list[list[str]] = []
     for match in _affiliation().finditer(text):
         word = match.group(1)
         group = terms(word)
         if not group or is_stop_word(word.lower()):
             continue
-        if group in scopes or (word.islower() and not weights.uses(word)):
+        ends_clause = match.group(2) is not None
+        if group in scopes or (word.islower() and ends_clause and not weights.uses(word)):
             found.append(group)
     return found
 

@@ -186,8 +186,11 @@ def test_an_employer_missing_limits_like_a_place_however_it_is_typed():
         asked = read_question(question, "", "en", weights())
         signals = window_signals(window(ARTICLES[1][1]), asked, np.array([2.0]), 1.0, article)
         assert signals["scope_missing"] == 1.0 and signals["name_missing"] == 0.0, question
-    # A word the articles use after "at" names no employer.
+    # A word the articles use after "at" names no employer, nor does a lower-case word
+    # that more words follow.
     assert read_question("Who keeps records at the office?", "", "en", weights()).scopes == []
+    assert read_question("At roughly what size?", "", "en", weights()).scopes == []
+    assert read_question("ik werk bij één bedrijf", "", "nl", weights()).scopes == []
 
 
 def test_a_sum_in_dollars_or_pounds_names_its_country():
