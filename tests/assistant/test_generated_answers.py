@@ -32,8 +32,11 @@ from tests.conftest import DATA, KNOWLEDGE, free_port, settings_env, wait_until_
 
 pytestmark = pytest.mark.integration
 MARKER = re.compile(r"\[(\d+)\]")
+# Questions the decision answers well clear of its threshold: this file tests what a
+# language model does with the quotes, not where the refit threshold falls ("What does an
+# HR assistant do?" scores 0.616 against 0.624 since the refit of c1bd716).
 ANSWERABLE = [
-    "What does an HR assistant do?",
+    "What are the tasks of an HR assistant?",
     "Wat is het verschil tussen HR en People Operations?",
 ]
 
