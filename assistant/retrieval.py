@@ -87,14 +87,14 @@ def passage_from_metadata(metadata: dict[str, Any], score: float = 0.0) -> Passa
     )
 
 
-# Labels under a country domain that name no one: "prospects.ac.uk", "werk.co.uk".
+# Labels under a country domain that name no one: "careers.ac.uk", "werk.co.uk".
 SECOND_LEVEL_DOMAINS = frozenset({"ac", "co", "com", "edu", "gov", "net", "org"})
 
 
 def publisher_words(url: str) -> list[str]:
-    """The words of the name of the site an article comes from: "nl.indeed.com" gives
-    "indeed", "www.zippia.com" "zippia" (the subdomain and the country or generic
-    domain name no publisher)."""
+    """The words of the name of the site an article comes from: "nl.jobboard.com" gives
+    "jobboard", "www.acme-careers.co.uk" "acme careers" (the subdomain and the country
+    or generic domain name no publisher)."""
     try:
         host = urlsplit(url).hostname or "" if url else ""
     except ValueError:  # ingest keeps only well-formed addresses; a hand-made store may not
@@ -230,8 +230,8 @@ class HybridRetriever:
         # Each passage is split into words once; its stored text holds its title, section
         # and text, the same words the term weights and BM25 both need.
         words = [content_words(d) for d in documents]
-        # A question may name the article's publisher ("according to Indeed", "volgens
-        # Zippia"): its site's name is a word the article uses, though not one to rank by.
+        # A question may name the article's publisher ("according to Jobboard", "volgens
+        # Acme"): its site's name is a word the article uses, though not one to rank by.
         named = [w + publisher_words(p.url) for w, p in zip(words, self.passages, strict=True)]
         self.weights = TermWeights.from_words(named, [p.language for p in self.passages])
         self.weights.add_titles({h for p in self.passages for h in (p.title, p.section)})

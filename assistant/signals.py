@@ -611,7 +611,7 @@ def _employers(text: str, scopes: list[list[str]], weights: TermWeights) -> list
     """The organisations the question limits itself to ("at Acme", "bij acme"): a name
     after an affiliation word, or a word there that no article uses however it is typed
     ("what does a recruiter earn at acme"), where it ends the clause: a lower-case word
-    followed by more ("at roughly what size", "bij één bedrijf") is no name."""
+    followed by more ("at almost every level", "bij elk project") is no name."""
     found: list[list[str]] = []
     for match in _affiliation().finditer(text):
         word = match.group(1)

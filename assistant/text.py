@@ -363,8 +363,8 @@ class TermWeights:
             # ("de OR"); elsewhere it is emphasis ("What does an HR officer DO?").
             if word.isupper() and lower in STOP_WORDS:
                 return word if self.is_known(terms_of_words([lower])) else lower
-            # Known the way the signals judge it (:meth:`uses`): "commision" shares its
-            # stem with "commission" but no article writes it, and is a typo all the same.
+            # Known the way the signals judge it (:meth:`uses`): "developement" shares its
+            # stem with "development" but no article writes it, and is a typo all the same.
             if len(lower) < 4 or is_stop_word(lower) or self.uses(word):
                 return word
             if is_common_word(lower):
