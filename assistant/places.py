@@ -11,8 +11,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
+
+from assistant.text import content_words
 
 PLACES_PATH = Path(__file__).parent / "data" / "places.yaml"
 # Prefix of a place's token: never an index term of a word (those have no "@").
@@ -75,3 +78,27 @@ def currency_places(text: str) -> set[str]:
     pattern, places = _currencies()
     signs = {match.group(1) for match in pattern.finditer(text)}
     return set().union(*(places[sign] for sign in signs))
+
+
+# Labels under a country domain that name no one: "careers.ac.uk", "werk.co.uk".
+SECOND_LEVEL_DOMAINS = frozenset({"ac", "co", "com", "edu", "gov", "net", "org"})
+
+
+def publisher_words(url: str) -> list[str]:
+    """The words of the name of the site an article comes from: "nl.jobboard.com" gives
+    "jobboard", "www.acme-careers.co.uk" "acme careers" (a subdomain, a country or
+    generic domain and an address of numbers name no publisher)."""
+    try:
+        host = (urlsplit(url).hostname or "") if url else ""
+        host = host.encode("ascii").decode("idna")  # "xn--bcher-kva.de" is "bücher.de"
+    except (
+        ValueError,
+        UnicodeError,
+    ):  # ingest keeps well-formed addresses; a hand-made store may not
+        return []
+    labels = host.removeprefix("www.").split(".")
+    if len(labels) < 2 or all(label.isdigit() for label in labels):
+        return []
+    under_generic = len(labels) >= 3 and labels[-2] in SECOND_LEVEL_DOMAINS
+    name = labels[-3] if under_generic else labels[-2]
+    return [] if name in SECOND_LEVEL_DOMAINS else content_words(name.replace("-", " "))

@@ -12,12 +12,11 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import numpy as np
 
 from assistant.evidence import SentenceIndex
-from assistant.places import currency_places, places_in
+from assistant.places import currency_places, places_in, publisher_words
 from assistant.text import (
     TermWeights,
     content_words,
@@ -85,24 +84,6 @@ def passage_from_metadata(metadata: dict[str, Any], score: float = 0.0) -> Passa
         url=str(metadata.get("url", "")),
         score=score,
     )
-
-
-# Labels under a country domain that name no one: "careers.ac.uk", "werk.co.uk".
-SECOND_LEVEL_DOMAINS = frozenset({"ac", "co", "com", "edu", "gov", "net", "org"})
-
-
-def publisher_words(url: str) -> list[str]:
-    """The words of the name of the site an article comes from: "nl.jobboard.com" gives
-    "jobboard", "www.acme-careers.co.uk" "acme careers" (the subdomain and the country
-    or generic domain name no publisher)."""
-    try:
-        host = urlsplit(url).hostname or "" if url else ""
-    except ValueError:  # ingest keeps only well-formed addresses; a hand-made store may not
-        return []
-    labels = host.split(".")
-    if len(labels) >= 3 and labels[-2] in SECOND_LEVEL_DOMAINS:
-        return content_words(labels[-3].replace("-", " "))
-    return content_words(labels[-2].replace("-", " ")) if len(labels) >= 2 else []
 
 
 @dataclass
@@ -231,7 +212,8 @@ class HybridRetriever:
         # and text, the same words the term weights and BM25 both need.
         words = [content_words(d) for d in documents]
         # A question may name the article's publisher ("according to Jobboard", "volgens
-        # Acme"): its site's name is a word the article uses, though not one to rank by.
+        # Acme"): its site's name is a word the articles use (never an unknown one), though
+        # not one to rank by nor part of the article's text (see signals: a named scope).
         named = [w + publisher_words(p.url) for w, p in zip(words, self.passages, strict=True)]
         self.weights = TermWeights.from_words(named, [p.language for p in self.passages])
         self.weights.add_titles({h for p in self.passages for h in (p.title, p.section)})
@@ -241,7 +223,7 @@ class HybridRetriever:
         self.sentences = SentenceIndex(self.passages, stored.get("metadatas") or [], embeddings)
         self._article_terms: dict[str, set[str]] = {}
         self._article_phrases: dict[str, set[str]] = {}
-        for passage, passage_words in zip(self.passages, named, strict=True):
+        for passage, passage_words in zip(self.passages, words, strict=True):
             known = self._article_terms.setdefault(passage.article_id, set())
             known.update(terms_of_words(passage_words))
             known.update(places_in(passage.searchable_text))  # tokens of the places named

@@ -24,7 +24,13 @@ import yaml
 
 from assistant.comparisons import compared_sides
 from assistant.evidence import Window
-from assistant.places import PLACE_TOKEN, PLACES_PATH, place_matches, places_in
+from assistant.places import (
+    PLACE_TOKEN,
+    PLACES_PATH,
+    place_matches,
+    places_in,
+    publisher_words,
+)
 from assistant.text import (
     TermWeights,
     content_words,
@@ -576,6 +582,13 @@ def _implied_scope(language: str, url: str = "") -> frozenset[str]:
     return _implied_by(language, host.rsplit(".", 1)[-1])
 
 
+@lru_cache(maxsize=1024)  # once per article
+def _publisher_terms(url: str) -> frozenset[str]:
+    """The terms of the site's name an article comes from: a question limited to it
+    ("according to Jobboard") is in scope of that article, whose text need not say so."""
+    return frozenset(terms_of_words(publisher_words(url)))
+
+
 @lru_cache(maxsize=64)
 def _implied_by(language: str, domain: str) -> frozenset[str]:
     data = yaml.safe_load(COUNTRIES_PATH.read_text(encoding="utf-8"))
@@ -718,7 +731,8 @@ def window_signals(
         given.search(window.text) for name, (_, given) in _kinds().items() if name in asked.kinds
     ]
     scope_weights = asked.scope_weights or [1.0] * len(asked.scopes)
-    lacking = [not _found(g, (article.terms, implied)) for g in asked.scopes]
+    named = _publisher_terms(passage.url)
+    lacking = [not _found(g, (article.terms, implied, named)) for g in asked.scopes]
     kinds = asked.scope_kinds or [_scope_kind(g) for g in asked.scopes]
     is_name = [kind == "name" for kind in kinds]
     total_weight = sum(asked.weights) or 1.0

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from assistant.retrieval import SparseBM25, TitleIndex, publisher_words, role_phrases
+from assistant.places import publisher_words
+from assistant.retrieval import SparseBM25, TitleIndex, role_phrases
 from assistant.text import terms
 
 
@@ -23,6 +24,9 @@ def test_an_articles_publisher_is_its_sites_name():
     assert publisher_words("https://www.careers.ac.uk/job-profiles") == ["careers"]
     assert publisher_words("https://acme-werk.nl/") == ["acme", "werk"]
     assert publisher_words("") == [] and publisher_words("http://[::1") == []
+    # A generic name, a bare address and an internationalised one.
+    assert publisher_words("https://www.gov.uk/x") == publisher_words("http://10.0.0.1/") == []
+    assert publisher_words("https://xn--bcher-kva.de/") == ["bücher"]
 
 
 def test_role_phrases_read_hr_and_human_resources_alike():
