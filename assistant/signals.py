@@ -348,7 +348,11 @@ def read_question(
         # From the asking sentence: "... but it costs me my evenings. Should I hire
         # someone?" asks no amount.
         kinds=_asked_kinds(asking, bool(counted_words))
-        or (_asked_kinds(context, False) if context and _only_scopes(asking, weights) else []),
+        or (
+            _asked_kinds(context, bool(_counted_words(context)))
+            if context and _only_scopes(asking, weights)
+            else []
+        ),
         scopes=scopes,
         scope_kinds=[_scope_kind(g, employers) for g in scopes],
         scope_weights=[1.0 if g in limiting else CONTEXT_WEIGHT for g in scopes],
@@ -370,10 +374,10 @@ def _only_scopes(text: str, weights: TermWeights) -> bool:
     follow-up asks the earlier turn's kind of thing (a sum, a count) for another scope."""
     scopes = _scopes(text, weights)
     scopes += _employers(text, scopes, weights)
-    return bool(scopes) and all(
-        places_in(word) or _YEAR.fullmatch(word) or group in scopes
-        for word, group in query_words(_apart(text))
-    )
+    rest = _YEAR.sub(" ", text)
+    for _, (start, end) in reversed(place_matches(rest)):  # "the United States", "VK"
+        rest = rest[:start] + " " + rest[end:]
+    return bool(scopes) and all(group in scopes for _, group in query_words(_apart(rest)))
 
 
 def _asked_kinds(asking: str, counts_something: bool) -> list[str]:
@@ -615,24 +619,27 @@ def _scope_kind(group: list[str], employers: Sequence[list[str]] = ()) -> str:
 def _affiliation() -> re.Pattern[str]:
     """The words before a name that make it an organisation (``places.yaml``), and the
     word after them."""
-    cues = yaml.safe_load(PLACES_PATH.read_text(encoding="utf-8"))["affiliations"]
-    alternatives = "|".join(re.escape(c) for c in cues)
-    return re.compile(rf"\b(?i:{alternatives})\s+([\w&-]+)(\s*(?:[?.!,;:)]|$))?")
+    data = yaml.safe_load(PLACES_PATH.read_text(encoding="utf-8"))["affiliations"]
+    cues, articles = ("|".join(re.escape(w) for w in data[key]) for key in ("cues", "articles"))
+    return re.compile(rf"\b(?i:{cues})\s+(?:(?i:{articles})\s+)?([\w&-]+)(\s*(?:[?.!,;:)]|$))?")
 
 
 def _employers(text: str, scopes: list[list[str]], weights: TermWeights) -> list[list[str]]:
     """The organisations the question limits itself to ("at Acme", "bij acme"): a name
     after an affiliation word, or a word there that no article uses however it is typed
-    ("what does a recruiter earn at acme"), where it ends the clause: a lower-case word
-    followed by more ("at almost every level", "bij elk project") is no name."""
+    ("what does a recruiter earn at acme") in a question typed all in lower case, where
+    capitals tell no names, and where it ends the clause: a word followed by more ("at
+    almost every level", "bij elk project") is no name, nor is a lower-case word in a
+    question that writes names with capitals ("Wat doet een HR-adviseur bij ziekte?")."""
     found: list[list[str]] = []
+    typed_lower = text == text.lower()
     for match in _affiliation().finditer(text):
         word = match.group(1)
         group = terms(word)
         if not group or is_stop_word(word.lower()):
             continue
         ends_clause = match.group(2) is not None
-        if group in scopes or (word.islower() and ends_clause and not weights.uses(word)):
+        if group in scopes or (typed_lower and ends_clause and not weights.uses(word)):
             found.append(group)
     return found
 

@@ -157,6 +157,7 @@ def generate(
     made["employer"] = []
     # Its own generator, so that the other kinds' traps stay what they were.
     employer_rng = random.Random(seed + 1)
+    employers = [e for e in EMPLOYERS if absent([e], text)]
     for number, case in enumerate(answerable):
         language = case.language if case.language in PLACES else "en"
         places = [p for p in PLACES[language] if absent([p], text)]
@@ -179,7 +180,6 @@ def generate(
                 template, _ = rng.choice(options)
                 question = template.format(role=role)
                 made["aspect"].append(Case(f"{base}-aspect", question, language, False))
-        employers = [e for e in EMPLOYERS if absent([e], text)]
         if role and employers and len(made["employer"]) < per_kind and number % 2:
             question = AT_EMPLOYER[language].format(
                 role=role, employer=employer_rng.choice(employers)

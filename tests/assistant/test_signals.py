@@ -191,6 +191,10 @@ def test_an_employer_missing_limits_like_a_place_however_it_is_typed():
     assert read_question("Who keeps records at the office?", "", "en", weights()).scopes == []
     assert read_question("At roughly what size?", "", "en", weights()).scopes == []
     assert read_question("ik werk bij één bedrijf", "", "nl", weights()).scopes == []
+    # Where the question writes names with capitals, a lower-case word is no name.
+    assert read_question("Wat doet een HR-adviseur bij ziekte?", "", "nl", weights()).scopes == []
+    at_the = read_question("What does an HR officer earn at the BBC?", "", "en", weights())
+    assert at_the.scope_kinds == ["employer"]
 
 
 def test_a_sum_in_dollars_or_pounds_names_its_country():
@@ -438,6 +442,10 @@ def test_a_follow_up_of_scopes_alone_asks_the_earlier_turns_kind():
     earlier = "How much does an HR officer earn?"
     assert read_question("And in Belgium?", earlier, "en", weights()).kinds == ["amount"]
     assert read_question("And at Acme in 2030?", earlier, "en", weights()).kinds == ["amount"]
+    for place in ("And in the United States?", "En in het VK?"):
+        assert read_question(place, earlier, "en", weights()).kinds == ["amount"], place
+    count = "How many days of leave does an HR officer get?"
+    assert "count" in read_question("And in Belgium?", count, "en", weights()).kinds
     # A follow-up that asks something of its own asks only that.
     assert read_question("And what do they do?", earlier, "en", weights()).kinds == []
     assert read_question("And the duties in Belgium?", earlier, "en", weights()).kinds == []
