@@ -91,10 +91,7 @@ def publisher_words(url: str) -> list[str]:
     try:
         host = (urlsplit(url).hostname or "") if url else ""
         host = host.encode("ascii").decode("idna")  # "xn--bcher-kva.de" is "bücher.de"
-    except (
-        ValueError,
-        UnicodeError,
-    ):  # ingest keeps well-formed addresses; a hand-made store may not
+    except (ValueError, UnicodeError):  # a hand-made store may hold any address
         return []
     labels = host.removeprefix("www.").split(".")
     if len(labels) < 2 or all(label.isdigit() for label in labels):

@@ -250,7 +250,7 @@ class AskedQuestion:
     # Each scope's weight: CONTEXT_WEIGHT when only a sentence around the asking one names
     # it ("Recruiter in Utrecht here. ..."): it says who asks, and limits less.
     scope_weights: list[float] = field(default_factory=list)
-    # Each scope's kind (see _scope_kind); derived from the group when not given.
+    # Each scope's kind (see _scope_kind), as read_question tells them.
     scope_kinds: list[str] = field(default_factory=list)
     unseen_weight: float = 1.0  # the weight of a word no article uses: the highest
     specific_unknown: float = 0.0  # how uncommon in everyday language its rarest unused word is
@@ -328,14 +328,12 @@ def read_question(
     pairs = [(w, g, 1.0) for w, g in own] + [(w, g, CONTEXT_WEIGHT) for w, g in [*told, *inherited]]
     # Joined as two sentences, so the question's first word is not read as a name.
     asked_text = f"{context.rstrip(' .?!')}. {question}" if context else question
-    scopes = _scopes(asked_text, weights)
-    employers = _employers(asked_text, scopes, weights)
-    scopes += [g for g in employers if g not in scopes]
+    scopes, employers = _named_scopes(asked_text, weights)
     scopes = _replaced_scopes_dropped(scopes, question, context, weights, employers)
     unseen = weights.group_weight(["\x00unseen"]) or 1.0  # a word no article uses
-    limiting_text = f"{context.rstrip(' .?!')}. {asking}" if context else asking
-    limiting = _scopes(limiting_text, weights)
-    limiting += _employers(limiting_text, limiting, weights)
+    limiting, _ = _named_scopes(
+        f"{context.rstrip(' .?!')}. {asking}" if context else asking, weights
+    )
     return AskedQuestion(
         groups=[g for _, g, _ in pairs],
         weights=[weights.group_weight(g) * f for _, g, f in pairs],
@@ -372,8 +370,7 @@ def read_question(
 def _only_scopes(text: str, weights: TermWeights) -> bool:
     """Whether ``text`` names nothing but scopes ("And in Spain?", "En bij Acme?"): such a
     follow-up asks the earlier turn's kind of thing (a sum, a count) for another scope."""
-    scopes = _scopes(text, weights)
-    scopes += _employers(text, scopes, weights)
+    scopes, _ = _named_scopes(text, weights)
     rest = _YEAR.sub(" ", text)
     for _, (start, end) in reversed(place_matches(rest)):  # "the United States", "VK"
         rest = rest[:start] + " " + rest[end:]
@@ -603,7 +600,15 @@ def _implied_by(language: str, domain: str) -> frozenset[str]:
     return frozenset({t for name in names for t in terms(name)} | places_in(" ".join(names)))
 
 
-def _scope_kind(group: list[str], employers: Sequence[list[str]] = ()) -> str:
+def _named_scopes(text: str, weights: TermWeights) -> tuple[list[list[str]], list[list[str]]]:
+    """The scopes ``text`` names (:func:`_scopes`) with its employers (:func:`_employers`),
+    and the employers alone: the one way every caller reads them."""
+    scopes = _scopes(text, weights)
+    employers = _employers(text, scopes, weights)
+    return scopes + [g for g in employers if g not in scopes], employers
+
+
+def _scope_kind(group: list[str], employers: Sequence[list[str]]) -> str:
     """A scope's kind: a place, a year, an employer ("at Acme") or another name ("the
     OECD"). Such a name may be spelt otherwise in an article ("the Working Hours Act" for
     "Arbeidstijdenwet", an acronym written out), so its absence says less, and is weighed
@@ -625,12 +630,10 @@ def _affiliation() -> re.Pattern[str]:
 
 
 def _employers(text: str, scopes: list[list[str]], weights: TermWeights) -> list[list[str]]:
-    """The organisations the question limits itself to ("at Acme", "bij acme"): a name
-    after an affiliation word, or a word there that no article uses however it is typed
-    ("what does a recruiter earn at acme") in a question typed all in lower case, where
-    capitals tell no names, and where it ends the clause: a word followed by more ("at
-    almost every level", "bij elk project") is no name, nor is a lower-case word in a
-    question that writes names with capitals ("Wat doet een HR-adviseur bij ziekte?")."""
+    """The organisations the question limits itself to: a name after an affiliation word
+    ("at Acme", "bij de Acme"). In a question typed all in lower case, where capitals tell
+    no names, so is a word there that no article uses and that ends the clause ("what does
+    a recruiter earn at acme"); a word followed by more ("at almost every level") is none."""
     found: list[list[str]] = []
     typed_lower = text == text.lower()
     for match in _affiliation().finditer(text):
@@ -656,8 +659,7 @@ def _replaced_scopes_dropped(
     about Spain in 2031, not about the Netherlands."""
     if not context:
         return scopes
-    own = _scopes(question, weights)
-    own += [g for g in _employers(question, own, weights) if g not in own]
+    own, _ = _named_scopes(question, weights)
     replaced = {_scope_kind(g, employers) for g in own}
     return [g for g in scopes if g in own or _scope_kind(g, employers) not in replaced]
 
@@ -740,8 +742,7 @@ def window_signals(
     scope_weights = asked.scope_weights or [1.0] * len(asked.scopes)
     named = _publisher_terms(passage.url)
     lacking = [not _found(g, (article.terms, implied, named)) for g in asked.scopes]
-    kinds = asked.scope_kinds or [_scope_kind(g) for g in asked.scopes]
-    is_name = [kind == "name" for kind in kinds]
+    is_name = [kind == "name" for kind in asked.scope_kinds]
     total_weight = sum(asked.weights) or 1.0
     unknown_share = (
         sum(w for w, u in zip(asked.weights, asked.unknown, strict=True) if u) / total_weight
