@@ -84,14 +84,22 @@ def currency_places(text: str) -> set[str]:
 SECOND_LEVEL_DOMAINS = frozenset({"ac", "co", "com", "edu", "gov", "net", "org"})
 
 
+def host_of(url: str) -> str:
+    """The host of an article's web address, lower case, "" where there is none: ingest
+    keeps only well-formed addresses, but a hand-made store may hold any."""
+    try:
+        return (urlsplit(url).hostname or "") if url else ""
+    except ValueError:
+        return ""
+
+
 def publisher_words(url: str) -> list[str]:
     """The words of the name of the site an article comes from: "nl.jobboard.com" gives
     "jobboard", "www.acme-careers.co.uk" "acme careers" (a subdomain, a country or
     generic domain and an address of numbers name no publisher)."""
-    try:
-        host = (urlsplit(url).hostname or "") if url else ""
-        host = host.encode("ascii").decode("idna")  # "xn--bcher-kva.de" is "bücher.de"
-    except (ValueError, UnicodeError):  # a hand-made store may hold any address
+    try:  # "xn--bcher-kva.de" is "bücher.de"
+        host = host_of(url).encode("ascii").decode("idna")
+    except UnicodeError:
         return []
     labels = host.removeprefix("www.").split(".")
     if len(labels) < 2 or all(label.isdigit() for label in labels):

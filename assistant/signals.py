@@ -17,7 +17,6 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import numpy as np
 import yaml
@@ -27,6 +26,7 @@ from assistant.evidence import Window
 from assistant.places import (
     PLACE_TOKEN,
     PLACES_PATH,
+    host_of,
     place_matches,
     places_in,
     publisher_words,
@@ -576,11 +576,7 @@ def _implied_scope(language: str, url: str = "") -> frozenset[str]:
     """Terms of the country an article is about unless it says otherwise: the one its
     language implies (a Dutch article is about the Netherlands) and the one its web
     address's country domain names (an article on a ".co.uk" site is about the UK)."""
-    try:
-        host = urlsplit(url).hostname or "" if url else ""
-    except ValueError:  # ingest keeps only well-formed addresses; a hand-made store may not
-        host = ""
-    return _implied_by(language, host.rsplit(".", 1)[-1])
+    return _implied_by(language, host_of(url).rsplit(".", 1)[-1])
 
 
 @lru_cache(maxsize=1024)  # once per article
