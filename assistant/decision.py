@@ -104,6 +104,8 @@ class DecisionModel:
     relevance: Logistic
     threshold: float  # a question is answered when its best window scores at least this
     keep_ratio: float  # further windows are quoted when this relevant relative to the best
+    # ... and a window of another article than the best window's only when this relevant
+    other_article_ratio: float = 0.0
     fitted: dict[str, Any] = field(default_factory=dict)  # how and on what it was fitted
 
     @classmethod
@@ -117,6 +119,7 @@ class DecisionModel:
             relevance,
             float(data["threshold"]),
             float(data["keep_ratio"]),
+            float(data["other_article_ratio"]),
             dict(data.get("fitted", {})),
         )
 
@@ -239,7 +242,14 @@ def select(ranked: list[Window], model: DecisionModel) -> list[Window]:
     whether the articles answer the question at all, which the lead settled. Asking it
     of every window tied how much an answer quotes to how strictly questions are
     refused (leave-one-site-out, 505 hand-written cases: facts 0.840 -> 0.864,
-    precision 0.928 -> 0.912, keep ratio refit 0.5 -> 0.6)."""
+    precision 0.928 -> 0.912, keep ratio refit 0.5 -> 0.6).
+
+    A window of another article than the lead's must be nearly as relevant as the lead
+    (``other_article_ratio``): a quote from a second article cites an article the
+    question may not be about. Measured with the model fitted before this rule, at
+    0.9 with keep ratio 0.6: leave-one-site-out precision 0.897 -> 0.941 at equal fact
+    coverage (0.860), and on four helper sets of other web sites precision 0.730 ->
+    0.827, facts 0.726 -> 0.723."""
     lead = ranked[0]
     chosen = [lead]
     used = set(lead.unit_ids)
@@ -247,6 +257,11 @@ def select(ranked: list[Window], model: DecisionModel) -> list[Window]:
     for window in ranked[1:]:
         if len(chosen) >= MAX_WINDOWS or window.relevance < model.keep_ratio * lead.relevance:
             break
+        if (
+            window.source != lead.source
+            and window.relevance < model.other_article_ratio * lead.relevance
+        ):
+            continue
         if used & set(window.unit_ids):
             continue
         if length + len(window.text) > MAX_QUOTED_CHARS:

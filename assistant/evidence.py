@@ -60,6 +60,11 @@ class Window:
         return " ".join(u.text for u in self.units)
 
     @property
+    def source(self) -> str:
+        """The article the window quotes."""
+        return self.passage.article_id
+
+    @property
     def terms(self) -> set[str]:
         return set().union(*(u.terms for u in self.units))
 

@@ -27,9 +27,9 @@ def only(names: tuple[str, ...], signal: str) -> Logistic:
     )
 
 
-def model(threshold: float = 0.5, keep: float = 0.8) -> DecisionModel:
+def model(threshold: float = 0.5, keep: float = 0.8, other: float = 0.0) -> DecisionModel:
     # A window's relevance (its score) is sigmoid(dense_z).
-    return DecisionModel(only(SIGNALS, "dense_z"), threshold, keep)
+    return DecisionModel(only(SIGNALS, "dense_z"), threshold, keep, other)
 
 
 def window(unit: int, dense: float, text: str = "A sentence.") -> Window:
@@ -72,6 +72,23 @@ def test_overlapping_windows_are_quoted_once():
     for w, value in ((first, 0.95), (overlapping, 0.94)):
         w.relevance = w.score = value
     assert select([first, overlapping], model()) == [first]
+
+
+def test_a_window_of_another_article_must_be_nearly_as_relevant_as_the_lead():
+    lead, same_article, other_article = window(0, 0.9), window(1, 0.6), window(2, 0.8)
+    for w in (lead, same_article, other_article):
+        w.relevance = w.score = w.signals["dense_z"]
+    other_article.passage = Passage("b#0", "b", "T", "en", "", 0, "Another sentence.")
+    # 0.8 is 0.89 of the lead's 0.9: quoted at a ratio of 0.85, not at 0.95.
+    assert select([lead, other_article, same_article], model(keep=0.5, other=0.85)) == [
+        lead,
+        other_article,
+        same_article,
+    ]
+    assert select([lead, other_article, same_article], model(keep=0.5, other=0.95)) == [
+        lead,
+        same_article,
+    ]
 
 
 def test_no_candidates_is_no_evidence():
