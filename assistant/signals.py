@@ -243,7 +243,7 @@ class AskedQuestion:
     words: list[str]  # each group's word as typed
     own: list[bool]  # the word is in the asking sentence itself (not around it or before)
     is_subject: list[bool]  # the group names a topic of the articles' titles
-    unknown: list[bool]  # no article uses any form of it
+    unknown: list[bool]  # no article uses any form of it (a place or employer aside)
     kinds: list[str]  # kinds of thing asked for (amount, duration, ...)
     scopes: list[list[str]]  # named scopes (years, names), as term groups
     language: str
@@ -254,6 +254,9 @@ class AskedQuestion:
     scope_kinds: list[str] = field(default_factory=list)
     unseen_weight: float = 1.0  # the weight of a word no article uses: the highest
     specific_unknown: float = 0.0  # how uncommon in everyday language its rarest unused word is
+    # 1 for a word the articles use; for one they do not, how uncommon it is in everyday
+    # language (_specificity): what it weighs in the share of the question left unknown.
+    specificity: list[float] = field(default_factory=list)
     # The role as named: neighbouring words of which one names a topic ("hr-manag",
     # "learn-offic"), stemmed; an article that never writes them is about another role.
     subject_phrases: list[str] = field(default_factory=list)
@@ -334,6 +337,11 @@ def read_question(
     limiting, _ = _named_scopes(
         f"{context.rstrip(' .?!')}. {asking}" if context else asking, weights
     )
+    scoped = _scope_words(asked_text, employers)
+    unknown = [not weights.uses(w) and w not in scoped for w, _, _ in pairs]
+    specificity = [
+        _specificity(w, language) if u else 1.0 for (w, _, _), u in zip(pairs, unknown, strict=True)
+    ]
     return AskedQuestion(
         groups=[g for _, g, _ in pairs],
         weights=[weights.group_weight(g) * f for _, g, f in pairs],
@@ -342,7 +350,8 @@ def read_question(
         # A word the articles never use names none of their topics, whatever its stem
         # shares with their titles ("arbeidsdeskundige" is not "arbeid").
         is_subject=[weights.is_topic(g) and weights.uses(w) for w, g, _ in pairs],
-        unknown=[not weights.uses(w) for w, _, _ in pairs],
+        unknown=unknown,
+        specificity=specificity,
         # From the asking sentence: "... but it costs me my evenings. Should I hire
         # someone?" asks no amount.
         kinds=_asked_kinds(asking, bool(counted_words))
@@ -357,7 +366,11 @@ def read_question(
         language=language,
         unseen_weight=unseen,
         specific_unknown=max(
-            (_specificity(w, language) for w, g, f in pairs if f == 1.0 and not weights.uses(w)),
+            (
+                s
+                for s, u, (_, _, f) in zip(specificity, unknown, pairs, strict=True)
+                if u and f == 1.0
+            ),
             default=0.0,
         ),
         subject_phrases=_subject_phrases(asking, weights),
@@ -365,6 +378,16 @@ def read_question(
         counted=[i for i, (w, _, f) in enumerate(pairs) if f == 1.0 and w in counted_words],
         known_in={other: [weights.is_known(g, other) for _, g, _ in pairs] for other in LANGUAGES},
     )
+
+
+def _scope_words(text: str, employers: Sequence[list[str]]) -> set[str]:
+    """The words of ``text`` that name a place ("VK", "West-Londen") or an employer: the
+    scope signals judge whether an article covers them, so they are not also words the
+    articles fail to use."""
+    found = {
+        w.lower() for _, (start, end) in place_matches(text) for w in word_tokens(text[start:end])
+    }
+    return found | {w for w in (x.lower() for x in word_tokens(text)) if terms(w) in employers}
 
 
 def _only_scopes(text: str, weights: TermWeights) -> bool:
@@ -739,9 +762,14 @@ def window_signals(
     named = _publisher_terms(passage.url)
     lacking = [not _found(g, (article.terms, implied, named)) for g in asked.scopes]
     is_name = [kind == "name" for kind in asked.scope_kinds]
-    total_weight = sum(asked.weights) or 1.0
-    unknown_share = (
-        sum(w for w, u in zip(asked.weights, asked.unknown, strict=True) if u) / total_weight
+    # An everyday word the articles do not use ("someone", "allemaal") is how people
+    # talk, and weighs in the unknown share by how uncommon it is.
+    weighed = [
+        w * s
+        for w, s in zip(asked.weights, asked.specificity or [1.0] * len(asked.weights), strict=True)
+    ]
+    unknown_share = sum(w for w, u in zip(weighed, asked.unknown, strict=True) if u) / (
+        sum(weighed) or 1.0
     )
     return {
         "dense_z": dense,

@@ -197,6 +197,34 @@ def test_an_employer_missing_limits_like_a_place_however_it_is_typed():
     assert at_the.scope_kinds == ["employer"]
 
 
+def test_a_place_or_employer_is_a_scope_not_an_unknown_word():
+    for question in (
+        "What does an HR officer earn in Belgium?",
+        "What does an HR officer earn at Acme?",
+    ):
+        asked = read_question(question, "", "en", weights())
+        assert not any(asked.unknown) and asked.specific_unknown == 0.0, question
+    # Any other word no article uses still is one.
+    asked = read_question("What does an HR officer earn as an ergonomist?", "", "en", weights())
+    assert asked.unknown[asked.words.index("ergonomist")] and asked.specific_unknown == 1.0
+
+
+def test_an_everyday_word_the_articles_lack_weighs_less_in_the_unknown_share():
+    article = ArticleFacts(set(terms(ARTICLES[0][1])))
+
+    def unknown_share(question: str) -> float:
+        asked = read_question(question, "", "en", weights())
+        return window_signals(window(ARTICLES[0][1]), asked, np.array([2.0]), 1.0, article)[
+            "unknown_share"
+        ]
+
+    assert (
+        0.0
+        < unknown_share("Does an HR officer recruit someone?")
+        < unknown_share("Does an HR officer recruit ergonomists?")
+    )
+
+
 def test_a_sum_in_dollars_or_pounds_names_its_country():
     assert currency_places("Median salary: $52,000") == places_in("United States")
     assert currency_places("about £ 30,000 a year") == places_in("United Kingdom")
