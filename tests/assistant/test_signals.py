@@ -225,6 +225,22 @@ def test_an_everyday_word_the_articles_lack_weighs_less_in_the_unknown_share():
     )
 
 
+def test_a_question_of_legal_duty_is_answered_only_by_a_sentence_about_the_law():
+    asked = read_question("Must an HR officer hold a licence by law?", "", "en", weights())
+    assert asked.kinds == ["obligation"]
+    article = ArticleFacts(set(terms(ARTICLES[0][1])))
+
+    def kind_missing(text: str) -> float:
+        return window_signals(window(text), asked, np.array([2.0]), 1.0, article)["kind_missing"]
+
+    assert kind_missing(ARTICLES[0][1]) == 1.0
+    assert kind_missing("No law requires an HR officer to hold a licence.") == 0.0
+    dutch = read_question(
+        "Is een vergunning wettelijk verplicht voor een HR officer?", "", "nl", weights()
+    )
+    assert dutch.kinds == ["obligation"]
+
+
 def test_a_sum_in_dollars_or_pounds_names_its_country():
     assert currency_places("Median salary: $52,000") == places_in("United States")
     assert currency_places("about £ 30,000 a year") == places_in("United Kingdom")
