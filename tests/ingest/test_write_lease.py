@@ -23,7 +23,14 @@ import pytest
 
 from bench.synthetic import write_articles
 from core.settings import Settings
-from tests.conftest import HR_ASSISTANT, run_cli, settings_env
+from tests.conftest import (
+    HR_ASSISTANT,
+    end_lease_sessions,
+    postgres_database,
+    run_cli,
+    settings_env,
+)
+from tests.core.test_lease import Taker
 from tests.ingest.test_reingest import _consistency
 from tests.ui.test_follow_store import running_serve
 
@@ -207,3 +214,42 @@ def test_a_server_without_shared_bookkeeping_is_refused(
         assert result.stderr.count("\n") == 1, result.stderr
         assert "HR_ASSISTANT_DATABASE_URL" in result.stderr
     assert collection_ids(shared) == before
+
+
+def test_an_ingest_that_lost_its_lease_stops_before_it_records_a_write(
+    chroma_port: int,
+    postgres_url: str,
+    tmp_path: Path,
+    embeddings,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """The lease's database session ends mid-write (a server restart, an administrator's
+    pg_terminate_backend): another writer may take the lease, so the ingest stops with one
+    line before its next bookkeeping write, and the next sync finds the store consistent."""
+    import ingest.indexer
+    from core.errors import StoreError
+    from core.store import open_record_manager
+    from ingest.indexer import ingest_folder
+
+    database = postgres_database(postgres_url, f"lost_{tmp_path.name[-8:]}")
+    settings = server_settings(
+        tmp_path, "lost", chroma_port, database_url=database, knowledge_dir=tmp_path / "k"
+    )
+    write_articles(settings.knowledge_dir, 3)
+    documents = ingest.indexer.documents_with_units
+
+    def end_the_lease_first(*args: Any) -> Any:
+        assert end_lease_sessions(database) == 1
+        assert Taker(settings, "write", tmp_path / "next.log").gets_it()  # the lock is gone
+        return documents(*args)
+
+    monkeypatch.setattr(ingest.indexer, "documents_with_units", end_the_lease_first)
+    with pytest.raises(StoreError, match=r"^lost the write lease of collection") as lost:
+        ingest_folder(settings, embeddings=embeddings)
+    assert "\n" not in str(lost.value)
+    monkeypatch.undo()
+    again = ingest_folder(settings, embeddings=embeddings)
+    assert again.added == again.chunks == 3
+    stored = collection_ids(settings)
+    assert stored is not None and len(stored) == 3
+    assert stored == sorted(open_record_manager(settings).list_keys())
