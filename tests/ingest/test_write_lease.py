@@ -8,6 +8,7 @@ is refused before it can touch the shared collection.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import re
@@ -115,6 +116,60 @@ def test_a_reader_loading_during_an_ingest_gets_the_finished_store(
     # The dense index holds every passage, not the part written when it was opened.
     vector = embeddings.embed_query("What does a recruiter do?")
     assert len(assistant.store.nearest(vector, 100)) == ARTICLES
+
+
+def a_writer_could_start(settings: Settings) -> bool:
+    """Whether a writer could take the embedded store's lease at once (a lock of its own
+    on the lease's file, not waiting for it)."""
+    from core.lease import LOCK_FILE
+
+    with (settings.data_dir / LOCK_FILE).open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return True
+
+
+def test_the_runtime_builds_its_models_before_it_takes_the_load_lease(
+    make_settings, embeddings, monkeypatch: pytest.MonkeyPatch
+):
+    """Loading a model takes seconds (a language model, many): writers wait only while
+    the store is read, not while the models load. Whether a writer could start is asked
+    as each model is built and as the store is read."""
+    import core.embeddings
+    from assistant import chain, generation
+    from hr_assistant.runtime import Runtime
+    from ingest.indexer import ingest_folder
+
+    settings = make_settings()
+    ingest_folder(settings, embeddings=embeddings)
+    writer_could_start: dict[str, bool] = {}
+
+    def build_embeddings(name: str) -> Any:
+        writer_could_start["embedder built"] = a_writer_could_start(settings)
+        return embeddings  # the session's: the same model, loaded once
+
+    def build_generator(settings: Settings) -> None:
+        writer_could_start["language model built"] = a_writer_could_start(settings)
+
+    retriever = chain.HybridRetriever
+
+    def read_the_store(*args: Any) -> Any:
+        writer_could_start["store read"] = a_writer_could_start(settings)
+        return retriever(*args)
+
+    monkeypatch.setattr(core.embeddings, "build_embeddings", build_embeddings)
+    monkeypatch.setattr(generation.Generator, "from_settings", build_generator)
+    monkeypatch.setattr(chain, "HybridRetriever", read_the_store)
+    loaded = Runtime(settings).assistant
+    assert writer_could_start == {
+        "embedder built": True,
+        "language model built": True,
+        "store read": False,
+    }
+    assert loaded.retriever.passages
 
 
 def test_a_serve_started_during_an_ingest_waits_and_loads_the_finished_store(
