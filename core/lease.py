@@ -14,6 +14,10 @@ that loads an embedded store first waits for a running write:
   connection for the whole write (with a shared SQLite file: ``flock`` beside it). A
   server without shared bookkeeping (``HR_ASSISTANT_DATABASE_URL``) is refused: each data
   folder would keep its own record of one collection and delete the others' passages.
+
+An advisory lock goes with its database session: when that ends mid-write (a server
+restart, ``pg_terminate_backend``), another writer may take the lease. So a writer asks
+:meth:`Lease.check` before each write it records, and stops when the lease is gone.
 """
 
 from __future__ import annotations
@@ -24,8 +28,9 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from core.errors import StoreError
 from core.settings import Settings
@@ -34,15 +39,35 @@ LOCK_FILE = "write.lock"
 logger = logging.getLogger(__name__)
 
 
+# Raises StoreError when the lease it checks is no longer held.
+Check = Callable[[], None]
+
+
+def _held_for_life() -> None:
+    """A ``flock`` goes only with its process: while this one runs, it holds."""
+
+
 @dataclass(frozen=True)
 class Lease:
     """Proof that the caller holds the write lease of ``where`` (code that may only run
     under it, such as the orphan sweep, asks for one)."""
 
     where: str
+    _check: Check = field(default=_held_for_life, repr=False, compare=False)
+
+    def check(self) -> None:
+        """Make sure the lease still holds before a write is recorded (one small query on
+        a database's lease, nothing on a file lock).
+
+        Raises:
+            StoreError: "lost the write lease of …": its database session ended, and
+                another writer may hold the lease now; the cause is logged.
+        """
+        self._check()
 
 
-Acquire = Callable[[bool], AbstractContextManager[None]]  # shared? -> held while inside
+# shared? -> held while inside, giving the check of whether it still holds
+Acquire = Callable[[bool], AbstractContextManager[Check]]
 
 
 @contextmanager
@@ -54,8 +79,8 @@ def write_lease(settings: Settings) -> Iterator[Lease]:
             bookkeeping), or its database cannot be reached.
     """
     key, where, acquire = _backend(settings)
-    with _held(key, shared=False, acquire=acquire):
-        yield Lease(where)
+    with _held(key, shared=False, acquire=acquire) as check:
+        yield Lease(where, check)
 
 
 @contextmanager
@@ -113,27 +138,28 @@ _local = threading.local()
 
 
 @contextmanager
-def _held(key: str, *, shared: bool, acquire: Acquire) -> Iterator[None]:
+def _held(key: str, *, shared: bool, acquire: Acquire) -> Iterator[Check]:
     """Take the lease unless this thread holds it already: a write that loads, or a
     nested write, must not wait for itself. Other threads wait as other processes do."""
-    held: dict[str, bool] | None = getattr(_local, "held", None)
+    held: dict[str, tuple[bool, Check]] | None = getattr(_local, "held", None)
     if held is None:
         held = _local.held = {}
     if key in held:
-        if held[key] and not shared:
+        held_shared, check = held[key]
+        if held_shared and not shared:
             raise RuntimeError("a write lease cannot be taken while loading under it")
-        yield
+        yield check
         return
-    with acquire(shared):
-        held[key] = shared
+    with acquire(shared) as check:
+        held[key] = (shared, check)
         try:
-            yield
+            yield check
         finally:
             del held[key]
 
 
 @contextmanager
-def _file_lock(path: Path, shared: bool, where: str) -> Iterator[None]:
+def _file_lock(path: Path, shared: bool, where: str) -> Iterator[Check]:
     mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -147,13 +173,13 @@ def _file_lock(path: Path, shared: bool, where: str) -> Iterator[None]:
             logger.warning("waiting for another writer of %s to finish…", where)
             fcntl.flock(handle, mode)
         try:
-            yield
+            yield _held_for_life
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @contextmanager
-def _advisory_lock(database: str, collection: str, shared: bool, where: str) -> Iterator[None]:
+def _advisory_lock(database: str, collection: str, shared: bool, where: str) -> Iterator[Check]:
     """A session-level PostgreSQL advisory lock on a connection of its own, outside any
     transaction (a server that ends idle transactions would end the lease with them)."""
     from sqlalchemy import text
@@ -177,13 +203,47 @@ def _advisory_lock(database: str, collection: str, shared: bool, where: str) -> 
         except Exception as exc:
             raise StoreError(f"cannot take the write lease of {where}: {_first_line(exc)}") from exc
         try:
-            yield
+            yield lambda: _still_locked(connection, key["key"], where)
         finally:
-            try:
-                connection.execute(text(f"SELECT pg_advisory_unlock{kind}(:key)"), key)
-            except Exception as exc:  # the session is gone, and its lock with it
-                logger.warning("releasing the write lease of %s: %s", where, _first_line(exc))
-                connection.invalidate()
+            if not connection.invalidated:  # else a check found the session gone, lock and all
+                _unlock(connection, kind, key, where)
+
+
+def _unlock(connection: Any, kind: str, key: dict[str, int], where: str) -> None:
+    from sqlalchemy import text
+
+    try:
+        connection.execute(text(f"SELECT pg_advisory_unlock{kind}(:key)"), key)
+    except Exception as exc:  # the session is gone, and its lock with it
+        logger.warning("releasing the write lease of %s: %s", where, _first_line(exc))
+        connection.invalidate()
+
+
+# Whether this session holds the advisory lock of a bigint key (pg_locks splits the key
+# into its high and low 32 bits, objsubid 1); a session that ended answers nothing.
+_HOLDS_LOCK = """
+SELECT EXISTS (
+    SELECT 1 FROM pg_locks
+    WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted
+      AND classid = CAST(:high AS oid) AND objid = CAST(:low AS oid) AND objsubid = 1
+)
+"""
+
+
+def _still_locked(connection: Any, key: int, where: str) -> None:
+    """Raise StoreError, logged with its cause, unless the lease's session still holds
+    the lock of ``key``."""
+    from sqlalchemy import text
+
+    parts = {"high": (key >> 32) & 0xFFFFFFFF, "low": key & 0xFFFFFFFF}
+    try:
+        holds = connection.execute(text(_HOLDS_LOCK), parts).scalar()
+    except Exception as exc:  # the session ended: its lock went with it
+        logger.error("lost the write lease of %s: %s", where, _first_line(exc))
+        raise StoreError(f"lost the write lease of {where}: {_first_line(exc)}") from exc
+    if not holds:
+        logger.error("lost the write lease of %s: its session no longer holds the lock", where)
+        raise StoreError(f"lost the write lease of {where}: the lock is no longer held")
 
 
 def _advisory_key(collection: str) -> int:

@@ -62,12 +62,15 @@ class Runtime:
 
     @cached_property
     def assistant(self) -> Assistant:
-        """Loaded under the store's load lease: its first view is of a finished write."""
+        """Loaded under the store's load lease: its first view is of a finished write.
+        The models are built first: a writer waits for the store to be read, not for
+        a model to load."""
         from assistant.chain import Assistant
         from core.lease import load_lease
 
+        embeddings, generator = self.embeddings, self.generator
         with load_lease(self.settings):
-            return Assistant(self.settings, self.embeddings, self.store, self.generator)
+            return Assistant(self.settings, embeddings, self.store, generator)
 
     @cached_property
     def knowledge(self) -> KnowledgeBase:

@@ -290,6 +290,7 @@ def _sync(
     indexing_embeddings = _CachedEmbeddings(embeddings, settings)
     indexing_store = open_store(settings, indexing_embeddings)
     record_manager = open_record_manager(settings)
+    leased_records: Any = _LeasedRecords(record_manager, lease)  # index() takes it as its own
     report = IngestReport(articles=len(articles), errors=errors)
     report.deleted += _remove_orphans(lease, store, record_manager)
     with _progress(len(articles), progress) as bar:
@@ -300,7 +301,7 @@ def _sync(
             report.chunks += len(documents)
             result = index(
                 documents,
-                record_manager,
+                leased_records,
                 indexing_store,
                 cleanup="scoped_full",
                 source_id_key=SOURCE_KEY,
@@ -313,13 +314,14 @@ def _sync(
             report.deleted += result["num_deleted"]
             bar.set_postfix_str(f"{report.chunks} passages")
             bar.update(len(batch))
-    report.deleted += _delete_gone(settings, store, record_manager, articles, errors)
+    report.deleted += _delete_gone(lease, settings, store, record_manager, articles, errors)
     if report.added or report.updated or report.deleted:
         StoreVersion.for_settings(settings).bump()  # serving chats reload
     return report
 
 
 def _delete_gone(
+    lease: Lease,
     settings: Settings,
     store: Any,
     record_manager: Any,
@@ -341,10 +343,34 @@ def _delete_gone(
     for gone in sorted(set(ingested_articles(settings)) - present_ids - failed_ids):
         keys = record_manager.list_keys(group_ids=[gone])
         if keys:
+            lease.check()
             store.delete(keys)
             record_manager.delete_keys(keys)
             deleted += len(keys)
     return deleted
+
+
+class _LeasedRecords:
+    """The record manager as LangChain's ``index()`` writes it: each bookkeeping write
+    first checks that the write lease still holds (:meth:`Lease.check`, one query per
+    batch of passages). A writer whose lease went with its database session stops there,
+    before it records passages another writer's orphan sweep may have taken for strays;
+    what it stored but did not record is such an orphan, swept by the next sync."""
+
+    def __init__(self, records: Any, lease: Lease) -> None:
+        self._records = records
+        self._lease = lease
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self._lease.check()
+        self._records.update(*args, **kwargs)
+
+    def delete_keys(self, *args: Any, **kwargs: Any) -> None:
+        self._lease.check()
+        self._records.delete_keys(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:  # reads: get_time, exists, list_keys
+        return getattr(self._records, name)
 
 
 def _remove_orphans(lease: Lease, store: Any, record_manager: Any) -> int:
@@ -359,6 +385,7 @@ def _remove_orphans(lease: Lease, store: Any, record_manager: Any) -> int:
     stored = set(read_all(store, [])["ids"])
     orphans = sorted(stored - set(record_manager.list_keys()))
     if orphans:
+        lease.check()  # a writer that lost the lease would delete another's new passages
         logger.info("removing %d passages of %s that no write recorded", len(orphans), lease.where)
         store.delete(orphans)
     return len(orphans)

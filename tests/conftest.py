@@ -263,6 +263,25 @@ def postgres_database(postgres_url: str, name: str) -> str:
     return postgres_url.rsplit("/", 1)[0] + f"/{name}"
 
 
+def end_lease_sessions(database_url: str) -> int:
+    """End, from a connection of its own, every session that holds an advisory lock in
+    ``database_url``'s database, as a server restart or an administrator would; waits
+    until they are gone. Returns how many were ended."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        ended = connection.execute(
+            text(
+                "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 30000)) FROM pg_locks"
+                " WHERE locktype = 'advisory' AND granted AND database ="
+                " (SELECT oid FROM pg_database WHERE datname = current_database())"
+            )
+        ).scalar()
+    engine.dispose()
+    return int(ended or 0)
+
+
 def free_port() -> int:
     """A free TCP port on the loopback interface."""
     with socket.socket() as sock:

@@ -390,15 +390,16 @@ class ChatApp:
     # What an admin action says is a Status, kept as text keys and values: the status
     # line says it in the interface language, and again in the one switched to.
 
-    def admin_refusal(self, password: str | None) -> Status:
+    def admin_refusal(self, password: str | None, *, client: str) -> Status:
         """Why an admin action is refused (nothing when the password is right or none
-        is set)."""
+        is set). ``client``: who asks (:func:`ui.security.request_client`), so that one
+        guesser's wrong passwords lock out no other admin."""
         if not self.manage_articles:
             return (said("admin_off"),)
         expected = self.assistant.settings.admin_password
-        if not expected or self.admin_attempts.check(password, expected):
+        if not expected or self.admin_attempts.check(password, expected, client):
             return ()
-        if self.admin_attempts.blocked():
+        if self.admin_attempts.blocked(client):
             return (said("too_many_attempts"),)
         return (said("wrong_password"),)
 
@@ -465,10 +466,12 @@ class ChatApp:
         ]
         return escape(text(ui_language, "confirm_replace", names="; ".join(named)))
 
-    def upload(self, uploads: list[tuple[Path, str]], password: str) -> tuple[Status, list[str]]:
+    def upload(
+        self, uploads: list[tuple[Path, str]], password: str, *, client: str
+    ) -> tuple[Status, list[str]]:
         """Save the uploads (an article they replace goes to the trash first) and sync;
         returns the status and the trashed files, which an undo can bring back."""
-        if refusal := self.admin_refusal(password):
+        if refusal := self.admin_refusal(password, client=client):
             return refusal, []
         trashed: list[str] = []
         kept_out: list[str] = []  # replacing these failed: the old article stays
@@ -498,10 +501,10 @@ class ChatApp:
         passages = counted(ui_language, "passage", info.chunks)
         return escape(text(ui_language, "confirm_delete", title=info.title, passages=passages))
 
-    def delete(self, article_id: str | None, password: str) -> tuple[Status, str]:
+    def delete(self, article_id: str | None, password: str, *, client: str) -> tuple[Status, str]:
         """Move the article's file to the trash and sync; returns the status and the
         trashed file ("" when nothing was deleted)."""
-        if refusal := self.admin_refusal(password):
+        if refusal := self.admin_refusal(password, client=client):
             return refusal, ""
         if not article_id:
             return (), ""
@@ -514,10 +517,10 @@ class ChatApp:
         note = said("deleted", plain=True, name=name)
         return self.sync([note], "delete", name), str(trashed)
 
-    def undo(self, trashed: list[str], password: str) -> tuple[Status, list[str]]:
+    def undo(self, trashed: list[str], password: str, *, client: str) -> tuple[Status, list[str]]:
         """Bring back the latest file this session deleted or replaced (a replaced one
         returns over its replacement); returns the status and what is left to undo."""
-        if refusal := self.admin_refusal(password):
+        if refusal := self.admin_refusal(password, client=client):
             return refusal, trashed
         if not trashed:
             return (), []
@@ -531,8 +534,8 @@ class ChatApp:
         note = said("restored", plain=True, name=restored.name)
         return self.sync([note], "undo", restored.name), rest
 
-    def reingest(self, password: str) -> Status:
-        if refusal := self.admin_refusal(password):
+    def reingest(self, password: str, *, client: str) -> Status:
+        if refusal := self.admin_refusal(password, client=client):
             return refusal
         return self.sync([], "reingest", "")
 

@@ -11,6 +11,7 @@ import gradio as gr
 
 from ui.relabel import Label, PasswordBox, Redraw, saying
 from ui.render import escape, status_markdown, table_html
+from ui.security import request_client
 from ui.texts import Status, text
 
 if TYPE_CHECKING:
@@ -214,10 +215,13 @@ class InsightsEvents:
     def __init__(self, handlers: ChatApp) -> None:
         self.handlers = handlers
 
-    def on_show(self, secret: str, key: str, days: int, language: str) -> tuple[Any, ...]:
+    def on_show(
+        self, secret: str, key: str, days: int, language: str, request: gr.Request
+    ) -> tuple[Any, ...]:
         """The insights of the last ``days``, for an admin password typed here or
-        confirmed in either tab (``key``)."""
-        refusal = self.handlers.admin_refusal(key or secret)
+        confirmed in either tab (``key``); ``request``: who asks, for the count of
+        wrong passwords."""
+        refusal = self.handlers.admin_refusal(key or secret, client=request_client(request))
         if refusal:
             hidden: tuple[Any, ...] = (
                 gr.update(visible=False),

@@ -19,6 +19,7 @@ from gradio.events import Dependency
 
 from ui.relabel import Label, PasswordBox, Redraw, saying
 from ui.render import escape, status_markdown, table_html
+from ui.security import request_client
 from ui.texts import Status, said, text, utc_time
 
 if TYPE_CHECKING:
@@ -342,19 +343,20 @@ class ArticlesEvents:
         key: str,
         language: str,
         undo: list[str],
+        request: gr.Request,
         progress: gr.Progress = INGEST_PROGRESS,
     ) -> tuple[Any, ...]:
         """Save the dropped files, or first ask whether to replace the articles they
         would overwrite (nothing is saved yet)."""
-        handlers = self.handlers
+        handlers, client = self.handlers, request_client(request)
         uploads = handlers.uploads_of(files)
-        refusal = handlers.admin_refusal(key or password)
+        refusal = handlers.admin_refusal(key or password, client=client)
         question = "" if refusal else handlers.replace_question(uploads, language)
         if question:
             pairs = [[str(path), name] for path, name in uploads]
             unchanged = (gr.update(),) * REFRESHED_COUNT
             return (*unchanged, gr.update(visible=True), question, pairs)
-        status, moved = handlers.upload(uploads, key or password)
+        status, moved = handlers.upload(uploads, key or password, client=client)
         return (*self.refreshed(status, language, undo + moved), HIDE, "", [])
 
     def on_replace(
@@ -364,10 +366,12 @@ class ArticlesEvents:
         key: str,
         language: str,
         undo: list[str],
+        request: gr.Request,
         progress: gr.Progress = INGEST_PROGRESS,
     ) -> tuple[Any, ...]:
         uploads = [(Path(path), name) for path, name in pairs]
-        status, moved = self.handlers.upload(uploads, key or password)
+        client = request_client(request)
+        status, moved = self.handlers.upload(uploads, key or password, client=client)
         return (*self.refreshed(status, language, undo + moved), HIDE, "", [])
 
     def on_delete(
@@ -377,9 +381,11 @@ class ArticlesEvents:
         key: str,
         language: str,
         undo: list[str],
+        request: gr.Request,
         progress: gr.Progress = INGEST_PROGRESS,
     ) -> tuple[Any, ...]:
-        status, moved = self.handlers.delete(article_id, key or password)
+        client = request_client(request)
+        status, moved = self.handlers.delete(article_id, key or password, client=client)
         undone = [*undo, moved] if moved else undo
         return (*self.refreshed(status, language, undone), HIDE, "")  # nothing asked now
 
@@ -389,9 +395,10 @@ class ArticlesEvents:
         key: str,
         language: str,
         undo: list[str],
+        request: gr.Request,
         progress: gr.Progress = INGEST_PROGRESS,
     ) -> tuple[Any, ...]:
-        status, left = self.handlers.undo(undo, key or password)
+        status, left = self.handlers.undo(undo, key or password, client=request_client(request))
         return self.refreshed(status, language, left)
 
     def on_reingest(
@@ -400,26 +407,31 @@ class ArticlesEvents:
         key: str,
         language: str,
         undo: list[str],
+        request: gr.Request,
         progress: gr.Progress = INGEST_PROGRESS,
     ) -> tuple[Any, ...]:
-        return self.refreshed(self.handlers.reingest(key or password), language, undo)
+        status = self.handlers.reingest(key or password, client=request_client(request))
+        return self.refreshed(status, language, undo)
 
     def ask_delete(
-        self, article_id: str | None, password: str, key: str, language: str
+        self, article_id: str | None, password: str, key: str, language: str, request: gr.Request
     ) -> tuple[Any, ...]:
         """The delete question for the article picked (or why not)."""
-        refusal = self.handlers.admin_refusal(key or password)
+        refusal = self.handlers.admin_refusal(key or password, client=request_client(request))
         question = "" if refusal else self.handlers.delete_question(article_id, language)
         status = refusal or (() if question else (said("pick_first"),))
         confirmed = article_id if question else ""
         return gr.update(visible=bool(question)), question, *saying(status, language), confirmed
 
-    def confirm_admin(self, password: str, key: str, language: str) -> tuple[Any, ...]:
+    def confirm_admin(
+        self, password: str, key: str, language: str, request: gr.Request
+    ) -> tuple[Any, ...]:
         """Check the admin password typed in either tab, once: right, it opens the
-        upload and the Insights tab and says so; wrong, it says why."""
+        upload and the Insights tab and says so; wrong, it says why (wrong passwords
+        are counted per client: ``request`` says which)."""
         if key or not password:  # confirmed already, or nothing typed: nothing to say
             return key, gr.update(), gr.update(), gr.update()
-        refusal = self.handlers.admin_refusal(password)
+        refusal = self.handlers.admin_refusal(password, client=request_client(request))
         if refusal:
             return "", gr.update(interactive=False), *saying(refusal, language)
         accepted = said("admin_ok_insights" if self.insights_shown else "admin_ok")

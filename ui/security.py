@@ -141,6 +141,13 @@ def client_key(client: Any) -> str:
     return str(address)
 
 
+def request_client(request: Any) -> str:
+    """Who sent a Gradio event, as :func:`client_key` counts it, from the event's
+    ``gr.Request``: an event runs on the queue, apart from the HTTP request that queued
+    it, so the address :class:`ClientAddress` leaves for the sign-in does not reach it."""
+    return client_key(getattr(request, "client", None))
+
+
 class ClientAddress:
     """ASGI middleware: makes the address of the request's client known to the sign-in
     check (:func:`sign_in_checker`), which Gradio calls without the request.

@@ -16,7 +16,7 @@ import pytest
 from core.errors import StoreError
 from core.lease import check_leasable, load_lease, write_lease
 from core.settings import Settings
-from tests.conftest import settings_env
+from tests.conftest import end_lease_sessions, postgres_database, settings_env
 
 WAITING = "waiting for another writer"
 # Takes the lease named by argv[1] (write, load; hold: write and keep it) and says so.
@@ -128,6 +128,23 @@ def test_a_writer_killed_while_writing_leaves_no_lease_behind(
     holder.process.send_signal(signal.SIGKILL)
     holder.process.wait()
     assert Taker(settings, "write", tmp_path / "next.log").gets_it()
+
+
+def test_a_writer_whose_database_session_ended_is_told_at_its_next_check(
+    postgres_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+):
+    database = postgres_database(postgres_url, "lease_lost")
+    settings = embedded(tmp_path, chroma_host="127.0.0.1", database_url=database, collection="c")
+    with write_lease(settings) as lease:
+        lease.check()  # held: nothing to say
+        assert end_lease_sessions(database) == 1  # a restart, pg_terminate_backend
+        # The lock went with the session: another writer takes the lease at once ...
+        assert Taker(settings, "write", tmp_path / "next.log").gets_it()
+        # ... and this one learns at its next check that it holds it no more.
+        with pytest.raises(StoreError, match=r"^lost the write lease of collection c") as lost:
+            lease.check()
+    assert "\n" not in str(lost.value)
+    assert "lost the write lease" in caplog.text  # logged with its cause
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ is refused before it can touch the shared collection.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import re
@@ -23,7 +24,14 @@ import pytest
 
 from bench.synthetic import write_articles
 from core.settings import Settings
-from tests.conftest import HR_ASSISTANT, run_cli, settings_env
+from tests.conftest import (
+    HR_ASSISTANT,
+    end_lease_sessions,
+    postgres_database,
+    run_cli,
+    settings_env,
+)
+from tests.core.test_lease import Taker
 from tests.ingest.test_reingest import _consistency
 from tests.ui.test_follow_store import running_serve
 
@@ -108,6 +116,60 @@ def test_a_reader_loading_during_an_ingest_gets_the_finished_store(
     # The dense index holds every passage, not the part written when it was opened.
     vector = embeddings.embed_query("What does a recruiter do?")
     assert len(assistant.store.nearest(vector, 100)) == ARTICLES
+
+
+def a_writer_could_start(settings: Settings) -> bool:
+    """Whether a writer could take the embedded store's lease at once (a lock of its own
+    on the lease's file, not waiting for it)."""
+    from core.lease import LOCK_FILE
+
+    with (settings.data_dir / LOCK_FILE).open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return True
+
+
+def test_the_runtime_builds_its_models_before_it_takes_the_load_lease(
+    make_settings, embeddings, monkeypatch: pytest.MonkeyPatch
+):
+    """Loading a model takes seconds (a language model, many): writers wait only while
+    the store is read, not while the models load. Whether a writer could start is asked
+    as each model is built and as the store is read."""
+    import core.embeddings
+    from assistant import chain, generation
+    from hr_assistant.runtime import Runtime
+    from ingest.indexer import ingest_folder
+
+    settings = make_settings()
+    ingest_folder(settings, embeddings=embeddings)
+    writer_could_start: dict[str, bool] = {}
+
+    def build_embeddings(name: str) -> Any:
+        writer_could_start["embedder built"] = a_writer_could_start(settings)
+        return embeddings  # the session's: the same model, loaded once
+
+    def build_generator(settings: Settings) -> None:
+        writer_could_start["language model built"] = a_writer_could_start(settings)
+
+    retriever = chain.HybridRetriever
+
+    def read_the_store(*args: Any) -> Any:
+        writer_could_start["store read"] = a_writer_could_start(settings)
+        return retriever(*args)
+
+    monkeypatch.setattr(core.embeddings, "build_embeddings", build_embeddings)
+    monkeypatch.setattr(generation.Generator, "from_settings", build_generator)
+    monkeypatch.setattr(chain, "HybridRetriever", read_the_store)
+    loaded = Runtime(settings).assistant
+    assert writer_could_start == {
+        "embedder built": True,
+        "language model built": True,
+        "store read": False,
+    }
+    assert loaded.retriever.passages
 
 
 def test_a_serve_started_during_an_ingest_waits_and_loads_the_finished_store(
@@ -207,3 +269,42 @@ def test_a_server_without_shared_bookkeeping_is_refused(
         assert result.stderr.count("\n") == 1, result.stderr
         assert "HR_ASSISTANT_DATABASE_URL" in result.stderr
     assert collection_ids(shared) == before
+
+
+def test_an_ingest_that_lost_its_lease_stops_before_it_records_a_write(
+    chroma_port: int,
+    postgres_url: str,
+    tmp_path: Path,
+    embeddings,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """The lease's database session ends mid-write (a server restart, an administrator's
+    pg_terminate_backend): another writer may take the lease, so the ingest stops with one
+    line before its next bookkeeping write, and the next sync finds the store consistent."""
+    import ingest.indexer
+    from core.errors import StoreError
+    from core.store import open_record_manager
+    from ingest.indexer import ingest_folder
+
+    database = postgres_database(postgres_url, f"lost_{tmp_path.name[-8:]}")
+    settings = server_settings(
+        tmp_path, "lost", chroma_port, database_url=database, knowledge_dir=tmp_path / "k"
+    )
+    write_articles(settings.knowledge_dir, 3)
+    documents = ingest.indexer.documents_with_units
+
+    def end_the_lease_first(*args: Any) -> Any:
+        assert end_lease_sessions(database) == 1
+        assert Taker(settings, "write", tmp_path / "next.log").gets_it()  # the lock is gone
+        return documents(*args)
+
+    monkeypatch.setattr(ingest.indexer, "documents_with_units", end_the_lease_first)
+    with pytest.raises(StoreError, match=r"^lost the write lease of collection") as lost:
+        ingest_folder(settings, embeddings=embeddings)
+    assert "\n" not in str(lost.value)
+    monkeypatch.undo()
+    again = ingest_folder(settings, embeddings=embeddings)
+    assert again.added == again.chunks == 3
+    stored = collection_ids(settings)
+    assert stored is not None and len(stored) == 3
+    assert stored == sorted(open_record_manager(settings).list_keys())

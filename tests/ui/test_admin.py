@@ -217,8 +217,12 @@ def exposed_site(assistant, feedback_store) -> Iterator[str]:
     app.close()
 
 
-def _articles_tab(browser: Any, url: str) -> tuple[Any, Any]:
-    context = browser.new_context(locale="en-GB")
+def _articles_tab(browser: Any, url: str, client: str = "") -> tuple[Any, Any]:
+    """A new browser on the Articles tab; ``client``: the address it has as the server
+    sees it, as a reverse proxy on this machine names it (uvicorn trusts 127.0.0.1's
+    X-Forwarded-For), so that one machine can be two clients."""
+    headers = {"X-Forwarded-For": client} if client else None
+    context = browser.new_context(locale="en-GB", extra_http_headers=headers)
     page = context.new_page()
     page.goto(url, wait_until="load")
     page.locator("button[role='tab']", has_text="Articles").click()
@@ -264,10 +268,10 @@ def test_read_only_handlers_refuse_whatever_a_client_sends(assistant, feedback_s
     upload.write_text(NEW_ARTICLE, encoding="utf-8")
     before = sorted(p.name for p in assistant.settings.knowledge_dir.iterdir())
     for status in (
-        handlers.upload([(upload, "recruiter.md")], "")[0],
-        handlers.delete("people-operations-vs-hr", "")[0],
-        handlers.undo(["x"], "")[0],
-        handlers.reingest(""),
+        handlers.upload([(upload, "recruiter.md")], "", client="")[0],
+        handlers.delete("people-operations-vs-hr", "", client="")[0],
+        handlers.undo(["x"], "", client="")[0],
+        handlers.reingest("", client=""),
     ):
         assert "HR_ASSISTANT_ADMIN_PASSWORD" in status_markdown("en", status)
     assert sorted(p.name for p in assistant.settings.knowledge_dir.iterdir()) == before
@@ -350,6 +354,25 @@ def test_a_page_opened_later_lists_the_articles_as_they_are_then(
         context.close()
         runtime.knowledge.trash("onboarding")
         runtime.knowledge.sync()
+
+
+def test_one_clients_wrong_admin_passwords_lock_out_no_other_client(browser, admin_site):
+    url = admin_site[0]
+    guesser, guessing = _articles_tab(browser, url, client="203.0.113.7")
+    admin, administering = _articles_tab(browser, url, client="198.51.100.2")
+    try:
+        for attempt in range(6):
+            _unlock(guessing, f"guess-{attempt}")
+            guessing.wait_for_timeout(300)
+        _unlock(guessing, PASSWORD)
+        _status(guessing, "Too many wrong passwords")
+        _unlock(administering, PASSWORD)
+        said = _status(administering, "password")  # accepted, or refused
+        assert "Admin password accepted" in said, said
+        administering.wait_for_selector("#upload input[type=file]", state="attached")
+    finally:
+        guesser.close()
+        admin.close()
 
 
 def test_guessing_the_admin_password_is_stopped(admin_page):
