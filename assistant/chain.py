@@ -35,6 +35,7 @@ from assistant.signals import (
 )
 from assistant.suggestions import starters, suggest
 from assistant.text import is_common_word
+from assistant.translation import MODEL_DOWN, with_translations
 from core.embeddings import IdentifiedEmbeddings
 from core.errors import AssistantError
 from core.language import detect_language, is_valid_text, phrase
@@ -444,7 +445,8 @@ class Assistant:
         history: tuple[str, ...],
         started: float,
     ) -> Iterator[str | Answer]:
-        """The model's checked reply, or the extractive answer with a note saying why not."""
+        """The model's checked reply, or the extractive answer with a note saying why not;
+        either with its other-language quotes translated (see :mod:`assistant.translation`)."""
         assert self.generator is not None
         given = model_passages(extractive.citations, passages, self.settings.llm_passages)
         messages = build_messages(extractive.question, extractive.language, given, history)
@@ -464,19 +466,19 @@ class Assistant:
                 raise GenerationFailed(problem)
         except GenerationFailed as failure:
             logger.info("generated reply replaced by the extractive answer: %s", failure.reason)
-            yield replace(
-                extractive,
-                note=fallback_note(extractive.language, failure.reason),
-                latency_ms=(time.perf_counter() - started) * 1000,
-            )
+            answer = replace(extractive, note=fallback_note(extractive.language, failure.reason))
+            if failure.reason not in MODEL_DOWN:  # a model that is down is not asked again
+                answer = with_translations(answer, self.generator)
+            yield replace(answer, latency_ms=(time.perf_counter() - started) * 1000)
             return
-        yield replace(
+        answer = replace(
             extractive,
             text=text,
             citations=[citation_of(given[k - 1], n) for n, k in enumerate(used, start=1)],
             mode="generative",
-            latency_ms=(time.perf_counter() - started) * 1000,
         )
+        answer = with_translations(answer, self.generator)
+        yield replace(answer, latency_ms=(time.perf_counter() - started) * 1000)
 
 
 def model_passages(

@@ -207,8 +207,6 @@ def build_messages(
     history: Sequence[str] = (),
 ) -> list[BaseMessage]:
     """System rules and one user message holding the numbered passages as quoted data."""
-    from langchain_core.messages import HumanMessage, SystemMessage
-
     lang = language if language in SYSTEM_PROMPTS else "en"
     passages_label, history_label, question_label, reminder = USER_LABELS[lang]
     blocks = []
@@ -221,10 +219,14 @@ def build_messages(
         parts.append(f"{history_label}:\n" + "\n".join(f"- {h}" for h in history))
     parts.append(f"{question_label}: {CONTROL_TOKENS.sub(' ', question)}")
     parts.append(reminder)  # small models follow the last line best
-    return [
-        SystemMessage(SYSTEM_PROMPTS[lang].format(sentences=MAX_SENTENCES)),
-        HumanMessage("\n\n".join(parts)),
-    ]
+    return chat_messages(SYSTEM_PROMPTS[lang].format(sentences=MAX_SENTENCES), "\n\n".join(parts))
+
+
+def chat_messages(system: str, user: str) -> list[BaseMessage]:
+    """A system turn and one user turn, as LangChain's chat models take them."""
+    from langchain_core.messages import HumanMessage, SystemMessage
+
+    return [SystemMessage(system), HumanMessage(user)]
 
 
 def _marker_numbers(body: str) -> list[int]:
@@ -422,8 +424,9 @@ class Generator:
         spec = parse_llm_spec(settings.llm)
         return cls(build_chat_model(settings, spec), spec, settings.llm_timeout_s)
 
-    def stream(self, messages: list[BaseMessage]) -> Iterator[str]:
-        """The reply in pieces; raises :class:`GenerationFailed` past the deadline.
+    def stream(self, messages: list[BaseMessage], timeout_s: float | None = None) -> Iterator[str]:
+        """The reply in pieces; raises :class:`GenerationFailed` past the deadline
+        (``timeout_s``, else the configured one: translations share what is left of theirs).
 
         The model runs in a worker thread so that the deadline holds even while a local
         model is still reading the prompt (which cannot be interrupted); a late worker
@@ -446,7 +449,7 @@ class Generator:
                 pieces.put(("error", exc))
 
         threading.Thread(target=work, name="llm-reply", daemon=True).start()
-        deadline = time.monotonic() + self.timeout_s
+        deadline = time.monotonic() + (self.timeout_s if timeout_s is None else timeout_s)
         got_text = False
         try:
             while True:

@@ -34,7 +34,8 @@ def citation_of(passage: Passage, n: int) -> Citation:
 
 
 def render_sources(citations: list[Citation], language: str, heading: str = "sources") -> str:
-    """The "Sources"/"Bronnen" list (or, for a refusal, "closest") in plain text."""
+    """The "Sources"/"Bronnen" list (or, for a refusal, "closest") in plain text, each
+    machine translation under its source line."""
     if not citations:
         return ""
     lines = [f"{phrase(language, heading)}:"]
@@ -42,6 +43,9 @@ def render_sources(citations: list[Citation], language: str, heading: str = "sou
         # Closest passages are not citations: no [n] in the refusal points at them.
         label = f"[{c.n}]" if heading == "sources" else "-"
         lines.append(f"{label} {c.where} ({c.source})")
+        if c.translation:  # under its source, marked as the machine's words
+            marked = f"{phrase(language, 'machine_translation')} {c.translation}"
+            lines.extend(f"    {line.strip()}" for line in marked.splitlines() if line.strip())
     return "\n".join(lines)
 
 

@@ -101,6 +101,7 @@ PHRASES: dict[str, dict[str, str]] = {
             "citing the passages I use. You could ask, for example: {starters}"
         ),
         "closest": "Closest the articles come",
+        "machine_translation": "Machine translation:",
         "other_language_article": "The {article_language} article says: ",
         "language_name_en": "English",
         "language_name_nl": "Dutch",
@@ -151,6 +152,7 @@ PHRASES: dict[str, dict[str, str]] = {
             "met de passages die ik gebruik als bron. Je kunt bijvoorbeeld vragen: {starters}"
         ),
         "closest": "Het dichtst bij komen",
+        "machine_translation": "Machinevertaling:",
         "other_language_article": "Het {article_language} artikel zegt: ",
         "language_name_en": "Engelstalige",
         "language_name_nl": "Nederlandstalige",

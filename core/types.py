@@ -68,6 +68,9 @@ class Citation:
     section: str = ""
     publisher: str = ""
     url: str = ""  # where the article was published (http or https), when known
+    # The snippet machine-translated into the answer's language, checked in code
+    # (assistant.translation); "" when none was asked for or none passed the checks.
+    translation: str = ""
 
     @property
     def where(self) -> str:
@@ -75,6 +78,9 @@ class Citation:
         return where(self.title, self.section)
 
     def to_json(self) -> dict[str, Any]:
+        """The citation as ``ask --json`` gives it; ``translation`` only when there is one,
+        so an answer without a language model reads as it always did."""
+        extra = {"translation": self.translation} if self.translation else {}
         return {
             "n": self.n,
             "source": self.source,
@@ -82,6 +88,7 @@ class Citation:
             "chunk_id": self.chunk_id,
             "snippet": self.snippet,
             "url": self.url,
+            **extra,
         }
 
 

@@ -53,6 +53,9 @@ _CITATION_TEXT = (
     "publisher",
     "url",
 )
+# Kept only when there is one, so a chat without machine translations (every chat saved
+# before them) is the same value it always was, and not written back.
+_OPTIONAL_CITATION_TEXT = ("translation",)
 
 Record = dict[str, Any]
 # {"chats": [{"id", "title", "records", "updated", "pinned"?}], "current": id}: the pinned
@@ -74,12 +77,13 @@ def _text(value: Any, limit: int) -> str | None:
 
 def _citation(value: Any) -> dict[str, Any] | None:
     """A citation as :class:`core.types.Citation` takes it, or None when malformed."""
-    if not isinstance(value, dict) or set(value) - {"n", *_CITATION_TEXT}:
+    if not isinstance(value, dict) or set(value) - {"n", *_CITATION_TEXT, *_OPTIONAL_CITATION_TEXT}:
         return None
     n = value.get("n")
     if not isinstance(n, int) or isinstance(n, bool) or not 0 <= n <= 1000:
         return None
     fields = {k: _text(value.get(k, ""), MAX_FIELD_CHARS) for k in _CITATION_TEXT}
+    fields |= {k: _text(value[k], MAX_FIELD_CHARS) for k in _OPTIONAL_CITATION_TEXT if value.get(k)}
     if any(v is None for v in fields.values()):
         return None
     return {"n": n, **fields}

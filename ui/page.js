@@ -299,8 +299,9 @@
     if (details) {
       const summary = inLanguage(details.querySelector("summary"));
       const heading = summary.textContent.replace(/\s*\(\d+\)$/, "");
+      // A source's machine translation is marked in the page's language only.
       const items = [...details.querySelectorAll("li")].map((li) =>
-        li.textContent.replace(/\s+/g, " ").trim()
+        inLanguage(li).textContent.replace(/\s+/g, " ").trim()
       );
       out += "\n\n" + heading + ":\n" + items.join("\n");
     }

@@ -165,7 +165,8 @@ def answer_bubble(answer: Answer) -> str:
     items = "".join(
         f'<li><span class="hr-n">{f"[{c.n}]" if answer.citations else "–"}</span> '
         f'<button type="button" class="hr-source-link {open_class(c.chunk_id)}">'
-        f"{escape(c.where)}</button>: “{escape(' '.join(c.snippet.split()))}”</li>"
+        f"{escape(c.where)}</button>: “{escape(' '.join(c.snippet.split()))}”"
+        f"{_translation_line(c)}</li>"
         for c in shown
     )
     sources = (
@@ -176,6 +177,18 @@ def answer_bubble(answer: Answer) -> str:
     )
     copy = f'<button type="button" class="hr-copy">{in_every_language("copy")}</button>'
     return f"{body}\n\n{sources}{copy}"
+
+
+def _translation_line(citation: Citation) -> str:
+    """A bubble's source line's machine translation, marked in every interface language
+    and escaped like the article text it translates ("" when there is none)."""
+    if not citation.translation:
+        return ""
+    words = escape(" ".join(citation.translation.split()))
+    return (
+        f' <span class="hr-translation"><em>{in_every_language("machine_translation")}</em> '
+        f"{words}</span>"
+    )
 
 
 def render_markdown(answer: Answer) -> str:
@@ -200,6 +213,9 @@ def render_markdown(answer: Answer) -> str:
         published = f" ({c.url})" if _web_host(c.url) else ""  # where it was published
         lines.append(f"{label} {c.where}{published}  ")
         lines.append(f"> {preview}")
+        if c.translation:
+            label = phrase(answer.language, "machine_translation")
+            lines.extend([">", f"> *{label}* {_preview(c.translation)}"])
         lines.append("")
     return "\n".join(lines).rstrip()
 
@@ -234,11 +250,23 @@ def source_cards(
             f"<strong>{escape(c.title)}</strong></div>"
             f'<div class="hr-meta">{meta}</div>'
             f'<blockquote class="hr-snippet">{_blocks_html(c.snippet)}</blockquote>'
+            f"{_translation_card(c, ui_language)}"
             f'<button type="button" class="hr-card-open {open_class(c.chunk_id)}">'
             f"{escape(text(ui_language, 'open_in_article'))}</button>"
             "</div>"
         )
     return '<div class="hr-cards">' + "".join(cards) + "</div>"
+
+
+def _translation_card(citation: Citation, ui_language: str) -> str:
+    """A card's machine translation, below the exact passage and marked as such."""
+    if not citation.translation:
+        return ""
+    label = escape(text(ui_language, "machine_translation"))
+    return (
+        f'<div class="hr-translation"><p class="hr-translation-label">{label}</p>'
+        f"{_blocks_html(citation.translation)}</div>"
+    )
 
 
 def _web_host(url: str) -> str:
@@ -395,6 +423,10 @@ CSS = """
   font-size: 0.9rem; }
 .hr-snippet { margin: 0.4rem 0 0 0; padding-left: 0.6rem;
   border-left: 3px solid var(--color-accent); }
+/* A machine translation, below the passage it translates and marked as such. */
+.hr-translation { display: block; margin: 0.3rem 0 0 0; padding-left: 0.6rem;
+  border-left: 3px dashed var(--border-color-primary); }
+.hr-translation-label { margin: 0; font-weight: 600; font-size: 0.9rem; }
 .hr-article h2 { font-size: 1.2rem; margin: 0.2rem 0; }
 .hr-article h3 { font-size: 1.05rem; }
 .hr-article { max-height: 60vh; overflow-y: auto; padding-right: 0.5rem; }

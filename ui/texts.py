@@ -45,6 +45,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "lang_en": "English",
         "lang_nl": "Dutch",
         "cited": "Cited passage",
+        "machine_translation": "Machine translation:",
         "admin": "### Manage articles",
         "admin_password": "Admin password",
         "admin_off": (
@@ -237,6 +238,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "lang_en": "Engels",
         "lang_nl": "Nederlands",
         "cited": "Geciteerde passage",
+        "machine_translation": "Machinevertaling:",
         "admin": "### Artikelen beheren",
         "admin_password": "Beheerderswachtwoord",
         "admin_off": (

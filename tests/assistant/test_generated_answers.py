@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,8 @@ from langchain_core.callbacks import BaseCallbackHandler
 from assistant.chain import Assistant
 from assistant.evaluation import read_articles, snippet_in_article
 from assistant.generation import Generator
-from core.language import phrase
+from assistant.translation import figures, names, snippet_as_data, translation_problem
+from core.language import detect_language, phrase
 from core.settings import Settings
 from core.types import Answer
 from hr_assistant.runtime import Runtime
@@ -138,7 +140,9 @@ def assert_well_cited(answer: Answer, extractive: Answer) -> None:
         assert not re.search(r"\[(?!\d+\])[^\]]*\d[^\]]*\]", answer.text)  # no [2, 9] left
     else:
         assert answer.note  # a fallback always says why
-        assert (answer.text, answer.citations) == (extractive.text, extractive.citations)
+        # The extractive answer's quotes, some perhaps with a checked translation.
+        untranslated = [replace(c, translation="") for c in answer.citations]
+        assert (answer.text, untranslated) == (extractive.text, extractive.citations)
 
 
 @pytest.mark.parametrize("question", ANSWERABLE)
@@ -147,10 +151,38 @@ def test_local_model_answers_with_only_given_citations(
 ) -> None:
     before = len(local_calls.prompts)
     answer = local_assistant.ask(question)
-    assert len(local_calls.prompts) == before + 1  # the model was asked, once
+    # The model was asked once for the reply, then once per quote in the other language.
+    other = [c for c in answer.citations if c.language != answer.language]
+    assert len(local_calls.prompts) == before + 1 + len(other)
     extractive = local_assistant.ask(question, generate=False)
     assert_well_cited(answer, extractive)
     assert answer.language == extractive.language
+
+
+def test_every_translation_shown_keeps_its_quotes_figures_names_and_language(
+    local_assistant: Assistant, local_calls: ModelCalls
+) -> None:
+    question = "What is the difference between an HR assistant and an HR officer?"
+    before = len(local_calls.prompts)
+    answer = local_assistant.ask(question)
+    assert_well_cited(answer, local_assistant.ask(question, generate=False))
+    dutch = [c for c in answer.citations if c.language == "nl"]
+    assert dutch and answer.language == "en"
+    translation_prompts = local_calls.prompts[before + 1 :]
+    assert len(translation_prompts) == len(dutch)  # one call per Dutch quote, of it only
+    for cited, prompt in zip(dutch, translation_prompts, strict=True):
+        assert snippet_as_data(cited.snippet) in prompt
+    for cited in answer.citations:  # whether or not the tiny model managed one
+        if not cited.translation:
+            continue
+        source = snippet_as_data(cited.snippet)
+        assert figures(source) <= figures(cited.translation)
+        acronyms, words = names(source)
+        assert all(re.search(rf"\b{a}\b", cited.translation) for a in acronyms)
+        assert all(w.lower() in cited.translation.lower() for w in words)
+        assert detect_language(cited.translation, default="nl") == "en"
+        assert not MARKER.search(cited.translation) and "<|" not in cited.translation
+        assert translation_problem(source, cited.translation, "en") is None
 
 
 @pytest.mark.parametrize(

@@ -284,3 +284,20 @@ def test_a_malformed_pin_keeps_its_chat_unpinned_and_pinned_chats_are_the_last_t
     saved, gone = chats.from_browser({"chats": [old, *newer]})
     assert chats.find(saved, "e" * 32) is not None
     assert gone == [{"remove": f"{0:032x}"}]  # the oldest unpinned one
+
+
+def test_a_saved_machine_translation_is_kept_and_an_older_chat_loads_without_one():
+    translated = {**CITATION, "language": "nl", "translation": "The HR manager leads."}
+    records = _turn("Wat doet een HR-manager?")
+    records[1] = {**records[1], "citations": [translated]}
+    saved, chat_id = chats.remember(chats.empty(), "", records)
+    reopened = chats.find(saved, chat_id)["records"][1]
+    assert reopened["citations"][0]["translation"] == "The HR manager leads."
+    assert "The HR manager leads." in cards_of(reopened, "en")
+    assert "Machinevertaling:" in messages_of([records[0], reopened])[1]["content"]
+
+    old = _turn("q")[1]  # saved before translations: it loads, and stays as it was
+    assert chats.valid_record(old) == old
+    assert chats.valid_record({**old, "citations": [{**CITATION, "translation": ""}]}) == old
+    too_long = {**translated, "translation": "x" * (chats.MAX_FIELD_CHARS + 1)}
+    assert chats.valid_record({**records[1], "citations": [too_long]}) is None

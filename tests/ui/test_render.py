@@ -1,5 +1,6 @@
 """The answer as Markdown for the ``/chat`` API and as HTML for the page: pure rendering."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from html.parser import HTMLParser
 
@@ -184,3 +185,47 @@ def test_the_article_viewer_says_when_the_article_was_last_ingested():
     assert meta(article_html([bare], None, "en", ingested=STAMP)) == (
         "Ingested 2026-06-12 13:03 UTC"
     )
+
+
+def _translated_answer() -> Answer:
+    dutch = "De HR-assistent plant <b>afspraken</b> & gesprekken."
+    citation = Citation(
+        1,
+        "a",
+        "HR-assistent",
+        "a#0",
+        dutch,
+        "nl",
+        translation="The HR assistant plans <b>appointments</b> & interviews.",
+    )
+    return Answer("Who plans?", "The Dutch article says: … [1]", "en", False, [citation])
+
+
+def test_a_machine_translation_is_shown_below_its_quote_marked_and_escaped():
+    answer = _translated_answer()
+    bubble = answer_bubble(answer)
+    quote_at = bubble.index("De HR-assistent plant")
+    marked_at = bubble.index('class="hr-translation"')
+    assert quote_at < marked_at  # below the quote it translates
+    assert '<span class="hr-lang-en">Machine translation:</span>' in bubble
+    assert '<span class="hr-lang-nl">Machinevertaling:</span>' in bubble
+    assert "&lt;b&gt;appointments&lt;/b&gt; &amp; interviews" in bubble
+    assert "<b>appointments" not in bubble
+
+    for ui_language, label in (("en", "Machine translation:"), ("nl", "Machinevertaling:")):
+        cards = source_cards(answer.citations, ui_language)
+        assert cards.index('class="hr-snippet"') < cards.index(label)
+        assert "&lt;b&gt;appointments&lt;/b&gt;" in cards and "<b>" not in cards
+
+    markdown = render_markdown(answer)
+    quoted = markdown.splitlines()
+    at = quoted.index("> De HR-assistent plant <b>afspraken</b> & gesprekken.")
+    assert quoted[at + 1 : at + 3] == [
+        ">",
+        "> *Machine translation:* The HR assistant plans <b>appointments</b> & interviews.",
+    ]
+
+    untranslated = replace(answer, citations=[replace(answer.citations[0], translation="")])
+    for page in (answer_bubble(untranslated), source_cards(untranslated.citations, "en")):
+        assert "hr-translation" not in page and "Machine" not in page
+    assert "Machine" not in render_markdown(untranslated)
