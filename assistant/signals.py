@@ -483,13 +483,18 @@ def _counted_missing(window: Window, asked: AskedQuestion) -> float:
     The rarest word, not any: "how many *holiday* days" is not answered by "a 3-day
     course", as a thing counted is named by its least common word. A word no article
     uses is passed over: "how many vacation days" over articles that only say "leave"
-    is answered by "25 days of leave"."""
+    is answered by "25 days of leave". When no article uses any counted word, a window
+    in the question's language cannot give it by name, one in the other language can."""
     counted = asked.checkable(asked.counted, window.passage.language)
     if not counted:
         return 0.0
     known = [i for i in counted if not asked.unknown[i]]
     if known:
         counted = [max(known, key=lambda i: asked.weights[i])]
+    elif window.passage.language != asked.language:
+        # No article uses the word ("banen"): a window in the other language names the
+        # thing in its own words, a translation away, and the count kind judges it.
+        return 0.0
     return float(
         not _gives_count(window.text, [(asked.words[i], asked.groups[i]) for i in counted])
     )

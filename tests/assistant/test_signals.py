@@ -119,6 +119,16 @@ def test_a_count_is_given_beside_the_rarest_counted_word_the_articles_use():
     assert window_signals(leave, asked, z, 1.0, facts)["counted_missing"] == 0.0
 
 
+def test_a_count_no_article_names_is_a_translation_away_in_the_other_language():
+    asked = read_question("Hoeveel vacatures heeft een HR officer?", "", "nl", weights())
+    assert [asked.words[i] for i in asked.counted] == ["vacatures"]
+    z, facts = np.array([1.0]), ArticleFacts(set())
+    english = window("An HR officer fills 12 openings a year.")
+    assert window_signals(english, asked, z, 1.0, facts)["counted_missing"] == 0.0
+    dutch = window("Een HR officer vult 12 functies per jaar.", language="nl")
+    assert window_signals(dutch, asked, z, 1.0, facts)["counted_missing"] == 1.0
+
+
 def test_a_counted_compound_is_found_by_its_part():
     asked = read_question(
         "Hoeveel preventiemedewerkers heeft een bedrijf nodig?", "", "nl", weights()
