@@ -137,6 +137,21 @@ def _kinds() -> dict[str, tuple[re.Pattern[str], re.Pattern[str]]]:
 
 
 @lru_cache(maxsize=1)
+def _figure_kinds() -> frozenset[str]:
+    """The kinds read off a number (``figure`` in the file), alternatives to each other."""
+    data = yaml.safe_load(KINDS_PATH.read_text(encoding="utf-8"))
+    return frozenset(name for name, entry in data.items() if entry.get("figure"))
+
+
+def _kind_missing(gives: dict[str, bool]) -> bool:
+    """Whether a window fails to give what the question asks: none of the figure kinds
+    asked (any one of them answers), or any other kind asked."""
+    figures = [given for name, given in gives.items() if name in _figure_kinds()]
+    others = [given for name, given in gives.items() if name not in _figure_kinds()]
+    return (bool(figures) and not any(figures)) or not all(others)
+
+
+@lru_cache(maxsize=1)
 def _small_talk_words() -> tuple[frozenset[str], frozenset[str]]:
     """Small talk's own words, and the words that make a message ask something."""
     data = yaml.safe_load(SMALL_TALK_PATH.read_text(encoding="utf-8"))
@@ -760,9 +775,11 @@ def window_signals(
     subject = asked.checkable(asked.subject, passage.language)
     phrases = asked.subject_phrases
     same_language = float(passage.language == asked.language)
-    gives = [
-        given.search(window.text) for name, (_, given) in _kinds().items() if name in asked.kinds
-    ]
+    gives = {
+        name: bool(given.search(window.text))
+        for name, (_, given) in _kinds().items()
+        if name in asked.kinds
+    }
     scope_weights = asked.scope_weights or [1.0] * len(asked.scopes)
     named = _publisher_terms(passage.url)
     lacking = [not _found(g, (article.terms, implied, named)) for g in asked.scopes]
@@ -803,10 +820,8 @@ def window_signals(
         "unknown_majority": max(0.0, 2 * unknown_share - 1),
         "article_lift": dense - article.mean_z,
         "unknown_share": unknown_share,
-        # Cue words are ambiguous ("how much experience" asks a count as much as a
-        # sum): a window giving any kind asked for gives what was asked.
-        "kind_missing": float(bool(gives) and not any(gives)),
-        "kind_given": float(any(gives)),
+        "kind_missing": float(_kind_missing(gives)),
+        "kind_given": float(any(gives.values())),
         "scope_missing": _missing_scope(scope_weights, lacking, [not n for n in is_name]),
         "name_missing": _missing_scope(scope_weights, lacking, is_name),
         "question_cover": _share(

@@ -251,6 +251,18 @@ def test_a_question_of_legal_duty_is_answered_only_by_a_sentence_about_the_law()
     assert dutch.kinds == ["obligation"]
 
 
+def test_figure_kinds_are_alternatives_and_every_other_kind_must_be_given():
+    asked = read_question("How many days off does an HR officer get by law?", "", "en", weights())
+    assert sorted(asked.kinds) == ["count", "duration", "obligation"]
+    article = ArticleFacts(set(terms(ARTICLES[0][1])))
+
+    def kind_missing(text: str) -> float:
+        return window_signals(window(text), asked, np.array([2.0]), 1.0, article)["kind_missing"]
+
+    assert kind_missing("An HR officer gets 25 days off.") == 1.0
+    assert kind_missing("By law an HR officer gets 20 days off.") == 0.0
+
+
 def test_a_sum_in_dollars_or_pounds_names_its_country():
     assert currency_places("Median salary: $52,000") == places_in("United States")
     assert currency_places("about £ 30,000 a year") == places_in("United Kingdom")
