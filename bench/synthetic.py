@@ -86,3 +86,129 @@ def write_articles(folder: Path, count: int, start: int = 0) -> list[Path]:
         path.write_text(article_text(number), encoding="utf-8")
         paths.append(path)
     return paths
+
+
+# The large article: a handbook of seeded, varied prose, so that nearly every sentence is
+# new (the embedding cache would make a repetitive text look cheap).
+_TOPICS = [
+    "onboarding",
+    "annual leave",
+    "parental leave",
+    "sick leave",
+    "performance reviews",
+    "salary bands",
+    "overtime",
+    "remote work",
+    "training budgets",
+    "exit interviews",
+    "pension contributions",
+    "workplace safety",
+    "recruitment",
+    "succession planning",
+    "employee surveys",
+    "grievance procedures",
+]
+_SUBJECTS = [
+    "The HR advisor",
+    "Each line manager",
+    "The payroll team",
+    "A new employee",
+    "The works council",
+    "The recruiter",
+    "Every team lead",
+    "The compensation analyst",
+    "The HR business partner",
+    "A part-time colleague",
+]
+_VERBS = [
+    "reviews",
+    "records",
+    "explains",
+    "approves",
+    "discusses",
+    "plans",
+    "checks",
+    "documents",
+    "updates",
+    "follows up on",
+]
+_OBJECTS = [
+    "the request for {topic}",
+    "the policy on {topic}",
+    "questions about {topic}",
+    "the budget for {topic}",
+    "the timeline for {topic}",
+    "exceptions to the rules on {topic}",
+    "the figures on {topic}",
+    "the agreement about {topic}",
+]
+_WHEN = [
+    "within {n} working days",
+    "before the end of quarter {q}",
+    "at least {n} weeks in advance",
+    "during the {ordinal} meeting of the month",
+    "once every {n} months",
+    "no later than day {n} of the cycle",
+]
+_WHY = [
+    "so that nobody is left waiting for an answer",
+    "because the collective agreement asks for it",
+    "to keep the records complete for the audit of {year}",
+    "which keeps costs predictable for department {dept}",
+    "as agreed with the works council in {year}",
+    "so that employees in region {dept} are treated alike",
+]
+_ORDINALS = ["first", "second", "third", "last"]
+
+
+def _handbook_sentence(rng: random.Random, topic: str) -> str:
+    n, q, year, dept = (
+        rng.randint(2, 60),
+        rng.randint(1, 4),
+        rng.randint(2015, 2026),
+        rng.randint(1, 900),
+    )
+    obj = rng.choice(_OBJECTS).format(topic=topic)
+    when = rng.choice(_WHEN).format(n=n, q=q, ordinal=rng.choice(_ORDINALS))
+    why = rng.choice(_WHY).format(year=year, dept=dept)
+    return f"{rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {obj} {when}, {why}."
+
+
+def _handbook_section(rng: random.Random, number: int) -> str:
+    topic = rng.choice(_TOPICS)
+    blocks = [f"## {topic.capitalize()} in practice, part {number}"]
+    for _ in range(rng.randint(2, 5)):
+        sentences = [_handbook_sentence(rng, topic) for _ in range(rng.randint(2, 6))]
+        blocks.append(" ".join(sentences))
+    if rng.random() < 0.5:
+        items = [f"- {_handbook_sentence(rng, topic)}" for _ in range(rng.randint(3, 6))]
+        blocks.append(f"What to check for {topic}:\n" + "\n".join(items))
+    return "\n\n".join(blocks)
+
+
+def handbook_text(megabytes: float, seed: int = 0) -> str:
+    """A Markdown handbook of about ``megabytes`` MB (headings, paragraphs, lists), the
+    same for the same arguments on every machine: one large article to ingest."""
+    rng = random.Random(seed)
+    target = int(megabytes * 1024 * 1024)
+    parts = ['---\ntitle: "Employee handbook"\nlanguage: en\n---\n\n# Employee handbook']
+    size = len(parts[0])
+    number = 0
+    while size < target:
+        number += 1
+        section = _handbook_section(rng, number)
+        parts.append(section)
+        size += len(section.encode("utf-8")) + 2
+    return "\n\n".join(parts) + "\n"
+
+
+def short_sections_text(count: int, seed: int = 0) -> str:
+    """A Markdown article of ``count`` sections of one sentence each: ``count``
+    passages, cheap to embed (one sentence each), for tests of a long ingest."""
+    rng = random.Random(seed)
+    topics = [rng.choice(_TOPICS) for _ in range(count)]
+    sections = [
+        f"## {topic.capitalize()}, rule {n}\n\n{_handbook_sentence(rng, topic)}"
+        for n, topic in enumerate(topics, 1)
+    ]
+    return '---\ntitle: "Handbook rules"\nlanguage: en\n---\n\n' + "\n\n".join(sections) + "\n"

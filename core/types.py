@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 # A list item's mark at the start of a line: "- ", "* ", "• ", "– ", "1. ", "2) ".
 LIST_ITEM = re.compile(r"^\s*(?:[-*•–]|\d+[.)])\s+")
+
+# How far an ingest is, told as it goes: called with (passages done, passages in all),
+# first with 0 done and last with all of them. One large article takes an hour to embed,
+# so whoever started it (a terminal, the Articles tab, the watcher) is told by passages,
+# not by articles. The caller makes it (a tqdm bar, a gr.Progress) and hands it down.
+IngestProgress = Callable[[int, int], None]
 
 
 def where(title: str, section: str) -> str:

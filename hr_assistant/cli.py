@@ -7,14 +7,19 @@ import logging
 import os
 import sys
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from pydantic import ValidationError
 
 from core.errors import AssistantError
 from core.settings import get_settings
+
+if TYPE_CHECKING:
+    from core.types import IngestProgress
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -60,7 +65,8 @@ def ingest(knowledge: Path | None, as_json: bool, watch: bool) -> None:
     settings = get_settings()
     ensure_writable(settings)  # before loading the model: a refusal comes at once
     base = Runtime(settings).knowledge
-    report = base.sync(knowledge, progress=not as_json and sys.stderr.isatty())
+    with passage_bar(shown=not as_json and sys.stderr.isatty()) as progress:
+        report = base.sync(knowledge, progress=progress)
     _print_report(report, as_json)
     if watch:
         base.watch(
@@ -71,6 +77,26 @@ def ingest(knowledge: Path | None, as_json: bool, watch: bool) -> None:
         )
     elif report.errors:
         sys.exit(1)
+
+
+@contextmanager
+def passage_bar(shown: bool) -> Iterator[IngestProgress | None]:
+    """A tqdm bar on stderr over the passages an ingest writes (None when not
+    ``shown``): one large article takes an hour, a bar over articles stood still."""
+    if not shown:
+        yield None
+        return
+    from tqdm import tqdm
+
+    with tqdm(unit="passage", file=sys.stderr, leave=False) as bar:
+
+        def advance(done: int, total: int) -> None:
+            if bar.total != total:
+                bar.reset(total=total)
+            bar.update(done - bar.n)
+            bar.refresh()  # every step: they come seconds apart, not too fast to show
+
+        yield advance
 
 
 def _print_report(report: Any, as_json: bool) -> None:

@@ -8,8 +8,8 @@ articles that left the folder are deleted. No duplicates survive a re-ingest.
 from __future__ import annotations
 
 import logging
-import sys
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from core.store import (
     open_store,
     read_all,
 )
-from core.types import Article, Passage
+from core.types import Article, IngestProgress, Passage
 from core.units import UNIT_VECTORS_KEY, encode_vectors, split_text
 from ingest.chunking import chunk_article, embedding_text
 from ingest.loaders import (
@@ -50,6 +50,11 @@ logger = logging.getLogger(__name__)
 # Articles indexed together: each batch adds its new passages before its stale ones go
 # (so no article is ever half-emptied), and few batches keep an unchanged re-ingest fast.
 ARTICLES_PER_BATCH = 50
+# Passages embedded (with their sentences) and written at a time. A 19 MB article has
+# some 33,000 passages and 145,000 sentences: embedded all at once they took gigabytes
+# and more SQL parameters than PostgreSQL takes in one statement, and nothing was
+# written (nor cached) for an hour. Also the step in which progress is told.
+PASSAGES_PER_WRITE = 32
 
 
 @dataclass
@@ -112,6 +117,24 @@ def documents_with_units(
         start += len(units)
         documents.append(passage_to_document(passage, encoded))
     return documents
+
+
+def documents_in_writes(
+    passages: list[Passage],
+    embeddings: IdentifiedEmbeddings,
+    progress: IngestProgress,
+    done: int = 0,
+    total: int = 0,
+) -> Iterator[Document]:
+    """:func:`documents_with_units` for ``passages``, PASSAGES_PER_WRITE at a time, made
+    only when LangChain's ``index()`` asks for them (give it ``batch_size`` =
+    PASSAGES_PER_WRITE). It asks for the next ones after writing the last, so before
+    each ``progress`` is told how many are in the store: ``done`` (written before
+    ``passages``) plus those of ``passages``, of ``total``."""
+    for start in range(0, len(passages), PASSAGES_PER_WRITE):
+        if start:
+            progress(done + start, total)
+        yield from documents_with_units(passages[start : start + PASSAGES_PER_WRITE], embeddings)
 
 
 def load_folder(folder: Path, max_bytes: int) -> tuple[list[Article], list[dict[str, str]]]:
@@ -208,12 +231,6 @@ class _CachedEmbeddings(IdentifiedEmbeddings):
         return self._inner.embed_query(text)
 
 
-def _progress(total: int, enabled: bool) -> Any:
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="article", disable=not enabled, file=sys.stderr, leave=False)
-
-
 def ensure_writable(settings: Settings) -> None:
     """Refuse, in one line, to write a store that this process may not write: an
     embedded store that a running chat owns, or one whose writes cannot be leased.
@@ -243,9 +260,10 @@ def ingest_folder(
     embeddings: IdentifiedEmbeddings,
     folder: Path | None = None,
     *,
-    progress: bool = False,
+    progress: IngestProgress | None = None,
 ) -> IngestReport:
-    """Sync the store with ``folder`` (default: the configured knowledge folder).
+    """Sync the store with ``folder`` (default: the configured knowledge folder);
+    ``progress`` is told how many of its passages are written as it goes.
 
     The whole sync holds the store's write lease (see :mod:`core.lease`), reading the
     folder included: a writer that waited for another one writes the folder as it is
@@ -281,11 +299,9 @@ def _sync(
     embeddings: IdentifiedEmbeddings,
     articles: list[Article],
     errors: list[dict[str, str]],
-    progress: bool,
+    progress: IngestProgress | None,
 ) -> IngestReport:
     """Write ``articles`` into the store in batches and delete what left the folder."""
-    from langchain_core.indexing import index
-
     store = open_store(settings, embeddings)
     indexing_embeddings = _CachedEmbeddings(embeddings, settings)
     indexing_store = open_store(settings, indexing_embeddings)
@@ -293,31 +309,42 @@ def _sync(
     leased_records: Any = _LeasedRecords(record_manager, lease)  # index() takes it as its own
     report = IngestReport(articles=len(articles), errors=errors)
     report.deleted += _remove_orphans(lease, store, record_manager)
-    with _progress(len(articles), progress) as bar:
-        for start in range(0, len(articles), ARTICLES_PER_BATCH):
-            batch = articles[start : start + ARTICLES_PER_BATCH]
-            passages = [p for a in batch for p in chunk_article(a)]
-            documents = documents_with_units(passages, indexing_embeddings)
-            report.chunks += len(documents)
-            result = index(
-                documents,
-                leased_records,
-                indexing_store,
-                cleanup="scoped_full",
-                source_id_key=SOURCE_KEY,
-                key_encoder="sha256",
-                batch_size=64,
-            )
-            report.added += result["num_added"]
-            report.updated += result["num_updated"]
-            report.skipped += result["num_skipped"]
-            report.deleted += result["num_deleted"]
-            bar.set_postfix_str(f"{report.chunks} passages")
-            bar.update(len(batch))
+    batches = [
+        [p for a in articles[start : start + ARTICLES_PER_BATCH] for p in chunk_article(a)]
+        for start in range(0, len(articles), ARTICLES_PER_BATCH)
+    ]
+    total = sum(len(passages) for passages in batches)
+    tell = progress or (lambda done, total: None)
+    tell(0, total)
+    for passages in batches:
+        documents = documents_in_writes(passages, indexing_embeddings, tell, report.chunks, total)
+        result = _index(documents, leased_records, indexing_store)
+        report.chunks += len(passages)
+        report.added += result["num_added"]
+        report.updated += result["num_updated"]
+        report.skipped += result["num_skipped"]
+        report.deleted += result["num_deleted"]
+        tell(report.chunks, total)
     report.deleted += _delete_gone(lease, settings, store, record_manager, articles, errors)
     if report.added or report.updated or report.deleted:
         StoreVersion.for_settings(settings).bump()  # serving chats reload
     return report
+
+
+def _index(documents: Iterator[Document], record_manager: Any, store: Any) -> Any:
+    """LangChain's ``index()`` of one batch of articles: its passages' new documents are
+    added, and only then are the stale ones of those articles deleted."""
+    from langchain_core.indexing import index
+
+    return index(
+        documents,
+        record_manager,
+        store,
+        cleanup="scoped_full",
+        source_id_key=SOURCE_KEY,
+        key_encoder="sha256",
+        batch_size=PASSAGES_PER_WRITE,
+    )
 
 
 def _delete_gone(

@@ -20,6 +20,7 @@ from core.embeddings import IdentifiedEmbeddings
 from core.errors import AssistantError, EmptyStoreError
 from core.settings import Settings
 from core.store import StoreVersion, ingested_articles, open_store, read_all
+from core.types import IngestProgress
 from ingest.audit import AuditLog
 from ingest.indexer import IngestReport, ingest_folder
 from ingest.loaders import SUPPORTED_SUFFIXES
@@ -68,8 +69,11 @@ class KnowledgeBase:
         self._listing_lock = threading.Lock()
         self._watcher: FolderWatcher | None = None
 
-    def sync(self, folder: Path | None = None, *, progress: bool = False) -> IngestReport:
-        """Bring the store in line with ``folder`` (default: the articles folder).
+    def sync(
+        self, folder: Path | None = None, *, progress: IngestProgress | None = None
+    ) -> IngestReport:
+        """Bring the store in line with ``folder`` (default: the articles folder),
+        telling ``progress`` how many passages are written as it goes.
 
         Raises:
             AssistantError: see :func:`ingest.indexer.ingest_folder`.

@@ -46,6 +46,9 @@ class WatchState:
     last_sync: datetime | None = None  # when the last sync finished (UTC)
     skipped: tuple[dict[str, str], ...] = ()  # the files that sync could not ingest
     problem: str = ""  # why it is not following, or why the last sync failed
+    # While a sync runs: (passages written, passages in all). One large article takes
+    # an hour, and "last sync 12:04 UTC" alone says nothing of it meanwhile.
+    syncing: tuple[int, int] | None = None
 
 
 class FolderWatcher:
@@ -125,7 +128,9 @@ class FolderWatcher:
         on until the next change; any other failure, the store's included, goes up to
         :meth:`run`, which syncs again after a pause."""
         try:
-            report = ingest_folder(self.settings, self.embeddings, self.folder)
+            report = ingest_folder(
+                self.settings, self.embeddings, self.folder, progress=self._progressed
+            )
         except StoreError as exc:
             # The store failing (a database down, a lease that cannot be taken) is no
             # refusal of the folder: run() backs off and syncs again, so the change is
@@ -137,13 +142,17 @@ class FolderWatcher:
             logger.warning("re-ingest of %s failed: %s", self.folder, exc)
             if isinstance(exc, UnreadableFolderError):  # the watch cannot see into it
                 self._unreadable = [self.folder]
-            self._set(problem=str(exc))
+            self._set(problem=str(exc), syncing=None)
             if self.on_error is not None:
                 self.on_error(str(exc))
             return
         if announce or report.added or report.updated or report.deleted:
             self.on_report(report)
         self._synced(report)
+
+    def _progressed(self, done: int, total: int) -> None:
+        """How far the sync under way is (an :data:`core.types.IngestProgress`)."""
+        self._set(syncing=(done, total))
 
     def _synced(self, report: IngestReport) -> None:
         self._retry_s = FIRST_RETRY_S
@@ -152,7 +161,9 @@ class FolderWatcher:
             for e in report.errors
             if e["error"].startswith(UNREADABLE_FOLDER)
         ]
-        self._set(last_sync=datetime.now(UTC), skipped=tuple(report.errors), problem="")
+        self._set(
+            last_sync=datetime.now(UTC), skipped=tuple(report.errors), problem="", syncing=None
+        )
         if report.errors:  # at the default log level: nobody may be watching the tab
             logger.warning(
                 "synced %s; %d skipped: %s",
@@ -184,7 +195,7 @@ class FolderWatcher:
         logger.error(
             "following %s failed; trying again in %g s", self.folder, self._retry_s, exc_info=exc
         )
-        self._set(following=False, problem=_describe(exc))
+        self._set(following=False, problem=_describe(exc), syncing=None)
         stop.wait(self._retry_s)
         self._retry_s = min(2 * self._retry_s, MAX_RETRY_S)
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.errors import AssistantError
 from core.language import is_valid_text
-from core.types import Answer, Citation
+from core.types import Answer, Citation, IngestProgress
 from ui.render import (
     answer_bubble,
     answer_html,
@@ -403,12 +403,14 @@ class ChatApp:
             return (said("too_many_attempts"),)
         return (said("wrong_password"),)
 
-    def sync(self, notes: list[Said], action: str, article: str) -> Status:
+    def sync(
+        self, notes: list[Said], action: str, article: str, progress: IngestProgress | None = None
+    ) -> Status:
         """Bring the store in line with the articles folder, write the admin action to
         the audit log and say what happened (the assistant reloads when the knowledge
-        base reports a change)."""
+        base reports a change); ``progress`` is told how far it is."""
         try:
-            report = self.knowledge.sync(progress=True)
+            report = self.knowledge.sync(progress=progress)
         except AssistantError as exc:
             self.knowledge.audit.record(action, article, failed(exc))
             return (*notes, as_written(str(exc)))
@@ -467,7 +469,12 @@ class ChatApp:
         return escape(text(ui_language, "confirm_replace", names="; ".join(named)))
 
     def upload(
-        self, uploads: list[tuple[Path, str]], password: str, *, client: str
+        self,
+        uploads: list[tuple[Path, str]],
+        password: str,
+        progress: IngestProgress | None = None,
+        *,
+        client: str,
     ) -> tuple[Status, list[str]]:
         """Save the uploads (an article they replace goes to the trash first) and sync;
         returns the status and the trashed files, which an undo can bring back."""
@@ -491,7 +498,7 @@ class ChatApp:
         notes += not_replaced + [as_written(reason) for reason in refused]
         names = ", ".join(path.name for path in saved) or ", ".join(n for _, n in uploads)
         action = "replace" if trashed else "upload"
-        return self.sync(notes, action, names), trashed
+        return self.sync(notes, action, names, progress), trashed
 
     def delete_question(self, article_id: str | None, ui_language: str) -> str:
         """The confirmation to ask before deleting, naming the article and its size."""
@@ -501,7 +508,14 @@ class ChatApp:
         passages = counted(ui_language, "passage", info.chunks)
         return escape(text(ui_language, "confirm_delete", title=info.title, passages=passages))
 
-    def delete(self, article_id: str | None, password: str, *, client: str) -> tuple[Status, str]:
+    def delete(
+        self,
+        article_id: str | None,
+        password: str,
+        progress: IngestProgress | None = None,
+        *,
+        client: str,
+    ) -> tuple[Status, str]:
         """Move the article's file to the trash and sync; returns the status and the
         trashed file ("" when nothing was deleted)."""
         if refusal := self.admin_refusal(password, client=client):
@@ -515,9 +529,16 @@ class ChatApp:
             return (as_written(str(exc)),), ""
         name = trashed.name.split("--", 1)[-1]
         note = said("deleted", plain=True, name=name)
-        return self.sync([note], "delete", name), str(trashed)
+        return self.sync([note], "delete", name, progress), str(trashed)
 
-    def undo(self, trashed: list[str], password: str, *, client: str) -> tuple[Status, list[str]]:
+    def undo(
+        self,
+        trashed: list[str],
+        password: str,
+        progress: IngestProgress | None = None,
+        *,
+        client: str,
+    ) -> tuple[Status, list[str]]:
         """Bring back the latest file this session deleted or replaced (a replaced one
         returns over its replacement); returns the status and what is left to undo."""
         if refusal := self.admin_refusal(password, client=client):
@@ -532,12 +553,14 @@ class ChatApp:
             self.knowledge.audit.record("undo", Path(path).name, failed(exc))
             return (as_written(str(exc)),), rest
         note = said("restored", plain=True, name=restored.name)
-        return self.sync([note], "undo", restored.name), rest
+        return self.sync([note], "undo", restored.name, progress), rest
 
-    def reingest(self, password: str, *, client: str) -> Status:
+    def reingest(
+        self, password: str, progress: IngestProgress | None = None, *, client: str
+    ) -> Status:
         if refusal := self.admin_refusal(password, client=client):
             return refusal
-        return self.sync([], "reingest", "")
+        return self.sync([], "reingest", "", progress)
 
     def api_chat(self, message: str) -> str:
         """The ``/chat`` API: one question, its answer and sources as Markdown.

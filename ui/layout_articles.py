@@ -20,17 +20,18 @@ from gradio.events import Dependency
 from ui.relabel import Label, PasswordBox, Redraw, saying
 from ui.render import escape, status_markdown, table_html
 from ui.security import request_client
-from ui.texts import Status, said, text, utc_time
+from ui.texts import Status, number, said, text, utc_time
 
 if TYPE_CHECKING:
     from core.settings import Settings
+    from core.types import IngestProgress
     from ingest.knowledge_base import KnowledgeBase
     from ingest.watch import WatchState
     from ui.handlers import ChatApp
 
 WATCH_STATUS_EVERY_S = 10  # how often an open Articles tab reads the watcher's state
-# Gradio shows ingest's tqdm bar when a handler declares a tracking Progress default.
-INGEST_PROGRESS = gr.Progress(track_tqdm=True)
+# Gradio hands a handler that declares a Progress default its event's progress bar.
+INGEST_PROGRESS = gr.Progress()
 HIDE = gr.update(visible=False)
 
 
@@ -135,6 +136,9 @@ def watch_status(state: WatchState | None, folder: Path, language: str) -> str:
         line = text(language, "watch_not_following", folder=name, problem=problem)
     else:
         details = []
+        if state.syncing is not None:
+            done, total = (number(language, n) for n in state.syncing)
+            details.append(text(language, "watch_syncing", done=done, total=total))
         if state.last_sync is not None:
             details.append(text(language, "watch_last_sync", time=utc_time(state.last_sync)))
         if state.skipped:
@@ -356,7 +360,9 @@ class ArticlesEvents:
             pairs = [[str(path), name] for path, name in uploads]
             unchanged = (gr.update(),) * REFRESHED_COUNT
             return (*unchanged, gr.update(visible=True), question, pairs)
-        status, moved = handlers.upload(uploads, key or password, client=client)
+        status, moved = handlers.upload(
+            uploads, key or password, told(progress, language), client=client
+        )
         return (*self.refreshed(status, language, undo + moved), HIDE, "", [])
 
     def on_replace(
@@ -370,8 +376,9 @@ class ArticlesEvents:
         progress: gr.Progress = INGEST_PROGRESS,
     ) -> tuple[Any, ...]:
         uploads = [(Path(path), name) for path, name in pairs]
-        client = request_client(request)
-        status, moved = self.handlers.upload(uploads, key or password, client=client)
+        status, moved = self.handlers.upload(
+            uploads, key or password, told(progress, language), client=request_client(request)
+        )
         return (*self.refreshed(status, language, undo + moved), HIDE, "", [])
 
     def on_delete(
@@ -384,8 +391,9 @@ class ArticlesEvents:
         request: gr.Request,
         progress: gr.Progress = INGEST_PROGRESS,
     ) -> tuple[Any, ...]:
-        client = request_client(request)
-        status, moved = self.handlers.delete(article_id, key or password, client=client)
+        status, moved = self.handlers.delete(
+            article_id, key or password, told(progress, language), client=request_client(request)
+        )
         undone = [*undo, moved] if moved else undo
         return (*self.refreshed(status, language, undone), HIDE, "")  # nothing asked now
 
@@ -398,7 +406,9 @@ class ArticlesEvents:
         request: gr.Request,
         progress: gr.Progress = INGEST_PROGRESS,
     ) -> tuple[Any, ...]:
-        status, left = self.handlers.undo(undo, key or password, client=request_client(request))
+        status, left = self.handlers.undo(
+            undo, key or password, told(progress, language), client=request_client(request)
+        )
         return self.refreshed(status, language, left)
 
     def on_reingest(
@@ -410,7 +420,9 @@ class ArticlesEvents:
         request: gr.Request,
         progress: gr.Progress = INGEST_PROGRESS,
     ) -> tuple[Any, ...]:
-        status = self.handlers.reingest(key or password, client=request_client(request))
+        status = self.handlers.reingest(
+            key or password, told(progress, language), client=request_client(request)
+        )
         return self.refreshed(status, language, undo)
 
     def ask_delete(
@@ -436,6 +448,16 @@ class ArticlesEvents:
             return "", gr.update(interactive=False), *saying(refusal, language)
         accepted = said("admin_ok_insights" if self.insights_shown else "admin_ok")
         return password, gr.update(interactive=True), *saying((accepted,), language)
+
+
+def told(progress: gr.Progress, language: str) -> IngestProgress:
+    """An ingest's progress on the bar Gradio shows over the admin's outputs, in
+    passages: one large article takes an hour."""
+
+    def tell(done: int, total: int) -> None:
+        progress((done, total), unit=text(language, "passages_unit"))
+
+    return tell
 
 
 def gap_note(language: str, asked: list[str] | None) -> str:

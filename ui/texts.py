@@ -88,6 +88,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "pick_first": "Choose the article to delete first.",
         "watch_following": "Following {folder}",
         "watch_last_sync": "last sync {time}",
+        "watch_syncing": "syncing: {done} of {total} passages",
+        "passages_unit": "passages",
         "watch_skipped_one": "1 file skipped: {files}",
         "watch_skipped": "{count} files skipped: {files}",
         "watch_failed": "the last sync failed: {problem}",
@@ -288,6 +290,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "pick_first": "Kies eerst het artikel dat je wilt verwijderen.",
         "watch_following": "Volgt {folder}",
         "watch_last_sync": "laatst bijgewerkt {time}",
+        "watch_syncing": "bijwerken: {done} van {total} passages",
+        "passages_unit": "passages",
         "watch_skipped_one": "1 bestand overgeslagen: {files}",
         "watch_skipped": "{count} bestanden overgeslagen: {files}",
         "watch_failed": "het laatste bijwerken mislukte: {problem}",
@@ -433,6 +437,13 @@ def utc_time(moment: datetime | str | None) -> str:
     if parsed.tzinfo is None:  # the page's times are all kept in UTC
         parsed = parsed.replace(tzinfo=UTC)
     return f"{parsed.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+
+def number(language: str, count: int) -> str:
+    """``count`` with its thousands marked as ``language`` writes them: "40,000" in
+    English, "40.000" in Dutch."""
+    written = f"{count:,}"
+    return written.replace(",", ".") if language == "nl" else written
 
 
 def counted(language: str, noun: str, count: int) -> str:
