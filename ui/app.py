@@ -94,6 +94,15 @@ GRADIO_DRAWN = {
     "Warning": "toast_warning",
 }
 
+# Questions answered at once; the others wait in Gradio's queue. More only share the two
+# cores' GIL: with 20 sessions, 20 at once gave the same answers per second and a p95
+# twice as long (bench/load.py).
+CONCURRENT_ANSWERS = 4
+# How often a waiting browser is told its place in the queue. Gradio's "auto" tells
+# every waiting request each time one starts: 14 messages per answer with 20 sessions,
+# each written by serve and read by a client; at 1 s, about 2.
+QUEUE_STATUS_SECONDS = 1.0
+
 
 def build_app(
     assistant: Assistant,
@@ -154,6 +163,14 @@ def build_app(
         wire_header(header)
         gr.api(handlers.api_chat, api_name="chat")
     return app
+
+
+def queued(app: gr.Blocks) -> gr.Blocks:
+    """``app`` with the queue ``serve`` runs: :data:`CONCURRENT_ANSWERS` at once, its
+    waiting requests told their place every :data:`QUEUE_STATUS_SECONDS`."""
+    return app.queue(
+        default_concurrency_limit=CONCURRENT_ANSWERS, status_update_rate=QUEUE_STATUS_SECONDS
+    )
 
 
 def page_access(
