@@ -102,6 +102,10 @@ CONCURRENT_ANSWERS = 4
 # every waiting request each time one starts: 14 messages per answer with 20 sessions,
 # each written by serve and read by a client; at 1 s, about 2.
 QUEUE_STATUS_SECONDS = 1.0
+# Gradio summarises its traffic log with pandas after every request (2 ms with 500
+# requests logged, 7.5 ms at its cap of 10,000), for a monitoring page this app turns
+# off (launch_kwargs): this many requests between summaries means never.
+GRADIO_SUMMARY_EVERY = 10**12
 
 
 def build_app(
@@ -167,7 +171,9 @@ def build_app(
 
 def queued(app: gr.Blocks) -> gr.Blocks:
     """``app`` with the queue ``serve`` runs: :data:`CONCURRENT_ANSWERS` at once, its
-    waiting requests told their place every :data:`QUEUE_STATUS_SECONDS`."""
+    waiting requests told their place every :data:`QUEUE_STATUS_SECONDS`, and no traffic
+    summaries (Gradio reads that setting from the environment when the queue is made)."""
+    os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", str(GRADIO_SUMMARY_EVERY))
     return app.queue(
         default_concurrency_limit=CONCURRENT_ANSWERS, status_update_rate=QUEUE_STATUS_SECONDS
     )
@@ -263,6 +269,9 @@ def launch_kwargs(settings: Settings, uploads: Path | None = None) -> dict[str, 
         # No "Use via API / Built with Gradio / Settings" footer: its settings panel
         # offers developer tools and a second language switch to HR staff.
         "footer_links": [],
+        # No /monitoring pages: Gradio's traffic log keeps each request's session, and
+        # its summary would be open to anyone who reaches the page.
+        "enable_monitoring": False,
         "show_error": False,
         "quiet": True,
         "ssr_mode": False,
