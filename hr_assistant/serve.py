@@ -60,7 +60,7 @@ def stop_on_sigterm() -> None:
 def _serve(settings: Settings, host: str, port: int, watch: bool, url: str, uploads: Path) -> None:
     """Ingest if needed, follow the articles folder and serve the page until stopped."""
     from core.lease import write_lease
-    from ui.app import build_app, launch_kwargs
+    from ui.app import build_app, launch_kwargs, queued
 
     with write_lease(settings):  # waits for a running write; refuses an unleasable store
         pass  # claimed first: any writer after this one is turned away
@@ -83,8 +83,6 @@ def _serve(settings: Settings, host: str, port: int, watch: bool, url: str, uplo
     if settings.ui_password:
         print("sign in as user 'hr' with HR_ASSISTANT_UI_PASSWORD")
     try:
-        app.queue(default_concurrency_limit=4).launch(
-            server_name=host, server_port=port, **launch_kwargs(settings, uploads)
-        )
+        queued(app).launch(server_name=host, server_port=port, **launch_kwargs(settings, uploads))
     finally:
         stop.set()

@@ -94,6 +94,19 @@ GRADIO_DRAWN = {
     "Warning": "toast_warning",
 }
 
+# Questions answered at once; the others wait in Gradio's queue. More only share the two
+# cores' GIL: with 20 sessions, 20 at once gave the same answers per second and a p95
+# twice as long (bench/load.py).
+CONCURRENT_ANSWERS = 4
+# How often a waiting browser is told its place in the queue. Gradio's "auto" tells
+# every waiting request each time one starts: 14 messages per answer with 20 sessions,
+# each written by serve and read by a client; at 1 s, about 2.
+QUEUE_STATUS_SECONDS = 1.0
+# Gradio summarises its traffic log with pandas after every request (2 ms with 500
+# requests logged, 7.5 ms at its cap of 10,000), for a monitoring page this app turns
+# off (launch_kwargs): this many requests between summaries means never.
+GRADIO_SUMMARY_EVERY = 10**12
+
 
 def build_app(
     assistant: Assistant,
@@ -154,6 +167,16 @@ def build_app(
         wire_header(header)
         gr.api(handlers.api_chat, api_name="chat")
     return app
+
+
+def queued(app: gr.Blocks) -> gr.Blocks:
+    """``app`` with the queue ``serve`` runs: :data:`CONCURRENT_ANSWERS` at once, its
+    waiting requests told their place every :data:`QUEUE_STATUS_SECONDS`, and no traffic
+    summaries (Gradio reads that setting from the environment when the queue is made)."""
+    os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", str(GRADIO_SUMMARY_EVERY))
+    return app.queue(
+        default_concurrency_limit=CONCURRENT_ANSWERS, status_update_rate=QUEUE_STATUS_SECONDS
+    )
 
 
 def page_access(
@@ -246,6 +269,9 @@ def launch_kwargs(settings: Settings, uploads: Path | None = None) -> dict[str, 
         # No "Use via API / Built with Gradio / Settings" footer: its settings panel
         # offers developer tools and a second language switch to HR staff.
         "footer_links": [],
+        # No /monitoring pages: Gradio's traffic log keeps each request's session, and
+        # its summary would be open to anyone who reaches the page.
+        "enable_monitoring": False,
         "show_error": False,
         "quiet": True,
         "ssr_mode": False,

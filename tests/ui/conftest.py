@@ -37,12 +37,12 @@ def feedback_store(tmp_path_factory: pytest.TempPathFactory):
 def serve_app(assistant, feedback_store) -> Iterator[str]:
     """Serve the real app for ``assistant`` on a free loopback port; yields its URL."""
     from ingest.knowledge_base import KnowledgeBase
-    from ui.app import build_app, launch_kwargs
+    from ui.app import build_app, launch_kwargs, queued
 
     knowledge = KnowledgeBase(assistant.settings, assistant.embeddings, on_change=None)
     app = build_app(assistant, knowledge, feedback_store)
     port = free_port()
-    app.queue().launch(
+    queued(app).launch(
         server_name="127.0.0.1",
         server_port=port,
         prevent_thread_lock=True,

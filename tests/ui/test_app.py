@@ -27,6 +27,14 @@ def test_chat_answers_dutch_and_refuses_empty_kindly(served):
     assert client.predict(message="  ", api_name="/chat") == "Please type a question."
 
 
+def test_gradio_traffic_monitoring_is_off(served):
+    """Gradio's /monitoring pages show its traffic log, each request's session with it,
+    and its summary is open to anyone who reaches the page: the app serves neither."""
+    import httpx
+
+    assert httpx.get(f"{served}monitoring/summary").status_code == 403
+
+
 def test_markup_in_questions_and_answers_is_escaped_on_the_page(assistant):
     answer = assistant.ask("<script>alert(1)</script> What does an HR Generalist do?")
     assert "<script>" not in answer_bubble(answer)
