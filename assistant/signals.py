@@ -271,6 +271,7 @@ class AskedQuestion:
     specific_unknown: float = 0.0  # how uncommon in everyday language its rarest unused word is
     # 1 for a word the articles use; for one they do not, how uncommon it is in everyday
     # language (_specificity): what it weighs in the share of the question left unknown.
+    # 0 for a place or employer: the scope signals judge it, that share does not.
     specificity: list[float] = field(default_factory=list)
     # The role as named: neighbouring words of which one names a topic ("hr-manag",
     # "learn-offic"), stemmed; an article that never writes them is about another role.
@@ -355,7 +356,8 @@ def read_question(
     scoped = _scope_words(asked_text, employers)
     unknown = [not weights.uses(w) and w not in scoped for w, _, _ in pairs]
     specificity = [
-        _specificity(w, language) if u else 1.0 for (w, _, _), u in zip(pairs, unknown, strict=True)
+        0.0 if w in scoped else _specificity(w, language) if u else 1.0
+        for (w, _, _), u in zip(pairs, unknown, strict=True)
     ]
     return AskedQuestion(
         groups=[g for _, g, _ in pairs],

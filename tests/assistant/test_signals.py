@@ -217,6 +217,11 @@ def test_a_place_or_employer_is_a_scope_not_an_unknown_word():
     # Any other word no article uses still is one.
     asked = read_question("What does an HR officer earn as an ergonomist?", "", "en", weights())
     assert asked.unknown[asked.words.index("ergonomist")] and asked.specific_unknown == 1.0
+    # Nor does a place weigh in the share of the question the articles do not use.
+    asked = read_question("Is ergonomics taught in Belgium?", "", "en", weights())
+    article = ArticleFacts(set(terms(ARTICLES[0][1])))
+    signals = window_signals(window(ARTICLES[0][1]), asked, np.array([2.0]), 1.0, article)
+    assert signals["unknown_share"] == 1.0
 
 
 def test_an_everyday_word_the_articles_lack_weighs_less_in_the_unknown_share():
