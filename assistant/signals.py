@@ -398,7 +398,7 @@ def read_question(
 
 
 def _scope_words(text: str, employers: Sequence[list[str]]) -> set[str]:
-    """The words of ``text`` that name a place ("VK", "West-Londen") or an employer: the
+    """The words of ``text`` that name a place ("VK", "Belgium") or an employer: the
     scope signals judge whether an article covers them, so they are not also words the
     articles fail to use."""
     found = {
@@ -509,7 +509,7 @@ def _counted_missing(window: Window, asked: AskedQuestion) -> float:
     if known:
         counted = [max(known, key=lambda i: asked.weights[i])]
     elif window.passage.language != asked.language:
-        # No article uses the word ("banen"): a window in the other language names the
+        # No article uses the word ("vacatures"): a window in the other language names the
         # thing in its own words, a translation away, and the count kind judges it.
         return 0.0
     return float(
@@ -786,7 +786,7 @@ def window_signals(
     named = _publisher_terms(passage.url)
     lacking = [not _found(g, (article.terms, implied, named)) for g in asked.scopes]
     is_name = [kind == "name" for kind in asked.scope_kinds]
-    # An everyday word the articles do not use ("someone", "allemaal") is how people
+    # An everyday word the articles do not use ("anybody", "eigenlijk") is how people
     # talk, and weighs in the unknown share by how uncommon it is.
     weighed = [
         w * s
