@@ -269,10 +269,8 @@ class AskedQuestion:
     scope_kinds: list[str] = field(default_factory=list)
     unseen_weight: float = 1.0  # the weight of a word no article uses: the highest
     specific_unknown: float = 0.0  # how uncommon in everyday language its rarest unused word is
-    # 1 for a word the articles use; for one they do not, how uncommon it is in everyday
-    # language (_specificity): what it weighs in the share of the question left unknown.
-    # 0 for a place or employer: the scope signals judge it, that share does not.
-    specificity: list[float] = field(default_factory=list)
+    # The share of the question's weight in words no article uses (see _unknown_share).
+    unknown_share: float = 0.0
     # The role as named: neighbouring words of which one names a topic ("hr-manag",
     # "learn-offic"), stemmed; an article that never writes them is about another role.
     subject_phrases: list[str] = field(default_factory=list)
@@ -359,16 +357,17 @@ def read_question(
         0.0 if w in scoped else _specificity(w, language) if u else 1.0
         for (w, _, _), u in zip(pairs, unknown, strict=True)
     ]
+    group_weights = [weights.group_weight(g) * f for _, g, f in pairs]
     return AskedQuestion(
         groups=[g for _, g, _ in pairs],
-        weights=[weights.group_weight(g) * f for _, g, f in pairs],
+        weights=group_weights,
         words=[w for w, _, _ in pairs],
         own=[f == 1.0 for _, _, f in pairs],
         # A word the articles never use names none of their topics, whatever its stem
         # shares with their titles ("arbeidsdeskundige" is not "arbeid").
         is_subject=[weights.is_topic(g) and weights.uses(w) for w, g, _ in pairs],
         unknown=unknown,
-        specificity=specificity,
+        unknown_share=_unknown_share(group_weights, specificity, unknown),
         # From the asking sentence: "... but it costs me my evenings. Should I hire
         # someone?" asks no amount.
         kinds=_asked_kinds(asking, bool(counted_words))
@@ -395,6 +394,15 @@ def read_question(
         counted=[i for i, (w, _, f) in enumerate(pairs) if f == 1.0 and w in counted_words],
         known_in={other: [weights.is_known(g, other) for _, g, _ in pairs] for other in LANGUAGES},
     )
+
+
+def _unknown_share(weights: list[float], specificity: list[float], unknown: list[bool]) -> float:
+    """The share of the question's weight in words no article uses. Each word weighs by
+    its ``specificity``: 1 for a word the articles use; for one they do not, how uncommon
+    it is in everyday language, since an everyday word ("anybody", "eigenlijk") is how
+    people talk; 0 for a place or employer, which the scope signals judge instead."""
+    weighed = [w * s for w, s in zip(weights, specificity, strict=True)]
+    return sum(w for w, u in zip(weighed, unknown, strict=True) if u) / (sum(weighed) or 1.0)
 
 
 def _scope_words(text: str, employers: Sequence[list[str]]) -> set[str]:
@@ -786,15 +794,7 @@ def window_signals(
     named = _publisher_terms(passage.url)
     lacking = [not _found(g, (article.terms, implied, named)) for g in asked.scopes]
     is_name = [kind == "name" for kind in asked.scope_kinds]
-    # An everyday word the articles do not use ("anybody", "eigenlijk") is how people
-    # talk, and weighs in the unknown share by how uncommon it is.
-    weighed = [
-        w * s
-        for w, s in zip(asked.weights, asked.specificity or [1.0] * len(asked.weights), strict=True)
-    ]
-    unknown_share = sum(w for w, u in zip(weighed, asked.unknown, strict=True) if u) / (
-        sum(weighed) or 1.0
-    )
+    unknown_share = asked.unknown_share
     return {
         "dense_z": dense,
         "dense_gap": dense - top,
