@@ -151,8 +151,11 @@ class FolderWatcher:
         self._synced(report)
 
     def _progressed(self, done: int, total: int) -> None:
-        """How far the sync under way is (an :data:`core.types.IngestProgress`)."""
-        self._set(syncing=(done, total))
+        """How far the sync under way is (an :data:`core.types.IngestProgress`). Its last
+        step, every passage written, is left out: the sync ends a moment later, and the
+        line would otherwise say "syncing: 187 of 187" of a sync with nothing left to do."""
+        if done < total:
+            self._set(syncing=(done, total))
 
     def _synced(self, report: IngestReport) -> None:
         self._retry_s = FIRST_RETRY_S
