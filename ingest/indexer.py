@@ -107,7 +107,15 @@ def documents_with_units(
     """
     split = [[u.text for u in split_text(p.text)] for p in passages]
     flat = [text for units in split for text in units]
-    vectors = np.asarray(embeddings.embed_documents(flat), dtype=np.float32) if flat else None
+    # Each distinct text embedded once: a model's vector shifts slightly with the batch
+    # around it, so two copies of one sentence ("Edited.") could get two vectors while
+    # the cache keeps one, and the next run would see a changed passage.
+    distinct = list(dict.fromkeys(flat))
+    vectors = None
+    if distinct:
+        found = np.asarray(embeddings.embed_documents(distinct), dtype=np.float32)
+        row = {text: i for i, text in enumerate(distinct)}
+        vectors = found[[row[text] for text in flat]]
     documents: list[Document] = []
     start = 0
     for passage, units in zip(passages, split, strict=True):

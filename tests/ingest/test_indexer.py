@@ -13,13 +13,14 @@ pytestmark = pytest.mark.integration
 
 
 def _units_in(folder: Path) -> int:
-    """Sentences and list items of every passage of the articles in ``folder``."""
+    """Distinct sentences and list items of the passages of the articles in ``folder``
+    (each is embedded once; a small folder is written in one step)."""
     from core.units import split_text
     from ingest.chunking import chunk_article
     from ingest.loaders import load_article
 
     passages = [p for path in folder.glob("*.md") for p in chunk_article(load_article(path))]
-    return sum(len(split_text(p.text)) for p in passages)
+    return len({u.text for p in passages for u in split_text(p.text)})
 
 
 class CountingEmbeddings:
