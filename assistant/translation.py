@@ -23,6 +23,7 @@ from assistant.generation import GenerationFailed, Generator, chat_messages, pas
 from core.language import LANGUAGES, detect_language
 from core.safety import CONTROL_TOKENS, reads_like_injection
 from core.types import Answer, Citation
+from core.units import ENDS_SENTENCE
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +88,6 @@ _SENTENCE_START = re.compile(
     r"(?:\A|[.!?:;…]\s+|\n\s*|(?:\A|\n)\s*(?:[-*•–]|\d+[.)])\s+)[\"'“‘(«\[]*\Z"
 )
 _ANY_MARKER = re.compile(r"\[[^\[\]]*\d[^\[\]]*\]")
-_ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’)\]»]*\Z")
 _LABEL = re.compile(
     r"\A(?:(?:the\s+)?(?:english|dutch|engelse|nederlandse)\s+)?(?:translation|vertaling)"
     r"\s*:\s*",
@@ -160,7 +160,7 @@ def translation_problem(source: str, translation: str, language: str) -> str | N
     ratio = len(translation) / max(len(source), 1)
     if not MIN_LENGTH_RATIO <= ratio <= MAX_LENGTH_RATIO:
         return f"{ratio:.2f} times as long as the snippet"
-    if _ENDS_SENTENCE.search(source.rstrip()) and not _ENDS_SENTENCE.search(translation):
+    if ENDS_SENTENCE.search(source.rstrip()) and not ENDS_SENTENCE.search(translation):
         return "cut off mid-sentence"
     return _figure_problem(source, translation) or _name_problem(source, translation)
 

@@ -21,6 +21,15 @@ from core.types import LIST_ITEM
 # Metadata key of a passage's unit vectors: ingest writes it, the assistant reads it.
 UNIT_VECTORS_KEY = "unit_vectors"
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9À-Ý\"“‘(])")
+# How a text ends, in the two senses the assistant asks (here, next to the splitter, so
+# there is one definition of each). Whole sentence: an end mark, perhaps closed by
+# quotes or brackets ("per year.”", "(see the CAO.)"); a machine translation of a snippet
+# that ends so must end so too. Not cut off: that, or a colon or semicolon (a list's
+# lead-in, "The main duties are:") or a closing quote or bracket on its own ("(see the
+# CAO)"); looser, because a quoted sentence the page's text ends on is marked "…" only
+# when it plainly stops mid-way, and a list's lead-in or a bracket is a whole ending.
+ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’)\]»]*\Z")
+ENDS_UNCUT = re.compile(r"[.!?:;…)\]\"'”’]$")
 # A line that names what follows rather than saying something: short, no end mark.
 HEADING_LINE = re.compile(r"^[^.!?:;,]{1,60}[^.!?:;,\s\"”’)]$")
 
