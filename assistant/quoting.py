@@ -4,18 +4,16 @@ grounded by construction; what to quote was decided in :mod:`assistant.decision`
 
 from __future__ import annotations
 
-import re
-
 from assistant.evidence import SentenceIndex, StoredUnit, Window
 from core.language import phrase
 from core.types import Citation, Passage
+from core.units import ENDS_UNCUT
 
 # A window that announces a list ("The main duties are:") brings up to this many items.
 MAX_LIST_ITEMS = 6
 # A passage's last sentence without an end mark, at least this long, was cut off where
 # the page's text ends (a shorter one is a heading or a label).
 MIN_CUT_SENTENCE_WORDS = 6
-_ENDS_SENTENCE = re.compile(r"[.!?:;…)\]\"'”’]$")
 
 
 def citation_of(passage: Passage, n: int) -> Citation:
@@ -74,7 +72,7 @@ def _is_cut_off(unit: StoredUnit, passage: Passage) -> bool:
     return (
         unit.unit.list_id is None
         and len(text.split()) >= MIN_CUT_SENTENCE_WORDS
-        and not _ENDS_SENTENCE.search(text)
+        and not ENDS_UNCUT.search(text)
         and passage.text.rstrip().endswith(text)
     )
 

@@ -23,6 +23,7 @@ from assistant.generation import GenerationFailed, Generator, chat_messages, pas
 from core.language import LANGUAGES, detect_language
 from core.safety import CONTROL_TOKENS, reads_like_injection
 from core.types import Answer, Citation
+from core.units import ENDS_SENTENCE, opens_sentence
 
 logger = logging.getLogger(__name__)
 
@@ -81,13 +82,7 @@ _UNITS |= {"£": "£", "gbp": "£", "pound": "£", "pounds": "£"}
 # A word that starts with a capital, not the second part of a compound ("HR-Officer").
 _CAPITALISED = re.compile(r"(?<![\w\-])[A-ZÀ-Þ][\wÀ-ÿ]*")
 _ACRONYM = re.compile(r"[A-ZÀ-Þ0-9]*[A-ZÀ-Þ][A-ZÀ-Þ0-9]*")
-# What comes before a sentence's first word: the text's start, an end mark, a line
-# break or a list item's mark, then perhaps an opening quote or bracket.
-_SENTENCE_START = re.compile(
-    r"(?:\A|[.!?:;…]\s+|\n\s*|(?:\A|\n)\s*(?:[-*•–]|\d+[.)])\s+)[\"'“‘(«\[]*\Z"
-)
 _ANY_MARKER = re.compile(r"\[[^\[\]]*\d[^\[\]]*\]")
-_ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’)\]»]*\Z")
 _LABEL = re.compile(
     r"\A(?:(?:the\s+)?(?:english|dutch|engelse|nederlandse)\s+)?(?:translation|vertaling)"
     r"\s*:\s*",
@@ -135,7 +130,7 @@ def names(text: str) -> tuple[set[str], set[str]]:
         word = match.group()
         if len(word) >= 2 and _ACRONYM.fullmatch(word):
             acronyms.add(word)
-        elif len(word) >= 2 and not _SENTENCE_START.search(text[: match.start()]):
+        elif len(word) >= 2 and not opens_sentence(text, match.start()):
             words.add(word)
     return acronyms, words
 
@@ -160,7 +155,7 @@ def translation_problem(source: str, translation: str, language: str) -> str | N
     ratio = len(translation) / max(len(source), 1)
     if not MIN_LENGTH_RATIO <= ratio <= MAX_LENGTH_RATIO:
         return f"{ratio:.2f} times as long as the snippet"
-    if _ENDS_SENTENCE.search(source.rstrip()) and not _ENDS_SENTENCE.search(translation):
+    if ENDS_SENTENCE.search(source.rstrip()) and not ENDS_SENTENCE.search(translation):
         return "cut off mid-sentence"
     return _figure_problem(source, translation) or _name_problem(source, translation)
 

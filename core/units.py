@@ -21,6 +21,23 @@ from core.types import LIST_ITEM
 # Metadata key of a passage's unit vectors: ingest writes it, the assistant reads it.
 UNIT_VECTORS_KEY = "unit_vectors"
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9À-Ý\"“‘(])")
+# How a text ends, in the two senses the assistant asks (here, next to the splitter, so
+# there is one definition of each). Whole sentence: an end mark, perhaps closed by
+# quotes or brackets ("per year.”", "(see the CAO.)"); a machine translation of a snippet
+# that ends so must end so too. Not cut off: that, or a colon or semicolon (a list's
+# lead-in, "The main duties are:") or a closing quote or bracket on its own ("(see the
+# CAO)"); looser, because a quoted sentence the page's text ends on is marked "…" only
+# when it plainly stops mid-way, and a list's lead-in or a bracket is a whole ending.
+ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’)\]»]*\Z")
+ENDS_UNCUT = re.compile(r"[.!?:;…)\]\"'”’]$")
+# What comes before a sentence's first word: the text's start, an end mark (or a colon
+# or semicolon), a line break or a list item's mark, then perhaps an opening quote or
+# bracket. Looser than split_text's boundaries, for another question: whether a capital
+# is a name's or only the start's ("Beheer: Het dossier van Jansen."; a heading's first
+# word, which split_text leaves out, is such a start too).
+_BEFORE_SENTENCE = re.compile(
+    r"(?:\A|[.!?:;…]\s+|\n\s*|(?:\A|\n)\s*(?:[-*•–]|\d+[.)])\s+)[\"'“‘(«\[]*\Z"
+)
 # A line that names what follows rather than saying something: short, no end mark.
 HEADING_LINE = re.compile(r"^[^.!?:;,]{1,60}[^.!?:;,\s\"”’)]$")
 
@@ -53,6 +70,12 @@ def split_text(text: str) -> list[TextUnit]:
                 ]
             units.extend(TextUnit(p, list_number if is_list else None) for p in pieces if p)
     return units
+
+
+def opens_sentence(text: str, start: int) -> bool:
+    """Whether the word at ``start`` in ``text`` opens a sentence, a clause after a colon
+    or semicolon, a line or a list item: where a capital tells nothing of a name."""
+    return _BEFORE_SENTENCE.search(text, 0, start) is not None
 
 
 def _runs(lines: list[str]) -> list[tuple[bool, list[str]]]:

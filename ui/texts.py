@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from core.language import translated
+from core.language import PHRASES, translated
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "lang_en": "English",
         "lang_nl": "Dutch",
         "cited": "Cited passage",
-        "machine_translation": "Machine translation:",
+        # The answers' own label (core.language), so the cards and the answers agree.
+        "machine_translation": PHRASES["en"]["machine_translation"],
         "admin": "### Manage articles",
         "admin_password": "Admin password",
         "admin_off": (
@@ -240,7 +241,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "lang_en": "Engels",
         "lang_nl": "Nederlands",
         "cited": "Geciteerde passage",
-        "machine_translation": "Machinevertaling:",
+        "machine_translation": PHRASES["nl"]["machine_translation"],
         "admin": "### Artikelen beheren",
         "admin_password": "Beheerderswachtwoord",
         "admin_off": (
