@@ -46,12 +46,24 @@
   // language it took from the browser at load; its module that holds that language is
   // already loaded, and importing it again hands over the same one, to switch it. What
   // Gradio draws from then on follows; what it drew already is swapped below.
+  // Only a module served by this app is imported: the resources listed may come from
+  // anywhere (whatever else the page or the browser loaded), and import() runs its code.
   let gradioCore = null;
+  const GRADIO_CORE = /\/assets\/core-[\w-]+\.js$/;
+  const ownGradioCore = (url) => {
+    try {
+      const where = new URL(url);
+      return where.origin === location.origin && GRADIO_CORE.test(where.pathname);
+    } catch {
+      return false; // not a URL
+    }
+  };
   const gradioLanguage = async (chosen) => {
-    const core = performance
-      .getEntriesByType("resource")
-      .map((entry) => entry.name)
-      .find((url) => /\/assets\/core-[\w-]+\.js$/.test(new URL(url).pathname));
+    const listed = performance.getEntriesByType("resource").map((entry) => entry.name);
+    const core = listed.find(ownGradioCore);
+    for (const url of listed.filter((url) => !ownGradioCore(url) && GRADIO_CORE.test(url))) {
+      console.warn("a module named as Gradio's from another origin is not imported:", url);
+    }
     if (!core) {
       console.warn("Gradio's words stay in the browser's language: its core module is not found");
       return;

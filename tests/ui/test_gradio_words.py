@@ -2,12 +2,14 @@
 
 The page script swaps the words Gradio draws in English ("Info", "Close", "Like" …) for
 the interface language's. It must never touch what an article or an answer says (an
-article titled "Info" keeps its title), and must not be woken by every word of an answer
-as it streams in.
+article titled "Info" keeps its title), must not be woken by every word of an answer as
+it streams in, and switches Gradio's language only with Gradio's own module, loaded
+from the page's own origin.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from typing import Any
@@ -62,6 +64,19 @@ COUNT_RELABEL_JS = """
     }
   };
 })();
+"""
+
+# A module named as Gradio's core on another origin (".invalid" never resolves), listed
+# first among the page's resources, or alone.
+FOREIGN_CORE = "http://foreign.invalid/assets/core-F0reign.js"
+FOREIGN_FIRST_JS = """
+(foreign, only) => {
+  const listed = performance.getEntriesByType.bind(performance);
+  performance.getEntriesByType = (type) =>
+    type === 'resource'
+      ? [{ name: foreign }, ...(only ? [] : listed(type))]
+      : listed(type);
+}
 """
 
 
@@ -165,5 +180,47 @@ def test_a_streamed_answer_does_not_wake_the_relabelling(browser, info_site):
             "?.textContent.trim() === label",
             arg=text("nl", "toast_info"),
         )
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("only_foreign", [False, True])
+def test_gradio_is_switched_only_with_a_module_of_the_pages_own_origin(
+    browser, info_site, only_foreign: bool
+):
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    arguments = json.dumps([FOREIGN_CORE, only_foreign])[1:-1]
+    context.add_init_script(script=f"({FOREIGN_FIRST_JS})({arguments})")
+    asked: list[str] = []
+    context.route(
+        "http://foreign.invalid/**",
+        lambda route: (
+            asked.append(route.request.url),
+            route.fulfill(
+                status=200,
+                content_type="text/javascript",
+                headers={"Access-Control-Allow-Origin": "*"},
+                body="window.hrForeignRan = true; export const changeLocale = () => {};",
+            ),
+        ),
+    )
+    warnings: list[str] = []
+    page = context.new_page()
+    page.on(
+        "console", lambda m: warnings.append(m.text) if m.type in ("warning", "error") else None
+    )
+    try:
+        page.goto(info_site, wait_until="load")
+        page.wait_for_selector("#question textarea")
+        switch_to_dutch(page)
+        assert asked == []
+        assert page.evaluate("() => window.hrForeignRan") is None
+        # The foreign one is named in a warning; Gradio is switched with its own module.
+        assert any(FOREIGN_CORE in w for w in warnings), warnings
+        unswitched = [w for w in warnings if "Gradio's words stay" in w or "switched" in w]
+        if only_foreign:  # no module of its own listed: said, and Gradio left as it is
+            assert any("not found" in w for w in unswitched), warnings
+        else:
+            assert unswitched == [], warnings
     finally:
         context.close()
