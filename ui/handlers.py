@@ -36,8 +36,10 @@ from ui.texts import (
     Status,
     as_written,
     counted,
+    kept_status,
     said,
     said_counted,
+    status_of_kept,
     text,
     utc_time,
 )
@@ -418,18 +420,18 @@ class ChatApp:
             logger.exception("ingest after %s of %s failed", action, article)
             self.knowledge.audit.record(action, article, failed(exc))
             return (*notes, said("sync_failed", plain=True))
-        summary = ingested_line("en", report)
-        errors = [text("en", "file_error", **e) for e in report.errors]
-        self.knowledge.audit.record(action, article, " ".join([summary, *errors]))
-        return (
-            *notes,
-            ingested_said(*ingest_counts(report)),
-            *(said("file_error", plain=True, **e) for e in report.errors),
-        )
+        summary = ingested_said(*ingest_counts(report))
+        errors = [
+            said("file_error", plain=True, file=e.get("file", ""), error=e.get("error", ""))
+            for e in report.errors
+        ]
+        self.knowledge.audit.record(action, article, audit_record((summary, *errors)))
+        return (*notes, summary, *errors)
 
     def audit_rows(self, ui_language: str) -> list[list[str]]:
         """The latest admin actions, newest first, as the Articles tab lists them: their
-        action and outcome in the interface language (the log keeps them in English)."""
+        action and outcome in the interface language (the log keeps what an outcome
+        says, :func:`audit_record`)."""
         return [
             [
                 utc_time(e.at),
@@ -592,7 +594,7 @@ def ingest_counts(report: IngestReport) -> tuple[int, int, int, int, int]:
 def ingested_words(
     language: str, articles: int, chunks: int, added: int, deleted: int, skipped: int
 ) -> str:
-    """:func:`ingested_line` from its numbers, as the admin log keeps them."""
+    """:func:`ingested_line` from its numbers."""
     return ingested_said(articles, chunks, added, deleted, skipped)(language)
 
 
@@ -609,24 +611,47 @@ def ingested_said(articles: int, chunks: int, added: int, deleted: int, skipped:
     )
 
 
-# The admin log keeps each outcome as the page wrote it in English, readable where the
-# table itself is read; the Articles tab words it in the interface language. These read
-# back the forms that :meth:`ChatApp.sync` and its callers write (tests/ui check them
-# against the templates): "failed: <error>", and the ingest line followed by a "Not
-# ingested: <file>: <error>" per file. The errors themselves stay as they were written.
-_INGESTED = re.compile(
-    r"(\d+) articles?, (\d+) passages?: (\d+) added, (\d+) deleted, (\d+) unchanged\."
-)
+# What the admin log keeps of an outcome (ingest.audit.MAX_FIELD_CHARS; tests/ui check
+# that the two agree), and the longest value of one that is kept whole.
+OUTCOME_CHARS = 500
+VALUE_CHARS = 160
 
 
-def _lead(language: str, key: str) -> str:
-    """The words of a template before its first value: "failed: ", "Not ingested: "."""
-    return TEXTS[language if language in TEXTS else "en"][key].split("{", 1)[0]
+def audit_record(status: Status) -> str:
+    """An admin action's outcome as the log keeps it: what it says (text keys and their
+    values, :func:`ui.texts.kept_status`), said in the interface language whenever the
+    log is shown. Kept whole within :data:`OUTCOME_CHARS` (cut, it could not be read
+    back): a long value is shortened, and the last parts give way to their count."""
+    for longest in (VALUE_CHARS, VALUE_CHARS // 4):
+        parts = [_shortened(part, longest) for part in status]
+        for shown in range(len(parts), 0, -1):
+            left = len(parts) - shown
+            kept = kept_status(
+                (*parts[:shown], *([said("audit_more", count=left)] if left else []))
+            )
+            if len(kept) <= OUTCOME_CHARS:
+                return kept
+    logger.warning("an admin log outcome too long to keep: %s", status)
+    return kept_status((as_written("…"),))
+
+
+def _shortened(part: Said, longest: int) -> Said:
+    """``part`` with each text value (and its words) at most ``longest`` characters."""
+
+    def short(value: object) -> object:
+        if isinstance(value, Said):
+            return _shortened(value, longest)
+        if isinstance(value, str) and len(value) > longest:
+            return value[: longest - 1] + "…"
+        return value
+
+    words = str(short(part.words))
+    return Said(part.key, tuple((k, short(v)) for k, v in part.values), words, part.plain)
 
 
 def failed(problem: object) -> str:
-    """The admin log's outcome of an action that failed (in the log's English)."""
-    return text("en", "audit_failed", problem=problem)
+    """The admin log's outcome of an action that failed."""
+    return audit_record((said("audit_failed", plain=True, problem=str(problem)),))
 
 
 def audit_action(action: str, language: str) -> str:
@@ -636,17 +661,12 @@ def audit_action(action: str, language: str) -> str:
 
 
 def audit_outcome(outcome: str, language: str) -> str:
-    """An admin log outcome that the page wrote in English, in ``language``; one in
-    another form is shown as written."""
-    if outcome.startswith(_lead("en", "audit_failed")):
-        problem = outcome.removeprefix(_lead("en", "audit_failed"))
-        return text(language, "audit_failed", problem=problem)
-    ingested = _INGESTED.match(outcome)
-    if not ingested:
+    """An admin log outcome in ``language``; one the log kept before outcomes were kept
+    as what they say (English words) is shown as it was written."""
+    status = status_of_kept(outcome)
+    if status is None:
         return outcome
-    summary = ingested_words(language, *(int(n) for n in ingested.groups()))
-    errors = outcome[ingested.end() :]
-    return summary + errors.replace(_lead("en", "file_error"), _lead(language, "file_error"))
+    return " ".join(part(language) for part in status)
 
 
 # What a JSON value that is not a string was, as a caller of the API would name it.

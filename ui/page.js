@@ -46,12 +46,24 @@
   // language it took from the browser at load; its module that holds that language is
   // already loaded, and importing it again hands over the same one, to switch it. What
   // Gradio draws from then on follows; what it drew already is swapped below.
+  // Only a module served by this app is imported: the resources listed may come from
+  // anywhere (whatever else the page or the browser loaded), and import() runs its code.
   let gradioCore = null;
+  const GRADIO_CORE = /\/assets\/core-[\w-]+\.js$/;
+  const ownGradioCore = (url) => {
+    try {
+      const where = new URL(url);
+      return where.origin === location.origin && GRADIO_CORE.test(where.pathname);
+    } catch {
+      return false; // not a URL
+    }
+  };
   const gradioLanguage = async (chosen) => {
-    const core = performance
-      .getEntriesByType("resource")
-      .map((entry) => entry.name)
-      .find((url) => /\/assets\/core-[\w-]+\.js$/.test(new URL(url).pathname));
+    const listed = performance.getEntriesByType("resource").map((entry) => entry.name);
+    const core = listed.find(ownGradioCore);
+    for (const url of listed.filter((url) => !ownGradioCore(url) && GRADIO_CORE.test(url))) {
+      console.warn("a module named as Gradio's from another origin is not imported:", url);
+    }
     if (!core) {
       console.warn("Gradio's words stay in the browser's language: its core module is not found");
       return;
@@ -71,10 +83,15 @@
   // and some of its labels are English whatever its language (a thumb once chosen, the
   // chat's and the sidebar's names, a toast's heading): each of these words, as Gradio
   // writes it or in any interface language, is swapped for the page's language's, also
-  // when Gradio writes it anew. Its labels anywhere; its text only where Gradio writes
-  // it itself, never in an answer or an article.
+  // when Gradio writes it anew. Only in what Gradio draws: never in what the articles and
+  // the answers say (CONTENT), where "Info" may be an article's title.
   const FIXED = WORDS.gradio;
+  const LABELS = ["aria-label", "title"];
+  const LABELLED = "[aria-label], [title]";
   const GRADIO_TEXT = '[data-testid="upload-text"], [data-testid="toast-body"] .toast-title';
+  // The chat's messages, every gr.HTML and gr.Markdown (sources, articles, tables, the
+  // page's notes: the server words them in the interface language) and the previews.
+  const CONTENT = "#chat .message-row, .html-container, .prose, #hr-tip-layer";
   const fixedOf = new Map();
   for (const [label, words] of Object.entries(FIXED)) {
     fixedOf.set(label, label);
@@ -84,34 +101,131 @@
     const label = fixedOf.get(words.trim());
     return label ? words.replace(words.trim(), FIXED[label][language()]) : words;
   };
-  const relabel = () => {
-    for (const element of document.querySelectorAll("[aria-label], [title]")) {
-      for (const name of ["aria-label", "title"]) {
-        const said = element.getAttribute(name);
-        const wanted = said && inPageLanguage(said);
-        if (wanted !== said) element.setAttribute(name, wanted);
+  const relabelElement = (element) => {
+    for (const name of LABELS) {
+      const said = element.getAttribute(name);
+      const wanted = said && inPageLanguage(said);
+      if (wanted !== said) element.setAttribute(name, wanted);
+    }
+  };
+  const relabelText = (place) => {
+    const walker = document.createTreeWalker(place, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      const wanted = inPageLanguage(node.data);
+      if (wanted !== node.data) node.data = wanted;
+    }
+  };
+  // Gradio's words in ``root`` and below it, outside CONTENT.
+  const relabelIn = (root) => {
+    if (!root.isConnected || root.closest(CONTENT)) return;
+    if (root.matches(LABELLED)) relabelElement(root);
+    for (const element of root.querySelectorAll(LABELLED)) {
+      if (!element.closest(CONTENT)) relabelElement(element);
+    }
+    const place = root.closest(GRADIO_TEXT);
+    for (const text of place ? [place] : root.querySelectorAll(GRADIO_TEXT)) relabelText(text);
+  };
+
+  // What is watched for Gradio drawing anew: every part of the page but the chat's
+  // messages, whose words stream in piece by piece (a relabel woken at each piece
+  // searched the whole page again, dozens of times per answer). The nodes on the way
+  // down to the message list are watched for their own labels and children; what lies
+  // beside that way (the sidebar, the tabs, the sources, the toasts, an answer's thumbs)
+  // in full. A change of the way's children (a row, a tab drawn) watches anew.
+  const MESSAGES = ".message-row";
+  const WATCH_FULL = { subtree: true, childList: true, attributes: true, attributeFilter: LABELS };
+  const WATCH_OWN = { childList: true, attributes: true, attributeFilter: LABELS };
+  let way = new Set();
+  const touched = new Set(); // relabelled at the next frame, at most once per frame
+  let relabelling = 0;
+  // Notes what ``records`` touched; true when the way itself changed.
+  const collect = (records) => {
+    let changed = false;
+    for (const record of records) {
+      if (record.type !== "childList") {
+        touched.add(record.target);
+        continue;
+      }
+      changed ||= way.has(record.target);
+      for (const node of record.addedNodes) {
+        if (node.nodeType === Node.ELEMENT_NODE) touched.add(node);
+        else if (node.nodeType === Node.TEXT_NODE && record.target.closest(GRADIO_TEXT)) {
+          touched.add(record.target);
+        }
       }
     }
-    for (const place of document.querySelectorAll(GRADIO_TEXT)) {
-      const walker = document.createTreeWalker(place, NodeFilter.SHOW_TEXT);
-      while (walker.nextNode()) {
-        const node = walker.currentNode;
-        const wanted = inPageLanguage(node.data);
-        if (wanted !== node.data) node.data = wanted;
+    return changed;
+  };
+  const relabelTouched = () => {
+    relabelling = 0;
+    for (const root of touched) relabelIn(root);
+    touched.clear();
+    watcher.takeRecords(); // only this script's own changes since the last wake-up
+  };
+  const watcher = new MutationObserver((records) => {
+    if (collect(records) || !way.size) watch();
+    if (touched.size && !relabelling) relabelling = requestAnimationFrame(relabelTouched);
+  });
+  // Gradio names each message by its raw content, [n] buttons and their tooltips
+  // included (thousands of characters), in an aria-label that a plain div may not carry.
+  // Without it, a screen reader reads the message's own text. Watched in the chat only.
+  const MESSAGE = '[data-testid="bot"], [data-testid="user"]';
+  const unlabel = (message) => message.removeAttribute("aria-label");
+  const messageNames = new MutationObserver((records) => {
+    for (const record of records) {
+      if (record.type === "attributes") {
+        if (record.target.matches(MESSAGE) && record.target.hasAttribute("aria-label")) {
+          unlabel(record.target);
+        }
+      } else if (!record.target.closest(MESSAGE)) {
+        for (const node of record.addedNodes) {
+          if (node.nodeType !== Node.ELEMENT_NODE) continue;
+          if (node.matches(`${MESSAGE}[aria-label]`)) unlabel(node);
+          node.querySelectorAll(`:is(${MESSAGE})[aria-label]`).forEach(unlabel);
+        }
+      }
+    }
+  });
+  let namedIn = null;
+  const watch = () => {
+    collect(watcher.takeRecords());
+    watcher.disconnect();
+    const chat = document.getElementById("chat");
+    if (chat && chat !== namedIn) {
+      messageNames.disconnect();
+      messageNames.observe(chat, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        attributeFilter: ["aria-label"],
+      });
+      chat.querySelectorAll(`:is(${MESSAGE})[aria-label]`).forEach(unlabel);
+      namedIn = chat;
+    }
+    const list = chat?.querySelector(".message-wrap") || chat?.querySelector(".bubble-wrap");
+    way = new Set();
+    if (!list) {
+      watcher.observe(document.body, WATCH_FULL); // no chat yet: watched anew once it is
+      return;
+    }
+    for (let node = list; node && node !== document.documentElement; node = node.parentElement) {
+      way.add(node);
+    }
+    for (const node of way) {
+      watcher.observe(node, WATCH_OWN);
+      for (const child of node.children) {
+        if (!way.has(child) && !(node === list && child.matches(MESSAGES))) {
+          watcher.observe(child, WATCH_FULL);
+        }
       }
     }
   };
-  let relabelling = 0;
-  new MutationObserver(() => {
-    cancelAnimationFrame(relabelling);
-    relabelling = requestAnimationFrame(relabel);
-  }).observe(document.body, {
-    subtree: true,
-    childList: true,
-    characterData: true,
-    attributes: true,
-    attributeFilter: ["aria-label", "title"],
-  });
+  const relabel = () => {
+    relabelIn(document.body);
+    watcher.takeRecords();
+  };
+  watch();
 
   // Dark or light as the user last chose (else Gradio follows the system setting).
   const applyTheme = (theme) => document.body.classList.toggle("dark", theme === "dark");
@@ -244,21 +358,6 @@
     attributes: true,
     attributeFilter: ["lang"],
   });
-
-  // Gradio names each message by its raw content, [n] buttons and their tooltips
-  // included (thousands of characters), in an aria-label that a plain div may not carry.
-  // Without it, a screen reader reads the message's own text.
-  const unlabelMessages = () =>
-    document
-      .querySelectorAll('#chat [data-testid="bot"][aria-label], #chat [data-testid="user"][aria-label]')
-      .forEach((message) => message.removeAttribute("aria-label"));
-  new MutationObserver(unlabelMessages).observe(document.body, {
-    subtree: true,
-    childList: true,
-    attributes: true,
-    attributeFilter: ["aria-label"],
-  });
-  unlabelMessages();
 
   // A message as plain text: its paragraphs apart, each list item a "- " (or "1. ")
   // line, the [n] kept, and no preview, copy button or sources list.

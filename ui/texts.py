@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from string import Formatter
 
 from core.language import PHRASES, translated
 
@@ -186,6 +188,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "audit_undo": "undo",
         "audit_reingest": "reingest",
         "audit_failed": "failed: {problem}",
+        "audit_more": "(and {count} more)",
         # Gradio's own words (ui.app.GRADIO_WORDS and GRADIO_DRAWN say where).
         "gradio_like": "Like",
         "gradio_dislike": "Dislike",
@@ -392,6 +395,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "audit_undo": "ongedaan maken",
         "audit_reingest": "opnieuw inlezen",
         "audit_failed": "mislukt: {problem}",
+        "audit_more": "(en nog {count})",
         "gradio_like": "Vind ik leuk",
         "gradio_dislike": "Vind ik niet leuk",
         "gradio_liked": "Leuk gevonden",
@@ -490,3 +494,68 @@ def as_written(words: str) -> Said:
 def said_counted(noun: str, count: int) -> Said:
     """:func:`counted`, to be said in any language."""
     return said(f"count_{noun}_one" if count == 1 else f"count_{noun}", count=count)
+
+
+# Marks a status kept as JSON (:func:`kept_status`), so that nothing else is read as one.
+KEPT_MARK = "said"
+
+
+def kept_status(status: Status) -> str:
+    """``status`` as compact JSON, for a status said again later (the admin log): its
+    text keys and values rather than its words in one language. ``{"said": [part, …]}``,
+    a part ``[key, {name: value}]`` (a value may be such a part) or words as written.
+    A value that is not text or a number is kept as text."""
+    kept = {KEPT_MARK: [_kept(part) for part in status]}
+    return json.dumps(kept, ensure_ascii=False, separators=(",", ":"))
+
+
+def _kept(part: Said) -> object:
+    if not part.key:
+        return part.words
+    return [part.key, {name: _kept_value(v) for name, v in part.values}]
+
+
+def _kept_value(value: object) -> object:
+    if isinstance(value, Said):
+        return _kept(value)
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return str(value)
+    return value
+
+
+def status_of_kept(kept: str) -> Status | None:
+    """The status :func:`kept_status` wrote, or None for anything else: text written
+    before outcomes were kept so, or a key or value this version cannot say."""
+    if not kept.startswith("{"):
+        return None
+    try:
+        status = tuple(_said_of(part) for part in json.loads(kept)[KEPT_MARK])
+        for language in TEXTS:  # every part can be said, in every language
+            for part in status:
+                part(language)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+        logger.debug("not a kept status, shown as written: %s", exc)
+        return None
+    return status
+
+
+def _said_of(kept: object) -> Said:
+    if isinstance(kept, str):
+        return as_written(kept)
+    if not isinstance(kept, list) or len(kept) != 2:
+        raise ValueError(f"not a kept part: {str(kept)[:80]}")
+    key, values = kept
+    if key not in TEXTS["en"] or not isinstance(values, dict):
+        raise ValueError(f"not a kept text: {str(kept)[:80]}")
+    for template in (table[key] for table in TEXTS.values()):
+        if missing := {f for _, f, _, _ in Formatter().parse(template) if f} - set(values):
+            raise ValueError(f"{key} without {sorted(missing)}")
+    return said(key, plain=True, **{name: _value_of(v) for name, v in values.items()})
+
+
+def _value_of(kept: object) -> object:
+    if isinstance(kept, list):
+        return _said_of(kept)
+    if isinstance(kept, bool) or not isinstance(kept, int | float | str):
+        raise ValueError(f"not a kept value: {kept!r}")
+    return kept

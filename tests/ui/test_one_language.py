@@ -6,25 +6,40 @@ The walk in real Chromium lists every visible text node and every aria-label, ti
 placeholder of the page, and matches them against the interface's own words in the other
 language (``ui.texts.TEXTS``). What the articles and the answers say is left out: an
 English article stays English in Dutch mode. The pure parts (the words an answer carries,
-the admin log's outcomes, Dutch's one form of address) are checked without a browser.
+the admin log's outcomes, Dutch's one form of address) are checked without a browser,
+and the admin log through the real knowledge base.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from core.settings import Settings
 from core.types import Answer, Citation
 from ingest.indexer import IngestReport
+from tests.conftest import KNOWLEDGE
 from tests.ui.conftest import SCREENSHOTS
 from tests.ui.test_browser import _is_local, ask, wait_until_saved
 from ui.app import GRADIO_DRAWN, GRADIO_WORDS, PAGE_WORDS_MARK, page_script
-from ui.handlers import audit_action, audit_outcome, failed, ingested_line
+from ui.handlers import (
+    OUTCOME_CHARS,
+    audit_action,
+    audit_outcome,
+    audit_record,
+    failed,
+    ingest_counts,
+    ingested_line,
+    ingested_said,
+    ingested_words,
+)
 from ui.render import answer_bubble, language_css
-from ui.texts import TEXTS, text
+from ui.texts import TEXTS, said, text
 
 OUTSIDE: list[str] = []
 SEND = {"en": "Send", "nl": "Versturen"}
@@ -231,21 +246,103 @@ def test_an_answer_carries_its_words_in_every_language_and_the_page_shows_one():
     assert 'html:not([lang="nl"]) .hr-lang-nl' in css and 'html[lang="nl"] .hr-lang-en' in css
 
 
-def test_the_admin_log_written_in_english_reads_in_the_interface_language():
+def test_the_admin_log_keeps_what_an_outcome_says_and_says_it_in_the_interface_language():
     report = IngestReport(articles=1, chunks=5, added=1, deleted=0, skipped=4)
-    report.errors = [{"file": "x.pdf", "error": "no text"}]
-    written = " ".join(
-        [ingested_line("en", report), text("en", "file_error", file="x.pdf", error="no text")]
+    # An error from elsewhere stays as written, even where it quotes the page's words.
+    error = "Not ingested: no text"
+    kept = audit_record(
+        (
+            ingested_said(*ingest_counts(report)),
+            said("file_error", plain=True, file="x.pdf", error=error),
+        )
     )
-    dutch = " ".join(
-        [ingested_line("nl", report), text("nl", "file_error", file="x.pdf", error="no text")]
-    )
-    assert audit_outcome(written, "nl") == dutch
-    assert audit_outcome(written, "en") == written
+    assert json.loads(kept) == {
+        "said": [
+            [
+                "ingested",
+                {
+                    "articles": ["count_article_one", {"count": 1}],
+                    "chunks": ["count_passage", {"count": 5}],
+                    "added": 1,
+                    "deleted": 0,
+                    "skipped": 4,
+                },
+            ],
+            ["file_error", {"file": "x.pdf", "error": error}],
+        ]
+    }
+    for language in ("en", "nl"):
+        said_then = text(language, "file_error", file="x.pdf", error=error)
+        assert audit_outcome(kept, language) == f"{ingested_line(language, report)} {said_then}"
     assert audit_outcome(failed("disk full"), "nl") == "mislukt: disk full"
-    assert audit_outcome("as someone wrote it", "nl") == "as someone wrote it"
+    assert audit_outcome(failed("disk full"), "en") == "failed: disk full"
+    # Rows kept before (the page's English words), and anything else that is not what
+    # audit_record writes, or that this version cannot say: shown as written.
+    for written in (
+        "1 article, 5 passages: 1 added, 0 deleted, 4 unchanged. Not ingested: x.pdf: no text",
+        "failed: disk full",
+        "as someone wrote it",
+        "{not JSON",
+        '{"said": 3}',
+        '{"said": [["no_such_key", {}]]}',
+        '{"said": [["audit_failed", {}]]}',
+        '{"said": [["audit_failed", {"problem": {"a": 1}}]]}',
+        '{"said": [["audit_failed", {"problem": true}]]}',
+    ):
+        assert audit_outcome(written, "nl") == written
     assert audit_action("reingest", "nl") == "opnieuw inlezen"
     assert audit_action("something new", "nl") == "something new"
+
+
+def test_an_outcome_is_kept_whole_within_what_the_log_keeps_of_it():
+    from ingest.audit import MAX_FIELD_CHARS
+
+    assert OUTCOME_CHARS == MAX_FIELD_CHARS  # a longer one is cut there, and unreadable
+    errors = [
+        said("file_error", plain=True, file=f"file{n}.pdf", error="x" * 300) for n in range(30)
+    ]
+    kept = audit_record((ingested_said(40, 900, 1, 0, 899), *errors))
+    assert len(kept) <= OUTCOME_CHARS
+    for language, more in (("en", "more)"), ("nl", ")")):
+        shown = audit_outcome(kept, language)
+        assert shown.startswith(ingested_words(language, 40, 900, 1, 0, 899))
+        assert "file0.pdf" in shown and shown.endswith(more)
+    huge = audit_record((said("audit_failed", plain=True, problem="y" * 5000),))
+    assert len(huge) <= OUTCOME_CHARS and audit_outcome(huge, "nl").startswith("mislukt: yyy")
+
+
+@pytest.mark.integration
+def test_an_admin_action_is_logged_as_what_it_says(embeddings, feedback_store, tmp_path):
+    """Through the real knowledge base and its SQL log: a re-ingest with an unreadable
+    file is said in the interface language, and a row kept before as it was written."""
+    from hr_assistant.runtime import Runtime
+    from ingest.indexer import ingest_folder
+    from ingest.knowledge_base import KnowledgeBase
+    from ui.handlers import ChatApp
+
+    folder = tmp_path / "knowledge"
+    folder.mkdir()
+    for path in KNOWLEDGE.glob("*.md"):
+        shutil.copy(path, folder / path.name)
+    (folder / "broken.pdf").write_bytes(b"not a PDF")
+    settings = Settings(data_dir=tmp_path / "data", knowledge_dir=folder, _env_file=None)
+    ingest_folder(settings, embeddings=embeddings)
+    knowledge = KnowledgeBase(settings, embeddings, on_change=None)
+    handlers = ChatApp(
+        Runtime(settings, embeddings=embeddings).assistant, knowledge, feedback_store
+    )
+    handlers.reingest("", client="127.0.0.1")
+
+    [[key, _], [error_key, error]] = json.loads(knowledge.audit.recent()[0].outcome)["said"]
+    assert (key, error_key, error["file"]) == ("ingested", "file_error", "broken.pdf")
+    dutch, english = handlers.audit_rows("nl")[0], handlers.audit_rows("en")[0]
+    assert dutch[1:3] == ["opnieuw inlezen", ""] and english[1] == "reingest"
+    assert dutch[3].startswith("3 artikelen, ") and " ongewijzigd. Niet ingelezen: " in dutch[3]
+    assert english[3].startswith("3 articles, ") and " unchanged. Not ingested: " in english[3]
+
+    before = "3 articles, 27 passages: 0 added, 0 deleted, 27 unchanged."
+    knowledge.audit.record("reingest", "", before)
+    assert handlers.audit_rows("nl")[0][3] == before
 
 
 def test_a_status_line_is_kept_as_what_it_says_and_said_in_either_language():
