@@ -40,6 +40,21 @@ def is_heading(block: str) -> bool:
     return bool(stripped) and not re.search(r"[.:;,]$", stripped)
 
 
+def _names_what_follows(blocks: list[tuple[str, bool]], index: int) -> bool:
+    """Whether the heading-like block at ``index`` is a heading: one marked so ("## Pay"),
+    or one followed by something other than another unmarked heading-like line. A run of
+    short unmarked lines is the page's content, a table or fact box written one cell per
+    line ("HR Manager", "€ 64.900", "HR Adviseur", ...): read as headings, each would
+    replace the one before as ``section`` and its words would be in no passage."""
+    block = blocks[index][0]
+    if not is_heading(block) or index + 1 >= len(blocks):
+        return False
+    if block.lstrip().startswith("#"):
+        return True
+    following = blocks[index + 1][0]
+    return not is_heading(following) or following.lstrip().startswith("#")
+
+
 def _is_list(block: str) -> bool:
     return all(is_list_item(line) for line in block.splitlines() if line.strip())
 
@@ -51,8 +66,7 @@ def _units(article: Article) -> list[_Unit]:
     blocks = split_blocks_marking_gaps(article.text)
     heading_before = False
     for index, (block, gap) in enumerate(blocks):
-        has_next = index + 1 < len(blocks)
-        if is_heading(block) and has_next:
+        if _names_what_follows(blocks, index):
             section = block.strip().lstrip("#").strip()
             heading_before = True
             continue

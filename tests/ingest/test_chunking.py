@@ -78,3 +78,34 @@ def test_text_around_removed_furniture_is_never_one_passage():
     flat = " ".join(raw.split())
     assert len(passages) == 3
     assert all(" ".join(p.text.split()) in flat for p in passages)
+
+
+# A fact box written one cell per line, as pages are often excerpted (invented figures).
+TABLE = """Salaries by role
+
+Fixed yearly salaries*
+
+Payroll Lead
+
+€ 51.000
+
+Reward Analyst
+
+€ 47.500
+
+* Twelve monthly salaries including holiday pay.
+
+## What the figures cover
+
+Base pay only."""
+
+
+def test_a_run_of_short_lines_is_content_not_a_string_of_headings():
+    passages = chunk_article(_article(TABLE))
+    kept = "\n".join(p.text for p in passages)
+    for cell in ("Fixed yearly salaries*", "Payroll Lead", "€ 51.000", "Reward Analyst"):
+        assert cell in kept
+    # A line before text is still a heading, and so is a marked one.
+    footnote = next(p for p in passages if "Twelve monthly" in p.text)
+    assert footnote.section == "€ 47.500"
+    assert next(p for p in passages if "Base pay" in p.text).section == "What the figures cover"
