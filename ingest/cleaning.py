@@ -70,7 +70,7 @@ def clean_text(text: str, author: str = "") -> str:
     after_byline = False
     dropped = False
     for raw_block in split_blocks(text):
-        pieces = _split_at_furniture(raw_block)
+        pieces, removed_at_end = _split_at_furniture(raw_block)
         block = "\n".join(piece for piece, _ in pieces)
         if not block:
             dropped = True
@@ -87,7 +87,8 @@ def clean_text(text: str, author: str = "") -> str:
             continue  # a title repeated by the page template
         for index, (piece, removed_before) in enumerate(pieces):
             blocks.append((piece, removed_before or (index == 0 and dropped)))
-        dropped = False
+        # A line removed at the block's end stands between it and the next block too.
+        dropped = removed_at_end
     # Calls to action stay until the footer is found: they are what marks it.
     tail = _drop_marketing_tail([b for b, _ in blocks])
     out: list[str] = []
@@ -103,9 +104,10 @@ def clean_text(text: str, author: str = "") -> str:
     return "".join(out)
 
 
-def _split_at_furniture(block: str) -> list[tuple[str, bool]]:
+def _split_at_furniture(block: str) -> tuple[list[tuple[str, bool]], bool]:
     """The block's runs of lines between furniture lines (and lines repeating the one
-    before), each with whether such a line was removed right before it."""
+    before), each with whether such a line was removed right before it; and whether one
+    was removed after the last run."""
     pieces: list[tuple[str, bool]] = []
     current: list[str] = []
     removed = False
@@ -125,7 +127,7 @@ def _split_at_furniture(block: str) -> list[tuple[str, bool]]:
         current.append(line)
     if current:
         pieces.append(("\n".join(current).strip(), removed_before_current))
-    return [(piece, gap) for piece, gap in pieces if piece]
+    return [(piece, gap) for piece, gap in pieces if piece], removed
 
 
 def split_blocks_marking_gaps(text: str) -> list[tuple[str, bool]]:

@@ -1,7 +1,13 @@
 import re
 
+import pytest
+
+from assistant.evaluation import read_articles, snippet_in_article
+from core.settings import PROJECT_ROOT
 from core.types import Article
 from ingest.chunking import MAX_PASSAGE_CHARS, chunk_article, embedding_text, is_heading
+from ingest.loaders import load_article
+from tests.conftest import IN_CI
 
 TEXT = """What is an HR Generalist?
 
@@ -109,3 +115,19 @@ def test_a_run_of_short_lines_is_content_not_a_string_of_headings():
     footnote = next(p for p in passages if "Twelve monthly" in p.text)
     assert footnote.section == "€ 47.500"
     assert next(p for p in passages if "Base pay" in p.text).section == "What the figures cover"
+
+
+@pytest.mark.parametrize("name", ["devset", "devset2"])
+def test_every_passage_of_a_real_page_stands_in_it_as_one_excerpt(name: str):
+    """Pages as they are excerpted (repeated logo lines, tables one cell per line): every
+    passage is one contiguous piece of its page, so a quote of it can be highlighted."""
+    folder = PROJECT_ROOT.parent / "shared" / name / "knowledge"
+    if not folder.is_dir():
+        if IN_CI:
+            pytest.fail(f"{folder} is missing: CI runs beside shared/")
+        pytest.skip(f"{folder} is not here")
+    pages = read_articles(folder)
+    for path in sorted(folder.glob("*.md")):
+        article = load_article(path)
+        for passage in chunk_article(article):
+            assert snippet_in_article(passage.text, pages[article.id]), passage.chunk_id

@@ -1,4 +1,4 @@
-from ingest.cleaning import clean_text
+from ingest.cleaning import GAP, clean_text
 
 PAGE = """Is your company ready for the future? Check out the latest trends! Download the report
 
@@ -62,3 +62,16 @@ def test_cleaning_removes_whole_lines_only():
     # A call to action inside a block removes the block, never words inside sentences.
     assert clean_text(text) == ""
     assert clean_text("A plain paragraph about HR.") == "A plain paragraph about HR."
+
+
+def test_a_line_removed_at_a_blocks_end_parts_it_from_the_next_block():
+    # Invented page: a logo line the template printed twice, then the job's title.
+    page = (
+        "See the posting on our site.\nLogo of Acme\nLogo of Acme\n\n"
+        "Payroll officer\n\nMain Street 1"
+    )
+    cleaned = clean_text(page)
+    # Whatever is packed together must stand together in the page: the repeated line
+    # sits between the first block and the title, so a gap parts them.
+    assert cleaned.split(GAP)[0] == "See the posting on our site.\nLogo of Acme"
+    assert "Payroll officer" in cleaned.split(GAP)[1]
