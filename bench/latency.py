@@ -56,8 +56,12 @@ def corpus_row(name: str, folder: Path, questions: Path) -> str:
     assistant.ask("warm-up question about HR")
     asked, looked_up = warm_latency(assistant, load_cases(questions))
     p50, p95 = np.percentile(asked, 50), np.percentile(asked, 95)
-    base = float(np.percentile(looked_up, 50))
-    return f"| {name} | {p50:.1f} | {p95:.1f} | {base:.1f} | {p50 / base:.2f} | {p95 / p50:.2f} |"
+    base, base_p95 = (float(np.percentile(looked_up, q)) for q in (50, 95))
+    # The textbook's own spread: a long question takes longer to embed in either way.
+    return (
+        f"| {name} | {p50:.1f} | {p95:.1f} | {base:.1f} | {p50 / base:.2f} | {p95 / p50:.2f}"
+        f" | {base_p95 / base:.2f} |"
+    )
 
 
 def cold_ask(settings_env: dict[str, str]) -> tuple[float, list[str]]:
@@ -97,8 +101,9 @@ def main() -> None:
         "question, Chroma's 4 nearest passages) timed in the same run. Targets: p50 ≤ 1.5×",
         "textbook, p95 ≤ 2× p50, cold `ask` < 3 s.",
         "",
-        "| corpus | p50 ms | p95 ms | textbook p50 ms | p50 / textbook | p95 / p50 |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| corpus | p50 ms | p95 ms | textbook p50 ms | p50 / textbook | p95 / p50"
+        " | textbook p95 / p50 |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
         *rows,
         "",
         f"Cold `hr-assistant ask` (new process, median of {COLD_RUNS}): {cold:.2f} s; "
