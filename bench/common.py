@@ -19,6 +19,19 @@ KNOWLEDGE = PROJECT_ROOT / "knowledge"
 TEST_DATA = PROJECT_ROOT / "tests" / "data"
 EXTRA_KNOWLEDGE = TEST_DATA / "knowledge_extra"
 RESULTS = Path(__file__).parent / "results"
+# Debian's Chromium, as the browser tests and the browser benchmark drive it.
+CHROMIUM = Path("/usr/bin/chromium")
+# Flags that keep Chromium from calling out to Google's services on a closed network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+]
 
 
 def temporary_settings(*folders: Path) -> Settings:

@@ -20,29 +20,24 @@ import platform
 import subprocess
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from assistant.evaluation import Case, load_cases
-from bench.common import KNOWLEDGE, TEST_DATA, served, temporary_settings, write_result
+from bench.common import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    KNOWLEDGE,
+    TEST_DATA,
+    served,
+    temporary_settings,
+    write_result,
+)
 from core.settings import PROJECT_ROOT
 
 ROUNDS = int(os.environ.get("HR_FIRST_WORDS_ROUNDS", "3"))
 PER_LANGUAGE = 5
-CHROMIUM = Path("/usr/bin/chromium")
-# Flags that keep Chromium from calling out to Google's services on a closed network.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-]
 MEASURES = ("first", "whole", "idle")
 LABELS = {
     "first": "Enter → first words",
