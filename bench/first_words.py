@@ -194,9 +194,10 @@ def main() -> None:
         f"{warm_up['first'] - warm_up['enter']:.0f} ms, whole answer "
         f"{warm_up['whole'] - warm_up['enter']:.0f} ms.",
         "",
-        f"Machine: {os.cpu_count()} cores ({platform.machine()}), shared: other jobs ran "
-        f"during the run (load average {load_before[0]:.2f} before, {load_after[0]:.2f} "
-        f"after; the browser, `serve` and the other work share these cores). "
+        f"Machine: {os.cpu_count()} cores ({platform.machine()}); load average "
+        f"{load_before[0]:.2f} before the run and {load_after[0]:.2f} after it (the browser "
+        "and `serve` share these cores with whatever else runs: a load well above the "
+        "benchmark's own, about 2, means other work ran). "
         f"{wall:.0f} s for the {len(every.ms['first'])} questions timed. Code at {commit()}. "
         "Times are when the page's DOM changed (a MutationObserver), not when the frame "
         "was painted (one frame, about 16 ms, later at most).",
