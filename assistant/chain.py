@@ -30,6 +30,7 @@ from assistant.signals import (
     AskedQuestion,
     add_relative_signals,
     is_small_talk,
+    passage_signals,
     read_question,
     window_signals,
 )
@@ -397,14 +398,19 @@ class Assistant:
         top_score = found.passages[0].score
         top_z = float(z_scores.max()) if z_scores.size else 0.0
         article_z = retriever.sentences.article_means(z_scores)
+        shared: dict[str, dict[str, float]] = {}  # per passage: its windows' common signals
         for window in retriever.sentences.windows(ranked):
-            article = window.passage.article_id
+            passage = window.passage
             facts = ArticleFacts(
-                retriever.article_terms(article),
-                retriever.article_phrases(article),
-                article_z.get(article, 0.0),
+                retriever.article_terms(passage.article_id),
+                retriever.article_phrases(passage.article_id),
+                article_z.get(passage.article_id, 0.0),
             )
-            window.signals = window_signals(window, found.asked, z_scores, top_score, facts, top_z)
+            if passage.chunk_id not in shared:
+                shared[passage.chunk_id] = passage_signals(passage, found.asked, facts)
+            window.signals = window_signals(
+                window, found.asked, z_scores, top_score, facts, top_z, shared[passage.chunk_id]
+            )
             found.windows.append(window)
         add_relative_signals(found.windows, found.asked, retriever.article_terms)
         return found

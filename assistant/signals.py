@@ -42,6 +42,7 @@ from assistant.text import (
     word_tokens,
 )
 from core.language import LANGUAGES, word_frequency
+from core.types import Passage
 
 KINDS_PATH = Path(__file__).parent / "data" / "question_kinds.yaml"
 SMALL_TALK_PATH = Path(__file__).parent / "data" / "small_talk.yaml"
@@ -763,49 +764,28 @@ class ArticleFacts:
     mean_z: float = 0.0  # its sentences' mean z-score for this question
 
 
-def window_signals(
-    window: Window,
-    asked: AskedQuestion,
-    z_scores: np.ndarray,
-    best_score: float,
-    article: ArticleFacts,
-    top_z: float | None = None,
+def passage_signals(
+    passage: Passage, asked: AskedQuestion, article: ArticleFacts
 ) -> dict[str, float]:
-    """The signals of one window (see :data:`SIGNALS`); ``top_z``: ``z_scores.max()``,
-    passed in so that it is found once per question, not once per window."""
-    passage = window.passage
+    """The signals that every window of ``passage`` shares: what its whole article, title
+    and section say, and its language. Found once per passage, not once per window: a
+    passage gives several windows, and these were half of a question's signal work."""
     heading = heading_terms(passage.section)
-    inside = window.terms | heading
-    titled = inside | heading_terms(passage.title)
-    dense = float(max(z_scores[i] for i in window.unit_ids))
-    top = top_z if top_z is not None else float(z_scores.max()) if z_scores.size else 0.0
+    # The passage's own terms too: its article's terms hold them, but a caller may know
+    # less of the article than the passage says.
+    titled = heading | heading_terms(passage.title) | set(terms(passage.text))
     aspect = asked.checkable(asked.aspect, passage.language)
-    aspect_cover = _share(aspect, asked, inside)
-    implied = _implied_scope(passage.language, passage.url)
     subject = asked.checkable(asked.subject, passage.language)
+    implied = _implied_scope(passage.language, passage.url)
     phrases = asked.subject_phrases
     same_language = float(passage.language == asked.language)
-    gives = {
-        name: bool(given.search(window.text))
-        for name, (_, given) in _kinds().items()
-        if name in asked.kinds
-    }
     scope_weights = asked.scope_weights or [1.0] * len(asked.scopes)
     named = _publisher_terms(passage.url)
     lacking = [not _found(g, (article.terms, implied, named)) for g in asked.scopes]
     is_name = [kind == "name" for kind in asked.scope_kinds]
-    unknown_share = asked.unknown_share
     return {
-        "dense_z": dense,
-        "dense_gap": dense - top,
-        "top_z": top,
-        "retrieval_gap": best_score - passage.score,
-        "aspect_cover": aspect_cover,
         "aspect_in_article": _share(aspect, asked, article.terms, implied, heading),
-        "aspect_gap_same_language": (1.0 - aspect_cover) * same_language,
-        "rarest_missing": _rarest_missing(asked, aspect, inside),
         "rarest_missing_article": _rarest_missing(asked, aspect, article.terms, implied, heading),
-        "subject_cover": _share(subject, asked, titled),
         "subject_in_article": _share(subject, asked, article.terms, implied, titled),
         # A role is named alike only in one language ("payroll administrator" and
         # "salarisadministrateur"): an article in another says nothing by lacking it.
@@ -814,6 +794,53 @@ def window_signals(
             if phrases and same_language
             else 1.0
         ),
+        "scope_missing": _missing_scope(scope_weights, lacking, [not n for n in is_name]),
+        "name_missing": _missing_scope(scope_weights, lacking, is_name),
+        "same_language": same_language,
+    }
+
+
+def window_signals(
+    window: Window,
+    asked: AskedQuestion,
+    z_scores: np.ndarray,
+    best_score: float,
+    article: ArticleFacts,
+    top_z: float | None = None,
+    shared: dict[str, float] | None = None,
+) -> dict[str, float]:
+    """The signals of one window (see :data:`SIGNALS`); ``top_z``: ``z_scores.max()``,
+    passed in so that it is found once per question, not once per window; ``shared``:
+    its passage's :func:`passage_signals`, likewise."""
+    passage = window.passage
+    if shared is None:
+        shared = passage_signals(passage, asked, article)
+    heading = heading_terms(passage.section)
+    inside = window.terms | heading
+    titled = inside | heading_terms(passage.title)
+    dense = float(max(z_scores[i] for i in window.unit_ids))
+    top = top_z if top_z is not None else float(z_scores.max()) if z_scores.size else 0.0
+    aspect = asked.checkable(asked.aspect, passage.language)
+    aspect_cover = _share(aspect, asked, inside)
+    gives = {
+        name: bool(given.search(window.text))
+        for name, (_, given) in _kinds().items()
+        if name in asked.kinds
+    }
+    unknown_share = asked.unknown_share
+    return {
+        "dense_z": dense,
+        "dense_gap": dense - top,
+        "top_z": top,
+        "retrieval_gap": best_score - passage.score,
+        "aspect_cover": aspect_cover,
+        "aspect_in_article": shared["aspect_in_article"],
+        "aspect_gap_same_language": (1.0 - aspect_cover) * shared["same_language"],
+        "rarest_missing": _rarest_missing(asked, aspect, inside),
+        "rarest_missing_article": shared["rarest_missing_article"],
+        "subject_cover": _share(asked.checkable(asked.subject, passage.language), asked, titled),
+        "subject_in_article": shared["subject_in_article"],
+        "subject_phrase_in_article": shared["subject_phrase_in_article"],
         "compared_missing": 0.0,  # set by add_relative_signals
         "has_aspect": float(bool(asked.aspect)),
         "unknown_specific": asked.specific_unknown,
@@ -824,15 +851,15 @@ def window_signals(
         "unknown_share": unknown_share,
         "kind_missing": float(_kind_missing(gives)),
         "kind_given": float(any(gives.values())),
-        "scope_missing": _missing_scope(scope_weights, lacking, [not n for n in is_name]),
-        "name_missing": _missing_scope(scope_weights, lacking, is_name),
+        "scope_missing": shared["scope_missing"],
+        "name_missing": shared["name_missing"],
         "question_cover": _share(
             asked.checkable(list(range(len(asked.groups))), passage.language), asked, titled
         ),
         "cover_gap": 0.0,  # set by add_relative_signals, once every window is known
         "rarest_missing_anywhere": 0.0,  # likewise
         "dense_rank": 0.0,  # likewise
-        "same_language": same_language,
+        "same_language": shared["same_language"],
         "window_size": float(len(window.units) - 1),
         "counted_missing": _counted_missing(window, asked),
     }
