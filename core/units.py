@@ -29,7 +29,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9À-Ý\"“‘(])")
 # CAO)"); looser, because a quoted sentence the page's text ends on is marked "…" only
 # when it plainly stops mid-way, and a list's lead-in or a bracket is a whole ending.
 ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’)\]»]*\Z")
-ENDS_UNCUT = re.compile(r"[.!?:;…)\]\"'”’]$")
+ENDS_UNCUT = re.compile(r"[.!?:;…)\]\"'”’»]$")
 # What comes before a sentence's first word: the text's start, an end mark (or a colon
 # or semicolon), a line break or a list item's mark, then perhaps an opening quote or
 # bracket. Looser than split_text's boundaries, for another question: whether a capital
