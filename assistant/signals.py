@@ -771,9 +771,8 @@ def passage_signals(
     and section say, and its language. Found once per passage, not once per window: a
     passage gives several windows, and these were half of a question's signal work."""
     heading = heading_terms(passage.section)
-    # The passage's own terms too: its article's terms hold them, but a caller may know
-    # less of the article than the passage says.
-    titled = heading | heading_terms(passage.title) | set(terms(passage.text))
+    # The passage's own words are among its article's terms (ArticleFacts.terms).
+    titled = heading | heading_terms(passage.title)
     aspect = asked.checkable(asked.aspect, passage.language)
     subject = asked.checkable(asked.subject, passage.language)
     implied = _implied_scope(passage.language, passage.url)
