@@ -31,6 +31,7 @@ from assistant.signals import (
     add_relative_signals,
     is_small_talk,
     passage_signals,
+    read_language_files,
     read_question,
     window_signals,
 )
@@ -158,6 +159,7 @@ class Assistant:
         self._checked_at = time.monotonic()
         self.reload()
         is_common_word("hr")  # loads the word lists here, not in the first question
+        read_language_files()
         self._sentence_vectors: dict[str, np.ndarray] = {}
         self._cache_lock = threading.Lock()
         self._starters: dict[tuple[int, str], list[str]] = {}

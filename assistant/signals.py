@@ -17,6 +17,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import yaml
@@ -127,10 +128,22 @@ DIRECTIONS = {
 
 
 @lru_cache(maxsize=1)
+def _kinds_file() -> dict[str, Any]:
+    """question_kinds.yaml, read once for the kinds, the figure kinds and the count joins."""
+    data: dict[str, Any] = yaml.safe_load(KINDS_PATH.read_text(encoding="utf-8"))
+    return data
+
+
+def read_language_files() -> None:
+    """Read the files that reading a question needs now (at start-up), not in the first
+    question that needs each one."""
+    _kinds(), _figure_kinds(), _count_joins(), _small_talk_words()
+
+
+@lru_cache(maxsize=1)
 def _kinds() -> dict[str, tuple[re.Pattern[str], re.Pattern[str]]]:
-    data = yaml.safe_load(KINDS_PATH.read_text(encoding="utf-8"))
     kinds = {}
-    for name, entry in data.items():
+    for name, entry in _kinds_file().items():
         cues = [re.escape(c) for language in entry["cues"].values() for c in language]
         cue = re.compile(r"\b(" + "|".join(sorted(cues, key=len, reverse=True)) + r")\b", re.I)
         kinds[name] = (cue, re.compile(entry["given"], re.IGNORECASE))
@@ -140,8 +153,7 @@ def _kinds() -> dict[str, tuple[re.Pattern[str], re.Pattern[str]]]:
 @lru_cache(maxsize=1)
 def _figure_kinds() -> frozenset[str]:
     """The kinds read off a number (``figure`` in the file), alternatives to each other."""
-    data = yaml.safe_load(KINDS_PATH.read_text(encoding="utf-8"))
-    return frozenset(name for name, entry in data.items() if entry.get("figure"))
+    return frozenset(name for name, entry in _kinds_file().items() if entry.get("figure"))
 
 
 def _kind_missing(gives: dict[str, bool]) -> bool:
@@ -481,7 +493,7 @@ def _counted_words(asking: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _count_joins() -> frozenset[str]:
-    return frozenset(yaml.safe_load(KINDS_PATH.read_text(encoding="utf-8"))["count"]["joins"])
+    return frozenset(_kinds_file()["count"]["joins"])
 
 
 def _same_thing(word: str, word_terms: set[str], counted: tuple[str, list[str]]) -> bool:
