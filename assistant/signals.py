@@ -44,6 +44,7 @@ from assistant.text import (
 )
 from core.language import LANGUAGES, word_frequency
 from core.types import Passage
+from core.units import opens_sentence
 
 KINDS_PATH = Path(__file__).parent / "data" / "question_kinds.yaml"
 SMALL_TALK_PATH = Path(__file__).parent / "data" / "small_talk.yaml"
@@ -58,7 +59,6 @@ SMALL_TALK_EXTRA_WORDS = 3
 _YEAR = re.compile(r"(?<![€$£])\b(1[89]|20)\d\d\b(?!\s*(euro|eur|dollar|pound|%|,-|\.\d))", re.I)
 # A word in capitals inside a sentence (not its first word): a name ("Spain", "Acme").
 _NAME = re.compile(r"\b([A-Z][\w&-]*[A-Za-z0-9])")
-_SENTENCE_START = re.compile(r"(^|[.!?:]\s+)([A-Za-z][\w&-]*)")
 
 SIGNALS = (
     "dense_z",  # the window's best sentence against the corpus background (z-score)
@@ -605,7 +605,6 @@ def _scopes(text: str, weights: TermWeights) -> list[list[str]]:
     places however they are typed ("in belgium"), and capitalised words inside a
     sentence that name no topic of the articles, nor stand next to a capitalised one:
     "Ops" in "People Ops" is part of the role's name, not a place or company."""
-    starts = {m.group(2) for m in _SENTENCE_START.finditer(text)}
     beside_a_topic: set[int] = set()  # capitalised words next to a capitalised topic word
     for first, second in itertools.pairwise(_NAME.finditer(text)):
         if text[first.end() : second.start()] != " ":
@@ -623,7 +622,7 @@ def _scopes(text: str, weights: TermWeights) -> list[list[str]]:
         word = match.group(1)
         group = terms(word)
         if (
-            word in starts
+            opens_sentence(text, match.start())
             # "IT-bedrijf", "HR-afdeling": a compound whose head is lowercase is a common
             # noun, whatever the capitals of its first part.
             or ("-" in word and word.rsplit("-", 1)[-1][:1].islower())

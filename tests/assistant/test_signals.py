@@ -520,3 +520,12 @@ def test_a_follow_up_of_scopes_alone_asks_the_earlier_turns_kind():
     # A follow-up that asks something of its own asks only that.
     assert read_question("And what do they do?", earlier, "en", weights()).kinds == []
     assert read_question("And the duties in Belgium?", earlier, "en", weights()).kinds == []
+
+
+def test_a_name_that_opens_one_sentence_is_still_a_name_inside_another():
+    asked = read_question(
+        "Siemens pays well, I hear. Do Siemens recruiters earn more?", "", "en", weights()
+    )
+    assert [terms("Siemens")] == [g for g in asked.scopes if g == terms("Siemens")]
+    # Where it only opens a sentence, a capital tells nothing.
+    assert read_question("Recruiters earn more?", "", "en", weights()).scopes == []
