@@ -9,6 +9,7 @@ from naming Serbia and "Engels" (English) from naming England.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -61,14 +62,47 @@ def places_in(text: str) -> set[str]:
     return {token for token, _ in place_matches(text)}
 
 
+@dataclass(frozen=True)
+class Currency:
+    """A currency as sums are written in it (the file's ``currencies``)."""
+
+    sign: str
+    codes: tuple[str, ...]  # "EUR"
+    words: tuple[str, ...]  # "euro", "euros"
+    place: str  # what its sign names before a sum ("" for the euro)
+
+
+@lru_cache(maxsize=1)
+def currencies() -> tuple[Currency, ...]:
+    """Every currency of the file, in its order."""
+    data = yaml.safe_load(PLACES_PATH.read_text(encoding="utf-8"))
+    return tuple(
+        Currency(c["sign"], tuple(c["codes"]), tuple(c["words"]), c.get("place", ""))
+        for c in data["currencies"]
+    )
+
+
+def currency_sign_pattern() -> str:
+    """A regular expression for any currency's sign: "[€$£]"."""
+    return "[" + "".join(re.escape(c.sign) for c in currencies()) + "]"
+
+
+def currency_name_pattern(*, codes: bool = True, words: bool = True) -> str:
+    """A regular expression for a currency's code or word (longest first, so "euros" is
+    not read as "euro"), as a group without its word boundaries."""
+    names = [
+        n for c in currencies() for n in (c.codes if codes else ()) + (c.words if words else ())
+    ]
+    return "(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + ")"
+
+
 # A sum in pounds is British, one in dollars American. A sign after a letter is another
 # country's currency ("A$", "NZ$", "E£"), left out. An article that only quotes "$52,000"
 # is about the United States as much as one that names it.
 @lru_cache(maxsize=1)
 def _currencies() -> tuple[re.Pattern[str], dict[str, set[str]]]:
-    """One pattern finding a sum in any currency of the file, and each sign's places."""
-    data = yaml.safe_load(PLACES_PATH.read_text(encoding="utf-8"))
-    places = {sign: places_in(place) for sign, place in data["currencies"].items()}
+    """One pattern finding a sum in any currency that names a place, and each sign's places."""
+    places = {c.sign: places_in(c.place) for c in currencies() if c.place}
     signs = "|".join(re.escape(sign) for sign in places)
     return re.compile(rf"(?<![^\W\d_])({signs})\s?\d"), places
 

@@ -27,6 +27,8 @@ from assistant.evidence import Window
 from assistant.places import (
     PLACE_TOKEN,
     PLACES_PATH,
+    currency_name_pattern,
+    currency_sign_pattern,
     host_of,
     place_matches,
     places_in,
@@ -55,8 +57,6 @@ CONTEXT_WEIGHT = 0.5
 # Words a message that opens with small talk may add and still be small talk ("thanks,
 # that helps a lot"); a fourth is where a real request usually begins.
 SMALL_TALK_EXTRA_WORDS = 3
-# A year, not an amount ("2000 euro", "1900,-").
-_YEAR = re.compile(r"(?<![€$£])\b(1[89]|20)\d\d\b(?!\s*(euro|eur|dollar|pound|%|,-|\.\d))", re.I)
 # A word in capitals inside a sentence (not its first word): a name ("Spain", "Acme").
 _NAME = re.compile(r"\b([A-Z][\w&-]*[A-Za-z0-9])")
 
@@ -128,6 +128,13 @@ DIRECTIONS = {
 
 
 @lru_cache(maxsize=1)
+def _years() -> re.Pattern[str]:
+    """A year, not an amount ("2000 euro", "€1900", "1900,-")."""
+    sign, name = currency_sign_pattern(), currency_name_pattern()
+    return re.compile(rf"(?<!{sign})\b(1[89]|20)\d\d\b(?!\s*({name}|%|,-|\.\d))", re.I)
+
+
+@lru_cache(maxsize=1)
 def _kinds_file() -> dict[str, Any]:
     """question_kinds.yaml, read once for the kinds, the figure kinds and the count joins."""
     data: dict[str, Any] = yaml.safe_load(KINDS_PATH.read_text(encoding="utf-8"))
@@ -137,7 +144,7 @@ def _kinds_file() -> dict[str, Any]:
 def read_language_files() -> None:
     """Read the files that reading a question needs now (at start-up), not in the first
     question that needs each one."""
-    _kinds(), _figure_kinds(), _count_joins(), _small_talk_words()
+    _kinds(), _figure_kinds(), _count_joins(), _small_talk_words(), _years()
 
 
 @lru_cache(maxsize=1)
@@ -146,7 +153,9 @@ def _kinds() -> dict[str, tuple[re.Pattern[str], re.Pattern[str]]]:
     for name, entry in _kinds_file().items():
         cues = [re.escape(c) for language in entry["cues"].values() for c in language]
         cue = re.compile(r"\b(" + "|".join(sorted(cues, key=len, reverse=True)) + r")\b", re.I)
-        kinds[name] = (cue, re.compile(entry["given"], re.IGNORECASE))
+        given = entry["given"].replace("<currency_sign>", currency_sign_pattern())
+        given = given.replace("<currency_name>", currency_name_pattern())
+        kinds[name] = (cue, re.compile(given, re.IGNORECASE))
     return kinds
 
 
@@ -194,7 +203,7 @@ def is_small_talk(
     if all(w in talk for w in words):
         return True
     asks = "?" in text or any(w in asking for w in word_tokens(text))
-    names = any(names_topic(w) for w in words) or places_in(text) or _YEAR.search(text)
+    names = any(names_topic(w) for w in words) or places_in(text) or _years().search(text)
     return words[0] in talk and not asks and not names and len(words) <= 1 + SMALL_TALK_EXTRA_WORDS
 
 
@@ -432,7 +441,7 @@ def _only_scopes(text: str, weights: TermWeights) -> bool:
     """Whether ``text`` names nothing but scopes ("And in Spain?", "En bij Acme?"): such a
     follow-up asks the earlier turn's kind of thing (a sum, a count) for another scope."""
     scopes, _ = _named_scopes(text, weights)
-    rest = _YEAR.sub(" ", text)
+    rest = _years().sub(" ", text)
     for _, (start, end) in reversed(place_matches(rest)):  # "the United States", "VK"
         rest = rest[:start] + " " + rest[end:]
     return bool(scopes) and all(group in scopes for _, group in query_words(_apart(rest)))
@@ -612,7 +621,7 @@ def _scopes(text: str, weights: TermWeights) -> list[list[str]]:
         for capital, neighbour in ((first, second), (second, first)):
             if weights.is_topic(terms(neighbour.group(1))):
                 beside_a_topic.add(capital.start())
-    found = [[year.group(0)] for year in _YEAR.finditer(text)]
+    found = [[year.group(0)] for year in _years().finditer(text)]
     named: set[int] = set()  # positions of the place names found
     for token, span in place_matches(text):
         named.update(range(*span))

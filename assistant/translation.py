@@ -17,9 +17,11 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from assistant.generation import GenerationFailed, Generator, chat_messages, passage_as_data
+from assistant.places import currencies, currency_name_pattern, currency_sign_pattern
 from core.language import LANGUAGES, detect_language
 from core.safety import CONTROL_TOKENS, reads_like_injection
 from core.types import Answer, Citation
@@ -65,20 +67,30 @@ USER_LABELS = {
     "nl": ("Tekst in het {source}", "De Nederlandse vertaling, en verder niets:"),
 }
 
-# A figure: digits with their separators ("45.400", "3,5", "2024"), with the currency
-# or percent sign or word before or after it.
-_CURRENCY_BEFORE = r"(?P<before>[€$£]|\b(?:EUR|USD|GBP)\b)?[ \u00a0]?"
-_CURRENCY_AFTER = (
-    r"(?:[ \u00a0]?(?P<after>%|\b(?:procent|percent|per cent|euros?|EUR|dollars?|USD"
-    r"|pounds?|GBP)\b))?"
-)
-_FIGURE = re.compile(
-    _CURRENCY_BEFORE + r"(?<![\d.,])(?P<digits>\d+(?:[.,\u00a0\u202f]\d+)*)" + _CURRENCY_AFTER,
-    re.IGNORECASE,
-)
-_UNITS = {"%": "%", "procent": "%", "percent": "%", "per cent": "%", "€": "€", "eur": "€"}
-_UNITS |= {"euro": "€", "euros": "€", "$": "$", "usd": "$", "dollar": "$", "dollars": "$"}
-_UNITS |= {"£": "£", "gbp": "£", "pound": "£", "pounds": "£"}
+_PERCENT = ("%", "procent", "percent", "per cent")
+
+
+@lru_cache(maxsize=1)
+def _figures() -> tuple[re.Pattern[str], dict[str, str]]:
+    """A figure: digits with their separators ("45.400", "3,5", "2024"), with a currency's
+    sign or code before it, or a percent sign or word, or a currency's code or word,
+    after it (the currencies of assistant/data/places.yaml); and each unit's sign."""
+    sign, code, name = (
+        currency_sign_pattern(),
+        currency_name_pattern(words=False),
+        currency_name_pattern(),
+    )
+    before = rf"(?P<before>{sign}|\b{code}\b)?[ \u00a0]?"
+    after = rf"(?:[ \u00a0]?(?P<after>%|\b(?:procent|percent|per cent|{name})\b))?"
+    digits = r"(?<![\d.,])(?P<digits>\d+(?:[.,\u00a0\u202f]\d+)*)"
+    units = {unit: "%" for unit in _PERCENT}
+    for currency in currencies():
+        units |= {
+            n.lower(): currency.sign for n in (currency.sign, *currency.codes, *currency.words)
+        }
+    return re.compile(before + digits + after, re.IGNORECASE), units
+
+
 # A word that starts with a capital, not the second part of a compound ("HR-Officer").
 _CAPITALISED = re.compile(r"(?<![\w\-])[A-ZÀ-Þ][\wÀ-ÿ]*")
 _ACRONYM = re.compile(r"[A-ZÀ-Þ0-9]*[A-ZÀ-Þ][A-ZÀ-Þ0-9]*")
@@ -115,10 +127,11 @@ def figures(text: str) -> set[tuple[str, str]]:
     "45.400 euro" and "€45,400" are both ("45400", "€"), so either separator passes
     but every digit must match."""
     found = set()
-    for match in _FIGURE.finditer(text):
+    pattern, units = _figures()
+    for match in pattern.finditer(text):
         unit = (match["before"] or match["after"] or "").lower()
         digits = re.sub(r"\D", "", match["digits"])
-        found.add((digits, _UNITS.get(unit, unit)))
+        found.add((digits, units.get(unit, unit)))
     return found
 
 

@@ -1,17 +1,20 @@
 import numpy as np
+import pytest
 
 from assistant.evidence import StoredUnit, Window
-from assistant.places import currency_places, places_in
+from assistant.places import currencies, currency_places, places_in
 from assistant.signals import (
     SIGNALS,
     ArticleFacts,
     _counted_words,
     _gives_count,
+    _kinds,
     is_small_talk,
     read_question,
     window_signals,
 )
 from assistant.text import TermWeights, content_words, stemmed_phrases, terms
+from assistant.translation import figures
 from core.types import Passage
 from core.units import TextUnit
 
@@ -529,3 +532,16 @@ def test_a_name_that_opens_one_sentence_is_still_a_name_inside_another():
     assert [terms("Siemens")] == [g for g in asked.scopes if g == terms("Siemens")]
     # Where it only opens a sentence, a capital tells nothing.
     assert read_question("Recruiters earn more?", "", "en", weights()).scopes == []
+
+
+@pytest.mark.parametrize("currency", currencies(), ids=lambda c: c.sign)
+def test_every_currency_of_the_one_list_is_read_as_a_sum_everywhere(currency):
+    code, word = currency.codes[0], currency.words[-1]
+    assert (
+        figures(f"{currency.sign}45,400") == figures(f"45.400 {word}") == {("45400", currency.sign)}
+    )
+    assert figures(f"{code} 3.000") == {("3000", currency.sign)}
+    # A sum is no year, and a sum in it is an amount given.
+    assert ["2000"] not in read_question(f"Is 2000 {code} a lot?", "", "en", weights()).scopes
+    amount_given = _kinds()["amount"][1]
+    assert amount_given.search(f"about {currency.sign}1900") and amount_given.search(f"1900 {word}")
