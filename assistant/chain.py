@@ -401,13 +401,16 @@ class Assistant:
         top_z = float(z_scores.max()) if z_scores.size else 0.0
         article_z = retriever.sentences.article_means(z_scores)
         shared: dict[str, dict[str, float]] = {}  # per passage: its windows' common signals
+        articles: dict[str, ArticleFacts] = {}  # per article, for all its windows
         for window in retriever.sentences.windows(ranked):
             passage = window.passage
-            facts = ArticleFacts(
-                retriever.article_terms(passage.article_id),
-                retriever.article_phrases(passage.article_id),
-                article_z.get(passage.article_id, 0.0),
-            )
+            if passage.article_id not in articles:
+                articles[passage.article_id] = ArticleFacts(
+                    retriever.article_terms(passage.article_id),
+                    retriever.article_phrases(passage.article_id),
+                    article_z.get(passage.article_id, 0.0),
+                )
+            facts = articles[passage.article_id]
             if passage.chunk_id not in shared:
                 shared[passage.chunk_id] = passage_signals(passage, found.asked, facts)
             window.signals = window_signals(
