@@ -74,16 +74,25 @@ class Currency:
 
 @lru_cache(maxsize=1)
 def currencies() -> tuple[Currency, ...]:
-    """Every currency of the file, in its order."""
+    """Every currency of the file, in its order.
+
+    Raises:
+        ValueError: a sign of more than one character: the patterns read a sign as one
+            character ("R$" would match every "R"); its code or word can stand for it.
+    """
     data = yaml.safe_load(PLACES_PATH.read_text(encoding="utf-8"))
-    return tuple(
+    found = tuple(
         Currency(c["sign"], tuple(c["codes"]), tuple(c["words"]), c.get("place", ""))
         for c in data["currencies"]
     )
+    for currency in found:
+        if len(currency.sign) != 1:
+            raise ValueError(f"{PLACES_PATH}: currency sign {currency.sign!r} is not one character")
+    return found
 
 
 def currency_sign_pattern() -> str:
-    """A regular expression for any currency's sign: "[€$£]"."""
+    """A regular expression for any currency's sign, as one character class (``[€\\$£]``)."""
     return "[" + "".join(re.escape(c.sign) for c in currencies()) + "]"
 
 

@@ -28,6 +28,7 @@ from assistant.places import (
     PLACE_TOKEN,
     PLACES_PATH,
     currency_name_pattern,
+    currency_places,
     currency_sign_pattern,
     host_of,
     place_matches,
@@ -144,7 +145,8 @@ def _kinds_file() -> dict[str, Any]:
 def read_language_files() -> None:
     """Read the files that reading a question needs now (at start-up), not in the first
     question that needs each one."""
-    _kinds(), _figure_kinds(), _count_joins(), _small_talk_words(), _years()
+    _kinds(), _figure_kinds(), _count_joins(), _small_talk_words(), _years(), _affiliation()
+    places_in(""), currency_places("")  # places.yaml's places and currencies
 
 
 @lru_cache(maxsize=1)

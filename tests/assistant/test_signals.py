@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from assistant import places
 from assistant.evidence import StoredUnit, Window
 from assistant.places import currencies, currency_places, places_in
 from assistant.signals import (
@@ -543,5 +544,22 @@ def test_every_currency_of_the_one_list_is_read_as_a_sum_everywhere(currency):
     assert figures(f"{code} 3.000") == {("3000", currency.sign)}
     # A sum is no year, and a sum in it is an amount given.
     assert ["2000"] not in read_question(f"Is 2000 {code} a lot?", "", "en", weights()).scopes
+    # A sign names its place (the euro none), and the year after it is a sum.
+    assert currency_places(f"{currency.sign}45,000") == places_in(currency.place)
+    assert ["1900"] not in read_question(
+        f"Is {currency.sign}1900 a lot?", "", "en", weights()
+    ).scopes
     amount_given = _kinds()["amount"][1]
     assert amount_given.search(f"about {currency.sign}1900") and amount_given.search(f"1900 {word}")
+
+
+def test_a_currency_sign_of_more_than_one_character_is_refused(tmp_path, monkeypatch):
+    listed = tmp_path / "places.yaml"
+    listed.write_text('currencies:\n  - {sign: "R$", codes: [BRL], words: [real]}\n', "utf-8")
+    monkeypatch.setattr(places, "PLACES_PATH", listed)
+    places.currencies.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="'R\\$' is not one character"):
+            places.currencies()
+    finally:
+        places.currencies.cache_clear()
