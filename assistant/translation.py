@@ -81,7 +81,8 @@ def _figures() -> tuple[re.Pattern[str], dict[str, str]]:
         currency_name_pattern(),
     )
     before = rf"(?P<before>{sign}|\b{code}\b)?[ \u00a0]?"
-    after = rf"(?:[ \u00a0]?(?P<after>%|\b(?:procent|percent|per cent|{name})\b))?"
+    percent = "|".join(re.escape(word) for word in _PERCENT[1:])
+    after = rf"(?:[ \u00a0]?(?P<after>%|\b(?:{percent}|{name})\b))?"
     digits = r"(?<![\d.,])(?P<digits>\d+(?:[.,\u00a0\u202f]\d+)*)"
     units = {unit: "%" for unit in _PERCENT}
     for currency in currencies():
